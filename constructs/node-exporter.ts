@@ -1,0 +1,98 @@
+import { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { DurationLike } from '../lib/core/duration';
+import { throwIfProblems } from '../lib/core/errors';
+import { nonEmptyNameProblem } from '../lib/core/names';
+import { Observability } from '../lib/observability';
+import { Relabel } from '../lib/prometheus/relabel';
+import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
+import { Endpoint } from '../lib/runtime/component';
+import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { IDeployment } from '../lib/runtime/runtime';
+
+/** The image this library is tested with. */
+export const NODE_EXPORTER_IMAGE = { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.8.0' };
+const PORT = 9100;
+const COLLECTOR = /^[a-z][a-z0-9_.]*$/;
+
+/** Properties of a NodeExporter. */
+export interface NodeExporterProps extends ComponentOptions {
+  /** Job name Prometheus uses for it. @default 'node' */
+  readonly jobName?: string;
+  /** Scrape interval of its job. @default - the server's global interval */
+  readonly scrapeInterval?: DurationLike;
+  /** Collectors to turn on (`--collector.<name>`), e.g. `systemd`. @default - the exporter's defaults */
+  readonly enableCollectors?: string[];
+  /** Collectors to turn off (`--no-collector.<name>`), e.g. `wifi`. @default - the exporter's defaults */
+  readonly disableCollectors?: string[];
+  /** Mount points ignored by the filesystem collector (regex). @default - the exporter's default */
+  readonly filesystemMountPointsExclude?: string;
+}
+
+/**
+ * The node exporter, for host metrics (USE): host PID namespace, the host's root mounted
+ * read-only at /host with `--path.rootfs=/host`, as the course runs it.
+ */
+export class NodeExporter extends Construct implements IScrapeTarget {
+  public readonly resource: TerraformResource;
+  public readonly deployment: IDeployment;
+  public readonly endpoint: Endpoint;
+  private readonly jobName: string;
+  private readonly scrapeInterval?: DurationLike;
+
+  constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
+    super(scope, id);
+    const problems: string[] = [];
+    const image = parseImage(props.image, NODE_EXPORTER_IMAGE);
+    if (image.problem) problems.push(image.problem);
+    const port = mainPortPublish(this, props, PORT);
+    problems.push(...port.problems);
+    this.jobName = props.jobName ?? 'node';
+    const np = nonEmptyNameProblem('jobName', this.jobName);
+    if (np) problems.push(np);
+    for (const [what, list] of [['enableCollectors', props.enableCollectors], ['disableCollectors', props.disableCollectors]] as const) {
+      for (const c of list ?? []) {
+        if (!COLLECTOR.test(c)) problems.push(`${what} entry is not a collector name (got ${JSON.stringify(c)}). Use the name as in --collector.<name>, e.g. "systemd".`);
+      }
+    }
+    const both = (props.enableCollectors ?? []).filter((c) => (props.disableCollectors ?? []).includes(c));
+    if (both.length) problems.push(`collectors ${both.join(', ')} are both enabled and disabled. Keep each in one list.`);
+    throwIfProblems(this, problems);
+    this.scrapeInterval = props.scrapeInterval;
+
+    const name = props.name ?? 'node-exporter';
+    this.endpoint = { host: name, port: PORT, address: `${name}:${PORT}`, url: `http://${name}:${PORT}` };
+    const args = ['--path.rootfs=/host'];
+    for (const c of props.enableCollectors ?? []) args.push(`--collector.${c}`);
+    for (const c of props.disableCollectors ?? []) args.push(`--no-collector.${c}`);
+    if (props.filesystemMountPointsExclude) args.push(`--collector.filesystem.mount-points-exclude=${props.filesystemMountPointsExclude}`);
+
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    this.deployment = runtime.deploy(this, {
+      name,
+      image: image.ref,
+      args,
+      user: '65534:65534',
+      hostPid: true,
+      hostMounts: [{ hostPath: '/', containerPath: '/host', readOnly: true, propagation: 'rslave' }],
+      ports: [{ name: 'http', containerPort: PORT, publish: port.publish }],
+      healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORT}/`] },
+      labels: props.labels,
+      resources: props.resources,
+    });
+    this.resource = this.deployment.resource;
+    Observability.of(this).register('node-exporter', this);
+  }
+
+  /** The `node` job; `instance` keeps the host name without the port, as in the course. */
+  public scrapeJobs(): ScrapeJobOptions[] {
+    return [
+      {
+        jobName: this.jobName,
+        targets: [this.endpoint.address],
+        scrapeInterval: this.scrapeInterval,
+        relabelConfigs: [Relabel.replace({ sourceLabels: ['__address__'], regex: `(.+):${PORT}`, targetLabel: 'instance', replacement: '${1}' })],
+      },
+    ];
+  }
+}

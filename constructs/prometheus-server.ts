@@ -1,0 +1,259 @@
+import { TerraformResource, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DurationLike, resolveDuration } from '../lib/core/duration';
+import { ValidationError, throwIfProblems } from '../lib/core/errors';
+import { Observability } from '../lib/observability';
+import {
+  GlobalConfig,
+  globalProblems,
+  groupProblemsInContext,
+  jobProblemsInContext,
+  renderPrometheusYaml,
+  renderRuleFiles,
+} from '../lib/prometheus/config';
+import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
+import { RuleGroup } from '../lib/prometheus/rules';
+import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets } from '../lib/prometheus/scrape';
+import { ConfigFile, Endpoint, HostMountSpec } from '../lib/runtime/component';
+import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { IDeployment } from '../lib/runtime/runtime';
+
+/** The image this library is tested with. */
+export const PROMETHEUS_IMAGE = { repository: 'prom/prometheus', tag: 'v2.53.0' };
+
+const CONFIG_DIR = '/etc/prometheus';
+const DATA_PATH = '/prometheus';
+const PORT = 9090;
+
+/** Something that receives Prometheus alerts (an Alertmanager). */
+export interface IAlertmanagerTarget {
+  /** `host:port` addresses of its instances on the shared network. */
+  alertmanagerAddresses(): string[];
+}
+
+/** Properties of a PrometheusServer. */
+export interface PrometheusServerProps extends ComponentOptions {
+  /** @default '15s' */
+  readonly scrapeInterval?: DurationLike;
+  /** @default '10s' */
+  readonly scrapeTimeout?: DurationLike;
+  /** @default '15s' */
+  readonly evaluationInterval?: DurationLike;
+  /** Labels added to every series and alert leaving this server, e.g. `{ cluster: 'production' }`. @default - none */
+  readonly externalLabels?: Record<string, string>;
+  /** How long to keep samples. @default '30d' */
+  readonly retentionTime?: DurationLike;
+  /** Maximum TSDB size, e.g. `50GB`. @default - no size limit */
+  readonly retentionSize?: string;
+  /** Accept remote writes on /api/v1/write (Tempo's metrics generator, Alloy). @default false */
+  readonly enableRemoteWriteReceiver?: boolean;
+  /** Store exemplars (trace ids next to samples). @default false */
+  readonly enableExemplarStorage?: boolean;
+  /** Ingest native histograms. @default false */
+  readonly enableNativeHistograms?: boolean;
+  /** Add the `prometheus` job scraping this server itself. @default true */
+  readonly scrapeSelf?: boolean;
+  /** Scrape jobs; more can be added with `addScrapeJob`. @default - none */
+  readonly scrapeJobs?: ScrapeJobOptions[];
+  /** Rule groups; more can be added with `addRuleGroup`. @default - none */
+  readonly ruleGroups?: RuleGroup[];
+  /** Alertmanager `host:port` addresses; more with `addAlertmanager`. @default - none */
+  readonly alertmanagers?: string[];
+  /**
+   * Discover containers on a Docker host that opt in with `prometheus.scrape=true` labels.
+   * With the default local socket, `mountDockerSocket` must be true.
+   * @default - no Docker discovery
+   */
+  readonly dockerDiscovery?: DockerDiscoveryOptions;
+  /** Mount the Docker socket read-only into the container (needed by local Docker discovery). @default false */
+  readonly mountDockerSocket?: boolean;
+  /** Discover Kubernetes pods annotated `prometheus.io/scrape: "true"`. @default - no Kubernetes discovery */
+  readonly kubernetesPodDiscovery?: KubernetesPodDiscoveryOptions;
+}
+
+/**
+ * A Prometheus server: prometheus.yml and rule files rendered from typed jobs and rules,
+ * validated at synth (PromQL parsed, durations, names, regexes), TSDB on a named volume.
+ *
+ * Jobs, rule groups and Alertmanagers can be added after construction; the files are
+ * rendered at synth.
+ */
+export class PrometheusServer extends Construct implements IScrapeTarget {
+  /** The main resource (the container on Docker), for escape hatches (`addOverride`). */
+  public readonly resource: TerraformResource;
+  /** The deployed component (endpoints, volumes). */
+  public readonly deployment: IDeployment;
+  /** How components on the shared network reach this server. */
+  public readonly endpoint: Endpoint;
+  /** The component name (container and host name). */
+  public readonly componentName: string;
+
+  private readonly global: GlobalConfig;
+  private readonly jobs: ScrapeJobOptions[] = [];
+  private readonly groups: RuleGroup[] = [];
+  private readonly alertmanagerAddresses: string[] = [];
+  private readonly alertmanagerTargets: IAlertmanagerTarget[] = [];
+  private readonly flags: { remoteWrite: boolean; exemplars: boolean; nativeHistograms: boolean };
+
+  constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
+    super(scope, id);
+    const problems: string[] = [];
+    this.global = {
+      scrapeInterval: props.scrapeInterval,
+      scrapeTimeout: props.scrapeTimeout,
+      evaluationInterval: props.evaluationInterval,
+      externalLabels: props.externalLabels,
+    };
+    problems.push(...globalProblems(this.global));
+    const retention = resolveDuration(props.retentionTime ?? '30d');
+    if (retention.problem) problems.push(`retentionTime ${retention.problem}`);
+    if (props.retentionSize !== undefined && !Token.isUnresolved(props.retentionSize) && !/^\d+(B|KB|MB|GB|TB|PB|EB)$/.test(props.retentionSize)) {
+      problems.push(`retentionSize is not a size Prometheus accepts (got ${JSON.stringify(props.retentionSize)}). Use an integer and a unit among B, KB, MB, GB, TB, PB, EB, e.g. "50GB".`);
+    }
+    const image = parseImage(props.image, PROMETHEUS_IMAGE);
+    if (image.problem) problems.push(image.problem);
+    const port = mainPortPublish(this, props, PORT);
+    problems.push(...port.problems);
+    const hostMounts: HostMountSpec[] = [];
+    if (props.dockerDiscovery) {
+      const host = props.dockerDiscovery.host ?? 'unix:///var/run/docker.sock';
+      if (host.startsWith('unix://')) {
+        if (!props.mountDockerSocket) {
+          problems.push(`dockerDiscovery reads the Docker socket ${host}, which is not mounted (mountDockerSocket is false). Set mountDockerSocket: true to mount it read-only (it grants control of the host's Docker), or point dockerDiscovery.host at a TCP socket proxy.`);
+        } else {
+          const path = host.slice('unix://'.length);
+          hostMounts.push({ hostPath: path, containerPath: path, readOnly: true });
+        }
+      }
+    } else if (props.mountDockerSocket) {
+      hostMounts.push({ hostPath: '/var/run/docker.sock', containerPath: '/var/run/docker.sock', readOnly: true });
+    }
+    throwIfProblems(this, problems);
+
+    this.flags = {
+      remoteWrite: props.enableRemoteWriteReceiver ?? false,
+      exemplars: props.enableExemplarStorage ?? false,
+      nativeHistograms: props.enableNativeHistograms ?? false,
+    };
+    this.componentName = props.name ?? 'prometheus';
+    this.endpoint = { host: this.componentName, port: PORT, address: `${this.componentName}:${PORT}`, url: `http://${this.componentName}:${PORT}` };
+
+    if (props.scrapeSelf ?? true) this.addScrapeJob({ jobName: 'prometheus', targets: [`localhost:${PORT}`] });
+    if (props.dockerDiscovery) this.addScrapeJob(Discovery.dockerContainers(props.dockerDiscovery));
+    if (props.kubernetesPodDiscovery) this.addScrapeJob(Discovery.kubernetesPods(props.kubernetesPodDiscovery));
+    for (const job of props.scrapeJobs ?? []) this.addScrapeJob(job);
+    for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
+    for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
+
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    this.deployment = runtime.deploy(
+      this,
+      {
+        name: this.componentName,
+        image: image.ref,
+        user: '65534:65534',
+        ports: [{ name: 'http', containerPort: PORT, publish: port.publish }],
+        volumes: [{ name: 'data', path: DATA_PATH }],
+        hostMounts,
+        healthcheck: { test: ['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${PORT}/-/ready`], startPeriod: '30s' },
+        labels: props.labels,
+        resources: props.resources,
+      },
+      {
+        files: () => this.renderFiles(),
+        args: () => this.renderArgs(retention.text, props.retentionSize),
+      },
+    );
+    this.resource = this.deployment.resource;
+    Observability.of(this).register('prometheus', this);
+  }
+
+  /** Adds a scrape job. Throws when it is invalid or its name is taken. */
+  public addScrapeJob(job: ScrapeJobOptions): void {
+    throwIfProblems(this, jobProblemsInContext(job, this.jobs, this.global));
+    this.jobs.push(job);
+  }
+
+  /** Adds the jobs that scrape `target` (an exporter, a probe set, another server). */
+  public scrape(target: IScrapeTarget): void {
+    for (const job of target.scrapeJobs()) this.addScrapeJob(job);
+  }
+
+  /** Adds a rule group (recording and alerting rules). Throws when it is invalid or its name is taken. */
+  public addRuleGroup(group: RuleGroup): void {
+    throwIfProblems(this, groupProblemsInContext(group, this.groups));
+    this.groups.push(group);
+  }
+
+  /** Sends alerts to an Alertmanager, given as `host:port` or as an Alertmanager construct. */
+  public addAlertmanager(target: string | IAlertmanagerTarget): void {
+    if (typeof target === 'string') {
+      if (!Token.isUnresolved(target) && !/^[^\s:/]+:\d{1,5}$/.test(target)) {
+        throw new ValidationError(`Alertmanager address must be host:port (got ${JSON.stringify(target)}). Use e.g. "alertmanager:9093", or pass the Alertmanager construct.`, this);
+      }
+      if (this.alertmanagerAddresses.includes(target)) {
+        throw new ValidationError(`Alertmanager ${JSON.stringify(target)} is already configured.`, this);
+      }
+      this.alertmanagerAddresses.push(target);
+    } else {
+      this.alertmanagerTargets.push(target);
+    }
+  }
+
+  /** The job names, in order. */
+  public get jobNames(): string[] {
+    return this.jobs.map((j) => j.jobName);
+  }
+
+  /** The rule groups, in order. */
+  public get ruleGroups(): readonly RuleGroup[] {
+    return [...this.groups];
+  }
+
+  /** A job that scrapes this server from another Prometheus (federation or meta-monitoring). */
+  public scrapeJobs(): ScrapeJobOptions[] {
+    return [{ jobName: this.componentName, targets: [this.endpoint.address] }];
+  }
+
+  /** prometheus.yml as written into the container (before Terraform escaping). */
+  public renderConfig(): string {
+    return renderPrometheusYaml({
+      global: this.global,
+      scrapeJobs: this.jobs,
+      ruleGroups: this.groups,
+      alertmanagers: [...this.alertmanagerAddresses, ...this.alertmanagerTargets.flatMap((t) => t.alertmanagerAddresses())],
+    });
+  }
+
+  private renderFiles(): ConfigFile[] {
+    const files: ConfigFile[] = [{ path: `${CONFIG_DIR}/prometheus.yml`, content: this.renderConfig() }];
+    for (const f of renderRuleFiles(this.groups)) files.push({ path: `${CONFIG_DIR}/${f.relativePath}`, content: f.content });
+    for (const job of this.jobs) {
+      for (const s of scrapeJobSecrets(job)) files.push({ path: `${CONFIG_DIR}/${s.relativePath}`, content: s.content, secret: true });
+    }
+    return files;
+  }
+
+  private renderArgs(retention: string, retentionSize?: string): string[] {
+    const args = [
+      `--config.file=${CONFIG_DIR}/prometheus.yml`,
+      `--storage.tsdb.path=${DATA_PATH}`,
+      `--storage.tsdb.retention.time=${retention}`,
+    ];
+    if (retentionSize) args.push(`--storage.tsdb.retention.size=${retentionSize}`);
+    if (this.flags.remoteWrite) args.push('--web.enable-remote-write-receiver');
+    const features = [this.flags.exemplars && 'exemplar-storage', this.flags.nativeHistograms && 'native-histograms'].filter(Boolean);
+    if (features.length) args.push(`--enable-feature=${features.join(',')}`);
+    return args;
+  }
+
+  /** Turns on the remote-write receiver (used by components that push metrics). */
+  public enableRemoteWriteReceiver(): void {
+    this.flags.remoteWrite = true;
+  }
+
+  /** Turns on exemplar storage (used when traces are correlated with metrics). */
+  public enableExemplarStorage(): void {
+    this.flags.exemplars = true;
+  }
+}

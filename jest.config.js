@@ -1,0 +1,15 @@
+// Tests are transpiled by swc (no type-checking per test file: the generated Grafana
+// bindings would make every file slow). `npm test` type-checks the whole project once
+// with `tsc --noEmit` before running jest.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+};

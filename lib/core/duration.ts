@@ -1,0 +1,113 @@
+import { Token } from 'cdktf';
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
+const ORDER = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
+const PART = /(\d+)(ms|y|w|d|h|m|s)/g;
+const WHOLE = /^((\d+)(ms|y|w|d|h|m|s))+$/;
+
+/**
+ * A Prometheus duration (`30s`, `5m`, `1h30m`, `30d`), as accepted by Prometheus, Alertmanager
+ * and the blackbox exporter: one or more `<number><unit>` with units in decreasing order
+ * (y, w, d, h, m, s, ms), each at most once.
+ */
+export class Duration {
+  public static milliseconds(n: number): Duration {
+    return Duration.fromMs(n, `${n} milliseconds`);
+  }
+  public static seconds(n: number): Duration {
+    return Duration.fromMs(n * 1000, `${n} seconds`);
+  }
+  public static minutes(n: number): Duration {
+    return Duration.fromMs(n * 60_000, `${n} minutes`);
+  }
+  public static hours(n: number): Duration {
+    return Duration.fromMs(n * 3_600_000, `${n} hours`);
+  }
+  public static days(n: number): Duration {
+    return Duration.fromMs(n * 86_400_000, `${n} days`);
+  }
+
+  /**
+   * Parses a Prometheus duration string. Throws an Error whose message says what is wrong
+   * and shows the accepted form.
+   */
+  public static parse(text: string): Duration {
+    const problem = durationProblem(text);
+    if (problem) throw new Error(problem);
+    let ms = 0;
+    for (const m of text.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2]];
+    return new Duration(ms);
+  }
+
+  private static fromMs(ms: number, what: string): Duration {
+    if (!Number.isInteger(ms) || ms < 0) {
+      throw new Error(`a duration must be a whole, non-negative number of milliseconds (got ${what}). Use a smaller unit, e.g. Duration.seconds(90) instead of Duration.minutes(1.5).`);
+    }
+    return new Duration(ms);
+  }
+
+  private constructor(public readonly milliseconds: number) {}
+
+  public toSeconds(): number {
+    return this.milliseconds / 1000;
+  }
+
+  /** The canonical Prometheus form, e.g. `1h30m`, `0s`. */
+  public toString(): string {
+    if (this.milliseconds === 0) return '0s';
+    let rest = this.milliseconds;
+    let out = '';
+    // Years and weeks only when they divide the whole value: "30d", not "4w2d".
+    const units = ORDER.filter((u) => (u !== 'y' && u !== 'w') || this.milliseconds % UNIT_MS[u] === 0);
+    for (const unit of units) {
+      const size = UNIT_MS[unit];
+      if (rest >= size) {
+        const n = Math.floor(rest / size);
+        rest -= n * size;
+        out += `${n}${unit}`;
+      }
+    }
+    return out;
+  }
+}
+
+/** A duration given either as a `Duration` or a Prometheus duration string such as `"5m"`. */
+export type DurationLike = Duration | string;
+
+/** Returns a message when `text` is not a valid Prometheus duration, otherwise undefined. */
+export function durationProblem(text: string): string | undefined {
+  const hint = 'Use a Prometheus duration: a number followed by a unit (ms, s, m, h, d, w, y), e.g. "30s", "5m", "1h30m"';
+  if (typeof text !== 'string' || text.length === 0) {
+    return `is not a valid duration (got ${JSON.stringify(text)}). ${hint}.`;
+  }
+  if (!WHOLE.test(text)) {
+    return `is not a valid duration (got ${JSON.stringify(text)}). ${hint}.`;
+  }
+  const units = [...text.matchAll(PART)].map((m) => m[2]);
+  for (let i = 1; i < units.length; i++) {
+    if (ORDER.indexOf(units[i]) <= ORDER.indexOf(units[i - 1])) {
+      return `is not a valid duration (got ${JSON.stringify(text)}): units must appear once each, largest first. ${hint}.`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Normalises a DurationLike to milliseconds and its string form. Returns a problem message
+ * (without location) for an invalid string. Unresolved tokens are passed through unchecked.
+ */
+export function resolveDuration(value: DurationLike): { text: string; ms?: number; problem?: string } {
+  if (value instanceof Duration) return { text: value.toString(), ms: value.milliseconds };
+  if (Token.isUnresolved(value)) return { text: value };
+  const problem = durationProblem(value);
+  if (problem) return { text: String(value), problem };
+  return { text: value, ms: Duration.parse(value).milliseconds };
+}

@@ -1,0 +1,45 @@
+import { parser } from '@prometheus-io/lezer-promql';
+import { Token } from 'cdktf';
+
+/**
+ * Parses a PromQL expression with Prometheus's own Lezer grammar and returns a message
+ * describing the first syntax error, or undefined when the expression parses.
+ *
+ * Lezer parsers never throw: they recover and insert error nodes. The first error node is
+ * the position reported. Types (instant vs range vectors) are not checked here; promtool
+ * does that in the test suite.
+ */
+export function promqlProblem(expr: string): string | undefined {
+  if (typeof expr !== 'string' || expr.trim().length === 0) {
+    return `is empty (got ${JSON.stringify(expr)}). Give a PromQL expression such as 'sum(rate(http_requests_total[5m]))'.`;
+  }
+  if (Token.isUnresolved(expr)) return undefined;
+  const tree = parser.parse(expr);
+  let errorAt: number | undefined;
+  tree.iterate({
+    enter(node) {
+      if (errorAt !== undefined) return false;
+      if (node.type.isError) {
+        errorAt = node.from;
+        return false;
+      }
+      return undefined;
+    },
+  });
+  if (errorAt === undefined) return undefined;
+  const { line, column } = lineColumn(expr, errorAt);
+  const near = expr.slice(Math.max(0, errorAt - 15), errorAt + 15).replace(/\s+/g, ' ');
+  const pointer = errorAt >= expr.length ? 'at the end of the expression' : `near "${near}"`;
+  return `is not valid PromQL: syntax error at line ${line}, column ${column} ${pointer} (got ${JSON.stringify(compact(expr))}). Check parentheses, brackets, quotes and range durations such as [5m]; test it in the Prometheus UI.`;
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+function compact(expr: string): string {
+  const oneLine = expr.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
+}

@@ -1,0 +1,64 @@
+import { TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { DockerRuntime } from './runtime/docker-runtime';
+import { IRuntime } from './runtime/runtime';
+
+const ID = 'Observability';
+
+/**
+ * The stack-scoped registry through which constructs of one stack find each other and their
+ * runtime, without globals: `Observability.of(this)`. Discovery is read at synth (lazily),
+ * so construction order does not matter; explicit props always win over discovery.
+ */
+export class Observability extends Construct {
+  /** The registry of the stack that contains `scope` (created on first use). */
+  public static of(scope: IConstruct): Observability {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(ID);
+    if (existing instanceof Observability) return existing;
+    return new Observability(stack, ID);
+  }
+
+  private explicitRuntime?: IRuntime;
+  private defaultRuntime?: DockerRuntime;
+  private readonly members = new Map<string, IConstruct[]>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /**
+   * The stack's runtime: the one set with `useRuntime`, else a DockerRuntime created on first
+   * use (provider, shared network) with default settings.
+   */
+  public get runtime(): IRuntime {
+    if (this.explicitRuntime) return this.explicitRuntime;
+    if (!this.defaultRuntime) this.defaultRuntime = new DockerRuntime(TerraformStack.of(this), 'Docker');
+    return this.defaultRuntime;
+  }
+
+  /** Sets the runtime for every component of the stack created without a `runtime` prop. */
+  public useRuntime(runtime: IRuntime): void {
+    if (this.defaultRuntime && this.defaultRuntime !== runtime) {
+      throw new Error(`[${this.node.path}] the stack already created its default Docker runtime; call Observability.of(stack).useRuntime(...) (or create your DockerRuntime) before the first component.`);
+    }
+    this.explicitRuntime = runtime;
+  }
+
+  /** Called by runtimes on creation: the first runtime of a stack becomes its default. */
+  public adoptRuntime(runtime: IRuntime): void {
+    if (!this.explicitRuntime && !this.defaultRuntime) this.explicitRuntime = runtime;
+  }
+
+  /** Records a component under `kind` (e.g. `prometheus`, `alertmanager`). */
+  public register(kind: string, member: IConstruct): void {
+    const list = this.members.get(kind) ?? [];
+    list.push(member);
+    this.members.set(kind, list);
+  }
+
+  /** The components registered under `kind`, in registration order. */
+  public find<T extends IConstruct>(kind: string): T[] {
+    return [...((this.members.get(kind) ?? []) as T[])];
+  }
+}

@@ -1,0 +1,99 @@
+import { DurationLike, resolveDuration } from '../core/duration';
+import { labelNameProblem } from '../core/names';
+import { GENERATED_HEADER, toYaml } from '../core/yaml';
+import { RuleGroup, renderRuleGroup, ruleGroupProblems } from './rules';
+import { ScrapeJobOptions, renderScrapeJob, scrapeJobProblems, slug } from './scrape';
+
+/** The `global` section. */
+export interface GlobalConfig {
+  /** @default '15s' */
+  readonly scrapeInterval?: DurationLike;
+  /** @default '10s' */
+  readonly scrapeTimeout?: DurationLike;
+  /** @default '15s' */
+  readonly evaluationInterval?: DurationLike;
+  /** Labels added to every series and alert leaving this server. @default - none */
+  readonly externalLabels?: Record<string, string>;
+}
+
+/** Everything prometheus.yml and its rule files are rendered from. */
+export interface PrometheusConfigModel {
+  readonly global: GlobalConfig;
+  readonly scrapeJobs: readonly ScrapeJobOptions[];
+  readonly ruleGroups: readonly RuleGroup[];
+  /** `host:port` of each Alertmanager. */
+  readonly alertmanagers: readonly string[];
+}
+
+/** The directory of rule files, relative to the config file. */
+export const RULES_DIR = 'rules';
+
+export function globalProblems(g: GlobalConfig): string[] {
+  const out: string[] = [];
+  for (const [k, v] of [['scrape_interval', g.scrapeInterval], ['scrape_timeout', g.scrapeTimeout], ['evaluation_interval', g.evaluationInterval]] as const) {
+    if (v !== undefined) {
+      const p = resolveDuration(v).problem;
+      if (p) out.push(`global.${k} ${p}`);
+    }
+  }
+  const si = resolveDuration(g.scrapeInterval ?? '15s').ms;
+  const st = resolveDuration(g.scrapeTimeout ?? '10s').ms;
+  if (si !== undefined && st !== undefined && g.scrapeTimeout !== undefined && st > si) {
+    out.push(`global.scrape_timeout (${resolveDuration(g.scrapeTimeout).text}) is greater than global.scrape_interval (${resolveDuration(g.scrapeInterval ?? '15s').text}). Lower the timeout or raise the interval.`);
+  }
+  for (const k of Object.keys(g.externalLabels ?? {})) {
+    const p = labelNameProblem(k);
+    if (p) out.push(`global.external_labels key ${p}`);
+  }
+  return out;
+}
+
+/** Problems with a job, including a clash with jobs already present. */
+export function jobProblemsInContext(job: ScrapeJobOptions, existing: readonly ScrapeJobOptions[], g: GlobalConfig): string[] {
+  const si = resolveDuration(g.scrapeInterval ?? '15s').ms;
+  const st = resolveDuration(g.scrapeTimeout ?? '10s').ms;
+  const out = scrapeJobProblems(job, si, st);
+  if (existing.some((j) => j.jobName === job.jobName)) {
+    out.unshift(`scrape job ${JSON.stringify(job.jobName)} is already defined. Job names must be unique per Prometheus server; rename one of them.`);
+  }
+  return out;
+}
+
+/** Problems with a group, including a clash with groups already present. */
+export function groupProblemsInContext(group: RuleGroup, existing: readonly RuleGroup[]): string[] {
+  const out = ruleGroupProblems(group);
+  if (existing.some((g) => g.name === group.name)) {
+    out.unshift(`rule group ${JSON.stringify(group.name)} is already defined. Group names must be unique per Prometheus server; rename one or merge their rules.`);
+  }
+  if (existing.some((g) => slug(g.name) === slug(group.name) && g.name !== group.name)) {
+    out.unshift(`rule group ${JSON.stringify(group.name)} would be written to the same file as another group (${RULES_DIR}/${slug(group.name)}.yml). Rename it.`);
+  }
+  return out;
+}
+
+/** Renders prometheus.yml. Rule files are referenced relative to it. */
+export function renderPrometheusYaml(model: PrometheusConfigModel): string {
+  const g = model.global;
+  const doc: Record<string, unknown> = {
+    global: {
+      scrape_interval: resolveDuration(g.scrapeInterval ?? '15s').text,
+      scrape_timeout: resolveDuration(g.scrapeTimeout ?? '10s').text,
+      evaluation_interval: resolveDuration(g.evaluationInterval ?? '15s').text,
+      ...(g.externalLabels && Object.keys(g.externalLabels).length ? { external_labels: g.externalLabels } : {}),
+    },
+  };
+  if (model.ruleGroups.length) doc.rule_files = [`${RULES_DIR}/*.yml`];
+  if (model.alertmanagers.length) {
+    doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [...model.alertmanagers] }] }] };
+  }
+  doc.scrape_configs = model.scrapeJobs.map(renderScrapeJob);
+  return toYaml(doc, GENERATED_HEADER);
+}
+
+/** Renders each rule group to its own file: `rules/<group>.yml` → content. */
+export function renderRuleFiles(groups: readonly RuleGroup[]): Array<{ relativePath: string; content: string }> {
+  return groups.map((g) => ({
+    relativePath: `${RULES_DIR}/${slug(g.name)}.yml`,
+    content: toYaml({ groups: [renderRuleGroup(g)] }, GENERATED_HEADER),
+  }));
+}

@@ -1,0 +1,141 @@
+import { Token } from 'cdktf';
+import { DurationLike, resolveDuration } from '../core/duration';
+import { labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
+import { promqlProblem } from '../core/promql';
+
+/** A recording rule: stores the result of `expr` as a new series named `record`. */
+export interface RecordingRule {
+  /** Metric name, by convention `level:metric:operations`, e.g. `service:http_requests:rate5m`. */
+  readonly record: string;
+  /** PromQL expression, parsed at synth. */
+  readonly expr: string;
+  /** Labels added to the result. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+/** An alerting rule. */
+export interface AlertingRule {
+  /** Alert name (a valid metric name, e.g. `HighErrorRate`). */
+  readonly alert: string;
+  /** PromQL condition, parsed at synth. */
+  readonly expr: string;
+  /** How long the condition must hold before firing. @default - fires on the first evaluation */
+  readonly for?: DurationLike;
+  /** How long the alert keeps firing after the condition clears. @default - stops at once */
+  readonly keepFiringFor?: DurationLike;
+  /** Labels such as `severity` and `team`. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations such as `summary`, `description`, `runbook_url`. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A recording or alerting rule. */
+export type Rule = RecordingRule | AlertingRule;
+
+/** A rule group: rules evaluated together, in order, at one interval. */
+export interface RuleGroup {
+  /** Unique within the server. */
+  readonly name: string;
+  /** @default - the global evaluation interval */
+  readonly interval?: DurationLike;
+  /** Limit on alerts or series produced; 0 means none. @default 0 */
+  readonly limit?: number;
+  readonly rules: Rule[];
+}
+
+export function isAlertingRule(rule: Rule): rule is AlertingRule {
+  return (rule as AlertingRule).alert !== undefined;
+}
+
+/** Problems with a group (names, durations, PromQL, duplicates within the group). */
+export function ruleGroupProblems(group: RuleGroup): string[] {
+  const np = nonEmptyNameProblem('rule group name', group.name);
+  if (np) return [np];
+  const where = `rule group ${JSON.stringify(group.name)}`;
+  const out: string[] = [];
+  if (group.interval !== undefined) {
+    const p = resolveDuration(group.interval).problem;
+    if (p) out.push(`${where}: interval ${p}`);
+  }
+  if (group.limit !== undefined && (!Number.isInteger(group.limit) || group.limit < 0)) {
+    out.push(`${where}: limit must be a non-negative integer (got ${JSON.stringify(group.limit)}).`);
+  }
+  if (!Array.isArray(group.rules) || group.rules.length === 0) {
+    out.push(`${where} has no rules. Add at least one recording or alerting rule, or drop the group.`);
+    return out;
+  }
+  const seenRecords = new Map<string, string>();
+  const seenAlerts = new Set<string>();
+  group.rules.forEach((rule, i) => {
+    const r = rule as Partial<RecordingRule & AlertingRule>;
+    if (r.record !== undefined && r.alert !== undefined) {
+      out.push(`${where}: rules[${i}] has both record (${JSON.stringify(r.record)}) and alert (${JSON.stringify(r.alert)}). A rule is one or the other.`);
+      return;
+    }
+    if (r.record === undefined && r.alert === undefined) {
+      out.push(`${where}: rules[${i}] has neither record nor alert. Set record for a recording rule or alert for an alerting rule.`);
+      return;
+    }
+    const label = r.record !== undefined ? `recording rule ${JSON.stringify(r.record)}` : `alert ${JSON.stringify(r.alert)}`;
+    const at = `${where}, ${label}`;
+    const name = (r.record ?? r.alert) as string;
+    if (!Token.isUnresolved(name)) {
+      const p = metricNameProblem(name);
+      if (p) out.push(`${at}: name ${p}`);
+    }
+    const ep = promqlProblem(r.expr as string);
+    if (ep) out.push(`${at}: expr ${ep}`);
+    for (const k of Object.keys(r.labels ?? {})) {
+      const p = labelNameProblem(k);
+      if (p) out.push(`${at}: labels key ${p}`);
+    }
+    if (r.record !== undefined) {
+      if ((r as { for?: unknown }).for !== undefined || r.annotations !== undefined || r.keepFiringFor !== undefined) {
+        out.push(`${at}: for, keep_firing_for and annotations only apply to alerting rules. Remove them or make it an alerting rule.`);
+      }
+      if (r.labels && '__name__' in r.labels) out.push(`${at}: labels must not set __name__; the record name is the metric name.`);
+      const key = `${r.record}${JSON.stringify(r.labels ?? {})}`;
+      if (seenRecords.has(key)) {
+        out.push(`${at} is defined twice in the group with the same labels. Prometheus would write the same series twice; remove one or give them different labels.`);
+      }
+      seenRecords.set(key, name);
+    } else {
+      for (const [k, v] of [['for', r.for], ['keep_firing_for', r.keepFiringFor]] as const) {
+        if (v !== undefined) {
+          const p = resolveDuration(v).problem;
+          if (p) out.push(`${at}: ${k} ${p}`);
+        }
+      }
+      for (const k of Object.keys(r.annotations ?? {})) {
+        const p = labelNameProblem(k);
+        if (p) out.push(`${at}: annotations key ${p}`);
+      }
+      if (seenAlerts.has(name)) {
+        out.push(`${at} is defined twice in the group. Alert names must be unique per group; merge the two or rename one.`);
+      }
+      seenAlerts.add(name);
+    }
+  });
+  return out;
+}
+
+/** The YAML shape of a rule group. */
+export function renderRuleGroup(group: RuleGroup): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: group.name };
+  if (group.interval !== undefined) out.interval = resolveDuration(group.interval).text;
+  if (group.limit !== undefined) out.limit = group.limit;
+  out.rules = group.rules.map((rule) => {
+    if (isAlertingRule(rule)) {
+      const r: Record<string, unknown> = { alert: rule.alert, expr: rule.expr };
+      if (rule.for !== undefined) r.for = resolveDuration(rule.for).text;
+      if (rule.keepFiringFor !== undefined) r.keep_firing_for = resolveDuration(rule.keepFiringFor).text;
+      if (rule.labels && Object.keys(rule.labels).length) r.labels = rule.labels;
+      if (rule.annotations && Object.keys(rule.annotations).length) r.annotations = rule.annotations;
+      return r;
+    }
+    const r: Record<string, unknown> = { record: rule.record, expr: rule.expr };
+    if (rule.labels && Object.keys(rule.labels).length) r.labels = rule.labels;
+    return r;
+  });
+  return out;
+}

@@ -1,0 +1,162 @@
+/**
+ * A runtime-neutral description of one component (a container). Constructs describe what
+ * they run once, here; a runtime (Docker today, Kubernetes later) turns it into resources.
+ * Nothing in this file imports a provider.
+ */
+
+/** A container image reference with a pinned tag. */
+export interface ImageRef {
+  /** Repository, e.g. `prom/prometheus`. */
+  readonly repository: string;
+  /** Pinned tag, e.g. `v2.53.0`. `latest` is rejected. */
+  readonly tag: string;
+}
+
+/** A file the component reads, rendered by the library. */
+export interface ConfigFile {
+  /** Absolute path inside the container, e.g. `/etc/prometheus/prometheus.yml`. */
+  readonly path: string;
+  /**
+   * Content as the container must see it. Literal text: the runtime escapes it for Terraform's
+   * template evaluation. May embed cdktf tokens (e.g. a sensitive variable), kept as references.
+   */
+  readonly content: string;
+  /** Whether the file holds a secret (the runtime may store it differently). @default false */
+  readonly secret?: boolean;
+}
+
+/** A port the component listens on. */
+export interface PortSpec {
+  /** Logical name, e.g. `http`, `otlp-grpc`. Unique within the component. */
+  readonly name: string;
+  /** Port inside the container. */
+  readonly containerPort: number;
+  /** @default 'tcp' */
+  readonly protocol?: 'tcp' | 'udp';
+  /** Publish on the host. @default - not published */
+  readonly publish?: PortPublish;
+}
+
+/** How a port is published on the host. */
+export interface PortPublish {
+  /** Host port. */
+  readonly hostPort: number;
+  /** Host address to bind. @default '127.0.0.1' */
+  readonly hostIp?: string;
+}
+
+/** A named volume that keeps the component's data. */
+export interface DataVolumeSpec {
+  /** Logical name, e.g. `data`. Unique within the component. */
+  readonly name: string;
+  /** Mount path inside the container, e.g. `/prometheus`. */
+  readonly path: string;
+}
+
+/** A host path mounted into the container. */
+export interface HostMountSpec {
+  readonly hostPath: string;
+  readonly containerPath: string;
+  /** @default true */
+  readonly readOnly?: boolean;
+  /** Mount propagation (`rslave`, `rprivate`, ...). @default - runtime default */
+  readonly propagation?: 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
+}
+
+/** Container health check. */
+export interface HealthcheckSpec {
+  /** Command in exec form, e.g. `['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:9090/-/ready']`. */
+  readonly test: string[];
+  /** @default '15s' */
+  readonly interval?: string;
+  /** @default '5s' */
+  readonly timeout?: string;
+  /** @default 5 */
+  readonly retries?: number;
+  /** @default '10s' */
+  readonly startPeriod?: string;
+}
+
+/** Resource limits. */
+export interface ResourceLimits {
+  /** Memory limit in MiB. @default - no limit */
+  readonly memoryMiB?: number;
+  /** CPU shares (relative weight). @default - runtime default */
+  readonly cpuShares?: number;
+}
+
+/** Restart policy. */
+export type RestartPolicy = 'no' | 'on-failure' | 'always' | 'unless-stopped';
+
+/** Everything a runtime needs to run one component. */
+export interface ComponentSpec {
+  /** Component name: the container name and its host name on the shared network. */
+  readonly name: string;
+  readonly image: ImageRef;
+  /** Entrypoint override. @default - image entrypoint */
+  readonly entrypoint?: string[];
+  /** Arguments (Docker `command`). @default - image default */
+  readonly args?: string[];
+  /** Environment variables. Values may be tokens (e.g. a sensitive variable). */
+  readonly env?: Record<string, string>;
+  readonly files?: ConfigFile[];
+  readonly ports?: PortSpec[];
+  readonly volumes?: DataVolumeSpec[];
+  readonly hostMounts?: HostMountSpec[];
+  readonly healthcheck?: HealthcheckSpec;
+  /** Container labels. */
+  readonly labels?: Record<string, string>;
+  /** User (`uid[:gid]` or a name). @default - image default */
+  readonly user?: string;
+  /** @default 'unless-stopped' */
+  readonly restart?: RestartPolicy;
+  readonly resources?: ResourceLimits;
+  /** Share the host's PID namespace (node exporter). @default false */
+  readonly hostPid?: boolean;
+  /** Extra Linux capabilities, e.g. `NET_RAW` for ICMP probes. @default - none */
+  readonly addCapabilities?: string[];
+}
+
+/** How other components reach a port of this one. */
+export interface Endpoint {
+  /** Host name on the shared network, e.g. `prometheus`. */
+  readonly host: string;
+  readonly port: number;
+  /** `host:port`. */
+  readonly address: string;
+  /** `http://host:port`. */
+  readonly url: string;
+}
+
+/** Validates the parts of a spec that every runtime relies on. Returns problem messages. */
+export function componentSpecProblems(spec: ComponentSpec): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(spec.name)) {
+    problems.push(`component name ${JSON.stringify(spec.name)} is not a valid container/host name. Use lower-case letters, digits, '-', '_' or '.', starting with a letter or digit.`);
+  }
+  if (!spec.image.tag || spec.image.tag === 'latest') {
+    problems.push(`image ${spec.image.repository} must have a pinned tag (got ${JSON.stringify(spec.image.tag)}). Pin a version such as "v2.53.0" so deploys are reproducible.`);
+  }
+  const seen = new Set<string>();
+  for (const p of spec.ports ?? []) {
+    if (seen.has(p.name)) problems.push(`port name ${JSON.stringify(p.name)} is used twice. Give each port a unique name.`);
+    seen.add(p.name);
+    for (const [what, n] of [['container port', p.containerPort], ['host port', p.publish?.hostPort]] as const) {
+      if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 65535)) {
+        problems.push(`${what} of ${JSON.stringify(p.name)} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
+      }
+    }
+  }
+  const paths = new Set<string>();
+  for (const f of spec.files ?? []) {
+    if (!f.path.startsWith('/')) problems.push(`config file path must be absolute (got ${JSON.stringify(f.path)}).`);
+    if (paths.has(f.path)) problems.push(`config file ${JSON.stringify(f.path)} is written twice. Each path may hold one file.`);
+    paths.add(f.path);
+  }
+  const vols = new Set<string>();
+  for (const v of spec.volumes ?? []) {
+    if (vols.has(v.name)) problems.push(`volume name ${JSON.stringify(v.name)} is used twice.`);
+    vols.add(v.name);
+  }
+  return problems;
+}

@@ -1,0 +1,203 @@
+import { Container, containerUploadToTerraform } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Lazy, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { ValidationError, throwIfProblems } from '../core/errors';
+import { Observability } from '../observability';
+import { escapeTemplate } from '../core/tf-escape';
+import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, ImageRef } from './component';
+import { DynamicParts, IDeployment, IRuntime } from './runtime';
+
+/** Properties of a DockerRuntime. */
+export interface DockerRuntimeProps {
+  /**
+   * Docker daemon address for the provider, e.g. `unix:///var/run/docker.sock` or
+   * `ssh://user@host`.
+   * @default - the provider's default (DOCKER_HOST or the local socket)
+   */
+  readonly host?: string;
+  /**
+   * Create the `docker` provider. Set to false when the stack already configures one.
+   * @default true
+   */
+  readonly createProvider?: boolean;
+  /**
+   * Name of the shared Docker network every component joins.
+   * @default 'observability'
+   */
+  readonly networkName?: string;
+  /**
+   * Prefix for container, volume and network names, to run two stacks on one host.
+   * @default - no prefix
+   */
+  readonly namePrefix?: string;
+  /**
+   * Keep pulled images when the stack is destroyed.
+   * @default true
+   */
+  readonly keepImagesLocally?: boolean;
+}
+
+/**
+ * Runs components as Docker containers on one shared network, with config files uploaded
+ * into the container, data on named volumes and ports published on 127.0.0.1 by default.
+ */
+export class DockerRuntime extends Construct implements IRuntime {
+  public readonly kind = 'docker';
+  /** The shared network. */
+  public readonly network: Network;
+  /** The provider, when this runtime created it. */
+  public readonly provider?: DockerProvider;
+  private readonly prefix: string;
+  private readonly keepImages: boolean;
+  private readonly images = new Map<string, Image>();
+  private readonly names = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: DockerRuntimeProps = {}) {
+    super(scope, id);
+    this.prefix = props.namePrefix ?? '';
+    if (this.prefix && !/^[a-z0-9][a-z0-9_.-]*$/.test(this.prefix)) {
+      throw new ValidationError(`namePrefix ${JSON.stringify(this.prefix)} is not valid in a container name. Use lower-case letters, digits, '-', '_' or '.', e.g. "staging-".`, this);
+    }
+    this.keepImages = props.keepImagesLocally ?? true;
+    if (props.createProvider ?? true) {
+      this.provider = new DockerProvider(this, 'Provider', props.host ? { host: props.host } : {});
+    }
+    this.network = new Network(this, 'Network', {
+      name: `${this.prefix}${props.networkName ?? 'observability'}`,
+      driver: 'bridge',
+    });
+    Observability.of(this).adoptRuntime(this);
+  }
+
+  /** The `docker_image` for `ref`, shared by every component that uses it. */
+  public image(ref: ImageRef): Image {
+    const name = `${ref.repository}:${ref.tag}`;
+    let image = this.images.get(name);
+    if (!image) {
+      const id = `Image-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
+      image = new Image(this, id, { name, keepLocally: this.keepImages });
+      this.images.set(name, image);
+    }
+    return image;
+  }
+
+  public deploy(scope: Construct, spec: ComponentSpec, dynamic: DynamicParts = {}): IDeployment {
+    throwIfProblems(scope, componentSpecProblems(spec));
+    const name = `${this.prefix}${spec.name}`;
+    const owner = this.names.get(name);
+    if (owner !== undefined) {
+      throw new ValidationError(`container name ${JSON.stringify(name)} is already used by ${owner}. Give this component another name (its \`name\` prop) or use a DockerRuntime with a namePrefix.`, scope);
+    }
+    this.names.set(name, scope.node.path);
+
+    const volumes: Record<string, Volume> = {};
+    for (const v of spec.volumes ?? []) {
+      volumes[v.name] = new Volume(scope, pascal(v.name), {
+        name: `${name}-${v.name}`,
+        labels: [
+          { label: 'com.obs-stack.component', value: spec.name },
+          { label: 'com.obs-stack.path', value: v.path },
+        ],
+      });
+    }
+
+    const staticFiles = spec.files ?? [];
+    const upload = Lazy.anyValue({
+      produce: () => {
+        const files: ConfigFile[] = [...staticFiles, ...(dynamic.files?.() ?? [])];
+        throwIfProblems(scope, componentSpecProblems({ ...spec, files }));
+        return files.map((f) => containerUploadToTerraform({ file: f.path, content: escapeTemplate(f.content) }));
+      },
+    });
+
+    const labels = (extra: Record<string, string>) =>
+      Object.entries({ 'com.obs-stack.component': spec.name, ...(spec.labels ?? {}), ...extra })
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([label, value]) => ({ label, value: escapeTemplate(value) }));
+
+    const hc = spec.healthcheck;
+    const container = new Container(scope, 'Resource', {
+      name,
+      image: this.image(spec.image).imageId,
+      entrypoint: spec.entrypoint,
+      command: dynamic.args
+        ? Lazy.listValue({ produce: () => dynamic.args!().map(escapeTemplate) })
+        : spec.args?.map(escapeTemplate),
+      env: spec.env
+        ? Object.entries(spec.env)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => `${k}=${escapeTemplate(v)}`)
+        : undefined,
+      user: spec.user,
+      restart: spec.restart ?? 'unless-stopped',
+      mustRun: true,
+      pidMode: spec.hostPid ? 'host' : undefined,
+      memory: spec.resources?.memoryMiB,
+      cpuShares: spec.resources?.cpuShares,
+      capabilities: spec.addCapabilities?.length ? { add: spec.addCapabilities } : undefined,
+      labels: dynamic.labels ? Lazy.anyValue({ produce: () => labels(dynamic.labels!()) }) : labels({}),
+      networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }],
+      ports: (spec.ports ?? [])
+        .filter((p) => p.publish)
+        .map((p) => ({
+          internal: p.containerPort,
+          external: p.publish!.hostPort,
+          ip: p.publish!.hostIp ?? '127.0.0.1',
+          protocol: p.protocol ?? 'tcp',
+        })),
+      volumes: (spec.volumes ?? []).map((v) => ({ volumeName: volumes[v.name].name, containerPath: v.path })),
+      mounts: (spec.hostMounts ?? []).map((m) => ({
+        type: 'bind',
+        source: m.hostPath,
+        target: m.containerPath,
+        readOnly: m.readOnly ?? true,
+        bindOptions: m.propagation ? { propagation: m.propagation } : undefined,
+      })),
+      healthcheck: hc
+        ? {
+            test: hc.test,
+            interval: hc.interval ?? '15s',
+            timeout: hc.timeout ?? '5s',
+            retries: hc.retries ?? 5,
+            startPeriod: hc.startPeriod ?? '10s',
+          }
+        : undefined,
+      upload,
+    });
+
+    const ports = new Map((spec.ports ?? []).map((p) => [p.name, p]));
+    return {
+      resource: container,
+      dataVolumes: volumes as Record<string, TerraformResource>,
+      endpoint: (portName: string): Endpoint => {
+        const p = ports.get(portName);
+        if (!p) throw new ValidationError(`component ${spec.name} has no port named ${JSON.stringify(portName)} (it has ${[...ports.keys()].join(', ') || 'none'}).`, scope);
+        return endpoint(spec.name, p.containerPort);
+      },
+      publishedUrl: (portName: string) => {
+        const p = ports.get(portName);
+        if (!p?.publish) return undefined;
+        const ip = p.publish.hostIp ?? '127.0.0.1';
+        const host = ip === '0.0.0.0' ? 'localhost' : ip;
+        return `http://${host}:${p.publish.hostPort}`;
+      },
+    };
+  }
+}
+
+/** An endpoint on the shared network. */
+export function endpoint(host: string, port: number): Endpoint {
+  return { host, port, address: `${host}:${port}`, url: `http://${host}:${port}` };
+}
+
+function pascal(s: string): string {
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+}

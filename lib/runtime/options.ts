@@ -1,0 +1,74 @@
+import { Annotations } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ImageRef, PortPublish, ResourceLimits } from './component';
+import { IRuntime } from './runtime';
+
+/** Options every component construct accepts. */
+export interface ComponentOptions {
+  /**
+   * Where the component runs.
+   * @default - the stack's runtime (`Observability.of(stack).runtime`): a DockerRuntime
+   */
+  readonly runtime?: IRuntime;
+  /**
+   * Container name and host name on the shared network.
+   * @default - the component's conventional name (`prometheus`, `node-exporter`, ...)
+   */
+  readonly name?: string;
+  /**
+   * Image as `repository:tag`, with a pinned tag.
+   * @default - the version this library is tested with (see each construct)
+   */
+  readonly image?: string;
+  /**
+   * Publish the component's main port on the host.
+   * @default true
+   */
+  readonly publishPorts?: boolean;
+  /**
+   * Host address published ports bind to. `0.0.0.0` exposes them on every interface and
+   * is reported as a warning.
+   * @default '127.0.0.1'
+   */
+  readonly hostIp?: string;
+  /**
+   * Host port for the main port.
+   * @default - the same number as the container port
+   */
+  readonly hostPort?: number;
+  /** @default - no limits */
+  readonly resources?: ResourceLimits;
+  /** Extra container labels. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** Parses `repository:tag` (tag pinned) or returns a problem. */
+export function parseImage(image: string | undefined, fallback: ImageRef): { ref: ImageRef; problem?: string } {
+  if (image === undefined) return { ref: fallback };
+  const at = image.lastIndexOf(':');
+  const slash = image.lastIndexOf('/');
+  if (at <= 0 || at < slash) {
+    return { ref: fallback, problem: `image must be "repository:tag" with a pinned tag (got ${JSON.stringify(image)}). Use e.g. "${fallback.repository}:${fallback.tag}".` };
+  }
+  const ref = { repository: image.slice(0, at), tag: image.slice(at + 1) };
+  if (ref.tag === 'latest' || ref.tag === '') {
+    return { ref, problem: `image tag must be pinned (got ${JSON.stringify(image)}); "latest" changes under you. Use e.g. "${fallback.repository}:${fallback.tag}".` };
+  }
+  return { ref };
+}
+
+/** The publish setting for the main port, or undefined when not published. */
+export function mainPortPublish(scope: IConstruct, options: ComponentOptions, containerPort: number): { publish?: PortPublish; problems: string[] } {
+  const problems: string[] = [];
+  if (options.publishPorts === false) return { problems };
+  const hostIp = options.hostIp ?? '127.0.0.1';
+  if (!IPV4.test(hostIp) && hostIp !== '::1' && hostIp !== '::') {
+    problems.push(`hostIp must be an IP address (got ${JSON.stringify(hostIp)}). Use "127.0.0.1" (default, this host only) or a specific interface address.`);
+  }
+  if (hostIp === '0.0.0.0' || hostIp === '::') {
+    Annotations.of(scope).addWarning(`port ${options.hostPort ?? containerPort} is published on every interface (${hostIp}); anyone who can reach this host can reach it. Prefer 127.0.0.1 behind a reverse proxy.`);
+  }
+  return { publish: { hostPort: options.hostPort ?? containerPort, hostIp }, problems };
+}

@@ -1,0 +1,36 @@
+import { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { ComponentSpec, ConfigFile, Endpoint } from './component';
+
+/**
+ * The parts of a component that may change after construction (a rule group added later
+ * adds a file and may change arguments). A runtime evaluates them lazily, at synth.
+ */
+export interface DynamicParts {
+  /** Config files, rendered at synth. */
+  readonly files?: () => ConfigFile[];
+  /** Arguments, rendered at synth (overrides `spec.args`). */
+  readonly args?: () => string[];
+  /** Extra container labels, rendered at synth. */
+  readonly labels?: () => Record<string, string>;
+}
+
+/** What a runtime returns for a deployed component. */
+export interface IDeployment {
+  /** The main resource (a container on Docker): use it for `addOverride` escape hatches. */
+  readonly resource: TerraformResource;
+  /** The resources holding the component's data, by volume name. */
+  readonly dataVolumes: Record<string, TerraformResource>;
+  /** How other components on the shared network reach the named port. */
+  endpoint(portName: string): Endpoint;
+  /** How the host reaches the named port, when it is published. */
+  publishedUrl(portName: string): string | undefined;
+}
+
+/** A place components run: Docker today, Kubernetes later. */
+export interface IRuntime {
+  /** `docker`, `kubernetes`, ... */
+  readonly kind: string;
+  /** Creates the component's resources under `scope` (the main one with id `Resource`). */
+  deploy(scope: Construct, spec: ComponentSpec, dynamic?: DynamicParts): IDeployment;
+}

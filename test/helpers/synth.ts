@@ -1,0 +1,134 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { unescapeTemplate } from '../../lib/core/tf-escape';
+
+/** A fresh stack in a test app (no provider download, no disk output). */
+export function testStack(id = 'test'): TerraformStack {
+  const app: App = Testing.app();
+  return new TerraformStack(app, id);
+}
+
+export interface SynthJson {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  variable?: Record<string, Record<string, unknown>>;
+  output?: Record<string, Record<string, unknown>>;
+  provider?: Record<string, unknown>;
+}
+
+/** Synthesizes with validations on and parses the JSON. */
+export function synthJson(stack: TerraformStack): SynthJson {
+  return JSON.parse(Testing.synth(stack, true)) as SynthJson;
+}
+
+/** Synthesized string (for the cdktf matchers). */
+export function synthString(stack: TerraformStack): string {
+  return Testing.synth(stack, true);
+}
+
+export function resources(json: SynthJson, type: string): Record<string, Record<string, unknown>> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The container resource whose `name` is `name`. */
+export function container(json: SynthJson, name: string): Record<string, unknown> {
+  const found = Object.values(resources(json, 'docker_container')).find((c) => c.name === name);
+  if (!found) throw new Error(`no docker_container named ${name}; have ${Object.values(resources(json, 'docker_container')).map((c) => c.name).join(', ')}`);
+  return found;
+}
+
+/** Files uploaded into a container, as Terraform writes them (escaped). */
+export function rawFiles(json: SynthJson, name: string): Record<string, string> {
+  const uploads = (container(json, name).upload ?? []) as Array<{ file: string; content: string }>;
+  return Object.fromEntries(uploads.map((u) => [u.file, u.content]));
+}
+
+/** Files as the container sees them: Terraform escapes undone, references replaced by stand-ins. */
+export function containerFiles(json: SynthJson, name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(rawFiles(json, name)).map(([f, c]) => [f, unescapeTemplate(c, (e) => `stand-in-for-${e.replace(/[^A-Za-z0-9_.-]/g, '_')}`)]));
+}
+
+/** Writes `files` (container paths) under a temporary root; returns the root. */
+export function layOut(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-files-'));
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(root, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  return root;
+}
+
+/**
+ * Whether `tool` is on PATH. Under CI (CI=true) a missing tool is a failure, never a skip.
+ */
+export function haveTool(tool: string): boolean {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+  if (!found && process.env.CI === 'true') {
+    throw new Error(`${tool} is required in CI but is not installed (.ci/run installs it with apt).`);
+  }
+  if (!found) console.warn(`${tool} not installed: skipping the check that needs it (install it with apt to run it).`);
+  return found;
+}
+
+export interface ToolResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(cmd: string, args: string[], cwd?: string, timeoutMs = 60_000): ToolResult {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Evaluates strings with the real terraform binary (no provider needed): input → output. */
+export function terraformEvaluate(values: Record<string, string>): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-tf-'));
+  const locals: Record<string, string> = {};
+  const output: Record<string, { value: string }> = {};
+  Object.entries(values).forEach(([, v], i) => {
+    locals[`v${i}`] = v;
+    output[`v${i}`] = { value: `\${local.v${i}}` };
+  });
+  fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ locals, output }));
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+  execFileSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env, stdio: 'pipe' });
+  execFileSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env, stdio: 'pipe' });
+  const out = JSON.parse(execFileSync('terraform', ['output', '-json'], { cwd: dir, env, encoding: 'utf8' })) as Record<string, { value: string }>;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return Object.fromEntries(Object.keys(values).map((key, i) => [key, out[`v${i}`].value]));
+}
+
+/** Runs `promtool check config` on prometheus.yml laid out as the container sees it. */
+export function promtoolCheckConfig(files: Record<string, string>, configPath = '/etc/prometheus/prometheus.yml'): ToolResult {
+  const root = layOut(files);
+  try {
+    return run('promtool', ['check', 'config', path.join(root, configPath)]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Runs `promtool check rules` on every rule file under /etc/prometheus/rules. */
+export function promtoolCheckRules(files: Record<string, string>): ToolResult {
+  const root = layOut(files);
+  try {
+    const ruleFiles = Object.keys(files).filter((f) => f.includes('/rules/')).map((f) => path.join(root, f));
+    return run('promtool', ['check', 'rules', ...ruleFiles]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Runs the blackbox exporter's own `--config.check`. */
+export function blackboxCheck(content: string): ToolResult {
+  const root = layOut({ '/blackbox.yml': content });
+  try {
+    return run('prometheus-blackbox-exporter', [`--config.file=${path.join(root, 'blackbox.yml')}`, '--config.check']);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}

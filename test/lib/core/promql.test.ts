@@ -1,0 +1,24 @@
+import { promqlProblem } from '../../../lib/core/promql';
+
+describe('promqlProblem (lezer-promql)', () => {
+  test.each([
+    'sum by (service) (rate(http_requests_total{status=~"5.."}[5m]))',
+    'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket[5m])))',
+    'predict_linear(node_filesystem_avail_bytes{mountpoint="/"}[6h], 24*3600) < 0',
+    '(avg_over_time(rate(http_requests_total[5m])[1h:5m]) - avg_over_time(rate(http_requests_total[5m])[7d:1h])) / stddev_over_time(rate(http_requests_total[5m])[7d:1h]) > 3',
+    'vector(1)',
+    'up{job="node"} == 0',
+  ])('accepts %s', (expr) => {
+    expect(promqlProblem(expr)).toBeUndefined();
+  });
+
+  test('reports the position of the first error', () => {
+    expect(promqlProblem('rate(x[5m]')).toMatch(/line 1, column 11 at the end of the expression/);
+    expect(promqlProblem('rate(x[5 minutes])')).toMatch(/line 1, column 10 near/);
+    expect(promqlProblem('sum(rate(x[5m]))\n/\nsum(rate(y[5m])) by')).toMatch(/line 3/);
+  });
+
+  test('rejects empty expressions', () => {
+    expect(promqlProblem('  ')).toMatch(/is empty/);
+  });
+});

@@ -1,0 +1,99 @@
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { CourseStack } from '../../stacks/course-stack';
+import {
+  blackboxCheck,
+  containerFiles,
+  haveTool,
+  promtoolCheckConfig,
+  promtoolCheckRules,
+  rawFiles,
+  resources,
+  synthJson,
+  terraformEvaluate,
+} from '../helpers/synth';
+
+function synthCourse(props = {}) {
+  const app = Testing.app();
+  const stack = new CourseStack(app, 'observability', props);
+  return { stack, json: synthJson(stack) };
+}
+
+describe('CourseStack (the default app)', () => {
+  const { json } = synthCourse();
+  const promFiles = containerFiles(json, 'prometheus');
+
+  test('contains Prometheus, the node exporter and the blackbox exporter on one network', () => {
+    const containers = Object.values(resources(json, 'docker_container'));
+    expect(containers.map((c) => c.name).sort()).toEqual(['blackbox-exporter', 'node-exporter', 'prometheus']);
+    expect(Object.keys(resources(json, 'docker_network'))).toHaveLength(1);
+    for (const c of containers) {
+      expect(c.networks_advanced).toEqual([{ name: expect.stringContaining('docker_network.'), aliases: [c.name] }]);
+    }
+  });
+
+  test('renders the course jobs and every rule group as files', () => {
+    const config = parse(promFiles['/etc/prometheus/prometheus.yml']);
+    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'blackbox-http']);
+    expect(config.global).toEqual({ scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
+    expect(Object.keys(promFiles).sort()).toEqual(
+      ['prometheus.yml', 'rules/http_rules.yml', 'rules/infrastructure_alerts.yml', 'rules/node_rules.yml', 'rules/service_alerts.yml', 'rules/slo_rules.yml', 'rules/watchdog.yml']
+        .map((f) => `/etc/prometheus/${f}`)
+        .sort(),
+    );
+    const node = config.scrape_configs[1];
+    expect(node.relabel_configs[0]).toEqual({ source_labels: ['__address__'], regex: '(.+):9100', target_label: 'instance', replacement: '${1}', action: 'replace' });
+  });
+
+  test('escapes the relabel replacement for Terraform in the synthesized JSON', () => {
+    expect(rawFiles(json, 'prometheus')['/etc/prometheus/prometheus.yml']).toContain('replacement: $${1}');
+  });
+
+  const hasPromtool = haveTool('promtool');
+  (hasPromtool ? test : test.skip)('promtool check config accepts prometheus.yml and the rule files it lists', () => {
+    const r = promtoolCheckConfig(promFiles);
+    expect(r.stderr + r.stdout).toContain('SUCCESS');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/SUCCESS: 6 rule files found/);
+  });
+
+  (hasPromtool ? test : test.skip)('promtool check rules accepts every rule file (19 rules)', () => {
+    const r = promtoolCheckRules(promFiles);
+    expect(r.code).toBe(0);
+    const counts = [...r.stdout.matchAll(/SUCCESS: (\d+) rules found/g)].map((m) => Number(m[1]));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 + 3 + 2 + 3 + 5 + 1);
+  });
+
+  (haveTool('prometheus-blackbox-exporter') ? test : test.skip)('blackbox --config.check accepts the course modules', () => {
+    const r = blackboxCheck(containerFiles(json, 'blackbox-exporter')['/etc/blackbox_exporter/config.yml']);
+    expect(r.stderr + r.stdout).toMatch(/Config file is ok/);
+    expect(r.code).toBe(0);
+  });
+
+  (hasPromtool && haveTool('terraform') ? test : test.skip)('files evaluated by the real terraform binary are what promtool accepts', () => {
+    const uploads = rawFiles(json, 'prometheus');
+    const evaluated = terraformEvaluate(uploads);
+    expect(evaluated).toEqual(promFiles);
+    expect(evaluated['/etc/prometheus/prometheus.yml']).toContain('replacement: ${1}');
+    const r = promtoolCheckConfig(evaluated);
+    expect(r.code).toBe(0);
+  });
+
+  test('Docker discovery is off by default and the socket is not mounted', () => {
+    const prom = Object.values(resources(json, 'docker_container')).find((c) => c.name === 'prometheus')!;
+    expect(JSON.stringify(prom)).not.toContain('docker.sock');
+  });
+
+  test('opting in to Docker discovery mounts the socket read-only and adds the job', () => {
+    const { json: j } = synthCourse({ dockerDiscovery: true });
+    const prom = Object.values(resources(j, 'docker_container')).find((c) => c.name === 'prometheus')!;
+    expect(prom.mounts).toEqual([{ type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', read_only: true }]);
+    const config = parse(containerFiles(j, 'prometheus')['/etc/prometheus/prometheus.yml']);
+    expect(config.scrape_configs.map((c: { job_name: string }) => c.job_name)).toContain('docker');
+    if (hasPromtool) expect(promtoolCheckConfig(containerFiles(j, 'prometheus')).code).toBe(0);
+  });
+
+  test('whole-stack snapshot (review the diff when it changes)', () => {
+    expect(json).toMatchSnapshot();
+  });
+});
