@@ -65,7 +65,11 @@ const path = require("path");
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const OUT_ROOT = path.join(REPO_ROOT, ".gen");
-const OUT_DIR = path.join(OUT_ROOT, "providers", "grafana");
+// GRAFANA_BINDINGS_OUTDIR redirects the output (the test suite uses it to check that the
+// committed bindings are exactly what this script produces).
+const OUT_DIR = process.env.GRAFANA_BINDINGS_OUTDIR
+  ? path.resolve(process.env.GRAFANA_BINDINGS_OUTDIR)
+  : path.join(OUT_ROOT, "providers", "grafana");
 const DEFAULT_SCHEMA = path.resolve(
   REPO_ROOT,
   "..",
