@@ -1,11 +1,13 @@
 import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
+import { Annotations } from 'cdktf';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
 import {
   GlobalConfig,
-  globalProblems,
+  prometheusGlobalProblems,
   groupProblemsInContext,
   jobProblemsInContext,
   renderPrometheusYaml,
@@ -57,8 +59,19 @@ export interface PrometheusServerProps extends ComponentOptions {
   readonly scrapeJobs?: ScrapeJobOptions[];
   /** Rule groups; more can be added with `addRuleGroup`. @default - none */
   readonly ruleGroups?: RuleGroup[];
-  /** Alertmanager `host:port` addresses; more with `addAlertmanager`. @default - none */
+  /**
+   * Alertmanager `host:port` addresses; more with `addAlertmanager`. When none is given,
+   * every Alertmanager construct of the stack receives the alerts.
+   * @default - the stack's Alertmanagers
+   */
   readonly alertmanagers?: string[];
+  /**
+   * How the course's anti-fatigue rules apply to alerting rules (severity critical or
+   * warning, `for:` on thresholds, runbook on critical alerts, summary and description):
+   * violations are errors, warnings (annotations), or not checked.
+   * @default 'error'
+   */
+  readonly alertPolicy?: AlertPolicyMode;
   /**
    * Discover containers on a Docker host that opt in with `prometheus.scrape=true` labels.
    * With the default local socket, `mountDockerSocket` must be true.
@@ -94,6 +107,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
   private readonly alertmanagerAddresses: string[] = [];
   private readonly alertmanagerTargets: IAlertmanagerTarget[] = [];
   private readonly flags: { remoteWrite: boolean; exemplars: boolean; nativeHistograms: boolean };
+  private readonly alertPolicy: AlertPolicyMode;
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
@@ -104,7 +118,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
       evaluationInterval: props.evaluationInterval,
       externalLabels: props.externalLabels,
     };
-    problems.push(...globalProblems(this.global));
+    problems.push(...prometheusGlobalProblems(this.global));
     const retention = resolveDuration(props.retentionTime ?? '30d');
     if (retention.problem) problems.push(`retentionTime ${retention.problem}`);
     if (props.retentionSize !== undefined && !Token.isUnresolved(props.retentionSize) && !/^\d+(B|KB|MB|GB|TB|PB|EB)$/.test(props.retentionSize)) {
@@ -127,6 +141,10 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
       }
     } else if (props.mountDockerSocket) {
       hostMounts.push({ hostPath: '/var/run/docker.sock', containerPath: '/var/run/docker.sock', readOnly: true });
+    }
+    this.alertPolicy = props.alertPolicy ?? 'error';
+    if (!['error', 'warn', 'off'].includes(this.alertPolicy)) {
+      problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
     }
     throwIfProblems(this, problems);
 
@@ -181,7 +199,11 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
 
   /** Adds a rule group (recording and alerting rules). Throws when it is invalid or its name is taken. */
   public addRuleGroup(group: RuleGroup): void {
-    throwIfProblems(this, groupProblemsInContext(group, this.groups));
+    const problems = groupProblemsInContext(group, this.groups);
+    const policy = this.alertPolicy === 'off' || problems.length ? [] : groupPolicyProblems(group);
+    if (this.alertPolicy === 'error') problems.push(...policy);
+    throwIfProblems(this, problems);
+    for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     this.groups.push(group);
   }
 
@@ -221,8 +243,17 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
       global: this.global,
       scrapeJobs: this.jobs,
       ruleGroups: this.groups,
-      alertmanagers: [...this.alertmanagerAddresses, ...this.alertmanagerTargets.flatMap((t) => t.alertmanagerAddresses())],
+      alertmanagers: this.resolveAlertmanagers(),
     });
+  }
+
+  /** Explicit Alertmanagers win; otherwise the stack's Alertmanager constructs. */
+  private resolveAlertmanagers(): string[] {
+    const explicit = [...this.alertmanagerAddresses, ...this.alertmanagerTargets.flatMap((t) => t.alertmanagerAddresses())];
+    if (explicit.length) return explicit;
+    return Observability.of(this)
+      .find<IAlertmanagerTarget & Construct>('alertmanager')
+      .flatMap((a) => a.alertmanagerAddresses());
   }
 
   private renderFiles(): ConfigFile[] {

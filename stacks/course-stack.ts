@@ -5,6 +5,10 @@ import { NodeExporter } from '../constructs/node-exporter';
 import { PrometheusServer } from '../constructs/prometheus-server';
 import { RuleSets } from '../lib/prometheus/presets';
 import { RuleGroup } from '../lib/prometheus/rules';
+import { Alertmanager } from '../constructs/alertmanager';
+import { AlertRoute } from '../constructs/alert-route';
+import { AlertPacks } from '../lib/alerting/alert-rule';
+import { courseAlertRoute } from './course-alerting';
 import { DockerRuntime, DockerRuntimeProps } from '../lib/runtime/docker-runtime';
 
 /** Properties of the course's metrics stack. */
@@ -19,6 +23,10 @@ export interface CourseStackProps {
   readonly dockerDiscovery?: boolean;
   /** URLs probed by the `blackbox-http` job. @default - the course's two URLs */
   readonly probeUrls?: string[];
+  /** Alertmanager instances (more than one forms a gossip cluster). @default 1 */
+  readonly alertmanagerReplicas?: number;
+  /** Base URL of the runbooks linked from the alerts. @default 'https://wiki.devopslab.ch/runbooks' */
+  readonly runbookBaseUrl?: string;
 }
 
 /** The course's `slo_rules` group (the SLI ratio and the remaining error budget of `api`). */
@@ -34,101 +42,18 @@ export const COURSE_SLO_RULES: RuleGroup = {
   ],
 };
 
-/** The course's `alerts.yml`: service, infrastructure and watchdog alerts. */
-export const COURSE_ALERT_RULES: RuleGroup[] = [
-  {
-    name: 'service_alerts',
-    rules: [
-      {
-        alert: 'HighErrorRate',
-        expr: 'service:http_errors:ratio5m > 0.05',
-        for: '5m',
-        labels: { severity: 'critical', team: 'platform' },
-        annotations: {
-          summary: "Taux d'erreur élevé sur {{ $labels.service }}",
-          description: "Le service {{ $labels.service }} a un taux d'erreur de {{ $value | humanizePercentage }} (seuil: 5%).",
-          impact: 'Les utilisateurs reçoivent des erreurs 5xx.',
-          dashboard_url: 'https://grafana.devopslab.ch/d/service-detail?var-service={{ $labels.service }}',
-          runbook_url: 'https://wiki.devopslab.ch/runbooks/high-error-rate',
-        },
-      },
-      {
-        alert: 'HighLatencyP99',
-        expr: 'service:http_latency:p99_5m > 1',
-        for: '10m',
-        labels: { severity: 'warning', team: 'platform' },
-        annotations: {
-          summary: 'Latence P99 élevée sur {{ $labels.service }}',
-          description: 'Le P99 du service {{ $labels.service }} est à {{ $value | humanizeDuration }} (seuil: 1s).',
-        },
-      },
-      {
-        alert: 'SLOBudgetBurning',
-        expr: 'slo:api_latency:error_budget_remaining < 0.25',
-        for: '5m',
-        labels: { severity: 'critical', team: 'platform' },
-        annotations: {
-          summary: "Error budget critique pour l'API",
-          description: "Il ne reste que {{ $value | humanizePercentage }} de l'error budget. Gel des déploiements recommandé.",
-        },
-      },
-    ],
-  },
-  {
-    name: 'infrastructure_alerts',
-    rules: [
-      {
-        alert: 'NodeDown',
-        expr: 'up{job="node"} == 0',
-        for: '2m',
-        labels: { severity: 'critical' },
-        annotations: { summary: 'Nœud {{ $labels.instance }} injoignable', description: 'Le node exporter de {{ $labels.instance }} ne répond plus depuis 2 minutes.' },
-      },
-      {
-        alert: 'HighCPU',
-        expr: 'instance:node_cpu:utilization > 0.85',
-        for: '15m',
-        labels: { severity: 'warning' },
-        annotations: { summary: 'CPU élevé sur {{ $labels.instance }}', description: 'CPU à {{ $value | humanizePercentage }} depuis 15 minutes.' },
-      },
-      {
-        alert: 'DiskFillingUp',
-        expr: 'instance:node_disk:predicted_full_hours > 0 and instance:node_disk:predicted_full_hours < 24',
-        for: '30m',
-        labels: { severity: 'warning' },
-        annotations: { summary: 'Disque de {{ $labels.instance }} bientôt plein', description: 'Au rythme actuel, le disque sera plein dans {{ $value | humanizeDuration }}.' },
-      },
-      {
-        alert: 'SSLCertExpiringSoon',
-        expr: '(probe_ssl_earliest_cert_expiry - time()) / 86400 < 14',
-        for: '1h',
-        labels: { severity: 'warning' },
-        annotations: { summary: 'Certificat SSL de {{ $labels.instance }} expire dans {{ $value | humanize }} jours' },
-      },
-      {
-        alert: 'HighMemory',
-        expr: 'instance:node_memory:utilization > 0.9',
-        for: '10m',
-        labels: { severity: 'critical' },
-        annotations: { summary: 'Mémoire critique sur {{ $labels.instance }}', description: 'Utilisation mémoire à {{ $value | humanizePercentage }}.' },
-      },
-    ],
-  },
-  {
-    name: 'watchdog',
-    rules: [{ alert: 'Watchdog', expr: 'vector(1)', labels: { severity: 'none' }, annotations: { summary: "Watchdog — l'alerting fonctionne" } }],
-  },
-];
-
 /**
- * The course's metrics stack on Docker: Prometheus (global settings, the `prometheus`,
- * `node` and `blackbox-http` jobs, RED/USE/SLO recording rules and the course's alerts),
- * the node exporter and the blackbox exporter with the course's modules.
+ * The course's metrics and alerting stack on Docker: Prometheus (global settings, the
+ * `prometheus`, `node` and `blackbox-http` jobs, RED/USE/SLO recording rules and the
+ * course's alert pack), Alertmanager with the course's routing tree, the node exporter and
+ * the blackbox exporter with the course's modules.
  */
 export class CourseStack extends TerraformStack {
   public readonly prometheus: PrometheusServer;
   public readonly nodeExporter: NodeExporter;
   public readonly blackbox: BlackboxExporter;
+  public readonly routing: AlertRoute;
+  public readonly alertmanager: Alertmanager;
 
   constructor(scope: Construct, id: string, props: CourseStackProps = {}) {
     super(scope, id);
@@ -158,12 +83,18 @@ export class CourseStack extends TerraformStack {
     this.prometheus.addRuleGroup(RuleSets.red());
     this.prometheus.addRuleGroup(RuleSets.nodeUse());
     this.prometheus.addRuleGroup(COURSE_SLO_RULES);
-    for (const g of COURSE_ALERT_RULES) this.prometheus.addRuleGroup(g);
+    for (const g of AlertPacks.course({ runbookBaseUrl: props.runbookBaseUrl ?? 'https://wiki.devopslab.ch/runbooks', grafanaUrl: 'https://grafana.devopslab.ch' })) {
+      this.prometheus.addRuleGroup(g);
+    }
+
+    this.routing = courseAlertRoute(this, 'Routing');
+    this.alertmanager = new Alertmanager(this, 'Alertmanager', { replicas: props.alertmanagerReplicas });
 
     for (const [id, url] of [
       ['PrometheusUrl', this.prometheus.deployment.publishedUrl('http')],
       ['NodeExporterUrl', this.nodeExporter.deployment.publishedUrl('http')],
       ['BlackboxUrl', this.blackbox.deployment.publishedUrl('http')],
+      ['AlertmanagerUrl', this.alertmanager.deployments[0].publishedUrl('http')],
     ] as const) {
       if (url) new TerraformOutput(this, id, { value: url });
     }

@@ -43,3 +43,28 @@ function compact(expr: string): string {
   const oneLine = expr.replace(/\s+/g, ' ').trim();
   return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
 }
+
+const COMPARISONS = new Set(['Gtr', 'Lss', 'Gte', 'Lte', 'Eql', 'Neq']);
+
+/**
+ * Whether the expression compares something with a number (`x > 0.05`, `up == 0`): a
+ * threshold alert, which should hold for a while (`for:`) before it fires.
+ */
+export function isThresholdExpr(expr: string): boolean {
+  if (Token.isUnresolved(expr)) return false;
+  let found = false;
+  const cursor = parser.parse(expr).cursor();
+  do {
+    if (cursor.name === 'BinaryExpr') {
+      const node = cursor.node;
+      let hasCmp = false;
+      let hasNumber = false;
+      for (let c = node.firstChild; c; c = c.nextSibling) {
+        if (COMPARISONS.has(c.name)) hasCmp = true;
+        if (c.name === 'NumberDurationLiteral') hasNumber = true;
+      }
+      if (hasCmp && hasNumber) found = true;
+    }
+  } while (!found && cursor.next());
+  return found;
+}

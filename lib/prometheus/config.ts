@@ -28,7 +28,7 @@ export interface PrometheusConfigModel {
 /** The directory of rule files, relative to the config file. */
 export const RULES_DIR = 'rules';
 
-export function globalProblems(g: GlobalConfig): string[] {
+export function prometheusGlobalProblems(g: GlobalConfig): string[] {
   const out: string[] = [];
   for (const [k, v] of [['scrape_interval', g.scrapeInterval], ['scrape_timeout', g.scrapeTimeout], ['evaluation_interval', g.evaluationInterval]] as const) {
     if (v !== undefined) {

@@ -27,6 +27,12 @@ export interface AlertingRule {
   readonly labels?: Record<string, string>;
   /** Annotations such as `summary`, `description`, `runbook_url`. @default - none */
   readonly annotations?: Record<string, string>;
+  /**
+   * Explicit opt-out of the alert policy's "a threshold alert has `for:`" check, for a
+   * threshold that must page on the first evaluation. Not rendered.
+   * @default false
+   */
+  readonly fireImmediately?: boolean;
 }
 
 /** A recording or alerting rule. */

@@ -132,3 +132,24 @@ export function blackboxCheck(content: string): ToolResult {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
+
+/** `amtool check-config` on alertmanager.yml laid out as the container sees it. */
+export function amtoolCheckConfig(files: Record<string, string>, configPath = '/etc/alertmanager/alertmanager.yml'): ToolResult {
+  const root = layOut(files);
+  try {
+    return run('amtool', ['check-config', path.join(root, configPath)]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** `amtool config routes test --verify.receivers=<expected> labels...`: exit 0 when they match. */
+export function amtoolRoutesTest(files: Record<string, string>, labels: Record<string, string>, expected: string[], configPath = '/etc/alertmanager/alertmanager.yml'): ToolResult {
+  const root = layOut(files);
+  try {
+    const args = ['config', 'routes', 'test', `--config.file=${path.join(root, configPath)}`, `--verify.receivers=${expected.join(',')}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+    return run('amtool', args);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}

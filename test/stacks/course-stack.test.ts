@@ -23,9 +23,9 @@ describe('CourseStack (the default app)', () => {
   const { json } = synthCourse();
   const promFiles = containerFiles(json, 'prometheus');
 
-  test('contains Prometheus, the node exporter and the blackbox exporter on one network', () => {
+  test('contains Prometheus, Alertmanager, the node exporter and the blackbox exporter on one network', () => {
     const containers = Object.values(resources(json, 'docker_container'));
-    expect(containers.map((c) => c.name).sort()).toEqual(['blackbox-exporter', 'node-exporter', 'prometheus']);
+    expect(containers.map((c) => c.name).sort()).toEqual(['alertmanager', 'blackbox-exporter', 'node-exporter', 'prometheus']);
     expect(Object.keys(resources(json, 'docker_network'))).toHaveLength(1);
     for (const c of containers) {
       expect(c.networks_advanced).toEqual([{ name: expect.stringContaining('docker_network.'), aliases: [c.name] }]);

@@ -1,0 +1,354 @@
+import { Annotations, Lazy } from 'cdktf';
+import { Construct } from 'constructs';
+import { ContactPoint, ContactPointConfig } from '../.gen/providers/grafana/contact-point';
+import { MessageTemplate } from '../.gen/providers/grafana/message-template';
+import { MuteTiming } from '../.gen/providers/grafana/mute-timing';
+import { NotificationPolicy, NotificationPolicyPolicy, notificationPolicyPolicyToTerraform } from '../.gen/providers/grafana/notification-policy';
+import {
+  AlertmanagerGlobal,
+  InhibitRule,
+  RenderedFile,
+  TimeInterval,
+  alertmanagerGlobalProblems,
+  inhibitRuleProblems,
+  renderAlertmanagerFiles,
+  timeIntervalProblems,
+} from '../lib/alertmanager/config';
+import { ReceiverSpec, isNullReceiver, receiverProblems } from '../lib/alertmanager/receivers';
+import { RouteNode, RouteOptions, routeTreeProblems } from '../lib/alertmanager/route';
+import { isWatchdog } from '../lib/alerting/policy';
+import { DurationLike, resolveDuration } from '../lib/core/duration';
+import { throwIfProblems } from '../lib/core/errors';
+import { escapeTemplate } from '../lib/core/tf-escape';
+import { Observability } from '../lib/observability';
+import { AlertingRule, RuleGroup, isAlertingRule } from '../lib/prometheus/rules';
+
+/** Where the routing tree is deployed. */
+export type AlertRouteTarget = 'alertmanager' | 'grafana' | 'both';
+
+/** Properties of an AlertRoute. */
+export interface AlertRouteProps {
+  /** The root (default) receiver: its name, or the receiver itself (then added). */
+  readonly receiver: string | ReceiverSpec;
+  /** Receivers; more with `addReceiver`. @default - only the root receiver, if given as an object */
+  readonly receivers?: ReceiverSpec[];
+  /** @default ['alertname', 'cluster', 'service'] */
+  readonly groupBy?: string[];
+  /** @default '30s' */
+  readonly groupWait?: DurationLike;
+  /** @default '5m' */
+  readonly groupInterval?: DurationLike;
+  /** @default '4h' */
+  readonly repeatInterval?: DurationLike;
+  /** Child routes of the root; more with `addRoute`. @default - none */
+  readonly routes?: RouteOptions[];
+  /** Inhibit rules; more with `addInhibitRule`. Alertmanager only (Grafana has no inhibition). @default - none */
+  readonly inhibitRules?: InhibitRule[];
+  /** Named time intervals for mute/active routes. @default - none */
+  readonly timeIntervals?: TimeInterval[];
+  /** Notification templates by name (Go templates, `{{ define "..." }}`). @default - none */
+  readonly templates?: Record<string, string>;
+  /** Alertmanager `global` settings. @default - resolve_timeout 5m */
+  readonly global?: AlertmanagerGlobal;
+  /**
+   * Deploy to an Alertmanager (`alertmanager.yml`), to Grafana (contact points, one
+   * notification policy, mute timings, message templates — needs a `grafana` provider in
+   * the stack), or both.
+   * @default 'alertmanager'
+   */
+  readonly target?: AlertRouteTarget;
+  /**
+   * Fail synth when an alerting rule of a PrometheusServer in this stack can only reach the
+   * default or a null receiver (the Watchdog excepted).
+   * @default true
+   */
+  readonly requireRouting?: boolean;
+}
+
+/** Grafana resources created for the Grafana target. */
+export interface GrafanaAlertingResources {
+  readonly contactPoints: ReadonlyMap<string, ContactPoint>;
+  readonly notificationPolicy: NotificationPolicy;
+  readonly muteTimings: ReadonlyMap<string, MuteTiming>;
+  readonly messageTemplates: ReadonlyMap<string, MessageTemplate>;
+}
+
+const NULL_MUTE_TIMING = 'null-receiver';
+
+/**
+ * One routing tree — receivers, routes, inhibitions, time intervals, templates — rendered
+ * to Alertmanager's configuration, to Grafana's contact points and notification policy,
+ * or both. At synth, every alerting rule of the stack's Prometheus servers is run through
+ * the tree with Alertmanager's semantics: an alert that reaches nobody fails synth.
+ */
+export class AlertRoute extends Construct {
+  /** The root of the tree: `root.addRoute(...)` returns a node that takes children too. */
+  public readonly root: RouteNode;
+  /** The Grafana resources, when the target includes Grafana. */
+  public readonly grafana?: GrafanaAlertingResources;
+  public readonly target: AlertRouteTarget;
+
+  private readonly receivers = new Map<string, ReceiverSpec>();
+  private readonly inhibitRules: InhibitRule[] = [];
+  private readonly timeIntervals = new Map<string, TimeInterval>();
+  private readonly templates = new Map<string, string>();
+  private readonly globalConfig: AlertmanagerGlobal;
+  private readonly grafanaScope?: Construct;
+  private readonly contactPoints = new Map<string, ContactPoint>();
+  private readonly muteTimings = new Map<string, MuteTiming>();
+  private readonly messageTemplates = new Map<string, MessageTemplate>();
+
+  constructor(scope: Construct, id: string, props: AlertRouteProps) {
+    super(scope, id);
+    this.target = props.target ?? 'alertmanager';
+    const problems: string[] = [];
+    if (!['alertmanager', 'grafana', 'both'].includes(this.target)) {
+      problems.push(`target must be "alertmanager", "grafana" or "both" (got ${JSON.stringify(this.target)}).`);
+    }
+    this.globalConfig = props.global ?? {};
+    problems.push(...alertmanagerGlobalProblems(this.globalConfig));
+    throwIfProblems(this, problems);
+    const rootReceiver = typeof props.receiver === 'string' ? props.receiver : props.receiver.name;
+    this.root = new RouteNode({
+      receiver: rootReceiver,
+      groupBy: props.groupBy ?? ['alertname', 'cluster', 'service'],
+      groupWait: props.groupWait ?? '30s',
+      groupInterval: props.groupInterval ?? '5m',
+      repeatInterval: props.repeatInterval ?? '4h',
+    });
+
+    if (this.target !== 'alertmanager') {
+      this.grafanaScope = new Construct(this, 'Grafana');
+      const policy = new NotificationPolicy(this.grafanaScope, 'Policy', {
+        contactPoint: Lazy.stringValue({ produce: () => this.grafanaContactPoint(this.root.receiver) }),
+        groupBy: this.root.options.groupBy ?? [],
+        groupWait: resolveDuration(this.root.options.groupWait ?? '30s').text,
+        groupInterval: resolveDuration(this.root.options.groupInterval ?? '5m').text,
+        repeatInterval: resolveDuration(this.root.options.repeatInterval ?? '4h').text,
+        policy: Lazy.anyValue({ produce: () => this.root.children.map((c) => notificationPolicyPolicyToTerraform(this.grafanaPolicy(c))) }),
+      });
+      this.grafana = { contactPoints: this.contactPoints, notificationPolicy: policy, muteTimings: this.muteTimings, messageTemplates: this.messageTemplates };
+    }
+
+    if (typeof props.receiver !== 'string') this.addReceiver(props.receiver);
+    for (const r of props.receivers ?? []) this.addReceiver(r);
+    for (const t of props.timeIntervals ?? []) this.addTimeInterval(t);
+    for (const [name, content] of Object.entries(props.templates ?? {})) this.addTemplate(name, content);
+    for (const r of props.routes ?? []) this.addRoute(r);
+    for (const r of props.inhibitRules ?? []) this.addInhibitRule(r);
+
+    this.node.addValidation({ validate: () => this.validateTree(props.requireRouting ?? true) });
+    Observability.of(this).register('alert-route', this);
+  }
+
+  /** Adds a receiver. Throws when it is invalid or its name is taken. */
+  public addReceiver(receiver: ReceiverSpec): void {
+    const problems = receiverProblems(receiver);
+    (receiver.email ?? []).forEach((m, i) => {
+      if (m.from === undefined && this.globalConfig.smtpFrom === undefined) {
+        problems.push(`receiver ${JSON.stringify(receiver.name)}: email[${i}] has no from address and global.smtpFrom is not set. Set one of them, e.g. "alerts@example.com".`);
+      }
+      if (m.smarthost === undefined && this.globalConfig.smtpSmarthost === undefined) {
+        problems.push(`receiver ${JSON.stringify(receiver.name)}: email[${i}] has no smarthost and global.smtpSmarthost is not set. Set one of them, e.g. "smtp.example.com:587".`);
+      }
+    });
+    if (this.receivers.has(receiver.name)) problems.unshift(`receiver ${JSON.stringify(receiver.name)} is already defined. Receiver names must be unique; rename one.`);
+    throwIfProblems(this, problems);
+    this.receivers.set(receiver.name, receiver);
+    if (this.grafanaScope) this.createContactPoint(receiver);
+  }
+
+  /** Adds a child route of the root; returns its node (`node.addRoute(...)` nests). */
+  public addRoute(options: RouteOptions): RouteNode {
+    const node = this.root.addRoute(options);
+    return node;
+  }
+
+  /** Adds an inhibit rule. */
+  public addInhibitRule(rule: InhibitRule): void {
+    throwIfProblems(this, inhibitRuleProblems(rule, this.inhibitRules.length));
+    if (this.target === 'grafana') {
+      Annotations.of(this).addWarning(`inhibit rules only apply to an Alertmanager; Grafana-managed alerting has no inhibition, so this rule has no effect with target "grafana".`);
+    }
+    this.inhibitRules.push(rule);
+  }
+
+  /** Adds a named time interval for `muteTimeIntervals` / `activeTimeIntervals`. */
+  public addTimeInterval(interval: TimeInterval): void {
+    const problems = timeIntervalProblems(interval);
+    if (this.timeIntervals.has(interval.name) || interval.name === NULL_MUTE_TIMING) problems.unshift(`time interval ${JSON.stringify(interval.name)} is already defined (or reserved). Rename it.`);
+    throwIfProblems(this, problems);
+    this.timeIntervals.set(interval.name, interval);
+    if (this.grafanaScope) {
+      this.muteTimings.set(
+        interval.name,
+        new MuteTiming(this.grafanaScope, `MuteTiming-${interval.name}`, {
+          name: interval.name,
+          intervals: interval.timeIntervals.map((s) => ({
+            times: s.times?.map((t) => ({ start: t.startTime, end: t.endTime })),
+            weekdays: s.weekdays,
+            daysOfMonth: s.daysOfMonth,
+            months: s.months,
+            years: s.years,
+            location: s.location,
+          })),
+        }),
+      );
+    }
+  }
+
+  /** Adds a notification template (`{{ define "name" }}...{{ end }}`). */
+  public addTemplate(name: string, content: string): void {
+    const problems: string[] = [];
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) problems.push(`template name must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(name)}).`);
+    if (this.templates.has(name)) problems.push(`template ${JSON.stringify(name)} is already defined.`);
+    if (!/\{\{\s*define\s+"[^"]+"\s*\}\}/.test(content)) problems.push(`template ${JSON.stringify(name)} defines nothing: wrap it in {{ define "name" }} ... {{ end }} so receivers can call it.`);
+    const opens = (content.match(/\{\{/g) ?? []).length;
+    const closes = (content.match(/\}\}/g) ?? []).length;
+    if (opens !== closes) problems.push(`template ${JSON.stringify(name)} has ${opens} "{{" but ${closes} "}}". Close every action.`);
+    throwIfProblems(this, problems);
+    this.templates.set(name, content);
+    if (this.grafanaScope) {
+      this.messageTemplates.set(name, new MessageTemplate(this.grafanaScope, `Template-${name}`, { name, template: escapeTemplate(content) }));
+    }
+  }
+
+  /** The receivers, by name. */
+  public receiver(name: string): ReceiverSpec | undefined {
+    return this.receivers.get(name);
+  }
+
+  /** Receiver names an alert with these labels is sent to (Alertmanager semantics). */
+  public receiversFor(labels: Record<string, string>): string[] {
+    return this.root.resolve(labels).map((n) => n.receiver);
+  }
+
+  /** alertmanager.yml, templates and secret files, relative to the config directory. */
+  public renderAlertmanagerFiles(): RenderedFile[] {
+    return renderAlertmanagerFiles({
+      global: this.globalConfig,
+      route: this.root,
+      receivers: [...this.receivers.values()],
+      inhibitRules: this.inhibitRules,
+      timeIntervals: [...this.timeIntervals.values()],
+      templates: this.templates,
+    });
+  }
+
+  /** alertmanager.yml as written into the container (before Terraform escaping). */
+  public renderConfig(): string {
+    return this.renderAlertmanagerFiles()[0].content;
+  }
+
+  private validateTree(requireRouting: boolean): string[] {
+    const out = routeTreeProblems(this.root, new Set(this.receivers.keys()), new Set(this.timeIntervals.keys()));
+    if (this.grafanaScope) {
+      const root = this.receivers.get(this.root.receiver);
+      if (root && isNullReceiver(root)) out.push(`the root receiver ${JSON.stringify(root.name)} is a null receiver, which Grafana cannot use as its default contact point. Use a real receiver at the root.`);
+    }
+    if (requireRouting) out.push(...this.coverageProblems());
+    return out;
+  }
+
+  /** Every alerting rule of the stack's Prometheus servers must reach a real, non-default receiver. */
+  private coverageProblems(): string[] {
+    const out: string[] = [];
+    const servers = Observability.of(this).find<{ ruleGroups: readonly RuleGroup[] } & Construct>('prometheus');
+    for (const server of servers) {
+      for (const group of server.ruleGroups) {
+        for (const rule of group.rules.filter(isAlertingRule)) {
+          const problem = this.coverageProblem(rule);
+          if (problem) out.push(`${server.node.path}: rule group ${JSON.stringify(group.name)}, ${problem}`);
+        }
+      }
+    }
+    return out;
+  }
+
+  private coverageProblem(rule: AlertingRule): string | undefined {
+    if (isWatchdog(rule)) return undefined;
+    const labels = { alertname: rule.alert, ...(rule.labels ?? {}) };
+    const nodes = this.root.resolve(labels);
+    const real = nodes.filter((n) => n !== this.root && !isNullReceiver(this.receivers.get(n.receiver) ?? { name: n.receiver }));
+    if (real.length) return undefined;
+    const shown = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+    const where = nodes.map((n) => `${JSON.stringify(n.receiver)}${n === this.root ? ' (default)' : ' (null)'}`).join(', ');
+    return `alert ${JSON.stringify(rule.alert)} with labels {${shown}} only reaches ${where}. Add a route that matches it (e.g. on severity or team), or fix its labels.`;
+  }
+
+  private createContactPoint(r: ReceiverSpec): void {
+    if (isNullReceiver(r)) {
+      if (!this.muteTimings.has(NULL_MUTE_TIMING)) {
+        // A null receiver has no Grafana equivalent: its routes go to the parent's contact
+        // point, muted at all times by this interval (an interval without fields matches always).
+        this.muteTimings.set(NULL_MUTE_TIMING, new MuteTiming(this.grafanaScope!, 'MuteTiming-null-receiver', { name: NULL_MUTE_TIMING, intervals: [{}] }));
+      }
+      return;
+    }
+    const e = (s: string | undefined) => (s === undefined ? undefined : escapeTemplate(s));
+    const config: ContactPointConfig = {
+      name: r.name,
+      slack: r.slack?.map((s) => ({
+        url: s.webhookUrl,
+        recipient: s.channel,
+        title: e(s.title),
+        text: e(s.text),
+        color: e(s.color),
+        username: s.username,
+        disableResolveMessage: s.sendResolved === false ? true : undefined,
+      })),
+      pagerduty: r.pagerduty?.map((p) => ({
+        integrationKey: p.routingKey,
+        severity: p.severity ?? 'critical',
+        summary: e(p.description),
+        details: p.details ? Object.fromEntries(Object.entries(p.details).map(([k, v]) => [k, escapeTemplate(v)])) : undefined,
+        url: p.url,
+        disableResolveMessage: p.sendResolved === false ? true : undefined,
+      })),
+      email: r.email?.map((m) => ({
+        addresses: m.to.split(',').map((a) => a.trim()),
+        disableResolveMessage: m.sendResolved === true ? undefined : true,
+      })),
+      webhook: r.webhook?.map((w) => ({
+        url: w.url,
+        maxAlerts: w.maxAlerts,
+        disableResolveMessage: w.sendResolved === false ? true : undefined,
+      })),
+    };
+    this.contactPoints.set(r.name, new ContactPoint(this.grafanaScope!, `ContactPoint-${r.name}`, config));
+  }
+
+  /** The contact point name for a receiver, as a reference (so Terraform orders creation). */
+  private grafanaContactPoint(receiver: string): string {
+    const cp = this.contactPoints.get(receiver);
+    return cp ? cp.name : receiver;
+  }
+
+  private grafanaPolicy(node: RouteNode): NotificationPolicyPolicy {
+    const o = node.options;
+    const receiver = this.receivers.get(node.receiver);
+    const muted = receiver !== undefined && isNullReceiver(receiver);
+    // A null receiver's route keeps a real contact point (the nearest non-null ancestor's) and is always muted.
+    let contact = node.receiver;
+    for (let a = node.parent; muted && a; a = a.parent) {
+      const r = this.receivers.get(a.receiver);
+      if (r && !isNullReceiver(r)) {
+        contact = a.receiver;
+        break;
+      }
+    }
+    const mutes = [...(o.muteTimeIntervals ?? []).map((m) => this.muteTimings.get(m)?.name ?? m), ...(muted ? [this.muteTimings.get(NULL_MUTE_TIMING)!.name] : [])];
+    return {
+      contactPoint: o.receiver !== undefined || muted ? this.grafanaContactPoint(contact) : undefined,
+      matcher: o.matchers?.map((m) => ({ label: m.label, match: m.operator, value: escapeTemplate(m.value) })),
+      groupBy: o.groupBy,
+      groupWait: o.groupWait !== undefined ? resolveDuration(o.groupWait).text : undefined,
+      groupInterval: o.groupInterval !== undefined ? resolveDuration(o.groupInterval).text : undefined,
+      repeatInterval: o.repeatInterval !== undefined ? resolveDuration(o.repeatInterval).text : undefined,
+      continue: o.continue ? true : undefined,
+      muteTimings: mutes.length ? mutes : undefined,
+      activeTimings: o.activeTimeIntervals?.map((m) => this.muteTimings.get(m)?.name ?? m),
+      policy: node.children.length ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
+    };
+  }
+}

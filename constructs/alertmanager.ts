@@ -1,0 +1,140 @@
+import { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { DurationLike, resolveDuration } from '../lib/core/duration';
+import { ValidationError, throwIfProblems } from '../lib/core/errors';
+import { Observability } from '../lib/observability';
+import { ConfigFile, Endpoint, PortPublish } from '../lib/runtime/component';
+import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { IDeployment } from '../lib/runtime/runtime';
+import { ALERTMANAGER_CONFIG_DIR } from '../lib/alertmanager/receivers';
+import { AlertRoute } from './alert-route';
+import { IAlertmanagerTarget } from './prometheus-server';
+
+/** The image this library is tested with. */
+export const ALERTMANAGER_IMAGE = { repository: 'prom/alertmanager', tag: 'v0.27.0' };
+const PORT = 9093;
+const CLUSTER_PORT = 9094;
+const CONFIG_DIR = ALERTMANAGER_CONFIG_DIR;
+const DATA_PATH = '/alertmanager';
+
+/** Properties of an Alertmanager. */
+export interface AlertmanagerProps extends ComponentOptions {
+  /** The routing tree. @default - the AlertRoute of this stack (there must be exactly one) */
+  readonly route?: AlertRoute;
+  /**
+   * Number of instances. With more than one, they form a gossip cluster (port 9094) so
+   * that each notification is sent once; Prometheus sends every alert to all of them.
+   * Replica `i` publishes its port on `hostPort + i`.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /** How long silences and notification logs are kept. @default '120h' */
+  readonly retention?: DurationLike;
+  /** URL under which users reach it (links in notifications). @default - the published URL */
+  readonly externalUrl?: string;
+}
+
+/**
+ * Alertmanager, configured from an `AlertRoute`: config, templates and secret files
+ * uploaded, data on a named volume per replica, healthcheck, and an HA gossip cluster when
+ * `replicas > 1`. A PrometheusServer in the same stack sends its alerts here automatically.
+ */
+export class Alertmanager extends Construct implements IAlertmanagerTarget {
+  /** The main resource (the first replica's container). */
+  public readonly resource: TerraformResource;
+  /** One deployment per replica. */
+  public readonly deployments: IDeployment[];
+  /** Endpoints of the replicas on the shared network. */
+  public readonly endpoints: Endpoint[];
+  private readonly explicitRoute?: AlertRoute;
+
+  constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
+    super(scope, id);
+    const problems: string[] = [];
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
+      problems.push(`replicas must be an integer from 1 to 9 (got ${JSON.stringify(replicas)}). Use 1, or 3 for a highly available cluster.`);
+    }
+    const image = parseImage(props.image, ALERTMANAGER_IMAGE);
+    if (image.problem) problems.push(image.problem);
+    const port = mainPortPublish(this, props, PORT);
+    problems.push(...port.problems);
+    const retention = resolveDuration(props.retention ?? '120h');
+    if (retention.problem) problems.push(`retention ${retention.problem}`);
+    if (props.route && props.route.target === 'grafana') {
+      problems.push(`route ${props.route.node.path} targets Grafana only (target: "grafana"). Set its target to "alertmanager" or "both" to use it here.`);
+    }
+    throwIfProblems(this, problems);
+    this.explicitRoute = props.route;
+
+    const base = props.name ?? 'alertmanager';
+    const names = replicas === 1 ? [base] : Array.from({ length: replicas }, (_, i) => `${base}-${i + 1}`);
+    this.endpoints = names.map((n) => ({ host: n, port: PORT, address: `${n}:${PORT}`, url: `http://${n}:${PORT}` }));
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+
+    this.deployments = names.map((name, i) => {
+      const scopeForReplica = replicas === 1 ? this : new Construct(this, `Replica${i + 1}`);
+      const publish: PortPublish | undefined = port.publish ? { ...port.publish, hostPort: port.publish.hostPort + i } : undefined;
+      const peers = names.filter((n) => n !== name).map((n) => `--cluster.peer=${n}:${CLUSTER_PORT}`);
+      const externalUrl = props.externalUrl ?? (publish ? `http://${publish.hostIp === '0.0.0.0' ? 'localhost' : publish.hostIp}:${publish.hostPort}` : undefined);
+      return runtime.deploy(
+        scopeForReplica,
+        {
+          name,
+          image: image.ref,
+          user: '65534:65534',
+          args: [
+            `--config.file=${CONFIG_DIR}/alertmanager.yml`,
+            `--storage.path=${DATA_PATH}`,
+            `--data.retention=${retention.text}`,
+            `--web.listen-address=:${PORT}`,
+            ...(externalUrl ? [`--web.external-url=${externalUrl}`] : []),
+            ...(replicas === 1 ? ['--cluster.listen-address='] : [`--cluster.listen-address=0.0.0.0:${CLUSTER_PORT}`, ...peers]),
+          ],
+          ports: [
+            { name: 'http', containerPort: PORT, publish },
+            ...(replicas > 1 ? [{ name: 'cluster', containerPort: CLUSTER_PORT }] : []),
+          ],
+          volumes: [{ name: 'data', path: DATA_PATH }],
+          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORT}/-/healthy`] },
+          labels: props.labels,
+          resources: props.resources,
+        },
+        { files: () => this.renderFiles() },
+      );
+    });
+    this.resource = this.deployments[0].resource;
+    this.node.addValidation({
+      validate: () => {
+        try {
+          this.route;
+          return [];
+        } catch (e) {
+          return [(e as Error).message];
+        }
+      },
+    });
+    Observability.of(this).register('alertmanager', this);
+  }
+
+  /** The routing tree this Alertmanager runs. */
+  public get route(): AlertRoute {
+    if (this.explicitRoute) return this.explicitRoute;
+    const routes = Observability.of(this).find<AlertRoute>('alert-route').filter((r) => r.target !== 'grafana');
+    if (routes.length === 1) return routes[0];
+    throw new ValidationError(
+      routes.length === 0
+        ? 'no AlertRoute (with target "alertmanager" or "both") in this stack, so there is nothing to configure. Create one: new AlertRoute(this, \'Routing\', { receiver: ... }).'
+        : `the stack has ${routes.length} AlertRoutes (${routes.map((r) => r.node.path).join(', ')}). Pass the one to use as the route prop.`,
+      this,
+    );
+  }
+
+  public alertmanagerAddresses(): string[] {
+    return this.endpoints.map((e) => e.address);
+  }
+
+  private renderFiles(): ConfigFile[] {
+    return this.route.renderAlertmanagerFiles().map((f) => ({ path: `${CONFIG_DIR}/${f.relativePath}`, content: f.content, secret: f.secret }));
+  }
+}

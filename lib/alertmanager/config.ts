@@ -1,0 +1,202 @@
+import { Token } from 'cdktf';
+import { DurationLike, resolveDuration } from '../core/duration';
+import { labelNameProblem } from '../core/names';
+import { literalSecretProblem } from '../core/secrets';
+import { GENERATED_HEADER, toYaml } from '../core/yaml';
+import { Matcher } from './matchers';
+import { ALERTMANAGER_CONFIG_DIR, AlertmanagerSecretFile, ReceiverSpec, renderReceiver } from './receivers';
+import { RouteNode, renderRoute } from './route';
+
+/** The `global` section. */
+export interface AlertmanagerGlobal {
+  /** @default '5m' */
+  readonly resolveTimeout?: DurationLike;
+  /** @default - none */
+  readonly smtpFrom?: string;
+  /** `host:port` @default - none */
+  readonly smtpSmarthost?: string;
+  /** @default - none */
+  readonly smtpAuthUsername?: string;
+  /** A token (sensitive variable). @default - none */
+  readonly smtpAuthPassword?: string;
+  /** @default true */
+  readonly smtpRequireTls?: boolean;
+  /** @default 'https://events.pagerduty.com/v2/enqueue' */
+  readonly pagerdutyUrl?: string;
+}
+
+/** An inhibit rule: while a source alert fires, matching target alerts are muted. */
+export interface InhibitRule {
+  readonly sourceMatchers: Matcher[];
+  readonly targetMatchers: Matcher[];
+  /** Labels that must be equal in source and target. @default - none */
+  readonly equal?: string[];
+}
+
+/** A time range within a day, `HH:MM` (24h). */
+export interface TimeRange {
+  readonly startTime: string;
+  readonly endTime: string;
+}
+
+/** One time specification; all fields must match. */
+export interface TimeSpec {
+  /** @default - all day */
+  readonly times?: TimeRange[];
+  /** e.g. `['monday:friday', 'saturday']` @default - every day */
+  readonly weekdays?: string[];
+  /** e.g. `['1:5', '-1']` @default - every day of the month */
+  readonly daysOfMonth?: string[];
+  /** e.g. `['january:march', 'december']` or `['1:3']` @default - every month */
+  readonly months?: string[];
+  /** e.g. `['2026:2027']` @default - every year */
+  readonly years?: string[];
+  /** IANA time zone, e.g. `Europe/Zurich`. @default 'UTC' */
+  readonly location?: string;
+}
+
+/** A named time interval, used to mute routes or make them active. */
+export interface TimeInterval {
+  readonly name: string;
+  readonly timeIntervals: TimeSpec[];
+}
+
+const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+function rangeProblems(where: string, values: string[] | undefined, ok: (v: string) => boolean, example: string): string[] {
+  const out: string[] = [];
+  for (const v of values ?? []) {
+    const parts = v.split(':');
+    if (parts.length > 2 || !parts.every((p) => ok(p.trim().toLowerCase()))) {
+      out.push(`${where} has an invalid entry (got ${JSON.stringify(v)}). Use a value or an inclusive range, e.g. ${example}.`);
+    }
+  }
+  return out;
+}
+
+export function timeIntervalProblems(t: TimeInterval): string[] {
+  const where = `time interval ${JSON.stringify(t.name)}`;
+  const out: string[] = [];
+  if (!/^[A-Za-z0-9_.-]+$/.test(t.name ?? '')) out.push(`${where}: the name must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(t.name)}).`);
+  if (!t.timeIntervals?.length) out.push(`${where} has no time specification. Add at least one, e.g. { weekdays: ['saturday', 'sunday'] }.`);
+  (t.timeIntervals ?? []).forEach((s, i) => {
+    const w = `${where}: time_intervals[${i}]`;
+    for (const r of s.times ?? []) {
+      const hm = /^([01]\d|2[0-4]):([0-5]\d)$/;
+      if (!hm.test(r.startTime) || !hm.test(r.endTime) || r.startTime >= r.endTime) {
+        out.push(`${w}.times has an invalid range (got ${JSON.stringify(r)}). Use HH:MM with start before end, e.g. { startTime: '09:00', endTime: '17:00' }.`);
+      }
+    }
+    out.push(...rangeProblems(`${w}.weekdays`, s.weekdays, (p) => DAYS.includes(p), "'monday:friday'"));
+    out.push(...rangeProblems(`${w}.days_of_month`, s.daysOfMonth, (p) => /^-?\d+$/.test(p) && Math.abs(Number(p)) >= 1 && Math.abs(Number(p)) <= 31, "'1:5' or '-1'"));
+    out.push(...rangeProblems(`${w}.months`, s.months, (p) => MONTHS.includes(p) || (/^\d+$/.test(p) && Number(p) >= 1 && Number(p) <= 12), "'january:march' or '1:3'"));
+    out.push(...rangeProblems(`${w}.years`, s.years, (p) => /^\d{4}$/.test(p), "'2026:2027'"));
+  });
+  return out;
+}
+
+export function inhibitRuleProblems(rule: InhibitRule, index: number): string[] {
+  const where = `inhibit_rules[${index}]`;
+  const out: string[] = [];
+  if (!rule.sourceMatchers?.length) out.push(`${where} has no source matchers; it would let any alert mute others. Add e.g. Matcher.eq('alertname', 'NodeDown').`);
+  if (!rule.targetMatchers?.length) out.push(`${where} has no target matchers; it would mute every alert. Add e.g. Matcher.eq('severity', 'warning').`);
+  (rule.sourceMatchers ?? []).forEach((m) => out.push(...m.problems(`${where}.source_matchers`)));
+  (rule.targetMatchers ?? []).forEach((m) => out.push(...m.problems(`${where}.target_matchers`)));
+  for (const l of rule.equal ?? []) {
+    const p = labelNameProblem(l);
+    if (p) out.push(`${where}.equal entry ${p}`);
+  }
+  return out;
+}
+
+export function alertmanagerGlobalProblems(g: AlertmanagerGlobal): string[] {
+  const out: string[] = [];
+  if (g.resolveTimeout !== undefined) {
+    const p = resolveDuration(g.resolveTimeout).problem;
+    if (p) out.push(`global.resolve_timeout ${p}`);
+  }
+  if (g.smtpAuthPassword !== undefined) {
+    const p = literalSecretProblem(g.smtpAuthPassword);
+    if (p) out.push(`global.smtpAuthPassword ${p}`);
+  }
+  if (g.smtpSmarthost !== undefined && !Token.isUnresolved(g.smtpSmarthost) && !/^[^\s:]+:\d+$/.test(g.smtpSmarthost)) {
+    out.push(`global.smtp_smarthost must be host:port (got ${JSON.stringify(g.smtpSmarthost)}), e.g. "smtp.example.com:587".`);
+  }
+  return out;
+}
+
+/** Everything alertmanager.yml is rendered from. */
+export interface AlertmanagerConfigModel {
+  readonly global: AlertmanagerGlobal;
+  readonly route: RouteNode;
+  readonly receivers: readonly ReceiverSpec[];
+  readonly inhibitRules: readonly InhibitRule[];
+  readonly timeIntervals: readonly TimeInterval[];
+  /** Template file name → content. */
+  readonly templates: ReadonlyMap<string, string>;
+}
+
+/** A rendered file, relative to the Alertmanager config directory. */
+export interface RenderedFile {
+  readonly relativePath: string;
+  readonly content: string;
+  readonly secret?: boolean;
+}
+
+export const TEMPLATES_DIR = 'templates';
+
+/** Renders alertmanager.yml, its templates and secret files. */
+export function renderAlertmanagerFiles(model: AlertmanagerConfigModel): RenderedFile[] {
+  const g = model.global;
+  const secrets: AlertmanagerSecretFile[] = [];
+  const global: Record<string, unknown> = { resolve_timeout: resolveDuration(g.resolveTimeout ?? '5m').text };
+  if (g.smtpFrom !== undefined) global.smtp_from = g.smtpFrom;
+  if (g.smtpSmarthost !== undefined) global.smtp_smarthost = g.smtpSmarthost;
+  if (g.smtpAuthUsername !== undefined) global.smtp_auth_username = g.smtpAuthUsername;
+  if (g.smtpAuthPassword !== undefined) {
+    secrets.push({ relativePath: 'secrets/global.smtp_password', content: g.smtpAuthPassword });
+    global.smtp_auth_password_file = `${ALERTMANAGER_CONFIG_DIR}/secrets/global.smtp_password`;
+  }
+  if (g.smtpFrom !== undefined || g.smtpSmarthost !== undefined) global.smtp_require_tls = g.smtpRequireTls ?? true;
+  if (g.pagerdutyUrl !== undefined) global.pagerduty_url = g.pagerdutyUrl;
+
+  const doc: Record<string, unknown> = { global };
+  if (model.templates.size) doc.templates = [`${TEMPLATES_DIR}/*.tmpl`];
+  doc.route = renderRoute(model.route);
+  if (model.inhibitRules.length) {
+    doc.inhibit_rules = model.inhibitRules.map((r) => ({
+      source_matchers: r.sourceMatchers.map(String),
+      target_matchers: r.targetMatchers.map(String),
+      ...(r.equal?.length ? { equal: [...r.equal] } : {}),
+    }));
+  }
+  doc.receivers = model.receivers.map((r) => {
+    const rendered = renderReceiver(r);
+    secrets.push(...rendered.secrets);
+    return rendered.yaml;
+  });
+  if (model.timeIntervals.length) {
+    doc.time_intervals = model.timeIntervals.map((t) => ({
+      name: t.name,
+      time_intervals: t.timeIntervals.map((s) => {
+        const o: Record<string, unknown> = {};
+        if (s.times?.length) o.times = s.times.map((r) => ({ start_time: r.startTime, end_time: r.endTime }));
+        if (s.weekdays?.length) o.weekdays = [...s.weekdays];
+        if (s.daysOfMonth?.length) o.days_of_month = [...s.daysOfMonth];
+        if (s.months?.length) o.months = [...s.months];
+        if (s.years?.length) o.years = [...s.years];
+        if (s.location) o.location = s.location;
+        return o;
+      }),
+    }));
+  }
+  // Token values (a webhook URL from a variable) are inlined as JSON strings at apply time:
+  // drop the quotes YAML may have put around the token.
+  const yaml = toYaml(doc, GENERATED_HEADER).replace(/(['"])(\$\{TfToken\[[^\]]+\]\})\1/g, '$2');
+  return [
+    { relativePath: 'alertmanager.yml', content: yaml },
+    ...[...model.templates].map(([name, content]) => ({ relativePath: `${TEMPLATES_DIR}/${name}.tmpl`, content })),
+    ...secrets.map((s) => ({ ...s, secret: true })),
+  ];
+}

@@ -1,0 +1,249 @@
+import { Fn, Token } from 'cdktf';
+import { literalSecretProblem } from '../core/secrets';
+
+/** A Slack message button. */
+export interface SlackAction {
+  readonly text: string;
+  /** URL, may be a Go template, e.g. `{{ (index .Alerts 0).Annotations.runbook_url }}`. */
+  readonly url: string;
+  /** @default 'button' */
+  readonly type?: 'button';
+  /** @default - none */
+  readonly style?: 'default' | 'primary' | 'danger';
+}
+
+/** A Slack integration. */
+export interface SlackConfig {
+  /** Incoming-webhook URL: a token (sensitive variable), never a literal. */
+  readonly webhookUrl: string;
+  /** @default - the webhook's default channel */
+  readonly channel?: string;
+  /** @default - Alertmanager's default title template */
+  readonly title?: string;
+  /** @default - Alertmanager's default text template */
+  readonly text?: string;
+  /** @default - none */
+  readonly color?: string;
+  /** @default true */
+  readonly sendResolved?: boolean;
+  /** @default - none */
+  readonly actions?: SlackAction[];
+  /** @default - the webhook's user name */
+  readonly username?: string;
+}
+
+/** A PagerDuty (Events API v2) integration. */
+export interface PagerDutyConfig {
+  /** Integration routing key: a token (sensitive variable), never a literal. */
+  readonly routingKey: string;
+  /** @default 'critical' */
+  readonly severity?: string;
+  /** @default - Alertmanager's default description template */
+  readonly description?: string;
+  /** @default - Alertmanager's default details */
+  readonly details?: Record<string, string>;
+  /** @default true */
+  readonly sendResolved?: boolean;
+  /** @default 'https://events.pagerduty.com/v2/enqueue' */
+  readonly url?: string;
+}
+
+/** An email integration. SMTP settings fall back to the `global` ones. */
+export interface EmailConfig {
+  /** Recipient address(es), comma-separated. */
+  readonly to: string;
+  /** @default - global smtp_from */
+  readonly from?: string;
+  /** `host:port` @default - global smtp_smarthost */
+  readonly smarthost?: string;
+  /** @default - global smtp_auth_username */
+  readonly authUsername?: string;
+  /** A token (sensitive variable). @default - global smtp auth password */
+  readonly authPassword?: string;
+  /** @default - global smtp_require_tls (true) */
+  readonly requireTls?: boolean;
+  /** @default false */
+  readonly sendResolved?: boolean;
+  /** @default - none */
+  readonly headers?: Record<string, string>;
+}
+
+/** A generic webhook integration. */
+export interface WebhookConfig {
+  /** URL. A plain internal URL may be literal; a URL carrying a credential must be a token. */
+  readonly url: string;
+  /** Maximum alerts per message; 0 means all. @default 0 */
+  readonly maxAlerts?: number;
+  /** @default true */
+  readonly sendResolved?: boolean;
+}
+
+/** A receiver: a name and its integrations. A receiver without integrations drops alerts (the null receiver). */
+export interface ReceiverSpec {
+  readonly name: string;
+  /** @default - none */
+  readonly slack?: SlackConfig[];
+  /** @default - none */
+  readonly pagerduty?: PagerDutyConfig[];
+  /** @default - none */
+  readonly email?: EmailConfig[];
+  /** @default - none */
+  readonly webhook?: WebhookConfig[];
+}
+
+/** Factories for single-integration receivers. */
+export class Receiver {
+  public static slack(name: string, config: SlackConfig): ReceiverSpec {
+    return { name, slack: [config] };
+  }
+  public static pagerduty(name: string, config: PagerDutyConfig): ReceiverSpec {
+    return { name, pagerduty: [config] };
+  }
+  public static email(name: string, config: EmailConfig): ReceiverSpec {
+    return { name, email: [config] };
+  }
+  public static webhook(name: string, config: WebhookConfig): ReceiverSpec {
+    return { name, webhook: [config] };
+  }
+  /** A receiver that drops what it gets (for the Watchdog heartbeat). */
+  public static null(name = 'null'): ReceiverSpec {
+    return { name };
+  }
+}
+
+/** Whether the receiver notifies nobody. */
+export function isNullReceiver(r: ReceiverSpec): boolean {
+  return !r.slack?.length && !r.pagerduty?.length && !r.email?.length && !r.webhook?.length;
+}
+
+const RECEIVER_NAME = /^[A-Za-z0-9_.-]+$/;
+
+export function receiverProblems(r: ReceiverSpec): string[] {
+  const where = `receiver ${JSON.stringify(r.name)}`;
+  const out: string[] = [];
+  if (typeof r.name !== 'string' || !RECEIVER_NAME.test(r.name)) {
+    out.push(`${where}: the name must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(r.name)}), e.g. "slack-critical".`);
+  }
+  (r.slack ?? []).forEach((s, i) => {
+    const p = literalSecretProblem(s.webhookUrl);
+    if (p) out.push(`${where}: slack[${i}].webhookUrl ${p}`);
+    if (s.channel !== undefined && !Token.isUnresolved(s.channel) && !/^[#@]?[\w.-]+$/.test(s.channel)) {
+      out.push(`${where}: slack[${i}].channel is not a Slack channel (got ${JSON.stringify(s.channel)}). Use e.g. "#alerts-critical".`);
+    }
+    (s.actions ?? []).forEach((a, j) => {
+      if (!a.text || !a.url) out.push(`${where}: slack[${i}].actions[${j}] needs text and url (got ${JSON.stringify(a)}).`);
+    });
+  });
+  (r.pagerduty ?? []).forEach((p, i) => {
+    const sp = literalSecretProblem(p.routingKey);
+    if (sp) out.push(`${where}: pagerduty[${i}].routingKey ${sp}`);
+    const sev = p.severity ?? 'critical';
+    if (!Token.isUnresolved(sev) && !['critical', 'error', 'warning', 'info'].includes(sev) && !sev.includes('{{')) {
+      out.push(`${where}: pagerduty[${i}].severity must be critical, error, warning or info (or a template) (got ${JSON.stringify(sev)}).`);
+    }
+  });
+  (r.email ?? []).forEach((e, i) => {
+    if (!Token.isUnresolved(e.to) && !/^[^\s@,]+@[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+)*$/.test(e.to)) {
+      out.push(`${where}: email[${i}].to is not an email address list (got ${JSON.stringify(e.to)}). Use e.g. "oncall@example.com".`);
+    }
+    if (e.smarthost !== undefined && !Token.isUnresolved(e.smarthost) && !/^[^\s:]+:\d+$/.test(e.smarthost)) {
+      out.push(`${where}: email[${i}].smarthost must be host:port (got ${JSON.stringify(e.smarthost)}), e.g. "smtp.example.com:587".`);
+    }
+    if (e.authPassword !== undefined) {
+      const sp = literalSecretProblem(e.authPassword);
+      if (sp) out.push(`${where}: email[${i}].authPassword ${sp}`);
+    }
+  });
+  (r.webhook ?? []).forEach((w, i) => {
+    if (!Token.isUnresolved(w.url)) {
+      if (!/^https?:\/\/[^\s]+$/.test(w.url)) out.push(`${where}: webhook[${i}].url is not an http(s) URL (got ${JSON.stringify(w.url)}).`);
+      else if (/^https?:\/\/[^/@\s]+@/.test(w.url) || /[?&](token|key|secret|password|sig)=/i.test(w.url)) {
+        out.push(`${where}: webhook[${i}].url carries a credential in a literal (got a literal URL of ${w.url.length} characters). Pass it as a token, e.g. secretVariable(this, 'hook_url').stringValue.`);
+      }
+    }
+    if (w.maxAlerts !== undefined && (!Number.isInteger(w.maxAlerts) || w.maxAlerts < 0)) {
+      out.push(`${where}: webhook[${i}].maxAlerts must be a non-negative integer (got ${JSON.stringify(w.maxAlerts)}).`);
+    }
+  });
+  return out;
+}
+
+/** A secret file the Alertmanager reads (`*_file` settings). */
+export interface AlertmanagerSecretFile {
+  /** Path relative to the config directory. */
+  readonly relativePath: string;
+  readonly content: string;
+}
+
+/**
+ * Alertmanager resolves `api_url_file`, `routing_key_file` and `auth_password_file` against
+ * its working directory, not the config file's, so the config names them absolutely.
+ */
+export const ALERTMANAGER_CONFIG_DIR = '/etc/alertmanager';
+
+function clean(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The YAML shape of a receiver, and the secret files it references. */
+export function renderReceiver(r: ReceiverSpec): { yaml: Record<string, unknown>; secrets: AlertmanagerSecretFile[] } {
+  const secrets: AlertmanagerSecretFile[] = [];
+  const secretFile = (kind: string, i: number, content: string) => {
+    const relativePath = `secrets/${r.name}.${kind}.${i}`;
+    secrets.push({ relativePath, content });
+    return `${ALERTMANAGER_CONFIG_DIR}/${relativePath}`;
+  };
+  const yaml: Record<string, unknown> = { name: r.name };
+  if (r.slack?.length) {
+    yaml.slack_configs = r.slack.map((s, i) =>
+      clean({
+        api_url_file: secretFile('slack_url', i, s.webhookUrl),
+        channel: s.channel,
+        username: s.username,
+        send_resolved: s.sendResolved ?? true,
+        color: s.color,
+        title: s.title,
+        text: s.text,
+        actions: s.actions?.map((a) => clean({ type: a.type ?? 'button', text: a.text, url: a.url, style: a.style })),
+      }),
+    );
+  }
+  if (r.pagerduty?.length) {
+    yaml.pagerduty_configs = r.pagerduty.map((p, i) =>
+      clean({
+        routing_key_file: secretFile('pagerduty_routing_key', i, p.routingKey),
+        url: p.url,
+        send_resolved: p.sendResolved ?? true,
+        severity: p.severity ?? 'critical',
+        description: p.description,
+        details: p.details,
+      }),
+    );
+  }
+  if (r.email?.length) {
+    yaml.email_configs = r.email.map((e, i) =>
+      clean({
+        to: e.to,
+        from: e.from,
+        smarthost: e.smarthost,
+        auth_username: e.authUsername,
+        auth_password_file: e.authPassword !== undefined ? secretFile('smtp_password', i, e.authPassword) : undefined,
+        require_tls: e.requireTls,
+        send_resolved: e.sendResolved,
+        headers: e.headers,
+      }),
+    );
+  }
+  if (r.webhook?.length) {
+    yaml.webhook_configs = r.webhook.map((w) =>
+      clean({
+        // A token URL is inlined JSON-encoded (valid YAML) at apply time: Alertmanager 0.25
+        // has no url_file for webhooks.
+        url: Token.isUnresolved(w.url) ? Fn.jsonencode(w.url) : w.url,
+        max_alerts: w.maxAlerts,
+        send_resolved: w.sendResolved ?? true,
+      }),
+    );
+  }
+  return { yaml, secrets };
+}

@@ -1,0 +1,156 @@
+import { DurationLike, resolveDuration } from '../core/duration';
+import { labelNameProblem } from '../core/names';
+import { Matcher } from './matchers';
+
+/** A route of the tree: where matching alerts go and how they are grouped. */
+export interface RouteOptions {
+  /** Receiver name. @default - the parent's receiver */
+  readonly receiver?: string;
+  /** All must match. @default - matches every alert */
+  readonly matchers?: Matcher[];
+  /** Labels alerts are grouped by; `['...']` groups by all labels. @default - the parent's */
+  readonly groupBy?: string[];
+  /** @default - the parent's (root: 30s) */
+  readonly groupWait?: DurationLike;
+  /** @default - the parent's (root: 5m) */
+  readonly groupInterval?: DurationLike;
+  /** @default - the parent's (root: 4h) */
+  readonly repeatInterval?: DurationLike;
+  /** Keep matching the next siblings after this route matched. @default false */
+  readonly continue?: boolean;
+  /** Time intervals during which notifications are muted. @default - none */
+  readonly muteTimeIntervals?: string[];
+  /** Time intervals outside which notifications are muted. @default - always active */
+  readonly activeTimeIntervals?: string[];
+  /** Child routes. @default - none */
+  readonly routes?: RouteOptions[];
+}
+
+/** A node of the routing tree. Children can be added after construction. */
+export class RouteNode {
+  public readonly children: RouteNode[] = [];
+
+  constructor(public readonly options: RouteOptions, public readonly parent?: RouteNode) {
+    for (const child of options.routes ?? []) this.addRoute(child);
+  }
+
+  /** Adds a child route (matched in insertion order) and returns it. */
+  public addRoute(options: RouteOptions): RouteNode {
+    const node = new RouteNode(options, this);
+    this.children.push(node);
+    return node;
+  }
+
+  /** The receiver this node sends to (its own or inherited). */
+  public get receiver(): string {
+    return this.options.receiver ?? this.parent?.receiver ?? '';
+  }
+
+  /** A readable location, e.g. `route.routes[1].routes[0]`. */
+  public get path(): string {
+    if (!this.parent) return 'route';
+    return `${this.parent.path}.routes[${this.parent.children.indexOf(this)}]`;
+  }
+
+  public matches(labels: Record<string, string>): boolean {
+    return (this.options.matchers ?? []).every((m) => m.matches(labels));
+  }
+
+  /**
+   * The routes an alert with `labels` ends at, with Alertmanager's semantics: depth-first,
+   * the first matching child wins unless it has `continue: true`; a node none of whose
+   * children match handles the alert itself.
+   */
+  public resolve(labels: Record<string, string>): RouteNode[] {
+    if (this.parent && !this.matches(labels)) return [];
+    const found: RouteNode[] = [];
+    for (const child of this.children) {
+      const r = child.resolve(labels);
+      found.push(...r);
+      if (r.length && !child.options.continue) break;
+    }
+    return found.length ? found : [this];
+  }
+
+  /** Every node, depth-first. */
+  public all(): RouteNode[] {
+    return [this, ...this.children.flatMap((c) => c.all())];
+  }
+}
+
+/** Structural problems of the tree: names, durations, regexes, unknown receivers and intervals, unreachable routes. */
+export function routeTreeProblems(root: RouteNode, receivers: ReadonlySet<string>, timeIntervals: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  if (!root.options.receiver) out.push('route: the root route needs a receiver (got none). Set the default receiver.');
+  if (root.options.matchers?.length) out.push('route: the root route must not have matchers; it receives every alert. Move them to a child route.');
+  for (const node of root.all()) {
+    const where = node.path;
+    const o = node.options;
+    if (o.receiver !== undefined && !receivers.has(o.receiver)) {
+      out.push(`${where}: receiver ${JSON.stringify(o.receiver)} is not defined (have ${[...receivers].map((r) => JSON.stringify(r)).join(', ') || 'none'}). Add it with addReceiver() or fix the name.`);
+    }
+    for (const [k, v] of [['group_wait', o.groupWait], ['group_interval', o.groupInterval], ['repeat_interval', o.repeatInterval]] as const) {
+      if (v !== undefined) {
+        const p = resolveDuration(v).problem;
+        if (p) out.push(`${where}: ${k} ${p}`);
+      }
+    }
+    for (const l of o.groupBy ?? []) {
+      if (l === '...') continue;
+      const p = labelNameProblem(l);
+      if (p) out.push(`${where}: group_by entry ${p}`);
+    }
+    if (o.groupBy?.includes('...') && o.groupBy.length > 1) out.push(`${where}: group_by ['...'] groups by every label and cannot be combined with others (got ${JSON.stringify(o.groupBy)}).`);
+    (o.matchers ?? []).forEach((m) => out.push(...m.problems(where)));
+    for (const name of [...(o.muteTimeIntervals ?? []), ...(o.activeTimeIntervals ?? [])]) {
+      if (!timeIntervals.has(name)) out.push(`${where}: time interval ${JSON.stringify(name)} is not defined. Add it with addTimeInterval() or fix the name.`);
+    }
+    out.push(...unreachableChildren(node));
+  }
+  return out;
+}
+
+/** Children that can never be reached: after a catch-all or an identical sibling without continue, or contradicting an ancestor. */
+function unreachableChildren(node: RouteNode): string[] {
+  const out: string[] = [];
+  const key = (n: RouteNode) => (n.options.matchers ?? []).map(String).sort().join(',');
+  node.children.forEach((child, i) => {
+    for (let j = 0; j < i; j++) {
+      const prev = node.children[j];
+      if (prev.options.continue) continue;
+      const prevKey = key(prev);
+      if (prevKey === '' || prevKey === key(child)) {
+        out.push(`${child.path} (receiver ${JSON.stringify(child.receiver)}) is unreachable: ${prev.path} ${prevKey === '' ? 'matches every alert' : `has the same matchers (${prevKey})`} and has no continue: true. Reorder the routes, add continue: true to the earlier one, or remove this one.`);
+        break;
+      }
+    }
+    // equality matchers that contradict an ancestor's equality matcher on the same label
+    for (let a: RouteNode | undefined = node; a; a = a.parent) {
+      for (const am of a.options.matchers ?? []) {
+        for (const cm of child.options.matchers ?? []) {
+          if (am.operator === '=' && cm.operator === '=' && am.label === cm.label && am.value !== cm.value) {
+            out.push(`${child.path} is unreachable: it requires ${cm} but its ancestor ${a.path} requires ${am}. Move it out of that subtree.`);
+          }
+        }
+      }
+    }
+  });
+  return out;
+}
+
+/** The YAML shape of a route (children included). */
+export function renderRoute(node: RouteNode): Record<string, unknown> {
+  const o = node.options;
+  const out: Record<string, unknown> = {};
+  if (o.receiver !== undefined) out.receiver = o.receiver;
+  if (o.matchers?.length) out.matchers = o.matchers.map(String);
+  if (o.groupBy) out.group_by = [...o.groupBy];
+  if (o.groupWait !== undefined) out.group_wait = resolveDuration(o.groupWait).text;
+  if (o.groupInterval !== undefined) out.group_interval = resolveDuration(o.groupInterval).text;
+  if (o.repeatInterval !== undefined) out.repeat_interval = resolveDuration(o.repeatInterval).text;
+  if (o.continue) out.continue = true;
+  if (o.muteTimeIntervals?.length) out.mute_time_intervals = [...o.muteTimeIntervals];
+  if (o.activeTimeIntervals?.length) out.active_time_intervals = [...o.activeTimeIntervals];
+  if (node.children.length) out.routes = node.children.map(renderRoute);
+  return out;
+}
