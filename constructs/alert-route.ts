@@ -158,10 +158,12 @@ export class AlertRoute extends Construct {
     if (this.grafanaScope) this.createContactPoint(receiver);
   }
 
-  /** Adds a child route of the root; returns its node (`node.addRoute(...)` nests). */
-  public addRoute(options: RouteOptions): RouteNode {
-    const node = this.root.addRoute(options);
-    return node;
+  /**
+   * Adds a child route of the root and returns its node (`node.addRoute(...)` nests).
+   * Routes match in order; `index` inserts at a position (0: before all others).
+   */
+  public addRoute(options: RouteOptions, index?: number): RouteNode {
+    return this.root.addRoute(options, index);
   }
 
   /** Adds an inhibit rule. */

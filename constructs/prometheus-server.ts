@@ -15,7 +15,7 @@ import {
 } from '../lib/prometheus/config';
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
 import { RuleGroup } from '../lib/prometheus/rules';
-import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets } from '../lib/prometheus/scrape';
+import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets, slug } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, HostMountSpec } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
@@ -104,6 +104,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
   private readonly global: GlobalConfig;
   private readonly jobs: ScrapeJobOptions[] = [];
   private readonly groups: RuleGroup[] = [];
+  private readonly jobNameSet = new Set<string>();
+  private readonly ruleFiles = new Map<string, string>();
   private readonly alertmanagerAddresses: string[] = [];
   private readonly alertmanagerTargets: IAlertmanagerTarget[] = [];
   private readonly flags: { remoteWrite: boolean; exemplars: boolean; nativeHistograms: boolean };
@@ -188,8 +190,9 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
 
   /** Adds a scrape job. Throws when it is invalid or its name is taken. */
   public addScrapeJob(job: ScrapeJobOptions): void {
-    throwIfProblems(this, jobProblemsInContext(job, this.jobs, this.global));
+    throwIfProblems(this, jobProblemsInContext(job, this.jobNameSet, this.global));
     this.jobs.push(job);
+    this.jobNameSet.add(job.jobName);
   }
 
   /** Adds the jobs that scrape `target` (an exporter, a probe set, another server). */
@@ -199,12 +202,13 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
 
   /** Adds a rule group (recording and alerting rules). Throws when it is invalid or its name is taken. */
   public addRuleGroup(group: RuleGroup): void {
-    const problems = groupProblemsInContext(group, this.groups);
+    const problems = groupProblemsInContext(group, this.ruleFiles);
     const policy = this.alertPolicy === 'off' || problems.length ? [] : groupPolicyProblems(group);
     if (this.alertPolicy === 'error') problems.push(...policy);
     throwIfProblems(this, problems);
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     this.groups.push(group);
+    this.ruleFiles.set(slug(group.name), group.name);
   }
 
   /** Sends alerts to an Alertmanager, given as `host:port` or as an Alertmanager construct. */

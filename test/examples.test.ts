@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { PrometheusOnlyStack } from '../examples/prometheus-only/main';
-import { containerFiles, haveTool, promtoolCheckConfig, promtoolCheckRules, rawFiles, synthJson } from './helpers/synth';
+import { amtoolCheckConfig, amtoolRoutesTest, containerFiles, haveTool, promtoolCheckConfig, promtoolCheckRules, rawFiles, synthJson } from './helpers/synth';
 
 describe('examples synthesize and their configs pass the real tools', () => {
   test('prometheus-only', () => {
@@ -16,5 +16,39 @@ describe('examples synthesize and their configs pass the real tools', () => {
       expect(promtoolCheckConfig(files).code).toBe(0);
       expect(promtoolCheckRules(files).code).toBe(0);
     }
+  });
+});
+
+describe('alerting example', () => {
+  const { AlertingStack } = require('../examples/alerting/main') as typeof import('../examples/alerting/main');
+  const stack = new AlertingStack(Testing.app(), 'alerting');
+  const json = synthJson(stack);
+
+  test('deploys three clustered Alertmanagers and the Grafana resources', () => {
+    const names = Object.values(json.resource?.docker_container ?? {}).map((c) => c.name).sort();
+    expect(names).toEqual(['alertmanager-1', 'alertmanager-2', 'alertmanager-3', 'node-exporter', 'prometheus']);
+    expect(Object.keys(json.resource?.grafana_contact_point ?? {})).toHaveLength(6);
+    expect(Object.keys(json.resource?.grafana_notification_policy ?? {})).toHaveLength(1);
+  });
+
+  test('the checkout alert reaches business-mail first (continue), then the course route', () => {
+    const routing = stack.node.findChild('Routing') as import('../constructs/alert-route').AlertRoute;
+    expect(routing.receiversFor({ alertname: 'CheckoutErrors', severity: 'warning', team: 'business' })).toEqual(['business-mail', 'slack-warning']);
+    expect(routing.receiversFor({ alertname: 'HighCPU', severity: 'warning' })).toEqual(['slack-warning']);
+    if (haveTool('amtool')) {
+      const r = amtoolRoutesTest(containerFiles(json, 'alertmanager-1'), { alertname: 'CheckoutErrors', severity: 'warning', team: 'business' }, ['business-mail', 'slack-warning']);
+      expect(r.code).toBe(0);
+    }
+  });
+
+  (haveTool('amtool') ? test : test.skip)('amtool accepts the config of every replica', () => {
+    for (const n of ['alertmanager-1', 'alertmanager-2', 'alertmanager-3']) {
+      const r = amtoolCheckConfig(containerFiles(json, n));
+      expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
+    }
+  });
+
+  (haveTool('promtool') ? test : test.skip)('promtool accepts the rules', () => {
+    expect(promtoolCheckRules(containerFiles(json, 'prometheus')).code).toBe(0);
   });
 });

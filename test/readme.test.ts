@@ -28,3 +28,10 @@ describe('README', () => {
     expect(readme).toContain(region('examples/prometheus-only/main.ts', 'prometheus-only'));
   });
 });
+
+describe('README alerting snippet', () => {
+  test('is the compiled alerting example, verbatim', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(region('examples/alerting/main.ts', 'alerting'));
+  });
+});

@@ -34,10 +34,14 @@ export class RouteNode {
     for (const child of options.routes ?? []) this.addRoute(child);
   }
 
-  /** Adds a child route (matched in insertion order) and returns it. */
-  public addRoute(options: RouteOptions): RouteNode {
+  /**
+   * Adds a child route and returns it. Children are matched in order: by default the new
+   * route comes last; `index` inserts it at that position (0: first).
+   */
+  public addRoute(options: RouteOptions, index?: number): RouteNode {
     const node = new RouteNode(options, this);
-    this.children.push(node);
+    if (index === undefined) this.children.push(node);
+    else this.children.splice(Math.max(0, Math.min(index, this.children.length)), 0, node);
     return node;
   }
 

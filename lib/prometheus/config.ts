@@ -48,25 +48,28 @@ export function prometheusGlobalProblems(g: GlobalConfig): string[] {
   return out;
 }
 
-/** Problems with a job, including a clash with jobs already present. */
-export function jobProblemsInContext(job: ScrapeJobOptions, existing: readonly ScrapeJobOptions[], g: GlobalConfig): string[] {
+/** Problems with a job, including a clash with the names of jobs already present. */
+export function jobProblemsInContext(job: ScrapeJobOptions, existingNames: ReadonlySet<string>, g: GlobalConfig): string[] {
   const si = resolveDuration(g.scrapeInterval ?? '15s').ms;
   const st = resolveDuration(g.scrapeTimeout ?? '10s').ms;
   const out = scrapeJobProblems(job, si, st);
-  if (existing.some((j) => j.jobName === job.jobName)) {
+  if (existingNames.has(job.jobName)) {
     out.unshift(`scrape job ${JSON.stringify(job.jobName)} is already defined. Job names must be unique per Prometheus server; rename one of them.`);
   }
   return out;
 }
 
-/** Problems with a group, including a clash with groups already present. */
-export function groupProblemsInContext(group: RuleGroup, existing: readonly RuleGroup[]): string[] {
+/**
+ * Problems with a group, including a clash with groups already present. `existingFiles`
+ * maps each rule file slug to the name of the group written there.
+ */
+export function groupProblemsInContext(group: RuleGroup, existingFiles: ReadonlyMap<string, string>): string[] {
   const out = ruleGroupProblems(group);
-  if (existing.some((g) => g.name === group.name)) {
+  const owner = existingFiles.get(slug(group.name));
+  if (owner === group.name) {
     out.unshift(`rule group ${JSON.stringify(group.name)} is already defined. Group names must be unique per Prometheus server; rename one or merge their rules.`);
-  }
-  if (existing.some((g) => slug(g.name) === slug(group.name) && g.name !== group.name)) {
-    out.unshift(`rule group ${JSON.stringify(group.name)} would be written to the same file as another group (${RULES_DIR}/${slug(group.name)}.yml). Rename it.`);
+  } else if (owner !== undefined) {
+    out.unshift(`rule group ${JSON.stringify(group.name)} would be written to the same file as group ${JSON.stringify(owner)} (${RULES_DIR}/${slug(group.name)}.yml). Rename one of them.`);
   }
   return out;
 }
