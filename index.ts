@@ -29,3 +29,6 @@ export * from './lib/alerting/alert-rule';
 export * from './constructs/alert-route';
 export * from './constructs/alertmanager';
 export * from './stacks/course-alerting';
+export * from './lib/slo/sli';
+export * from './lib/slo/model';
+export * from './constructs/slo-budget';

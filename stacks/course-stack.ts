@@ -9,6 +9,8 @@ import { Alertmanager } from '../constructs/alertmanager';
 import { AlertRoute } from '../constructs/alert-route';
 import { AlertPacks } from '../lib/alerting/alert-rule';
 import { courseAlertRoute } from './course-alerting';
+import { SloBudget } from '../constructs/slo-budget';
+import { Sli } from '../lib/slo/sli';
 import { DockerRuntime, DockerRuntimeProps } from '../lib/runtime/docker-runtime';
 
 /** Properties of the course's metrics stack. */
@@ -45,8 +47,9 @@ export const COURSE_SLO_RULES: RuleGroup = {
 /**
  * The course's metrics and alerting stack on Docker: Prometheus (global settings, the
  * `prometheus`, `node` and `blackbox-http` jobs, RED/USE/SLO recording rules and the
- * course's alert pack), Alertmanager with the course's routing tree, the node exporter and
- * the blackbox exporter with the course's modules.
+ * course's alert pack), the payment-api SLOs with their burn-rate alerts, Alertmanager with
+ * the course's routing tree, the node exporter and the blackbox exporter with the course's
+ * modules.
  */
 export class CourseStack extends TerraformStack {
   public readonly prometheus: PrometheusServer;
@@ -54,6 +57,8 @@ export class CourseStack extends TerraformStack {
   public readonly blackbox: BlackboxExporter;
   public readonly routing: AlertRoute;
   public readonly alertmanager: Alertmanager;
+  /** The payment-api SLOs: latency (300 ms, 99.9 %, 30 d) and availability (99.9 %, 30 d). */
+  public readonly slos: SloBudget[];
 
   constructor(scope: Construct, id: string, props: CourseStackProps = {}) {
     super(scope, id);
@@ -86,6 +91,29 @@ export class CourseStack extends TerraformStack {
     for (const g of AlertPacks.course({ runbookBaseUrl: props.runbookBaseUrl ?? 'https://wiki.devopslab.ch/runbooks', grafanaUrl: 'https://grafana.devopslab.ch' })) {
       this.prometheus.addRuleGroup(g);
     }
+
+    const runbooks = props.runbookBaseUrl ?? 'https://wiki.devopslab.ch/runbooks';
+    this.slos = [
+      // README:slo:start
+      new SloBudget(this, 'PaymentApiLatency', {
+        service: 'payment-api',
+        name: 'latency',
+        objective: 99.9,
+        window: '30d',
+        sli: Sli.latency({ metric: 'http_request_duration_seconds', thresholdSeconds: 0.3, selector: 'service="payment-api", method!="OPTIONS"' }),
+        runbookUrl: `${runbooks}/slo-payment-api-latency`,
+        labels: { team: 'payments' },
+      }),
+      new SloBudget(this, 'PaymentApiAvailability', {
+        service: 'payment-api',
+        name: 'availability',
+        objective: 99.9,
+        sli: Sli.availability({ selector: 'service="payment-api"', errorSelector: 'status=~"5.."' }),
+        runbookUrl: `${runbooks}/slo-payment-api-availability`,
+        labels: { team: 'payments' },
+      }),
+      // README:slo:end
+    ];
 
     this.routing = courseAlertRoute(this, 'Routing');
     this.alertmanager = new Alertmanager(this, 'Alertmanager', { replicas: props.alertmanagerReplicas });

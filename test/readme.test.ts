@@ -35,3 +35,10 @@ describe('README alerting snippet', () => {
     expect(readme).toContain(region('examples/alerting/main.ts', 'alerting'));
   });
 });
+
+describe('README SLO snippet', () => {
+  test('is the default stack code, verbatim', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(region('stacks/course-stack.ts', 'slo'));
+  });
+});

@@ -65,8 +65,8 @@ export class Duration {
     if (this.milliseconds === 0) return '0s';
     let rest = this.milliseconds;
     let out = '';
-    // Years and weeks only when they divide the whole value: "30d", not "4w2d".
-    const units = ORDER.filter((u) => (u !== 'y' && u !== 'w') || this.milliseconds % UNIT_MS[u] === 0);
+    // Days rather than weeks ("28d", not "4w"); years only when they divide the whole value.
+    const units = ORDER.filter((u) => u !== 'w' && (u !== 'y' || this.milliseconds % UNIT_MS[u] === 0));
     for (const unit of units) {
       const size = UNIT_MS[unit];
       if (rest >= size) {

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { CourseStack } from '../../stacks/course-stack';
@@ -9,6 +12,7 @@ import {
   promtoolCheckRules,
   rawFiles,
   resources,
+  run,
   synthJson,
   terraformEvaluate,
 } from '../helpers/synth';
@@ -37,7 +41,19 @@ describe('CourseStack (the default app)', () => {
     expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'blackbox-http']);
     expect(config.global).toEqual({ scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
     expect(Object.keys(promFiles).sort()).toEqual(
-      ['prometheus.yml', 'rules/http_rules.yml', 'rules/infrastructure_alerts.yml', 'rules/node_rules.yml', 'rules/service_alerts.yml', 'rules/slo_rules.yml', 'rules/watchdog.yml']
+      [
+        'prometheus.yml',
+        'rules/http_rules.yml',
+        'rules/infrastructure_alerts.yml',
+        'rules/node_rules.yml',
+        'rules/service_alerts.yml',
+        'rules/slo_rules.yml',
+        'rules/watchdog.yml',
+        'rules/slo_payment_api_latency.yml',
+        'rules/slo_payment_api_latency_alerts.yml',
+        'rules/slo_payment_api_availability.yml',
+        'rules/slo_payment_api_availability_alerts.yml',
+      ]
         .map((f) => `/etc/prometheus/${f}`)
         .sort(),
     );
@@ -54,15 +70,31 @@ describe('CourseStack (the default app)', () => {
     const r = promtoolCheckConfig(promFiles);
     expect(r.stderr + r.stdout).toContain('SUCCESS');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/SUCCESS: 6 rule files found/);
+    expect(r.stdout).toMatch(/SUCCESS: 10 rule files found/);
   });
 
-  (hasPromtool ? test : test.skip)('promtool check rules accepts every rule file (19 rules)', () => {
+  (hasPromtool ? test : test.skip)('promtool check rules accepts every rule file (55 rules)', () => {
     const r = promtoolCheckRules(promFiles);
     expect(r.code).toBe(0);
     const counts = [...r.stdout.matchAll(/SUCCESS: (\d+) rules found/g)].map((m) => Number(m[1]));
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 + 3 + 2 + 3 + 5 + 1);
+    // RED 3, USE 3, course SLO 2, course alerts 3 + 5 + 1, and per payment-api SLO 15 recording + 4 alerting
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 + 3 + 2 + 3 + 5 + 1 + 2 * (15 + 4));
   });
+
+  (hasPromtool ? test : test.skip)('the payment-api SLOs pass their generated promtool unit tests', () => {
+    const stack = new CourseStack(Testing.app(), 'observability');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-tests-'));
+    try {
+      for (const slo of stack.slos) {
+        const file = slo.writeUnitTests(dir);
+        const r = run('promtool', ['test', 'rules', path.basename(file)], dir, 300_000);
+        expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
+        expect(r.code).toBe(0);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   (haveTool('prometheus-blackbox-exporter') ? test : test.skip)('blackbox --config.check accepts the course modules', () => {
     const r = blackboxCheck(containerFiles(json, 'blackbox-exporter')['/etc/blackbox_exporter/config.yml']);

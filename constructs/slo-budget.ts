@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import { Duration, DurationLike, resolveDuration } from '../lib/core/duration';
+import { ValidationError, throwIfProblems } from '../lib/core/errors';
+import { labelNameProblem } from '../lib/core/names';
+import { Observability } from '../lib/observability';
+import { renderRuleFiles } from '../lib/prometheus/config';
+import { RuleGroup } from '../lib/prometheus/rules';
+import { BudgetFigures, SloSpec, budgetFigures, sloGroupNames, sloRuleGroups, sloUnitTests } from '../lib/slo/model';
+import { Sli } from '../lib/slo/sli';
+import { PrometheusServer } from './prometheus-server';
+
+/** Properties of an SloBudget. */
+export interface SloBudgetProps {
+  /** The service, as in its metrics' `service` label. */
+  readonly service: string;
+  /** The SLO's name, unique within the service, e.g. `latency`. */
+  readonly name: string;
+  /** Objective in percent, strictly between 0 and 100, e.g. 99.9. */
+  readonly objective: number;
+  /** Compliance window: a whole number of days from 1d to 90d. @default '30d' */
+  readonly window?: DurationLike;
+  /** What is measured: `Sli.latency(...)`, `Sli.availability(...)` or `Sli.raw(...)`. */
+  readonly sli: Sli;
+  /** Runbook linked from every alert (critical alerts require one). */
+  readonly runbookUrl: string;
+  /** Dashboard linked from the alerts. @default - none */
+  readonly dashboardUrl?: string;
+  /** Also ticket at 3× burn over 1d and 2h (scaled with the window). @default false */
+  readonly dayTicket?: boolean;
+  /** Extra labels on every series and alert, e.g. `{ team: 'payments' }`. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Where the rules go. @default - the stack's PrometheusServer (there must be exactly one) */
+  readonly prometheus?: PrometheusServer;
+}
+
+/**
+ * A service level objective with its error budget: recording rules for the SLI over the
+ * workbook's windows, the remaining budget, the burn rate and the budget-policy state, and
+ * multi-window, multi-burn-rate alerts (critical pages, warning tickets) that flow through
+ * the stack's AlertRoute. `unitTests()` renders a `promtool test rules` file proving them.
+ */
+export class SloBudget extends Construct {
+  /** 1 − objective, allowed bad minutes and bad events per million. */
+  public readonly figures: BudgetFigures;
+  public readonly spec: SloSpec;
+  /** The recording group and the alerting group. */
+  public readonly ruleGroups: RuleGroup[];
+  public readonly prometheus: PrometheusServer;
+
+  constructor(scope: Construct, id: string, props: SloBudgetProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    const { objective } = props;
+    if (typeof objective !== 'number' || !Number.isFinite(objective)) {
+      problems.push(`objective must be a number of percent (got ${JSON.stringify(objective)}). Write 99.9, not "99.9%".`);
+    } else if (!(objective > 0 && objective < 100)) {
+      problems.push(`objective must be strictly between 0 and 100 percent (got ${objective}). 100 leaves no error budget; use e.g. 99.9.`);
+    }
+    const window = resolveDuration(props.window ?? '30d');
+    let windowDays = 30;
+    if (window.problem) problems.push(`window ${window.problem}`);
+    else if (window.ms !== undefined) {
+      windowDays = window.ms / 86_400_000;
+      if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 90) {
+        problems.push(`window must be a whole number of days from 1d to 90d (got ${JSON.stringify(window.text)}). Use e.g. "30d", "28d" or "7d".`);
+        windowDays = 30;
+      }
+    }
+    for (const [k, v] of [['service', props.service], ['name', props.name]] as const) {
+      if (typeof v !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(v)) problems.push(`${k} must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(v)}), e.g. "payment-api".`);
+    }
+    if (!props.runbookUrl || !/^https?:\/\//.test(props.runbookUrl)) {
+      problems.push(`runbookUrl must be an http(s) URL (got ${JSON.stringify(props.runbookUrl)}): the alerts page people, who need the steps.`);
+    }
+    for (const k of Object.keys(props.labels ?? {})) {
+      const p = labelNameProblem(k);
+      if (p) problems.push(`labels key ${p}`);
+      if (k === 'slo' || k === 'service' || k === 'severity') problems.push(`labels must not set ${k}; the SLO sets it.`);
+    }
+    if (!(props.sli instanceof Sli)) {
+      problems.push(`sli must be built with Sli.latency(), Sli.availability() or Sli.raw() (got ${JSON.stringify(props.sli)}).`);
+    } else {
+      const sp = props.sli.problems();
+      problems.push(...sp.errors);
+      for (const w of sp.warnings) Annotations.of(this).addWarning(w);
+    }
+    const others = Observability.of(this).find<SloBudget>('slo');
+    const twin = others.find((o) => o.spec.service === props.service && o.spec.name === props.name);
+    if (twin) problems.push(`service ${JSON.stringify(props.service)} already has an SLO named ${JSON.stringify(props.name)} (${twin.node.path}). Give each SLO of a service its own name.`);
+    throwIfProblems(this, problems);
+
+    this.spec = {
+      service: props.service,
+      name: props.name,
+      objective,
+      windowDays,
+      sli: props.sli,
+      runbookUrl: props.runbookUrl,
+      dashboardUrl: props.dashboardUrl,
+      dayTicket: props.dayTicket,
+      labels: props.labels,
+    };
+    this.figures = budgetFigures(objective, windowDays);
+    this.ruleGroups = sloRuleGroups(this.spec);
+    this.prometheus = props.prometheus ?? this.findPrometheus();
+    for (const g of this.ruleGroups) this.prometheus.addRuleGroup(g);
+    Observability.of(this).register('slo', this);
+  }
+
+  /** The compliance window. */
+  public get window(): Duration {
+    return Duration.days(this.spec.windowDays);
+  }
+
+  /**
+   * A `promtool test rules` file proving the alerts (fast burn pages, slower burn pages
+   * later, 1× tickets without paging, 0.5× is quiet, no data fires SLONoData). Rule files
+   * are named as Prometheus loads them (`rules/<group>.yml`), relative to the test file.
+   * Throws for a raw SLI, whose metric names are unknown.
+   */
+  public unitTests(rulesDir = 'rules'): { fileName: string; content: string } {
+    const names = sloGroupNames(this.spec);
+    const content = sloUnitTests(this.spec, [`${rulesDir}/${names.rules}.yml`, `${rulesDir}/${names.alerts}.yml`]);
+    if (!content) throw new ValidationError('unit tests need the SLI\'s metric names; a raw SLI has none. Write your own promtool tests for it.', this);
+    return { fileName: `${names.rules}.test.yml`, content };
+  }
+
+  /**
+   * Writes this SLO's rule files and its unit tests under `dir` (`rules/*.yml` and
+   * `<group>.test.yml`), so `cd dir && promtool test rules *.test.yml` runs them.
+   * Returns the test file's path.
+   */
+  public writeUnitTests(dir: string): string {
+    fs.mkdirSync(path.join(dir, 'rules'), { recursive: true });
+    for (const f of renderRuleFiles(this.ruleGroups)) fs.writeFileSync(path.join(dir, f.relativePath), f.content);
+    const t = this.unitTests();
+    const file = path.join(dir, t.fileName);
+    fs.writeFileSync(file, t.content);
+    return file;
+  }
+
+  private findPrometheus(): PrometheusServer {
+    const servers = Observability.of(this).find<PrometheusServer>('prometheus');
+    if (servers.length === 1) return servers[0];
+    throw new ValidationError(
+      servers.length === 0
+        ? 'no PrometheusServer in this stack to hold the SLO rules. Create one first, or pass it as the prometheus prop.'
+        : `the stack has ${servers.length} PrometheusServers (${servers.map((s) => s.node.path).join(', ')}). Pass the one to use as the prometheus prop.`,
+      this,
+    );
+  }
+}
