@@ -110,7 +110,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
           this.route;
           return [];
         } catch (e) {
-          return [(e as Error).message];
+          return [e instanceof ValidationError ? e.detail : (e as Error).message];
         }
       },
     });
@@ -120,13 +120,11 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
   /** The routing tree this Alertmanager runs. */
   public get route(): AlertRoute {
     if (this.explicitRoute) return this.explicitRoute;
-    const routes = Observability.of(this).find<AlertRoute>('alert-route').filter((r) => r.target !== 'grafana');
-    if (routes.length === 1) return routes[0];
-    throw new ValidationError(
-      routes.length === 0
-        ? 'no AlertRoute (with target "alertmanager" or "both") in this stack, so there is nothing to configure. Create one: new AlertRoute(this, \'Routing\', { receiver: ... }).'
-        : `the stack has ${routes.length} AlertRoutes (${routes.map((r) => r.node.path).join(', ')}). Pass the one to use as the route prop.`,
+    return Observability.of(this).single<AlertRoute>(
+      'alert-route',
       this,
+      { noun: 'AlertRoute', prop: 'route', whenNone: '(with target "alertmanager" or "both"), so there is nothing to configure. Create one: new AlertRoute(this, \'Routing\', { receiver: ... }).' },
+      (r) => r.target !== 'grafana',
     );
   }
 

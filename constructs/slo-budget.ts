@@ -143,13 +143,10 @@ export class SloBudget extends Construct {
   }
 
   private findPrometheus(): PrometheusServer {
-    const servers = Observability.of(this).find<PrometheusServer>('prometheus');
-    if (servers.length === 1) return servers[0];
-    throw new ValidationError(
-      servers.length === 0
-        ? 'no PrometheusServer in this stack to hold the SLO rules. Create one first, or pass it as the prometheus prop.'
-        : `the stack has ${servers.length} PrometheusServers (${servers.map((s) => s.node.path).join(', ')}). Pass the one to use as the prometheus prop.`,
-      this,
-    );
+    return Observability.of(this).single<PrometheusServer>('prometheus', this, {
+      noun: 'PrometheusServer',
+      prop: 'prometheus',
+      whenNone: 'to hold the SLO rules. Create one first, or pass it as the prometheus prop.',
+    });
   }
 }

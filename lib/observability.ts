@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from './core/errors';
 import { DockerRuntime } from './runtime/docker-runtime';
 import { IRuntime } from './runtime/runtime';
 
@@ -55,6 +56,22 @@ export class Observability extends Construct {
     const list = this.members.get(kind) ?? [];
     list.push(member);
     this.members.set(kind, list);
+  }
+
+  /**
+   * The one component registered under `kind` (after `filter`), for a construct that needs
+   * exactly one. Throws a ValidationError on `requester` when there are none (saying how to
+   * create one) or several (saying which prop picks one).
+   */
+  public single<T extends IConstruct>(kind: string, requester: IConstruct, what: { noun: string; whenNone: string; prop: string }, filter: (t: T) => boolean = () => true): T {
+    const found = this.find<T>(kind).filter(filter);
+    if (found.length === 1) return found[0];
+    throw new ValidationError(
+      found.length === 0
+        ? `no ${what.noun} in this stack ${what.whenNone}`
+        : `the stack has ${found.length} ${what.noun}s (${found.map((f) => f.node.path).join(', ')}). Pass the one to use as the ${what.prop} prop.`,
+      requester,
+    );
   }
 
   /** The components registered under `kind`, in registration order. */

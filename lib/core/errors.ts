@@ -8,12 +8,15 @@ import { IConstruct } from 'constructs';
  */
 export class ValidationError extends Error {
   public readonly constructPath?: string;
+  /** The message without the construct path (for `node.addValidation`, which adds it). */
+  public readonly detail: string;
 
   constructor(message: string, scope?: IConstruct) {
     const path = scope?.node.path;
     super(path ? `[${path}] ${message}` : message);
     this.name = 'ValidationError';
     this.constructPath = path;
+    this.detail = message;
   }
 }
 

@@ -122,7 +122,7 @@ describe('AlertRoute and Alertmanager reject bad input with messages', () => {
   test('an Alertmanager with no AlertRoute in the stack', () => {
     const stack = testStack();
     new Alertmanager(stack, 'Alertmanager');
-    expect(() => synthJson(stack)).toThrow(/\[test\/Alertmanager\] no AlertRoute \(with target "alertmanager" or "both"\) in this stack/);
+    expect(() => synthJson(stack)).toThrow(/\n {2}\[test\/Alertmanager\] no AlertRoute in this stack \(with target "alertmanager" or "both"\), so there is nothing to configure\. Create one/);
   });
 
   test('an Alertmanager given a Grafana-only route', () => {
