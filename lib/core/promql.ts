@@ -1,3 +1,4 @@
+import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
 
@@ -10,11 +11,16 @@ import { Token } from 'cdktf';
  * does that in the test suite.
  */
 export function promqlProblem(expr: string): string | undefined {
+  return lezerProblem(parser, expr, 'PromQL', "sum(rate(http_requests_total[5m]))", 'Check parentheses, brackets, quotes and range durations such as [5m]; test it in the Prometheus UI.');
+}
+
+/** The first syntax error a Lezer grammar finds in `expr`, as a message, or undefined. */
+export function lezerProblem(grammar: { parse(input: string): Tree }, expr: string, language: string, example: string, hint: string): string | undefined {
   if (typeof expr !== 'string' || expr.trim().length === 0) {
-    return `is empty (got ${JSON.stringify(expr)}). Give a PromQL expression such as 'sum(rate(http_requests_total[5m]))'.`;
+    return `is empty (got ${JSON.stringify(expr)}). Give a ${language} expression such as '${example}'.`;
   }
   if (Token.isUnresolved(expr)) return undefined;
-  const tree = parser.parse(expr);
+  const tree = grammar.parse(expr);
   let errorAt: number | undefined;
   tree.iterate({
     enter(node) {
@@ -30,7 +36,7 @@ export function promqlProblem(expr: string): string | undefined {
   const { line, column } = lineColumn(expr, errorAt);
   const near = expr.slice(Math.max(0, errorAt - 15), errorAt + 15).replace(/\s+/g, ' ');
   const pointer = errorAt >= expr.length ? 'at the end of the expression' : `near "${near}"`;
-  return `is not valid PromQL: syntax error at line ${line}, column ${column} ${pointer} (got ${JSON.stringify(compact(expr))}). Check parentheses, brackets, quotes and range durations such as [5m]; test it in the Prometheus UI.`;
+  return `is not valid ${language}: syntax error at line ${line}, column ${column} ${pointer} (got ${JSON.stringify(compact(expr))}). ${hint}`;
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {

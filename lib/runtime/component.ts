@@ -115,6 +115,8 @@ export interface ComponentSpec {
   readonly hostPid?: boolean;
   /** Extra Linux capabilities, e.g. `NET_RAW` for ICMP probes. @default - none */
   readonly addCapabilities?: string[];
+  /** Creation completes only once the healthcheck passes (others may depend on it). @default false */
+  readonly waitUntilHealthy?: boolean;
 }
 
 /** How other components reach a port of this one. */

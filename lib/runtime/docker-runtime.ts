@@ -135,6 +135,8 @@ export class DockerRuntime extends Construct implements IRuntime {
       user: spec.user,
       restart: spec.restart ?? 'unless-stopped',
       mustRun: true,
+      wait: spec.waitUntilHealthy ? true : undefined,
+      waitTimeout: spec.waitUntilHealthy ? 180 : undefined,
       pidMode: spec.hostPid ? 'host' : undefined,
       memory: spec.resources?.memoryMiB,
       cpuShares: spec.resources?.cpuShares,

@@ -22,3 +22,15 @@ describe('promqlProblem (lezer-promql)', () => {
     expect(promqlProblem('  ')).toMatch(/is empty/);
   });
 });
+
+describe('logqlProblem (lezer-logql)', () => {
+  const { logqlProblem } = require('../../../lib/core/logql') as typeof import('../../../lib/core/logql');
+  test.each([
+    'count_over_time({job=~".+"} |= "OOM" [5m]) > 0',
+    '{service="payment-api"} | json | level="error"',
+    'sum by (service) (rate({job="docker"} |= "error" [1m]))',
+  ])('accepts %s', (q) => expect(logqlProblem(q)).toBeUndefined());
+  test('reports the first error', () => {
+    expect(logqlProblem('count_over_time({job=~".+"} |= "OOM" [5m) > 0')).toMatch(/is not valid LogQL: syntax error at line 1, column 41/);
+  });
+});

@@ -1,0 +1,179 @@
+import { Construct } from 'constructs';
+import { DataSource } from '../.gen/providers/grafana/data-source';
+import { throwIfProblems } from '../lib/core/errors';
+import { escapeTemplate } from '../lib/core/tf-escape';
+import { CorrelationSettings, ResolvedCorrelation, correlationProblems, resolveCorrelation } from '../lib/grafana/correlation';
+import { grafanaUidProblem } from '../lib/grafana/uid';
+import { Observability } from '../lib/observability';
+import { Alertmanager } from './alertmanager';
+import { IGrafana } from './grafana-server';
+import { PrometheusServer } from './prometheus-server';
+
+/** A data source endpoint. */
+export interface DataSourceTarget {
+  /** URL Grafana uses (from its container, on the shared network). */
+  readonly url: string;
+  /** Stable UID. @default - the type name (`prometheus`, `loki`, `tempo`, `alertmanager`) */
+  readonly uid?: string;
+}
+
+/** Properties of GrafanaDataSources. */
+export interface GrafanaDataSourcesProps {
+  /** @default - the stack's Grafana */
+  readonly grafana?: IGrafana;
+  /** @default - the stack's PrometheusServer, if any */
+  readonly prometheus?: DataSourceTarget;
+  /** @default - none */
+  readonly loki?: DataSourceTarget;
+  /** @default - none */
+  readonly tempo?: DataSourceTarget;
+  /** @default - the stack's Alertmanager, if any */
+  readonly alertmanager?: DataSourceTarget;
+  /** How metrics, logs and traces refer to each other. @default - trace_id everywhere, JSON logs */
+  readonly correlation?: CorrelationSettings;
+  /** Dashboard opened from a log line's service (derived field). @default 'service-overview' */
+  readonly serviceDashboardUid?: string;
+  /** Scrape interval Prometheus queries assume (`timeInterval`). @default '15s' */
+  readonly prometheusTimeInterval?: string;
+}
+
+/**
+ * Prometheus, Loki, Tempo and Alertmanager data sources with stable UIDs and the course's
+ * correlation: exemplars → Tempo, Loki derived fields → Tempo and → the service dashboard,
+ * Tempo → logs (trace and span id), → metrics, service map and node graph. The correlation
+ * settings are checked against the log format at synth.
+ */
+export class GrafanaDataSources extends Construct {
+  public readonly prometheus?: DataSource;
+  public readonly loki?: DataSource;
+  public readonly tempo?: DataSource;
+  public readonly alertmanager?: DataSource;
+  public readonly correlation: ResolvedCorrelation;
+
+  constructor(scope: Construct, id: string, props: GrafanaDataSourcesProps = {}) {
+    super(scope, id);
+    this.correlation = resolveCorrelation(props.correlation);
+    const registry = Observability.of(this);
+    const prom = props.prometheus ?? firstEndpoint(registry.find<PrometheusServer>('prometheus').map((p) => p.endpoint.url));
+    const am = props.alertmanager ?? firstEndpoint(registry.find<Alertmanager>('alertmanager').map((a) => a.endpoints[0].url));
+    const uids = {
+      prometheus: prom?.uid ?? 'prometheus',
+      loki: props.loki?.uid ?? 'loki',
+      tempo: props.tempo?.uid ?? 'tempo',
+      alertmanager: am?.uid ?? 'alertmanager',
+    };
+    const problems: string[] = [];
+    const present = { prometheus: !!prom, loki: !!props.loki, tempo: !!props.tempo, alertmanager: !!am };
+    for (const [k, uid] of Object.entries(uids)) {
+      if (!present[k as keyof typeof present]) continue;
+      const p = grafanaUidProblem(uid);
+      if (p) problems.push(`${k}.uid ${p}`);
+    }
+    const used = Object.entries(uids).filter(([k]) => present[k as keyof typeof present]).map(([, u]) => u);
+    const dup = used.find((u, i) => used.indexOf(u) !== i);
+    if (dup) problems.push(`data source uid ${JSON.stringify(dup)} is used twice. Give each data source its own uid.`);
+    for (const [k, t] of [['prometheus', prom], ['loki', props.loki], ['tempo', props.tempo], ['alertmanager', am]] as const) {
+      if (t && !/^https?:\/\/[^\s]+$/.test(t.url)) problems.push(`${k}.url must be an http(s) URL (got ${JSON.stringify(t.url)}).`);
+    }
+    if (props.loki) problems.push(...correlationProblems(this.correlation));
+    throwIfProblems(this, problems);
+
+    const grafana = props.grafana ?? registry.single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add data sources to. Create a GrafanaServer or an ExistingGrafana first.' });
+    const c = this.correlation;
+    const json = (o: object) => escapeTemplate(JSON.stringify(o));
+    const dashboardUid = props.serviceDashboardUid ?? 'service-overview';
+
+    if (prom) {
+      this.prometheus = new DataSource(this, 'Prometheus', {
+        provider: grafana.provider,
+        name: 'Prometheus',
+        type: 'prometheus',
+        uid: uids.prometheus,
+        url: prom.url,
+        accessMode: 'proxy',
+        isDefault: true,
+        jsonDataEncoded: json({
+          httpMethod: 'POST',
+          timeInterval: props.prometheusTimeInterval ?? '15s',
+          ...(props.tempo ? { exemplarTraceIdDestinations: [{ name: c.exemplarTraceIdLabel, datasourceUid: uids.tempo, urlDisplayLabel: 'View trace' }] } : {}),
+        }),
+      });
+    }
+    if (props.loki) {
+      this.loki = new DataSource(this, 'Loki', {
+        provider: grafana.provider,
+        name: 'Loki',
+        type: 'loki',
+        uid: uids.loki,
+        url: props.loki.url,
+        accessMode: 'proxy',
+        jsonDataEncoded: json({
+          maxLines: 1000,
+          derivedFields: [
+            ...(props.tempo ? [{ name: 'TraceID', matcherRegex: c.derivedFieldRegex, datasourceUid: uids.tempo, url: '${__value.raw}', urlDisplayLabel: 'View trace' }] : []),
+            {
+              name: 'Service',
+              matcherRegex: c.logFormat === 'json' ? '"service":\\s*"([^"]+)"' : 'service=(\\S+)',
+              url: `/d/${dashboardUid}?var-service=\${__value.raw}`,
+              urlDisplayLabel: 'Service dashboard',
+            },
+          ],
+        }),
+      });
+    }
+    if (props.tempo) {
+      this.tempo = new DataSource(this, 'Tempo', {
+        provider: grafana.provider,
+        name: 'Tempo',
+        type: 'tempo',
+        uid: uids.tempo,
+        url: props.tempo.url,
+        accessMode: 'proxy',
+        jsonDataEncoded: json({
+          ...(props.loki
+            ? {
+                tracesToLogsV2: {
+                  datasourceUid: uids.loki,
+                  filterByTraceID: true,
+                  filterBySpanID: true,
+                  spanStartTimeShift: '-5m',
+                  spanEndTimeShift: '5m',
+                  tags: [{ key: 'service.name', value: 'service' }],
+                },
+                lokiSearch: { datasourceUid: uids.loki },
+              }
+            : {}),
+          ...(prom
+            ? {
+                tracesToMetrics: {
+                  datasourceUid: uids.prometheus,
+                  spanStartTimeShift: '-5m',
+                  spanEndTimeShift: '5m',
+                  tags: [{ key: 'service.name', value: 'service' }],
+                  queries: [{ name: 'Request rate', query: 'sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))' }],
+                },
+                serviceMap: { datasourceUid: uids.prometheus },
+              }
+            : {}),
+          nodeGraph: { enabled: true },
+          search: { hide: false },
+        }),
+      });
+    }
+    if (am) {
+      this.alertmanager = new DataSource(this, 'Alertmanager', {
+        provider: grafana.provider,
+        name: 'Alertmanager',
+        type: 'alertmanager',
+        uid: uids.alertmanager,
+        url: am.url,
+        accessMode: 'proxy',
+        jsonDataEncoded: json({ implementation: 'prometheus', handleGrafanaManagedAlerts: false }),
+      });
+    }
+  }
+}
+
+function firstEndpoint(urls: string[]): DataSourceTarget | undefined {
+  return urls.length ? { url: urls[0] } : undefined;
+}

@@ -1,0 +1,175 @@
+import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { GrafanaProvider } from '../.gen/providers/grafana/provider';
+import { ValidationError, throwIfProblems } from '../lib/core/errors';
+import { literalSecretProblem, secretVariable } from '../lib/core/secrets';
+import { Observability } from '../lib/observability';
+import { Endpoint } from '../lib/runtime/component';
+import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { IDeployment } from '../lib/runtime/runtime';
+
+/** The image this library is tested with. */
+export const GRAFANA_IMAGE = { repository: 'grafana/grafana', tag: '11.5.0' };
+const PORT = 3000;
+
+/** A Grafana the grafana_* resources of this stack are applied to. */
+export interface IGrafana extends IConstruct {
+  /** The provider configured against it. */
+  readonly provider: GrafanaProvider;
+  /** Base URL users open (links in alerts and dashboards). */
+  readonly url: string;
+  /** Resources every grafana_* resource must wait for (the container), if any. */
+  readonly readiness: TerraformResource[];
+}
+
+/** Properties of a GrafanaServer. */
+export interface GrafanaServerProps extends ComponentOptions {
+  /** @default 'admin' */
+  readonly adminUser?: string;
+  /**
+   * Admin password: a token (sensitive variable), never a literal.
+   * @default - the sensitive variable `grafana_admin_password` (set TF_VAR_grafana_admin_password)
+   */
+  readonly adminPassword?: string;
+  /** Allow anonymous viewers. @default false */
+  readonly anonymousAccess?: boolean;
+  /** Allow users to sign up. @default false */
+  readonly allowSignUp?: boolean;
+  /** Plugins to install, e.g. `grafana-clock-panel`. @default - none */
+  readonly plugins?: string[];
+  /** Feature toggles, e.g. `traceQLStreaming`. @default - none */
+  readonly featureToggles?: string[];
+  /** URL users reach Grafana at (GF_SERVER_ROOT_URL). @default - the published URL */
+  readonly rootUrl?: string;
+  /**
+   * URL Terraform's grafana provider uses to reach this Grafana. Terraform runs next to the
+   * Docker daemon by default, so the published port works.
+   * @default - the published URL (http://127.0.0.1:3000)
+   */
+  readonly providerUrl?: string;
+}
+
+/**
+ * Grafana on the stack's runtime, secure by default (no default admin password, anonymous
+ * access and sign-up off, port on 127.0.0.1), with the grafana provider configured against
+ * it. The container is created with `wait: true` (Terraform waits until /api/health is
+ * healthy) and every grafana_* resource of the stack depends on it, so one `cdktf deploy`
+ * from an empty host creates Grafana first, then folders, data sources and dashboards.
+ */
+export class GrafanaServer extends Construct implements IGrafana {
+  public readonly resource: TerraformResource;
+  public readonly deployment: IDeployment;
+  public readonly provider: GrafanaProvider;
+  public readonly endpoint: Endpoint;
+  public readonly url: string;
+  public readonly readiness: TerraformResource[];
+
+  constructor(scope: Construct, id: string, props: GrafanaServerProps = {}) {
+    super(scope, id);
+    const problems: string[] = [];
+    const image = parseImage(props.image, GRAFANA_IMAGE);
+    if (image.problem) problems.push(image.problem);
+    const port = mainPortPublish(this, props, PORT);
+    problems.push(...port.problems);
+    const adminUser = props.adminUser ?? 'admin';
+    if (props.adminPassword !== undefined) {
+      const p = literalSecretProblem(props.adminPassword);
+      if (p) problems.push(`adminPassword ${p}`);
+    }
+    for (const plugin of props.plugins ?? []) {
+      if (!/^[a-z0-9][a-z0-9-]*(\s+[\w.-]+)?$/.test(plugin)) problems.push(`plugins entry is not a plugin id (got ${JSON.stringify(plugin)}), e.g. "grafana-clock-panel".`);
+    }
+    for (const t of props.featureToggles ?? []) {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(t)) problems.push(`featureToggles entry is not a toggle name (got ${JSON.stringify(t)}), e.g. "traceQLStreaming".`);
+    }
+    throwIfProblems(this, problems);
+    if (props.anonymousAccess) Annotations.of(this).addWarning('anonymous access is on: anyone who reaches Grafana can view dashboards without logging in.');
+    if (props.allowSignUp) Annotations.of(this).addWarning('sign-up is on: anyone who reaches Grafana can create an account.');
+    const password = props.adminPassword ?? secretVariable(this, 'grafana_admin_password', 'Grafana admin password (sensitive)').stringValue;
+
+    const name = props.name ?? 'grafana';
+    this.endpoint = { host: name, port: PORT, address: `${name}:${PORT}`, url: `http://${name}:${PORT}` };
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    const published = port.publish ? `http://${port.publish.hostIp === '0.0.0.0' ? 'localhost' : port.publish.hostIp}:${port.publish.hostPort}` : undefined;
+    this.url = props.rootUrl ?? published ?? this.endpoint.url;
+    const env: Record<string, string> = {
+      GF_SECURITY_ADMIN_USER: adminUser,
+      GF_SECURITY_ADMIN_PASSWORD: password,
+      GF_USERS_ALLOW_SIGN_UP: String(props.allowSignUp ?? false),
+      GF_AUTH_ANONYMOUS_ENABLED: String(props.anonymousAccess ?? false),
+      GF_AUTH_DISABLE_LOGIN_FORM: 'false',
+      GF_SERVER_ROOT_URL: this.url,
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+    };
+    if (props.plugins?.length) env.GF_INSTALL_PLUGINS = props.plugins.join(',');
+    if (props.featureToggles?.length) env.GF_FEATURE_TOGGLES_ENABLE = props.featureToggles.join(',');
+    this.deployment = runtime.deploy(this, {
+      name,
+      image: image.ref,
+      user: '472',
+      env,
+      ports: [{ name: 'http', containerPort: PORT, publish: port.publish }],
+      volumes: [{ name: 'data', path: '/var/lib/grafana' }],
+      healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORT}/api/health`], interval: '10s', startPeriod: '30s', retries: 10 },
+      labels: props.labels,
+      resources: props.resources,
+      // Terraform waits for the healthcheck before it considers the container created.
+      waitUntilHealthy: true,
+    });
+    this.resource = this.deployment.resource;
+    this.readiness = [this.resource];
+
+    const providerUrl = props.providerUrl ?? published;
+    if (!providerUrl) {
+      throw new ValidationError('the grafana provider needs a URL to reach this Grafana: publish its port (publishPorts) or set providerUrl.', this);
+    }
+    this.provider = new GrafanaProvider(this, 'Provider', { url: providerUrl, auth: `${adminUser}:${password}` });
+    Aspects.of(TerraformStack.of(this)).add(new WaitForGrafana(this));
+    Observability.of(this).register('grafana', this);
+  }
+}
+
+/** Properties of an existing Grafana (e.g. Grafana Cloud). */
+export interface ExistingGrafanaProps {
+  /** Base URL, e.g. `https://example.grafana.net`. */
+  readonly url: string;
+  /** Service account token: a token (sensitive variable). @default - the sensitive variable `grafana_auth` */
+  readonly auth?: string;
+}
+
+/** A Grafana that already runs elsewhere: only the provider is configured. */
+export class ExistingGrafana extends Construct implements IGrafana {
+  public readonly provider: GrafanaProvider;
+  public readonly url: string;
+  public readonly readiness: TerraformResource[] = [];
+
+  constructor(scope: Construct, id: string, props: ExistingGrafanaProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    if (!Token.isUnresolved(props.url) && !/^https?:\/\/[^\s/]+/.test(props.url)) problems.push(`url must be an http(s) URL (got ${JSON.stringify(props.url)}).`);
+    if (props.auth !== undefined) {
+      const p = literalSecretProblem(props.auth);
+      if (p) problems.push(`auth ${p}`);
+    }
+    throwIfProblems(this, problems);
+    this.url = props.url.replace(/\/$/, '');
+    this.provider = new GrafanaProvider(this, 'Provider', {
+      url: props.url,
+      auth: props.auth ?? secretVariable(this, 'grafana_auth', 'Grafana service account token (sensitive)').stringValue,
+    });
+    Observability.of(this).register('grafana', this);
+  }
+}
+
+/** Makes every grafana_* resource of the stack depend on the Grafana container. */
+class WaitForGrafana implements IAspect {
+  constructor(private readonly grafana: GrafanaServer) {}
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith('grafana_')) return;
+    const deps = new Set(node.dependsOn ?? []);
+    for (const r of this.grafana.readiness) deps.add(r.fqn);
+    node.dependsOn = [...deps];
+  }
+}
