@@ -38,3 +38,5 @@ export * from './lib/grafana/uid';
 export * from './constructs/grafana-server';
 export * from './constructs/grafana-folder';
 export * from './constructs/grafana-data-sources';
+export * from './lib/grafana/dashboards';
+export * from './constructs/dashboard';

@@ -42,6 +42,10 @@ export interface GrafanaDataSourcesProps {
  * correlation: exemplars → Tempo, Loki derived fields → Tempo and → the service dashboard,
  * Tempo → logs (trace and span id), → metrics, service map and node graph. The correlation
  * settings are checked against the log format at synth.
+ *
+ * Prometheus and Alertmanager are discovered among the components created before this
+ * construct (it creates one resource per data source when constructed); pass them explicitly
+ * to point elsewhere.
  */
 export class GrafanaDataSources extends Construct {
   public readonly prometheus?: DataSource;

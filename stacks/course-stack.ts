@@ -10,6 +10,11 @@ import { AlertRoute } from '../constructs/alert-route';
 import { AlertPacks } from '../lib/alerting/alert-rule';
 import { courseAlertRoute } from './course-alerting';
 import { SloBudget } from '../constructs/slo-budget';
+import { Dashboard } from '../constructs/dashboard';
+import { GrafanaDataSources } from '../constructs/grafana-data-sources';
+import { GrafanaFolder } from '../constructs/grafana-folder';
+import { GrafanaServer } from '../constructs/grafana-server';
+import { nodeUseDashboard, redDashboard, sloDashboard } from '../lib/grafana/dashboards';
 import { Sli } from '../lib/slo/sli';
 import { DockerRuntime, DockerRuntimeProps } from '../lib/runtime/docker-runtime';
 
@@ -49,7 +54,7 @@ export const COURSE_SLO_RULES: RuleGroup = {
  * `prometheus`, `node` and `blackbox-http` jobs, RED/USE/SLO recording rules and the
  * course's alert pack), the payment-api SLOs with their burn-rate alerts, Alertmanager with
  * the course's routing tree, the node exporter and the blackbox exporter with the course's
- * modules.
+ * modules, and Grafana with correlated data sources and the RED, USE and SLO dashboards.
  */
 export class CourseStack extends TerraformStack {
   public readonly prometheus: PrometheusServer;
@@ -59,6 +64,8 @@ export class CourseStack extends TerraformStack {
   public readonly alertmanager: Alertmanager;
   /** The payment-api SLOs: latency (300 ms, 99.9 %, 30 d) and availability (99.9 %, 30 d). */
   public readonly slos: SloBudget[];
+  public readonly grafana: GrafanaServer;
+  public readonly dashboards: Dashboard[];
 
   constructor(scope: Construct, id: string, props: CourseStackProps = {}) {
     super(scope, id);
@@ -118,11 +125,30 @@ export class CourseStack extends TerraformStack {
     this.routing = courseAlertRoute(this, 'Routing');
     this.alertmanager = new Alertmanager(this, 'Alertmanager', { replicas: props.alertmanagerReplicas });
 
+    // Grafana: the course's data sources wired for correlation (Loki and Tempo at the course's
+    // addresses), a folder for the stack and one for the payments team, RED, USE and SLO dashboards.
+    this.grafana = new GrafanaServer(this, 'Grafana', { featureToggles: ['traceQLStreaming', 'metricsSummary'] });
+    new GrafanaDataSources(this, 'DataSources', { loki: { url: 'http://loki:3100' }, tempo: { url: 'http://tempo:3200' } });
+    const stackFolder = new GrafanaFolder(this, 'StackFolder', { title: 'Observability', uid: 'observability' });
+    const teamFolder = new GrafanaFolder(this, 'PaymentsFolder', { title: 'Payments', uid: 'payments' });
+    this.dashboards = [
+      new Dashboard(this, 'RedDashboard', { dashboard: redDashboard(), folder: stackFolder }),
+      new Dashboard(this, 'UseDashboard', { dashboard: nodeUseDashboard(), folder: stackFolder }),
+      ...this.slos.map(
+        (slo) =>
+          new Dashboard(this, `${slo.node.id}Dashboard`, {
+            dashboard: sloDashboard({ service: slo.spec.service, name: slo.spec.name, objective: slo.spec.objective, windowDays: slo.spec.windowDays }),
+            folder: teamFolder,
+          }),
+      ),
+    ];
+
     for (const [id, url] of [
       ['PrometheusUrl', this.prometheus.deployment.publishedUrl('http')],
       ['NodeExporterUrl', this.nodeExporter.deployment.publishedUrl('http')],
       ['BlackboxUrl', this.blackbox.deployment.publishedUrl('http')],
       ['AlertmanagerUrl', this.alertmanager.deployments[0].publishedUrl('http')],
+      ['GrafanaUrl', this.grafana.deployment.publishedUrl('http')],
     ] as const) {
       if (url) new TerraformOutput(this, id, { value: url });
     }

@@ -27,9 +27,9 @@ describe('CourseStack (the default app)', () => {
   const { json } = synthCourse();
   const promFiles = containerFiles(json, 'prometheus');
 
-  test('contains Prometheus, Alertmanager, the node exporter and the blackbox exporter on one network', () => {
+  test('contains Prometheus, Alertmanager, Grafana, the node exporter and the blackbox exporter on one network', () => {
     const containers = Object.values(resources(json, 'docker_container'));
-    expect(containers.map((c) => c.name).sort()).toEqual(['alertmanager', 'blackbox-exporter', 'node-exporter', 'prometheus']);
+    expect(containers.map((c) => c.name).sort()).toEqual(['alertmanager', 'blackbox-exporter', 'grafana', 'node-exporter', 'prometheus']);
     expect(Object.keys(resources(json, 'docker_network'))).toHaveLength(1);
     for (const c of containers) {
       expect(c.networks_advanced).toEqual([{ name: expect.stringContaining('docker_network.'), aliases: [c.name] }]);
@@ -123,6 +123,13 @@ describe('CourseStack (the default app)', () => {
     const config = parse(containerFiles(j, 'prometheus')['/etc/prometheus/prometheus.yml']);
     expect(config.scrape_configs.map((c: { job_name: string }) => c.job_name)).toContain('docker');
     if (hasPromtool) expect(promtoolCheckConfig(containerFiles(j, 'prometheus')).code).toBe(0);
+  });
+
+  test('Grafana: four correlated data sources, a folder for the stack and the team, RED, USE and SLO dashboards', () => {
+    expect(Object.values(resources(json, 'grafana_data_source')).map((d) => d.uid).sort()).toEqual(['alertmanager', 'loki', 'prometheus', 'tempo']);
+    expect(Object.values(resources(json, 'grafana_folder')).map((f) => f.uid).sort()).toEqual(['observability', 'payments']);
+    const uids = Object.values(resources(json, 'grafana_dashboard')).map((d) => JSON.parse(String(d.config_json).replace(/\$\$\{/g, '${')).uid).sort();
+    expect(uids).toEqual(['node-use', 'service-overview', 'slo-payment-api-availability', 'slo-payment-api-latency']);
   });
 
   test('whole-stack snapshot (review the diff when it changes)', () => {

@@ -1,0 +1,71 @@
+import { Construct } from 'constructs';
+import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
+import { throwIfProblems } from '../lib/core/errors';
+import { logqlProblem } from '../lib/core/logql';
+import { promqlProblem } from '../lib/core/promql';
+import { escapeTemplate } from '../lib/core/tf-escape';
+import { dashboardQueries, validateDashboardQueries } from '../lib/grafana/dashboards';
+import { grafanaUidProblem } from '../lib/grafana/uid';
+import { Observability } from '../lib/observability';
+import { GrafanaFolder } from './grafana-folder';
+import { IGrafana } from './grafana-server';
+
+/** Anything with a `build()` that returns a dashboard model: a foundation-sdk DashboardBuilder. */
+export interface IDashboardBuilder {
+  build(): object;
+}
+
+/** Properties of a Dashboard. */
+export interface DashboardProps {
+  /** A foundation-sdk `DashboardBuilder`, or a dashboard model (parsed JSON). It must have a `uid`. */
+  readonly dashboard: IDashboardBuilder | object;
+  /** @default - the General folder */
+  readonly folder?: GrafanaFolder;
+  /** @default - the stack's Grafana */
+  readonly grafana?: IGrafana;
+}
+
+/**
+ * A Grafana dashboard from a foundation-sdk builder or JSON, with every PromQL and LogQL
+ * query parsed at synth (Grafana variables substituted first) and a UID unique per stack.
+ */
+export class Dashboard extends Construct {
+  public readonly resource: DashboardResource;
+  public readonly uid: string;
+  /** The dashboard model as sent to Grafana. */
+  public readonly model: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: DashboardProps) {
+    super(scope, id);
+    const source = props.dashboard as Partial<IDashboardBuilder>;
+    this.model = (typeof source.build === 'function' ? source.build() : source) as Record<string, unknown>;
+    this.uid = String(this.model.uid ?? '');
+    const title = String(this.model.title ?? '');
+    const problems: string[] = [];
+    if (!this.model.uid) problems.push(`dashboard ${JSON.stringify(title)} has no uid. Set one (builder.uid('service-overview')) so links and Terraform state stay stable.`);
+    else {
+      const p = grafanaUidProblem(this.uid);
+      if (p) problems.push(`dashboard uid ${p}`);
+    }
+    if (!title) problems.push('the dashboard has no title. Give it one.');
+    const twin = Observability.of(this).find<Dashboard>('dashboard').find((d) => d.uid === this.uid);
+    if (twin) problems.push(`dashboard uid ${JSON.stringify(this.uid)} is already used by ${twin.node.path}. Give each dashboard its own uid.`);
+    problems.push(...validateDashboardQueries(this.model, promqlProblem, { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
+    throwIfProblems(this, problems);
+    const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
+    this.resource = new DashboardResource(this, 'Resource', {
+      provider: grafana.provider,
+      // Dashboards are full of ${var} and ${__value.raw}: escape them for Terraform.
+      configJson: escapeTemplate(JSON.stringify(this.model)),
+      folder: props.folder?.uid,
+      overwrite: true,
+      dependsOn: props.folder ? [props.folder.resource] : undefined,
+    });
+    Observability.of(this).register('dashboard', this);
+  }
+
+  /** Every query of the dashboard (panel title, refId, expression). */
+  public get queries(): Array<{ panel: string; refId: string; expr: string }> {
+    return dashboardQueries(this.model);
+  }
+}

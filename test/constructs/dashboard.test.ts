@@ -1,0 +1,64 @@
+import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { Dashboard } from '../../constructs/dashboard';
+import { GrafanaFolder } from '../../constructs/grafana-folder';
+import { ExistingGrafana } from '../../constructs/grafana-server';
+import { nodeUseDashboard, redDashboard } from '../../lib/grafana/dashboards';
+import { resources, synthJson, testStack } from '../helpers/synth';
+
+function grafanaStack() {
+  const stack = testStack();
+  new ExistingGrafana(stack, 'Grafana', { url: 'https://g.example.com' });
+  return stack;
+}
+
+describe('Dashboard', () => {
+  test('a foundation-sdk builder in a folder; ${vars} escaped for Terraform and parsed back intact', () => {
+    const stack = grafanaStack();
+    const folder = new GrafanaFolder(stack, 'Folder', { title: 'Services' });
+    const d = new Dashboard(stack, 'Red', { dashboard: redDashboard(), folder });
+    const r = Object.values(resources(synthJson(stack), 'grafana_dashboard'))[0];
+    expect(r).toMatchObject({ folder: 'services', overwrite: true });
+    const raw = String(r.config_json);
+    expect(raw).toContain('$${datasource}');
+    expect(raw).not.toMatch(/[^$]\$\{datasource\}/);
+    const model = JSON.parse(raw.replace(/\$\$\{/g, '${'));
+    expect(model.uid).toBe('service-overview');
+    expect(model.templating.list.map((v: { name: string }) => v.name)).toEqual(['datasource', 'service', 'percentile']);
+    expect(d.queries.length).toBeGreaterThan(3);
+    expect(d.queries.every((q) => !/\[5m\]/.test(q.expr))).toBe(true);
+  });
+
+  test('a user builder and a JSON model', () => {
+    const stack = grafanaStack();
+    new Dashboard(stack, 'Mine', { dashboard: new DashboardBuilder('Mine').uid('mine') });
+    new Dashboard(stack, 'Json', { dashboard: { uid: 'from-json', title: 'From JSON', panels: [{ title: 'Up', type: 'stat', targets: [{ refId: 'A', expr: 'up' }] }] } });
+    expect(Object.keys(resources(synthJson(stack), 'grafana_dashboard'))).toHaveLength(2);
+  });
+
+  test('a panel with invalid PromQL fails synth, naming the dashboard, panel and query', () => {
+    const stack = grafanaStack();
+    expect(
+      () => new Dashboard(stack, 'Bad', { dashboard: { uid: 'bad', title: 'Bad', panels: [{ title: 'Errors', type: 'timeseries', targets: [{ refId: 'A', expr: 'sum(rate(http_requests_total[$__rate_interval])' }] }] } }),
+    ).toThrow(/\[test\/Bad\] dashboard "Bad": panel "Errors" query A: .*is not valid PromQL/);
+  });
+
+  test('a panel with invalid LogQL fails synth', () => {
+    const stack = grafanaStack();
+    expect(
+      () =>
+        new Dashboard(stack, 'Logs', {
+          dashboard: { uid: 'logs', title: 'Logs', panels: [{ title: 'OOM', type: 'logs', datasource: { type: 'loki', uid: 'loki' }, targets: [{ refId: 'A', expr: '{job="api" |= "OOM"', datasource: { type: 'loki', uid: 'loki' } }] }] },
+        }),
+    ).toThrow(/panel "OOM" query A: .*is not valid LogQL/);
+  });
+
+  test('duplicate dashboard UIDs', () => {
+    const stack = grafanaStack();
+    new Dashboard(stack, 'A', { dashboard: nodeUseDashboard() });
+    expect(() => new Dashboard(stack, 'B', { dashboard: nodeUseDashboard() })).toThrow(/\[test\/B\] dashboard uid "node-use" is already used by test\/A/);
+  });
+
+  test('a dashboard without uid', () => {
+    expect(() => new Dashboard(grafanaStack(), 'A', { dashboard: { title: 'No uid', panels: [] } })).toThrow(/dashboard "No uid" has no uid/);
+  });
+});
