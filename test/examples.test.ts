@@ -52,3 +52,17 @@ describe('alerting example', () => {
     expect(promtoolCheckRules(containerFiles(json, 'prometheus')).code).toBe(0);
   });
 });
+
+describe('bring your own Grafana (Grafana Cloud) example', () => {
+  const { GrafanaCloudStack } = require('../examples/grafana-cloud/main') as typeof import('../examples/grafana-cloud/main');
+  const json = synthJson(new GrafanaCloudStack(Testing.app(), 'grafana-cloud'));
+
+  test('manages Grafana objects only, with the token from a sensitive variable', () => {
+    expect(json.resource?.docker_container).toBeUndefined();
+    expect((json.provider as Record<string, unknown[]>).grafana).toEqual([{ url: 'https://example.grafana.net', auth: '${var.grafana_auth}' }]);
+    expect(Object.keys(json.resource?.grafana_dashboard ?? {})).toHaveLength(2);
+    expect(Object.keys(json.resource?.grafana_data_source ?? {})).toHaveLength(3);
+    expect(Object.keys(json.resource?.grafana_contact_point ?? {})).toHaveLength(2);
+    expect(json.variable?.grafana_auth).toMatchObject({ sensitive: true });
+  });
+});

@@ -42,3 +42,10 @@ describe('README SLO snippet', () => {
     expect(readme).toContain(region('stacks/course-stack.ts', 'slo'));
   });
 });
+
+describe('README dashboard snippet', () => {
+  test('is the compiled Grafana Cloud example, verbatim', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(region('examples/grafana-cloud/main.ts', 'dashboard'));
+  });
+});
