@@ -132,6 +132,36 @@ describe('CourseStack (the default app)', () => {
     expect(uids).toEqual(['node-use', 'service-overview', 'slo-payment-api-availability', 'slo-payment-api-latency']);
   });
 
+  test('security scan: every secret is a sensitive variable reference, never a literal', () => {
+    const secrets: Array<[string, string]> = [];
+    const walk = (v: unknown, where: string) => {
+      if (typeof v === 'string') {
+        if (/(password|auth|token|routing_key|integration_key|webhook)/i.test(where) || /PASSWORD=|TOKEN=/.test(v)) secrets.push([where, v]);
+      } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${where}.${k}`);
+    };
+    walk(json.resource, 'resource');
+    walk(json.provider, 'provider');
+    for (const c of Object.values(resources(json, 'docker_container'))) {
+      for (const u of (c.upload ?? []) as Array<{ file: string; content: string }>) if (u.file.includes('/secrets/')) secrets.push([u.file, u.content]);
+    }
+    expect(secrets.length).toBeGreaterThanOrEqual(8);
+    for (const [where, value] of secrets) {
+      const literal = value.replace(/\$\{var\.[a-z_]+\}/g, '').replace(/^(GF_SECURITY_ADMIN_PASSWORD=|admin:)/, '');
+      expect([where, literal]).toEqual([where, '']);
+    }
+    const sensitive = Object.entries(json.variable ?? {}).filter(([, v]) => v.sensitive).map(([k]) => k).sort();
+    expect(sensitive).toEqual(['grafana_admin_password', 'pagerduty_routing_key', 'slack_webhook_url', 'smtp_password']);
+    for (const v of Object.values(json.variable ?? {})) expect(v).not.toHaveProperty('default');
+  });
+
+  test('no port is published beyond 127.0.0.1, and the Docker socket is not mounted', () => {
+    for (const c of Object.values(resources(json, 'docker_container'))) {
+      for (const p of (c.ports ?? []) as Array<{ ip: string }>) expect(p.ip).toBe('127.0.0.1');
+      expect(JSON.stringify(c.mounts ?? [])).not.toContain('docker.sock');
+    }
+  });
+
   test('whole-stack snapshot (review the diff when it changes)', () => {
     expect(json).toMatchSnapshot();
   });
