@@ -255,11 +255,11 @@ export class AlertRoute extends Construct {
   /** Every alerting rule of the stack's Prometheus servers must reach a real, non-default receiver. */
   private coverageProblems(): string[] {
     const out: string[] = [];
-    const servers = Observability.of(this).find<{ ruleGroups: readonly RuleGroup[] } & Construct>('prometheus');
+    const servers = Observability.of(this).find<{ ruleGroups: readonly RuleGroup[]; externalLabels: Record<string, string> } & Construct>('prometheus');
     for (const server of servers) {
       for (const group of server.ruleGroups) {
         for (const rule of group.rules.filter(isAlertingRule)) {
-          const problem = this.coverageProblem(rule);
+          const problem = this.coverageProblem(rule, server.externalLabels);
           if (problem) out.push(`${server.node.path}: rule group ${JSON.stringify(group.name)}, ${problem}`);
         }
       }
@@ -267,14 +267,20 @@ export class AlertRoute extends Construct {
     return out;
   }
 
-  private coverageProblem(rule: AlertingRule): string | undefined {
+  /**
+   * Runs the alert's known labels (its static labels, its name, the server's external
+   * labels) through the tree; a matcher on a label only the series can carry may match. The
+   * alert must be able to reach a receiver that is neither the default nor a null one.
+   */
+  private coverageProblem(rule: AlertingRule, externalLabels: Record<string, string>): string | undefined {
     if (isWatchdog(rule)) return undefined;
-    const labels = { alertname: rule.alert, ...(rule.labels ?? {}) };
-    const nodes = this.root.resolve(labels);
-    const real = nodes.filter((n) => n !== this.root && !isNullReceiver(this.receivers.get(n.receiver) ?? { name: n.receiver }));
-    if (real.length) return undefined;
+    const labels = { ...externalLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
+    const nodes = this.root.resolve(labels, true);
+    const defaultReceiver = this.root.receiver;
+    const isNull = (name: string) => isNullReceiver(this.receivers.get(name) ?? { name });
+    if (nodes.some((n) => n.receiver !== defaultReceiver && !isNull(n.receiver))) return undefined;
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
-    const where = nodes.map((n) => `${JSON.stringify(n.receiver)}${n === this.root ? ' (default)' : ' (null)'}`).join(', ');
+    const where = [...new Set(nodes.map((n) => `${JSON.stringify(n.receiver)}${isNull(n.receiver) ? ' (null)' : ' (default)'}`))].join(', ');
     return `alert ${JSON.stringify(rule.alert)} with labels {${shown}} only reaches ${where}. Add a route that matches it (e.g. on severity or team), or fix its labels.`;
   }
 
@@ -296,7 +302,7 @@ export class AlertRoute extends Construct {
         title: e(s.title),
         text: e(s.text),
         color: e(s.color),
-        username: s.username,
+        username: e(s.username),
         disableResolveMessage: s.sendResolved === false ? true : undefined,
       })),
       pagerduty: r.pagerduty?.map((p) => ({
@@ -304,7 +310,7 @@ export class AlertRoute extends Construct {
         severity: p.severity ?? 'critical',
         summary: e(p.description),
         details: p.details ? Object.fromEntries(Object.entries(p.details).map(([k, v]) => [k, escapeTemplate(v)])) : undefined,
-        url: p.url,
+        url: e(p.url),
         disableResolveMessage: p.sendResolved === false ? true : undefined,
       })),
       email: r.email?.map((m) => ({
@@ -312,7 +318,7 @@ export class AlertRoute extends Construct {
         disableResolveMessage: m.sendResolved === true ? undefined : true,
       })),
       webhook: r.webhook?.map((w) => ({
-        url: w.url,
+        url: escapeTemplate(w.url),
         maxAlerts: w.maxAlerts,
         disableResolveMessage: w.sendResolved === false ? true : undefined,
       })),

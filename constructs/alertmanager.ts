@@ -4,7 +4,7 @@ import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
 import { ConfigFile, Endpoint, PortPublish } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 import { ALERTMANAGER_CONFIG_DIR } from '../lib/alertmanager/receivers';
 import { AlertRoute } from './alert-route';
@@ -24,7 +24,8 @@ export interface AlertmanagerProps extends ComponentOptions {
   /**
    * Number of instances. With more than one, they form a gossip cluster (port 9094) so
    * that each notification is sent once; Prometheus sends every alert to all of them.
-   * Replica `i` publishes its port on `hostPort + i`.
+   * Replicas are named `alertmanager`, `alertmanager-2`, ...; replica `i` (from 0) publishes
+   * its port on `hostPort + i`.
    * @default 1
    */
   readonly replicas?: number;
@@ -68,15 +69,17 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     this.explicitRoute = props.route;
 
     const base = props.name ?? 'alertmanager';
-    const names = replicas === 1 ? [base] : Array.from({ length: replicas }, (_, i) => `${base}-${i + 1}`);
+    // Replica 1 keeps the plain name and construct ids, so going from 1 to N replicas keeps its
+    // container and its data volume (silences, notification log).
+    const names = Array.from({ length: replicas }, (_, i) => (i === 0 ? base : `${base}-${i + 1}`));
     this.endpoints = names.map((n) => ({ host: n, port: PORT, address: `${n}:${PORT}`, url: `http://${n}:${PORT}` }));
     const runtime = props.runtime ?? Observability.of(this).runtime;
 
     this.deployments = names.map((name, i) => {
-      const scopeForReplica = replicas === 1 ? this : new Construct(this, `Replica${i + 1}`);
+      const scopeForReplica = i === 0 ? this : new Construct(this, `Replica${i + 1}`);
       const publish: PortPublish | undefined = port.publish ? { ...port.publish, hostPort: port.publish.hostPort + i } : undefined;
       const peers = names.filter((n) => n !== name).map((n) => `--cluster.peer=${n}:${CLUSTER_PORT}`);
-      const externalUrl = props.externalUrl ?? (publish ? `http://${publish.hostIp === '0.0.0.0' ? 'localhost' : publish.hostIp}:${publish.hostPort}` : undefined);
+      const externalUrl = props.externalUrl ?? (publish ? hostUrl(publish.hostIp, publish.hostPort) : undefined);
       return runtime.deploy(
         scopeForReplica,
         {

@@ -93,7 +93,7 @@ export class GrafanaDataSources extends Construct {
         name: 'Prometheus',
         type: 'prometheus',
         uid: uids.prometheus,
-        url: prom.url,
+        url: escapeTemplate(prom.url),
         accessMode: 'proxy',
         isDefault: true,
         jsonDataEncoded: json({
@@ -109,7 +109,7 @@ export class GrafanaDataSources extends Construct {
         name: 'Loki',
         type: 'loki',
         uid: uids.loki,
-        url: props.loki.url,
+        url: escapeTemplate(props.loki.url),
         accessMode: 'proxy',
         jsonDataEncoded: json({
           maxLines: 1000,
@@ -131,7 +131,7 @@ export class GrafanaDataSources extends Construct {
         name: 'Tempo',
         type: 'tempo',
         uid: uids.tempo,
-        url: props.tempo.url,
+        url: escapeTemplate(props.tempo.url),
         accessMode: 'proxy',
         jsonDataEncoded: json({
           ...(props.loki
@@ -170,7 +170,7 @@ export class GrafanaDataSources extends Construct {
         name: 'Alertmanager',
         type: 'alertmanager',
         uid: uids.alertmanager,
-        url: am.url,
+        url: escapeTemplate(am.url),
         accessMode: 'proxy',
         jsonDataEncoded: json({ implementation: 'prometheus', handleGrafanaManagedAlerts: false }),
       });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Folder } from '../.gen/providers/grafana/folder';
 import { throwIfProblems } from '../lib/core/errors';
+import { escapeTemplate } from '../lib/core/tf-escape';
 import { grafanaUidProblem, toGrafanaUid } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { IGrafana } from './grafana-server';
@@ -36,7 +37,7 @@ export class GrafanaFolder extends Construct {
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to create the folder in. Create a GrafanaServer or an ExistingGrafana first.' });
     this.resource = new Folder(this, 'Resource', {
       provider: grafana.provider,
-      title: props.title,
+      title: escapeTemplate(props.title),
       uid: this.uid,
       parentFolderUid: props.parent?.uid,
       dependsOn: props.parent ? [props.parent.resource] : undefined,

@@ -5,7 +5,7 @@ import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { literalSecretProblem, secretVariable } from '../lib/core/secrets';
 import { Observability } from '../lib/observability';
 import { Endpoint } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
@@ -90,7 +90,7 @@ export class GrafanaServer extends Construct implements IGrafana {
     const name = props.name ?? 'grafana';
     this.endpoint = { host: name, port: PORT, address: `${name}:${PORT}`, url: `http://${name}:${PORT}` };
     const runtime = props.runtime ?? Observability.of(this).runtime;
-    const published = port.publish ? `http://${port.publish.hostIp === '0.0.0.0' ? 'localhost' : port.publish.hostIp}:${port.publish.hostPort}` : undefined;
+    const published = port.publish ? hostUrl(port.publish.hostIp, port.publish.hostPort) : undefined;
     this.url = props.rootUrl ?? published ?? this.endpoint.url;
     const env: Record<string, string> = {
       GF_SECURITY_ADMIN_USER: adminUser,

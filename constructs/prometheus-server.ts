@@ -226,6 +226,11 @@ export class PrometheusServer extends Construct implements IScrapeTarget {
     }
   }
 
+  /** External labels, added to every alert this server sends. */
+  public get externalLabels(): Record<string, string> {
+    return { ...(this.global.externalLabels ?? {}) };
+  }
+
   /** The job names, in order. */
   public get jobNames(): string[] {
     return this.jobs.map((j) => j.jobName);

@@ -8,7 +8,7 @@ import { labelNameProblem } from '../lib/core/names';
 import { Observability } from '../lib/observability';
 import { renderRuleFiles } from '../lib/prometheus/config';
 import { RuleGroup } from '../lib/prometheus/rules';
-import { BudgetFigures, SloSpec, budgetFigures, sloGroupNames, sloRuleGroups, sloUnitTests } from '../lib/slo/model';
+import { BURN_TIERS, BudgetFigures, SloSpec, budgetFigures, sloGroupNames, sloRuleGroups, sloUnitTests } from '../lib/slo/model';
 import { Sli } from '../lib/slo/sli';
 import { PrometheusServer } from './prometheus-server';
 
@@ -58,6 +58,8 @@ export class SloBudget extends Construct {
       problems.push(`objective must be a number of percent (got ${JSON.stringify(objective)}). Write 99.9, not "99.9%".`);
     } else if (!(objective > 0 && objective < 100)) {
       problems.push(`objective must be strictly between 0 and 100 percent (got ${objective}). 100 leaves no error budget; use e.g. 99.9.`);
+    } else if (BURN_TIERS.fast.factor * (1 - objective / 100) >= 1) {
+      problems.push(`objective ${objective}% leaves an error budget so large that the ${BURN_TIERS.fast.factor}x page could never fire (it needs more than 100% errors). Use an objective of at least ${Math.ceil((1 - 1 / BURN_TIERS.fast.factor) * 1000) / 10}%, or write your own alerts.`);
     }
     const window = resolveDuration(props.window ?? '30d');
     let windowDays = 30;
@@ -123,6 +125,9 @@ export class SloBudget extends Construct {
    */
   public unitTests(rulesDir = 'rules'): { fileName: string; content: string } {
     const names = sloGroupNames(this.spec);
+    if (this.spec.windowDays > 30) {
+      throw new ValidationError(`unit tests are generated for windows up to 30d (got ${this.spec.windowDays}d): promtool's test engine caps a query at 10,000 samples, which longer windows exceed.`, this);
+    }
     const content = sloUnitTests(this.spec, [`${rulesDir}/${names.rules}.yml`, `${rulesDir}/${names.alerts}.yml`]);
     if (!content) throw new ValidationError('unit tests need the SLI\'s metric names; a raw SLI has none. Write your own promtool tests for it.', this);
     return { fileName: `${names.rules}.test.yml`, content };

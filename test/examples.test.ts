@@ -26,7 +26,7 @@ describe('alerting example', () => {
 
   test('deploys three clustered Alertmanagers and the Grafana resources', () => {
     const names = Object.values(json.resource?.docker_container ?? {}).map((c) => c.name).sort();
-    expect(names).toEqual(['alertmanager-1', 'alertmanager-2', 'alertmanager-3', 'node-exporter', 'prometheus']);
+    expect(names).toEqual(['alertmanager', 'alertmanager-2', 'alertmanager-3', 'node-exporter', 'prometheus']);
     expect(Object.keys(json.resource?.grafana_contact_point ?? {})).toHaveLength(6);
     expect(Object.keys(json.resource?.grafana_notification_policy ?? {})).toHaveLength(1);
   });
@@ -36,13 +36,13 @@ describe('alerting example', () => {
     expect(routing.receiversFor({ alertname: 'CheckoutErrors', severity: 'warning', team: 'business' })).toEqual(['business-mail', 'slack-warning']);
     expect(routing.receiversFor({ alertname: 'HighCPU', severity: 'warning' })).toEqual(['slack-warning']);
     if (haveTool('amtool')) {
-      const r = amtoolRoutesTest(containerFiles(json, 'alertmanager-1'), { alertname: 'CheckoutErrors', severity: 'warning', team: 'business' }, ['business-mail', 'slack-warning']);
+      const r = amtoolRoutesTest(containerFiles(json, 'alertmanager'), { alertname: 'CheckoutErrors', severity: 'warning', team: 'business' }, ['business-mail', 'slack-warning']);
       expect(r.code).toBe(0);
     }
   });
 
   (haveTool('amtool') ? test : test.skip)('amtool accepts the config of every replica', () => {
-    for (const n of ['alertmanager-1', 'alertmanager-2', 'alertmanager-3']) {
+    for (const n of ['alertmanager', 'alertmanager-2', 'alertmanager-3']) {
       const r = amtoolCheckConfig(containerFiles(json, n));
       expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
     }

@@ -131,7 +131,7 @@ export class AlertPacks {
             expr: 'instance:node_disk:predicted_full_hours > 0 and instance:node_disk:predicted_full_hours < 24',
             for: '30m',
             labels: { severity: 'warning' },
-            annotations: { summary: 'Disque de {{ $labels.instance }} bientôt plein', description: 'Au rythme actuel, le disque sera plein dans {{ $value | humanizeDuration }}.' },
+            annotations: { summary: 'Disque de {{ $labels.instance }} bientôt plein', description: 'Au rythme actuel, le disque sera plein dans {{ $value | printf "%.1f" }} heures.' },
           },
           {
             alert: 'SSLCertExpiringSoon',

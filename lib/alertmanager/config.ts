@@ -191,9 +191,7 @@ export function renderAlertmanagerFiles(model: AlertmanagerConfigModel): Rendere
       }),
     }));
   }
-  // Token values (a webhook URL from a variable) are inlined as JSON strings at apply time:
-  // drop the quotes YAML may have put around the token.
-  const yaml = toYaml(doc, GENERATED_HEADER).replace(/(['"])(\$\{TfToken\[[^\]]+\]\})\1/g, '$2');
+  const yaml = toYaml(doc, GENERATED_HEADER);
   return [
     { relativePath: 'alertmanager.yml', content: yaml },
     ...[...model.templates].map(([name, content]) => ({ relativePath: `${TEMPLATES_DIR}/${name}.tmpl`, content })),

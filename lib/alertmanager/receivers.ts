@@ -1,4 +1,4 @@
-import { Fn, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { literalSecretProblem } from '../core/secrets';
 
 /** A Slack message button. */
@@ -156,9 +156,11 @@ export function receiverProblems(r: ReceiverSpec): string[] {
   });
   (r.webhook ?? []).forEach((w, i) => {
     if (!Token.isUnresolved(w.url)) {
-      if (!/^https?:\/\/[^\s]+$/.test(w.url)) out.push(`${where}: webhook[${i}].url is not an http(s) URL (got ${JSON.stringify(w.url)}).`);
-      else if (/^https?:\/\/[^/@\s]+@/.test(w.url) || /[?&](token|key|secret|password|sig)=/i.test(w.url)) {
-        out.push(`${where}: webhook[${i}].url carries a credential in a literal (got a literal URL of ${w.url.length} characters). Pass it as a token, e.g. secretVariable(this, 'hook_url').stringValue.`);
+      const host = /^https?:\/\/([^/:?#\s]+)/.exec(w.url)?.[1];
+      if (!host) {
+        out.push(`${where}: webhook[${i}].url is not an http(s) URL (got a literal string of ${String(w.url).length} characters). Use e.g. "http://hook.internal:8080/alerts", or a token.`);
+      } else if (/^https?:\/\/[^/@\s]+@/.test(w.url) || /[?&](token|key|secret|password|sig)=/i.test(w.url) || !isInternalHost(host)) {
+        out.push(`${where}: webhook[${i}].url points at ${host}, outside this network: such URLs usually carry a credential, so it must not be a literal (got a literal URL of ${w.url.length} characters). Pass it as a token, e.g. secretVariable(this, 'hook_url').stringValue.`);
       }
     }
     if (w.maxAlerts !== undefined && (!Number.isInteger(w.maxAlerts) || w.maxAlerts < 0)) {
@@ -166,6 +168,19 @@ export function receiverProblems(r: ReceiverSpec): string[] {
     }
   });
   return out;
+}
+
+/**
+ * Hosts a literal webhook URL may point at: a container on the shared network (no dot),
+ * localhost, an IP address, or a private DNS suffix. Anything else must come as a token.
+ */
+function isInternalHost(host: string): boolean {
+  return (
+    !host.includes('.') ||
+    host === 'localhost' ||
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ||
+    /\.(internal|local|lan|svc|cluster\.local|localdomain|home\.arpa)$/.test(host)
+  );
 }
 
 /** A secret file the Alertmanager reads (`*_file` settings). */
@@ -237,9 +252,9 @@ export function renderReceiver(r: ReceiverSpec): { yaml: Record<string, unknown>
   if (r.webhook?.length) {
     yaml.webhook_configs = r.webhook.map((w) =>
       clean({
-        // A token URL is inlined JSON-encoded (valid YAML) at apply time: Alertmanager 0.25
-        // has no url_file for webhooks.
-        url: Token.isUnresolved(w.url) ? Fn.jsonencode(w.url) : w.url,
+        // A token URL is inlined JSON-encoded (valid YAML) at apply time by toYaml:
+        // Alertmanager 0.25 has no url_file for webhooks.
+        url: w.url,
         max_alerts: w.maxAlerts,
         send_resolved: w.sendResolved ?? true,
       }),

@@ -56,8 +56,12 @@ export class RouteNode {
     return `${this.parent.path}.routes[${this.parent.children.indexOf(this)}]`;
   }
 
-  public matches(labels: Record<string, string>): boolean {
-    return (this.options.matchers ?? []).every((m) => m.matches(labels));
+  /**
+   * Whether this node's matchers accept `labels`. With `unknownMatches`, a matcher on a label
+   * absent from `labels` counts as matching (the label may come from the series at run time).
+   */
+  public matches(labels: Record<string, string>, unknownMatches = false): boolean {
+    return (this.options.matchers ?? []).every((m) => (unknownMatches && !(m.label in labels)) || m.matches(labels));
   }
 
   /**
@@ -65,11 +69,11 @@ export class RouteNode {
    * the first matching child wins unless it has `continue: true`; a node none of whose
    * children match handles the alert itself.
    */
-  public resolve(labels: Record<string, string>): RouteNode[] {
-    if (this.parent && !this.matches(labels)) return [];
+  public resolve(labels: Record<string, string>, unknownMatches = false): RouteNode[] {
+    if (this.parent && !this.matches(labels, unknownMatches)) return [];
     const found: RouteNode[] = [];
     for (const child of this.children) {
-      const r = child.resolve(labels);
+      const r = child.resolve(labels, unknownMatches);
       found.push(...r);
       if (r.length && !child.options.continue) break;
     }

@@ -36,30 +36,27 @@ export function re2Problem(pattern: string): string | undefined {
   if (typeof pattern !== 'string') {
     return `is not a regular expression (got ${JSON.stringify(pattern)}). Pass a string such as "(.+):9100".`;
   }
-  const unsupported: Array<[RegExp, string]> = [
-    [/\(\?<?[=!]/, 'look-around assertions ((?=...), (?!...), (?<=...), (?<!...))'],
-    [/(^|[^\\])\\[1-9]/, 'back-references (\\1 ... \\9)'],
-    [/\(\?>/, 'atomic groups ((?>...))'],
-    [/(^|[^\\])[*+?}][+]/, 'possessive quantifiers (*+, ++, ?+)'],
+  const outsideClasses = pattern.replace(/\\./g, '__').replace(/\[[^\]]*\]/g, '_');
+  const unsupported: Array<[RegExp, string, string]> = [
+    [/\(\?<?[=!]/, outsideClasses, 'look-around assertions ((?=...), (?!...), (?<=...), (?<!...))'],
+    [/(^|[^\\])\\[1-9]/, pattern, 'back-references (\\1 ... \\9)'],
+    [/\(\?>/, outsideClasses, 'atomic groups ((?>...))'],
+    [/[*+?}][+]/, outsideClasses, 'possessive quantifiers (*+, ++, ?+)'],
   ];
-  for (const [re, what] of unsupported) {
-    if (re.test(pattern)) {
+  for (const [re, text, what] of unsupported) {
+    if (re.test(text)) {
       return `uses ${what}, which Go's RE2 engine does not support (got ${JSON.stringify(pattern)}). Rewrite it without them; Prometheus anchors every regex, so "foo" already means "^foo$".`;
     }
   }
-  // Translate RE2-only syntax to JavaScript before compiling.
-  let js = pattern.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$').replace(/\\A/g, '^');
-  let flags = '';
-  js = js.replace(/^\(\?([imsU]+)\)/, (_m, f: string) => {
-    flags = [...new Set(f.replace('U', '').split(''))].join('');
-    return '';
-  });
-  js = js.replace(/\(\?([imsU]+):/g, '(?:');
-  js = js.replace(/\[\[:(alnum|alpha|ascii|blank|cntrl|digit|graph|lower|print|punct|space|upper|word|xdigit):\]\]/g, '[a-z]');
-  js = js.replace(/\[:(alnum|alpha|ascii|blank|cntrl|digit|graph|lower|print|punct|space|upper|word|xdigit):\]/g, 'a-z');
-  js = js.replace(/\\[pP]\{?\w+\}?/g, '\\w');
+  // RE2 knows these escapes (and \Q...\E, octal, \x); JavaScript accepts more letters silently.
+  const badEscape = /\\([a-zA-Z])/g;
+  for (const m of pattern.matchAll(badEscape)) {
+    if (!'aAbBdDfnrsStvwWzpPQECx'.includes(m[1])) {
+      return `uses the escape \\${m[1]}, which Go's RE2 engine rejects (got ${JSON.stringify(pattern)}). Escape only punctuation, or use a class such as \\d, \\s, \\w.`;
+    }
+  }
   try {
-    new RegExp(js, flags);
+    toJsRegExp(pattern);
   } catch (e) {
     const reason = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
     return `is not a valid regular expression: ${reason} (got ${JSON.stringify(pattern)}). Check brackets, parentheses and escapes; Prometheus uses Go's RE2 syntax.`;
@@ -67,8 +64,28 @@ export function re2Problem(pattern: string): string | undefined {
   return undefined;
 }
 
+/** A JavaScript RegExp equivalent to an RE2 pattern (flags, named groups, POSIX classes, \p). */
+function toJsRegExp(pattern: string, anchored = false): RegExp {
+  let js = pattern.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$').replace(/\\A/g, '^');
+  let flags = 'u';
+  js = js.replace(/^\(\?([imsU]+)\)/, (_m, f: string) => {
+    flags += [...new Set(f.replace('U', '').split(''))].join('');
+    return '';
+  });
+  js = js.replace(/\(\?([imsU]+):/g, '(?:');
+  const posix: Record<string, string> = {
+    alnum: 'a-zA-Z0-9', alpha: 'a-zA-Z', ascii: '\\x00-\\x7F', blank: ' \\t', cntrl: '\\x00-\\x1F\\x7F', digit: '0-9', graph: '!-~',
+    lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\s', upper: 'A-Z', word: '\\w', xdigit: '0-9A-Fa-f',
+  };
+  js = js.replace(/\[:(\w+):\]/g, (m, n: string) => posix[n] ?? m);
+  js = js.replace(/\\([pP])([A-Z])(?![{\w])/g, '\\$1{$2}');
+  // u-mode is strict about identity escapes of non-syntax characters that RE2 allows.
+  js = js.replace(/\\([^a-zA-Z0-9\\^$.*+?()[\]{}|\/-])/g, (_m, c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  js = js.replace(/\\-/g, '\\x2d');
+  return new RegExp(anchored ? `^(?:${js})$` : js, flags);
+}
+
 /** Compiles an RE2 pattern as Prometheus does (fully anchored) for evaluation in TypeScript. */
 export function anchoredRegExp(pattern: string): RegExp {
-  const js = pattern.replace(/\(\?P</g, '(?<');
-  return new RegExp(`^(?:${js})$`);
+  return toJsRegExp(pattern, true);
 }

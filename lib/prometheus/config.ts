@@ -37,9 +37,9 @@ export function prometheusGlobalProblems(g: GlobalConfig): string[] {
     }
   }
   const si = resolveDuration(g.scrapeInterval ?? '15s').ms;
-  const st = resolveDuration(g.scrapeTimeout ?? '10s').ms;
-  if (si !== undefined && st !== undefined && g.scrapeTimeout !== undefined && st > si) {
-    out.push(`global.scrape_timeout (${resolveDuration(g.scrapeTimeout).text}) is greater than global.scrape_interval (${resolveDuration(g.scrapeInterval ?? '15s').text}). Lower the timeout or raise the interval.`);
+  const st = g.scrapeTimeout !== undefined ? resolveDuration(g.scrapeTimeout).ms : undefined;
+  if (si !== undefined && st !== undefined && st > si) {
+    out.push(`global.scrape_timeout (${resolveDuration(g.scrapeTimeout!).text}) is greater than global.scrape_interval (${resolveDuration(g.scrapeInterval ?? '15s').text}). Lower the timeout or raise the interval.`);
   }
   for (const k of Object.keys(g.externalLabels ?? {})) {
     const p = labelNameProblem(k);
@@ -51,7 +51,7 @@ export function prometheusGlobalProblems(g: GlobalConfig): string[] {
 /** Problems with a job, including a clash with the names of jobs already present. */
 export function jobProblemsInContext(job: ScrapeJobOptions, existingNames: ReadonlySet<string>, g: GlobalConfig): string[] {
   const si = resolveDuration(g.scrapeInterval ?? '15s').ms;
-  const st = resolveDuration(g.scrapeTimeout ?? '10s').ms;
+  const st = g.scrapeTimeout !== undefined ? resolveDuration(g.scrapeTimeout).ms : Math.min(10_000, si ?? 10_000);
   const out = scrapeJobProblems(job, si, st);
   if (existingNames.has(job.jobName)) {
     out.unshift(`scrape job ${JSON.stringify(job.jobName)} is already defined. Job names must be unique per Prometheus server; rename one of them.`);
@@ -80,7 +80,8 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
   const doc: Record<string, unknown> = {
     global: {
       scrape_interval: resolveDuration(g.scrapeInterval ?? '15s').text,
-      scrape_timeout: resolveDuration(g.scrapeTimeout ?? '10s').text,
+      // Left out when not given: Prometheus then uses min(10s, scrape_interval).
+      ...(g.scrapeTimeout !== undefined ? { scrape_timeout: resolveDuration(g.scrapeTimeout).text } : {}),
       evaluation_interval: resolveDuration(g.evaluationInterval ?? '15s').text,
       ...(g.externalLabels && Object.keys(g.externalLabels).length ? { external_labels: g.externalLabels } : {}),
     },

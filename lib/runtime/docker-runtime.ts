@@ -9,6 +9,7 @@ import { ValidationError, throwIfProblems } from '../core/errors';
 import { Observability } from '../observability';
 import { escapeTemplate } from '../core/tf-escape';
 import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, ImageRef } from './component';
+import { hostUrl } from './options';
 import { DynamicParts, IDeployment, IRuntime } from './runtime';
 
 /** Properties of a DockerRuntime. */
@@ -117,13 +118,13 @@ export class DockerRuntime extends Construct implements IRuntime {
     const labels = (extra: Record<string, string>) =>
       Object.entries({ 'com.obs-stack.component': spec.name, ...(spec.labels ?? {}), ...extra })
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([label, value]) => ({ label, value: escapeTemplate(value) }));
+        .map(([label, value]) => ({ label: escapeTemplate(label), value: escapeTemplate(value) }));
 
     const hc = spec.healthcheck;
     const container = new Container(scope, 'Resource', {
       name,
       image: this.image(spec.image).imageId,
-      entrypoint: spec.entrypoint,
+      entrypoint: spec.entrypoint?.map(escapeTemplate),
       command: dynamic.args
         ? Lazy.listValue({ produce: () => dynamic.args!().map(escapeTemplate) })
         : spec.args?.map(escapeTemplate),
@@ -132,7 +133,7 @@ export class DockerRuntime extends Construct implements IRuntime {
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([k, v]) => `${k}=${escapeTemplate(v)}`)
         : undefined,
-      user: spec.user,
+      user: spec.user !== undefined ? escapeTemplate(spec.user) : undefined,
       restart: spec.restart ?? 'unless-stopped',
       mustRun: true,
       wait: spec.waitUntilHealthy ? true : undefined,
@@ -154,14 +155,14 @@ export class DockerRuntime extends Construct implements IRuntime {
       volumes: (spec.volumes ?? []).map((v) => ({ volumeName: volumes[v.name].name, containerPath: v.path })),
       mounts: (spec.hostMounts ?? []).map((m) => ({
         type: 'bind',
-        source: m.hostPath,
-        target: m.containerPath,
+        source: escapeTemplate(m.hostPath),
+        target: escapeTemplate(m.containerPath),
         readOnly: m.readOnly ?? true,
         bindOptions: m.propagation ? { propagation: m.propagation } : undefined,
       })),
       healthcheck: hc
         ? {
-            test: hc.test,
+            test: hc.test.map(escapeTemplate),
             interval: hc.interval ?? '15s',
             timeout: hc.timeout ?? '5s',
             retries: hc.retries ?? 5,
@@ -183,9 +184,7 @@ export class DockerRuntime extends Construct implements IRuntime {
       publishedUrl: (portName: string) => {
         const p = ports.get(portName);
         if (!p?.publish) return undefined;
-        const ip = p.publish.hostIp ?? '127.0.0.1';
-        const host = ip === '0.0.0.0' ? 'localhost' : ip;
-        return `http://${host}:${p.publish.hostPort}`;
+        return hostUrl(p.publish.hostIp, p.publish.hostPort);
       },
     };
   }

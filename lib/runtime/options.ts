@@ -59,6 +59,13 @@ export function parseImage(image: string | undefined, fallback: ImageRef): { ref
   return { ref };
 }
 
+/** `http://host:port` for a published port: `0.0.0.0` and `::` become localhost, IPv6 is bracketed. */
+export function hostUrl(hostIp: string | undefined, port: number): string {
+  const ip = hostIp ?? '127.0.0.1';
+  const host = ip === '0.0.0.0' || ip === '::' ? 'localhost' : ip.includes(':') ? `[${ip}]` : ip;
+  return `http://${host}:${port}`;
+}
+
 /** The publish setting for the main port, or undefined when not published. */
 export function mainPortPublish(scope: IConstruct, options: ComponentOptions, containerPort: number): { publish?: PortPublish; problems: string[] } {
   const problems: string[] = [];

@@ -62,7 +62,9 @@ export class Sli {
     const err = (options.errorSelector ?? 'status=~"5.."').trim();
     return new Sli(
       'availability',
-      (w) => `sum(rate(${metric}{${[sel, err].filter(Boolean).join(', ')}}[${w}]))`,
+      // `or vector(0)`: client libraries create error series only at the first error, and a
+      // healthy service must still show a full budget.
+      (w) => `sum(rate(${metric}{${[sel, err].filter(Boolean).join(', ')}}[${w}])) or vector(0)`,
       (w) => `sum(rate(${metric}{${sel}}[${w}]))`,
       { ...options, metric, errorSelector: err },
     );

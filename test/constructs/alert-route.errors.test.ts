@@ -26,8 +26,13 @@ describe('AlertRoute and Alertmanager reject bad input with messages', () => {
     expect(() => route().r.addReceiver(Receiver.pagerduty('pd', { routingKey: 'abc123' }))).toThrow(/receiver "pd": pagerduty\[0\]\.routingKey must not be a literal secret/);
   });
 
-  test('a webhook URL carrying a credential as a literal', () => {
-    expect(() => route().r.addReceiver(Receiver.webhook('w', { url: 'https://user:pass@hooks.example.com/x' }))).toThrow(/webhook\[0\]\.url carries a credential in a literal/);
+  test('a literal webhook URL outside the network (it usually carries a credential), not echoed', () => {
+    const run = () => route().r.addReceiver(Receiver.webhook('w', { url: 'https://hooks.slack.com/services/T0/B0/XXXX' }));
+    expect(run).toThrow(/webhook\[0\]\.url points at hooks\.slack\.com, outside this network: such URLs usually carry a credential, so it must not be a literal \(got a literal URL of 43 characters\)/);
+    expect(run).not.toThrow(/XXXX/);
+    expect(() => route().r.addReceiver(Receiver.webhook('w', { url: 'http://hook.internal:8080/x?token=abc' }))).toThrow(/must not be a literal/);
+    expect(() => route().r.addReceiver(Receiver.webhook('w', { url: 'hooks.example.com/secret' }))).toThrow(/is not an http\(s\) URL \(got a literal string of 24 characters\)/);
+    expect(() => route().r.addReceiver(Receiver.webhook('ok', { url: 'http://10.0.0.5:9000/alerts' }))).not.toThrow();
   });
 
   test('duplicate receiver names', () => {
@@ -208,5 +213,28 @@ describe('the alert policy (course anti-fatigue rules)', () => {
 
   test('AlertRule.define checks PromQL and policy', () => {
     expect(() => AlertRule.define({ alert: 'A', expr: 'rate(x[5m]', labels: { severity: 'warning' }, annotations: ok, for: '5m' })).toThrow(/alert "A": expr is not valid PromQL/);
+  });
+});
+
+describe('route coverage uses what Alertmanager will see', () => {
+  const annotations = { summary: 's', description: 'd' };
+  test('external labels count, and a matcher on a series label may match', () => {
+    const stack = testStack();
+    new AlertRoute(stack, 'Routing', {
+      receiver: hook,
+      receivers: [Receiver.webhook('prod', { url: 'http://prod:80/' }), Receiver.webhook('svc', { url: 'http://svc:80/' })],
+      routes: [{ receiver: 'prod', matchers: [Matcher.eq('cluster', 'prod'), Matcher.eq('severity', 'critical')] }, { receiver: 'svc', matchers: [Matcher.eq('service', 'api')] }],
+    });
+    const prom = new PrometheusServer(stack, 'Prometheus', { externalLabels: { cluster: 'prod' } });
+    prom.addRuleGroup({ name: 'a', rules: [{ alert: 'Down', expr: 'up == 0', for: '1m', labels: { severity: 'critical' }, annotations: { ...annotations, runbook_url: 'https://r.example.com' } }] });
+    prom.addRuleGroup({ name: 'b', rules: [{ alert: 'Slow', expr: 'x > 1', for: '1m', labels: { severity: 'warning' }, annotations }] });
+    expect(() => synthJson(stack)).not.toThrow();
+  });
+
+  test('a child route without its own receiver inherits the default: still the default', () => {
+    const stack = testStack();
+    new AlertRoute(stack, 'Routing', { receiver: hook, routes: [{ matchers: [Matcher.eq('severity', 'warning')], groupBy: ['...'] }] });
+    new PrometheusServer(stack, 'Prometheus').addRuleGroup({ name: 'g', rules: [{ alert: 'A', expr: 'x > 1', for: '1m', labels: { severity: 'warning' }, annotations }] });
+    expect(() => synthJson(stack)).toThrow(/alert "A" with labels \{alertname="A", severity="warning"\} only reaches "hook" \(default\)/);
   });
 });

@@ -160,6 +160,15 @@ describe('AlertRoute features', () => {
     expect(Object.values(resources(json, 'docker_container')).map((c) => c.name)).toEqual(['alertmanager']);
   });
 
+  test('any token value in YAML is inlined with jsonencode, so a "#channel" stays a string', () => {
+    const stack = testStack();
+    const channel = new TerraformVariable(stack, 'channel', { type: 'string' });
+    const url = new TerraformVariable(stack, 'slack', { type: 'string', sensitive: true });
+    new AlertRoute(stack, 'Routing', { receiver: Receiver.slack('s', { webhookUrl: url.stringValue, channel: channel.stringValue }) });
+    new Alertmanager(stack, 'Alertmanager');
+    expect(rawFiles(synthJson(stack), 'alertmanager')[AM]).toContain('channel: ${jsonencode(var.channel)}');
+  });
+
   test('Grafana strings are escaped for Terraform templates', () => {
     const stack = testStack();
     new GrafanaProvider(stack, 'Grafana', { url: 'http://grafana:3000' });
@@ -201,12 +210,32 @@ describe('Alertmanager', () => {
     new PrometheusServer(stack, 'Prometheus');
     const json = synthJson(stack);
     const byName = Object.fromEntries(Object.values(resources(json, 'docker_container')).map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['alertmanager-1', 'alertmanager-2', 'alertmanager-3', 'prometheus']);
-    expect(byName['alertmanager-2'].command).toEqual(expect.arrayContaining(['--cluster.listen-address=0.0.0.0:9094', '--cluster.peer=alertmanager-1:9094', '--cluster.peer=alertmanager-3:9094']));
+    expect(Object.keys(byName).sort()).toEqual(['alertmanager', 'alertmanager-2', 'alertmanager-3', 'prometheus']);
+    expect(byName['alertmanager-2'].command).toEqual(expect.arrayContaining(['--cluster.listen-address=0.0.0.0:9094', '--cluster.peer=alertmanager:9094', '--cluster.peer=alertmanager-3:9094']));
     expect(byName['alertmanager-3'].ports).toEqual([{ internal: 9093, external: 9095, ip: '127.0.0.1', protocol: 'tcp' }]);
-    expect(Object.values(resources(json, 'docker_volume')).map((v) => v.name).sort()).toEqual(['alertmanager-1-data', 'alertmanager-2-data', 'alertmanager-3-data', 'prometheus-data']);
+    expect(Object.values(resources(json, 'docker_volume')).map((v) => v.name).sort()).toEqual(['alertmanager-2-data', 'alertmanager-3-data', 'alertmanager-data', 'prometheus-data']);
     const prom = parse(containerFiles(json, 'prometheus')['/etc/prometheus/prometheus.yml']);
-    expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager-1:9093', 'alertmanager-2:9093', 'alertmanager-3:9093']);
+    expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093', 'alertmanager-2:9093', 'alertmanager-3:9093']);
+  });
+
+  test('going from 1 to 3 replicas keeps the first replica\'s container and volume addresses', () => {
+    const addresses = (replicas: number) => {
+      const stack = withRoute();
+      new Alertmanager(stack, 'Alertmanager', { replicas });
+      const json = synthJson(stack);
+      return { volumes: Object.keys(resources(json, 'docker_volume')), containers: Object.keys(resources(json, 'docker_container')) };
+    };
+    const one = addresses(1);
+    const three = addresses(3);
+    expect(three.volumes).toEqual(expect.arrayContaining(one.volumes));
+    expect(three.containers).toEqual(expect.arrayContaining(one.containers));
+  });
+
+  test('IPv6 host addresses are bracketed in URLs', () => {
+    const stack = withRoute();
+    new Alertmanager(stack, 'Alertmanager', { hostIp: '::1' });
+    const c = Object.values(resources(synthJson(stack), 'docker_container'))[0];
+    expect(c.command).toContain('--web.external-url=http://[::1]:9093');
   });
 
   test('explicit Alertmanager addresses win over discovery', () => {

@@ -93,6 +93,14 @@ describe('PrometheusServer configuration', () => {
     ]);
   });
 
+  test('a 5s scrape interval without timeout is valid (Prometheus defaults the timeout to the interval)', () => {
+    const stack = testStack();
+    new PrometheusServer(stack, 'Prometheus', { scrapeInterval: '5s' });
+    const files = containerFiles(synthJson(stack), 'prometheus');
+    expect(parse(files[CONFIG]).global).toEqual({ scrape_interval: '5s', evaluation_interval: '15s' });
+    if (haveTool('promtool')) expect(promtoolCheckConfig(files).code).toBe(0);
+  });
+
   test('jobs, rule groups and Alertmanagers added after construction are rendered', () => {
     const stack = testStack();
     const prom = new PrometheusServer(stack, 'Prometheus');

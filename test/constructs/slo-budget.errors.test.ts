@@ -22,6 +22,16 @@ describe('SloBudget rejects bad input with messages', () => {
     expect(slo({ objective })).toThrow(message);
   });
 
+  test('an objective so low that the page tier could never fire', () => {
+    expect(slo({ objective: 90 })).toThrow(/objective 90% leaves an error budget so large that the 14\.4x page could never fire .* at least 93\.1%/);
+    expect(slo({ objective: 93.1 })).not.toThrow();
+  });
+
+  test('unit tests for windows over 30 days are refused with the reason', () => {
+    const s = slo({ window: '90d' })();
+    expect(() => s.unitTests()).toThrow(/unit tests are generated for windows up to 30d \(got 90d\): promtool's test engine caps a query at 10,000 samples/);
+  });
+
   test('"99.9%" as a string', () => {
     expect(slo({ objective: '99.9%' as unknown as number })).toThrow(/^\[test\/Slo\] objective must be a number of percent \(got "99\.9%"\)\. Write 99\.9, not "99\.9%"\./);
   });

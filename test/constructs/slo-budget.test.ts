@@ -136,6 +136,38 @@ describe('SloBudget', () => {
   }, 300_000);
 });
 
+describe('a healthy service with no error series yet', () => {
+  (haveTool('promtool') ? test : test.skip)('has its whole budget left and policy state normal (not "no data")', () => {
+    const stack = testStack();
+    new PrometheusServer(stack, 'Prometheus');
+    new SloBudget(stack, 'Slo', { service: 'payment-api', name: 'availability', objective: 99.9, sli: availability, runbookUrl });
+    const files = containerFiles(synthJson(stack), 'prometheus');
+    const root = layOut(files);
+    const dir = path.join(root, 'etc/prometheus');
+    const sel = '{slo="availability",service="payment-api"}';
+    fs.writeFileSync(
+      path.join(dir, 'healthy.yml'),
+      JSON.stringify({
+        rule_files: ['rules/slo_payment_api_availability.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [{ series: 'http_requests_total{service="payment-api", status="200"}', values: '0+600x120' }],
+            promql_expr_test: [
+              { expr: `slo:error_budget:remaining_ratio${sel}`, eval_time: '2h', exp_samples: [{ labels: `slo:error_budget:remaining_ratio${sel}`, value: 1 }] },
+              { expr: `slo:error_budget:policy_state${sel}`, eval_time: '2h', exp_samples: [{ labels: `slo:error_budget:policy_state${sel}`, value: 0 }] },
+            ],
+          },
+        ],
+      }),
+    );
+    const r = run('promtool', ['test', 'rules', 'healthy.yml'], dir);
+    fs.rmSync(root, { recursive: true, force: true });
+    expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
+  });
+});
+
 describe('time to page, measured by promtool', () => {
   (haveTool('promtool') ? test : test.skip)('payment-api latency 99.9 %/30 d: first firing minute of each tier at 1.25x its burn rate', () => {
     const stack = testStack();

@@ -39,7 +39,7 @@ describe('CourseStack (the default app)', () => {
   test('renders the course jobs and every rule group as files', () => {
     const config = parse(promFiles['/etc/prometheus/prometheus.yml']);
     expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'blackbox-http']);
-    expect(config.global).toEqual({ scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
+    expect(config.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
     expect(Object.keys(promFiles).sort()).toEqual(
       [
         'prometheus.yml',

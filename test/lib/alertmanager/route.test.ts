@@ -31,6 +31,13 @@ describe('RouteNode.resolve (Alertmanager semantics)', () => {
     expect(Matcher.re('status', '5..').matches({ status: '5000' })).toBe(false); // anchored
   });
 
+  test('RE2 flags and classes evaluate as Alertmanager does', () => {
+    expect(Matcher.re('severity', '(?i)WARNING').matches({ severity: 'warning' })).toBe(true);
+    expect(Matcher.re('x', '[[:alpha:]]+').matches({ x: 'abc' })).toBe(true);
+    expect(Matcher.re('x', '[[:alpha:]]+').matches({ x: 'ab1' })).toBe(false);
+    expect(Matcher.re('x', '\\pL+').matches({ x: 'é' })).toBe(true);
+  });
+
   test('Matcher.parse reads the course syntax', () => {
     expect(String(Matcher.parse('severity =~ "warning|info"'))).toBe('severity=~"warning|info"');
     expect(String(Matcher.parse('alertname != NodeDown'))).toBe('alertname!="NodeDown"');

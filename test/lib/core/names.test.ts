@@ -13,7 +13,7 @@ describe('names and regexes', () => {
     expect(metricNameProblem('http-requests')).toMatch(/not a valid metric name/);
   });
 
-  test.each(['(.+):9100', '5..', '([^:]+)(?::\\d+)?;(\\d+)', '(?P<host>[^:]+)', '(?i)error', '[[:alpha:]]+', '\\pL+', 'foo\\z'])('RE2 accepts %s', (re) => {
+  test.each(['[*+]', 'a[?+]b', '(?s)a.b', '\\d+\\.\\d+', 'a\\-b', '(.+):9100', '5..', '([^:]+)(?::\\d+)?;(\\d+)', '(?P<host>[^:]+)', '(?i)error', '[[:alpha:]]+', '\\pL+', 'foo\\z'])('RE2 accepts %s', (re) => {
     expect(re2Problem(re)).toBeUndefined();
   });
 
@@ -24,6 +24,8 @@ describe('names and regexes', () => {
     ['(?<!a)b', /look-around/],
     ['(a)\\1', /back-references/],
     ['a*+', /possessive/],
+    ['foo\\Z', /escape \\Z, which Go's RE2 engine rejects/],
+    ['\\h+', /escape \\h/],
   ])('RE2 rejects %s', (re, message) => {
     expect(re2Problem(re)).toMatch(message);
   });
