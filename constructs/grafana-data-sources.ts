@@ -29,7 +29,7 @@ export interface GrafanaDataSourcesProps {
   readonly tempo?: DataSourceTarget;
   /** @default - the stack's Alertmanager, if any */
   readonly alertmanager?: DataSourceTarget;
-  /** How metrics, logs and traces refer to each other. @default - trace_id everywhere, JSON logs */
+  /** How metrics, logs and traces refer to each other. @default - the stack's (`Observability.of(stack).correlation`): trace_id everywhere, JSON logs */
   readonly correlation?: CorrelationSettings;
   /** Dashboard opened from a log line's service (derived field). @default 'service-overview' */
   readonly serviceDashboardUid?: string;
@@ -56,8 +56,8 @@ export class GrafanaDataSources extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaDataSourcesProps = {}) {
     super(scope, id);
-    this.correlation = resolveCorrelation(props.correlation);
     const registry = Observability.of(this);
+    this.correlation = props.correlation ? resolveCorrelation(props.correlation) : registry.correlation;
     const prom = props.prometheus ?? firstEndpoint(registry.find<PrometheusServer>('prometheus').map((p) => p.endpoint.url));
     const am = props.alertmanager ?? firstEndpoint(registry.find<Alertmanager>('alertmanager').map((a) => a.endpoints[0].url));
     const uids = {

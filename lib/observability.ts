@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './core/errors';
+import { CorrelationSettings, ResolvedCorrelation, resolveCorrelation } from './grafana/correlation';
 import { DockerRuntime } from './runtime/docker-runtime';
 import { IRuntime } from './runtime/runtime';
 
@@ -20,6 +21,7 @@ export class Observability extends Construct {
     return new Observability(stack, ID);
   }
 
+  private correlationSettings: ResolvedCorrelation = resolveCorrelation();
   private explicitRuntime?: IRuntime;
   private defaultRuntime?: DockerRuntime;
   private readonly members = new Map<string, IConstruct[]>();
@@ -49,6 +51,20 @@ export class Observability extends Construct {
   /** Called by runtimes on creation: the first runtime of a stack becomes its default. */
   public adoptRuntime(runtime: IRuntime): void {
     if (!this.explicitRuntime && !this.defaultRuntime) this.explicitRuntime = runtime;
+  }
+
+  /**
+   * How metrics, logs and traces of this stack refer to each other (trace id label and log
+   * field, log format, derived-field regex): the one place the log pipeline and the Grafana
+   * data sources read, so they cannot drift apart.
+   */
+  public get correlation(): ResolvedCorrelation {
+    return this.correlationSettings;
+  }
+
+  /** Sets the stack's correlation settings (before the constructs that read them). */
+  public setCorrelation(settings: CorrelationSettings): void {
+    this.correlationSettings = resolveCorrelation(settings);
   }
 
   /** Records a component under `kind` (e.g. `prometheus`, `alertmanager`). */
