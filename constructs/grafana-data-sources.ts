@@ -23,9 +23,9 @@ export interface GrafanaDataSourcesProps {
   readonly grafana?: IGrafana;
   /** @default - the stack's PrometheusServer, if any */
   readonly prometheus?: DataSourceTarget;
-  /** @default - none */
+  /** @default - the stack's LokiCluster, if any */
   readonly loki?: DataSourceTarget;
-  /** @default - none */
+  /** @default - the stack's TempoBackend, if any */
   readonly tempo?: DataSourceTarget;
   /** @default - the stack's Alertmanager, if any */
   readonly alertmanager?: DataSourceTarget;
@@ -60,14 +60,16 @@ export class GrafanaDataSources extends Construct {
     this.correlation = props.correlation ? resolveCorrelation(props.correlation) : registry.correlation;
     const prom = props.prometheus ?? firstEndpoint(registry.find<PrometheusServer>('prometheus').map((p) => p.endpoint.url));
     const am = props.alertmanager ?? firstEndpoint(registry.find<Alertmanager>('alertmanager').map((a) => a.endpoints[0].url));
+    const loki = props.loki ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('loki').map((l) => l.queryUrl));
+    const tempo = props.tempo ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('tempo').map((t) => t.queryUrl));
     const uids = {
       prometheus: prom?.uid ?? 'prometheus',
-      loki: props.loki?.uid ?? 'loki',
-      tempo: props.tempo?.uid ?? 'tempo',
+      loki: loki?.uid ?? 'loki',
+      tempo: tempo?.uid ?? 'tempo',
       alertmanager: am?.uid ?? 'alertmanager',
     };
     const problems: string[] = [];
-    const present = { prometheus: !!prom, loki: !!props.loki, tempo: !!props.tempo, alertmanager: !!am };
+    const present = { prometheus: !!prom, loki: !!loki, tempo: !!tempo, alertmanager: !!am };
     for (const [k, uid] of Object.entries(uids)) {
       if (!present[k as keyof typeof present]) continue;
       const p = grafanaUidProblem(uid);
@@ -76,10 +78,10 @@ export class GrafanaDataSources extends Construct {
     const used = Object.entries(uids).filter(([k]) => present[k as keyof typeof present]).map(([, u]) => u);
     const dup = used.find((u, i) => used.indexOf(u) !== i);
     if (dup) problems.push(`data source uid ${JSON.stringify(dup)} is used twice. Give each data source its own uid.`);
-    for (const [k, t] of [['prometheus', prom], ['loki', props.loki], ['tempo', props.tempo], ['alertmanager', am]] as const) {
+    for (const [k, t] of [['prometheus', prom], ['loki', loki], ['tempo', tempo], ['alertmanager', am]] as const) {
       if (t && !/^https?:\/\/[^\s]+$/.test(t.url)) problems.push(`${k}.url must be an http(s) URL (got ${JSON.stringify(t.url)}).`);
     }
-    if (props.loki) problems.push(...correlationProblems(this.correlation));
+    if (loki) problems.push(...correlationProblems(this.correlation));
     throwIfProblems(this, problems);
 
     const grafana = props.grafana ?? registry.single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add data sources to. Create a GrafanaServer or an ExistingGrafana first.' });
@@ -99,22 +101,22 @@ export class GrafanaDataSources extends Construct {
         jsonDataEncoded: json({
           httpMethod: 'POST',
           timeInterval: props.prometheusTimeInterval ?? '15s',
-          ...(props.tempo ? { exemplarTraceIdDestinations: [{ name: c.exemplarTraceIdLabel, datasourceUid: uids.tempo, urlDisplayLabel: 'View trace' }] } : {}),
+          ...(tempo ? { exemplarTraceIdDestinations: [{ name: c.exemplarTraceIdLabel, datasourceUid: uids.tempo, urlDisplayLabel: 'View trace' }] } : {}),
         }),
       });
     }
-    if (props.loki) {
+    if (loki) {
       this.loki = new DataSource(this, 'Loki', {
         provider: grafana.provider,
         name: 'Loki',
         type: 'loki',
         uid: uids.loki,
-        url: escapeTemplate(props.loki.url),
+        url: escapeTemplate(loki.url),
         accessMode: 'proxy',
         jsonDataEncoded: json({
           maxLines: 1000,
           derivedFields: [
-            ...(props.tempo ? [{ name: 'TraceID', matcherRegex: c.derivedFieldRegex, datasourceUid: uids.tempo, url: '${__value.raw}', urlDisplayLabel: 'View trace' }] : []),
+            ...(tempo ? [{ name: 'TraceID', matcherRegex: c.derivedFieldRegex, datasourceUid: uids.tempo, url: '${__value.raw}', urlDisplayLabel: 'View trace' }] : []),
             {
               name: 'Service',
               matcherRegex: c.logFormat === 'json' ? '"service":\\s*"([^"]+)"' : 'service=(\\S+)',
@@ -125,16 +127,16 @@ export class GrafanaDataSources extends Construct {
         }),
       });
     }
-    if (props.tempo) {
+    if (tempo) {
       this.tempo = new DataSource(this, 'Tempo', {
         provider: grafana.provider,
         name: 'Tempo',
         type: 'tempo',
         uid: uids.tempo,
-        url: escapeTemplate(props.tempo.url),
+        url: escapeTemplate(tempo.url),
         accessMode: 'proxy',
         jsonDataEncoded: json({
-          ...(props.loki
+          ...(loki
             ? {
                 tracesToLogsV2: {
                   datasourceUid: uids.loki,
