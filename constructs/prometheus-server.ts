@@ -1,5 +1,5 @@
 import { TerraformResource, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { Annotations } from 'cdktf';
@@ -31,6 +31,16 @@ const PORT = 9090;
 export interface IAlertmanagerTarget {
   /** `host:port` addresses of its instances on the shared network. */
   alertmanagerAddresses(): string[];
+}
+
+/** A Prometheus that accepts remote writes (Tempo's metrics generator, Alloy): a PrometheusServer. */
+export interface IRemoteWriteTarget extends IConstruct {
+  /** How components on the shared network reach it (`http://prometheus:9090`). */
+  readonly endpoint: Endpoint;
+  /** Turns on `--web.enable-remote-write-receiver`. */
+  enableRemoteWriteReceiver(): void;
+  /** Turns on `--enable-feature=exemplar-storage`. */
+  enableExemplarStorage(): void;
 }
 
 /** Properties of a PrometheusServer. */
@@ -91,7 +101,7 @@ export interface PrometheusServerProps extends ComponentOptions {
  * Jobs, rule groups and Alertmanagers can be added after construction; the files are
  * rendered at synth.
  */
-export class PrometheusServer extends Construct implements IScrapeTarget {
+export class PrometheusServer extends Construct implements IScrapeTarget, IRemoteWriteTarget {
   /** The main resource (the container on Docker), for escape hatches (`addOverride`). */
   public readonly resource: TerraformResource;
   /** The deployed component (endpoints, volumes). */

@@ -14,6 +14,10 @@ import { Dashboard } from '../constructs/dashboard';
 import { GrafanaDataSources } from '../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../constructs/grafana-folder';
 import { GrafanaServer } from '../constructs/grafana-server';
+import { LogAgent } from '../constructs/log-agent';
+import { LokiCluster } from '../constructs/loki-cluster';
+import { OtelCollector } from '../constructs/otel-collector';
+import { TempoBackend } from '../constructs/tempo-backend';
 import { nodeUseDashboard, redDashboard, sloDashboard } from '../lib/grafana/dashboards';
 import { Sli } from '../lib/slo/sli';
 import { DockerRuntime, DockerRuntimeProps } from '../lib/runtime/docker-runtime';
@@ -54,7 +58,8 @@ export const COURSE_SLO_RULES: RuleGroup = {
  * `prometheus`, `node` and `blackbox-http` jobs, RED/USE/SLO recording rules and the
  * course's alert pack), the payment-api SLOs with their burn-rate alerts, Alertmanager with
  * the course's routing tree, the node exporter and the blackbox exporter with the course's
- * modules, and Grafana with correlated data sources and the RED, USE and SLO dashboards.
+ * modules, Loki, Tempo, the OpenTelemetry Collector and Alloy, and Grafana with correlated
+ * data sources and the RED, USE and SLO dashboards.
  */
 export class CourseStack extends TerraformStack {
   public readonly prometheus: PrometheusServer;
@@ -65,6 +70,10 @@ export class CourseStack extends TerraformStack {
   /** The payment-api SLOs: latency (300 ms, 99.9 %, 30 d) and availability (99.9 %, 30 d). */
   public readonly slos: SloBudget[];
   public readonly grafana: GrafanaServer;
+  public readonly loki: LokiCluster;
+  public readonly tempo: TempoBackend;
+  public readonly collector: OtelCollector;
+  public readonly logAgent: LogAgent;
   public readonly dashboards: Dashboard[];
 
   constructor(scope: Construct, id: string, props: CourseStackProps = {}) {
@@ -125,10 +134,32 @@ export class CourseStack extends TerraformStack {
     this.routing = courseAlertRoute(this, 'Routing');
     this.alertmanager = new Alertmanager(this, 'Alertmanager', { replicas: props.alertmanagerReplicas });
 
-    // Grafana: the course's data sources wired for correlation (Loki and Tempo at the course's
-    // addresses), a folder for the stack and one for the payments team, RED, USE and SLO dashboards.
+    // Logs and traces: Loki (30 d retention, ruler → Alertmanager), Tempo (14 d, metrics
+    // generator → Prometheus with exemplars), the OpenTelemetry Collector (OTLP in, traces to
+    // Tempo, metrics scraped by Prometheus, logs to Loki) and Alloy reading container logs.
+    this.loki = new LokiCluster(this, 'Loki', { retentionPeriod: '30d' });
+    this.loki.addRuleGroup({
+      name: 'log_alerts',
+      rules: [
+        {
+          alert: 'OutOfMemoryInLogs',
+          expr: 'sum by (container) (count_over_time({job=~".+"} |= "OOM" [5m])) > 0',
+          for: '1m',
+          labels: { severity: 'warning' },
+          annotations: { summary: 'OOM dans les logs de {{ $labels.container }}', description: 'Des lignes "OOM" sont apparues dans les 5 dernières minutes.' },
+        },
+      ],
+    });
+    this.tempo = new TempoBackend(this, 'Tempo', { retention: '14d' });
+    this.collector = new OtelCollector(this, 'Collector');
+    this.prometheus.scrape(this.collector);
+    // The composition opts in to the Docker socket for Alloy (read-only): it reads container logs.
+    this.logAgent = new LogAgent(this, 'Alloy', { mountDockerSocket: true });
+
+    // Grafana: the data sources wired for correlation, a folder for the stack and one for the
+    // payments team, RED, USE and SLO dashboards.
     this.grafana = new GrafanaServer(this, 'Grafana', { featureToggles: ['traceQLStreaming', 'metricsSummary'] });
-    new GrafanaDataSources(this, 'DataSources', { loki: { url: 'http://loki:3100' }, tempo: { url: 'http://tempo:3200' } });
+    new GrafanaDataSources(this, 'DataSources');
     const stackFolder = new GrafanaFolder(this, 'StackFolder', { title: 'Observability', uid: 'observability' });
     const teamFolder = new GrafanaFolder(this, 'PaymentsFolder', { title: 'Payments', uid: 'payments' });
     this.dashboards = [
@@ -149,6 +180,8 @@ export class CourseStack extends TerraformStack {
       ['BlackboxUrl', this.blackbox.deployment.publishedUrl('http')],
       ['AlertmanagerUrl', this.alertmanager.deployments[0].publishedUrl('http')],
       ['GrafanaUrl', this.grafana.deployment.publishedUrl('http')],
+      ['LokiUrl', this.loki.deployments[0].publishedUrl('http')],
+      ['TempoUrl', this.tempo.deployment.publishedUrl('http')],
     ] as const) {
       if (url) new TerraformOutput(this, id, { value: url });
     }

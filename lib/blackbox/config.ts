@@ -1,5 +1,5 @@
 import { DurationLike, resolveDuration } from '../core/duration';
-import { re2Problem } from '../core/names';
+import { re2Problem, editDistance } from '../core/names';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 
 /** TLS settings of a probe. */
@@ -190,13 +190,3 @@ export function renderBlackboxYaml(modules: ReadonlyMap<string, BlackboxModule>)
   return toYaml(doc, GENERATED_HEADER);
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}

@@ -111,3 +111,21 @@ export function resolveDuration(value: DurationLike): { text: string; ms?: numbe
   if (problem) return { text: String(value), problem };
   return { text: value, ms: Duration.parse(value).milliseconds };
 }
+
+/**
+ * A duration as Go's time.ParseDuration reads it (used by Tempo, Loki, the Collector and
+ * Alloy): hours at most, since Go has no day unit — `14d` is `336h`.
+ */
+export function goDurationText(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let out = '';
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    if (rest >= size) {
+      const n = Math.floor(rest / size);
+      rest -= n * size;
+      out += `${n}${unit}`;
+    }
+  }
+  return out;
+}

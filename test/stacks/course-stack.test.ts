@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { CourseStack } from '../../stacks/course-stack';
 import {
   blackboxCheck,
+  container,
   containerFiles,
   haveTool,
   promtoolCheckConfig,
@@ -27,9 +28,9 @@ describe('CourseStack (the default app)', () => {
   const { json } = synthCourse();
   const promFiles = containerFiles(json, 'prometheus');
 
-  test('contains Prometheus, Alertmanager, Grafana, the node exporter and the blackbox exporter on one network', () => {
+  test('contains the whole LGTM stack on one network', () => {
     const containers = Object.values(resources(json, 'docker_container'));
-    expect(containers.map((c) => c.name).sort()).toEqual(['alertmanager', 'blackbox-exporter', 'grafana', 'node-exporter', 'prometheus']);
+    expect(containers.map((c) => c.name).sort()).toEqual(['alertmanager', 'alloy', 'blackbox-exporter', 'grafana', 'loki', 'node-exporter', 'otel-collector', 'prometheus', 'tempo']);
     expect(Object.keys(resources(json, 'docker_network'))).toHaveLength(1);
     for (const c of containers) {
       expect(c.networks_advanced).toEqual([{ name: expect.stringContaining('docker_network.'), aliases: [c.name] }]);
@@ -38,7 +39,7 @@ describe('CourseStack (the default app)', () => {
 
   test('renders the course jobs and every rule group as files', () => {
     const config = parse(promFiles['/etc/prometheus/prometheus.yml']);
-    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'blackbox-http']);
+    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'blackbox-http', 'otel-collector']);
     expect(config.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
     expect(Object.keys(promFiles).sort()).toEqual(
       [
@@ -125,7 +126,7 @@ describe('CourseStack (the default app)', () => {
     if (hasPromtool) expect(promtoolCheckConfig(containerFiles(j, 'prometheus')).code).toBe(0);
   });
 
-  test('Grafana: four correlated data sources, a folder for the stack and the team, RED, USE and SLO dashboards', () => {
+  test('Grafana: four correlated data sources (Loki and Tempo discovered in the stack), a folder for the stack and the team, RED, USE and SLO dashboards', () => {
     expect(Object.values(resources(json, 'grafana_data_source')).map((d) => d.uid).sort()).toEqual(['alertmanager', 'loki', 'prometheus', 'tempo']);
     expect(Object.values(resources(json, 'grafana_folder')).map((f) => f.uid).sort()).toEqual(['observability', 'payments']);
     const uids = Object.values(resources(json, 'grafana_dashboard')).map((d) => JSON.parse(String(d.config_json).replace(/\$\$\{/g, '${')).uid).sort();
@@ -155,11 +156,39 @@ describe('CourseStack (the default app)', () => {
     for (const v of Object.values(json.variable ?? {})) expect(v).not.toHaveProperty('default');
   });
 
-  test('no port is published beyond 127.0.0.1, and the Docker socket is not mounted', () => {
+  test('no port is published beyond 127.0.0.1; only Alloy (opted in) mounts the Docker socket, read-only', () => {
+    const withSocket: string[] = [];
     for (const c of Object.values(resources(json, 'docker_container'))) {
       for (const p of (c.ports ?? []) as Array<{ ip: string }>) expect(p.ip).toBe('127.0.0.1');
-      expect(JSON.stringify(c.mounts ?? [])).not.toContain('docker.sock');
+      for (const m of (c.mounts ?? []) as Array<{ source: string; read_only: boolean }>) {
+        if (m.source.includes('docker.sock')) {
+          withSocket.push(String(c.name));
+          expect(m.read_only).toBe(true);
+        }
+      }
     }
+    expect(withSocket).toEqual(['alloy']);
+  });
+
+  test('stateful components keep their data on named volumes at their data paths', () => {
+    const mounts = Object.fromEntries(
+      Object.values(resources(json, 'docker_container')).map((c) => [c.name, ((c.volumes ?? []) as Array<{ container_path: string }>).map((v) => v.container_path)]),
+    );
+    expect(mounts).toMatchObject({ prometheus: ['/prometheus'], alertmanager: ['/alertmanager'], grafana: ['/var/lib/grafana'], loki: ['/loki'], tempo: ['/var/tempo'] });
+  });
+
+  test('logs and traces are wired: Alloy → Loki, Collector → Tempo and Loki, Tempo → Prometheus with exemplars, Loki ruler → Alertmanager', () => {
+    const alloy = Object.values(containerFiles(json, 'alloy'))[0];
+    expect(alloy).toContain('"http://loki:3100/loki/api/v1/push"');
+    const otel = parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']);
+    expect(JSON.stringify(otel.exporters)).toContain('tempo:4317');
+    expect(JSON.stringify(otel.exporters)).toContain('http://loki:3100/otlp');
+    const tempo = parse(Object.values(containerFiles(json, 'tempo'))[0]);
+    expect(JSON.stringify(tempo.metrics_generator)).toContain('http://prometheus:9090/api/v1/write');
+    expect(container(json, 'prometheus').command).toEqual(expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage,native-histograms']));
+    const loki = parse(containerFiles(json, 'loki')['/etc/loki/loki-config.yml'] ?? Object.values(containerFiles(json, 'loki'))[0]);
+    expect(loki.ruler.alertmanager_url).toBe('http://alertmanager:9093');
+    expect(parse(promFiles['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name)).toContain('otel-collector');
   });
 
   test('whole-stack snapshot (review the diff when it changes)', () => {

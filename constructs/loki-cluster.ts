@@ -1,0 +1,274 @@
+import { Annotations, TerraformResource, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DurationLike } from '../lib/core/duration';
+import { throwIfProblems } from '../lib/core/errors';
+import {
+  LOKI_CONFIG_PATH,
+  LOKI_DATA_PATH,
+  LOKI_GRPC_PORT,
+  LOKI_HTTP_PORT,
+  LOKI_MEMBERLIST_PORT,
+  LOKI_RULES_DIR,
+  LOKI_S3_ENV,
+  LOKI_TENANT,
+  LokiLimits,
+  LokiObjectStorage,
+  LokiRuleGroup,
+  ResolvedLokiLimits,
+  lokiDuration,
+  lokiRuleGroupProblems,
+  objectStorageProblems,
+  renderLokiConfig,
+  renderLokiRuleFile,
+  resolveLokiLimits,
+  retentionProblem,
+  ruleFileName,
+  schemaStartDateProblem,
+} from '../lib/loki/config';
+import { Observability } from '../lib/observability';
+import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
+import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { IDeployment } from '../lib/runtime/runtime';
+
+/** The image this library is tested with (the course's docker-compose pins it). */
+export const LOKI_IMAGE = { repository: 'grafana/loki', tag: '3.4.0' };
+
+/** How Loki runs: one process, or the read / write / backend targets. */
+export type LokiMode = 'monolithic' | 'simple-scalable';
+
+/** Properties of a LokiCluster. */
+export interface LokiClusterProps extends ComponentOptions {
+  /**
+   * `monolithic`: one container running every component (the course's setup).
+   * `simple-scalable`: three containers (`<name>-read`, `<name>-write`, `<name>-backend`)
+   * gossiping over memberlist, sharing one config and an S3-compatible bucket.
+   * @default 'monolithic'
+   */
+  readonly mode?: LokiMode;
+  /**
+   * S3-compatible storage for chunks and the index. Required in simple-scalable mode; in
+   * monolithic mode it replaces the local filesystem. Credentials reach Loki as environment
+   * variables, never in the config file.
+   * @default - the filesystem of the data volume (monolithic only)
+   */
+  readonly objectStorage?: LokiObjectStorage;
+  /** How long logs are kept: whole days, at least 24h. @default '30d' (written 720h) */
+  readonly retentionPeriod?: DurationLike;
+  /** First day of the TSDB v13 schema, YYYY-MM-DD. Never change it once data is written. @default '2024-01-01' */
+  readonly schemaStartDate?: string;
+  /** Per-tenant limits. @default - the course's (10 MB/s, burst 20 MB, 10000 lines per query, ...) */
+  readonly limits?: LokiLimits;
+  /** How often the compactor runs. @default '10m' */
+  readonly compactionInterval?: DurationLike;
+  /** Delay before expired chunks are deleted. @default '2h' */
+  readonly retentionDeleteDelay?: DurationLike;
+  /** @default 'info' */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** LogQL rule groups; more with `addRuleGroup`. @default - none */
+  readonly ruleGroups?: LokiRuleGroup[];
+  /**
+   * Prometheus remote-write URL for recording-rule results, e.g.
+   * `http://prometheus:9090/api/v1/write` (with its remote-write receiver on).
+   * @default - none: recording rules are evaluated but their results are not stored
+   */
+  readonly remoteWriteUrl?: string;
+}
+
+/**
+ * Loki: the course's configuration (TSDB v13, 30-day retention by the compactor, ruler with
+ * LogQL rules sending to the stack's Alertmanagers), monolithic on one container or
+ * simple-scalable on three, data on named volumes at /loki, validated at synth.
+ */
+export class LokiCluster extends Construct {
+  /** The main resource: the container (the read target in simple-scalable mode). */
+  public readonly resource: TerraformResource;
+  /** One deployment (monolithic) or read, write, backend (simple-scalable). */
+  public readonly deployments: IDeployment[];
+  /** The query side (Grafana's data source URL). */
+  public readonly endpoint: Endpoint;
+  /** The write side (pushes from agents). */
+  public readonly writeEndpoint: Endpoint;
+  public readonly mode: LokiMode;
+
+  private readonly groups: LokiRuleGroup[] = [];
+  private readonly files = new Map<string, string>();
+  private readonly settings: {
+    logLevel: string;
+    schemaStartDate: string;
+    retentionPeriod: string;
+    compactionInterval: string;
+    retentionDeleteDelay: string;
+    limits: ResolvedLokiLimits;
+    objectStorage?: LokiObjectStorage;
+    remoteWriteUrl?: string;
+    cluster?: { joinMembers: string[]; compactorAddress: string };
+  };
+
+  constructor(scope: Construct, id: string, props: LokiClusterProps = {}) {
+    super(scope, id);
+    const problems: string[] = [];
+    const image = parseImage(props.image, LOKI_IMAGE);
+    if (image.problem) problems.push(image.problem);
+    const port = mainPortPublish(this, props, LOKI_HTTP_PORT);
+    problems.push(...port.problems);
+    const mode = props.mode ?? 'monolithic';
+    if (mode !== 'monolithic' && mode !== 'simple-scalable') {
+      problems.push(`mode must be "monolithic" or "simple-scalable" (got ${JSON.stringify(mode)}).`);
+    }
+    if (mode === 'simple-scalable' && !props.objectStorage) {
+      problems.push('simple-scalable mode needs objectStorage (got none): the read, write and backend containers share chunks and the index through an S3-compatible bucket, not a local disk. Pass objectStorage: { endpoint, bucket, accessKeyId, secretAccessKey }, or use mode "monolithic".');
+    }
+    if (props.objectStorage) problems.push(...objectStorageProblems(props.objectStorage));
+    const retention = props.retentionPeriod ?? '30d';
+    const rp = retentionProblem(retention);
+    if (rp) problems.push(rp);
+    const schemaStartDate = props.schemaStartDate ?? '2024-01-01';
+    const sp = schemaStartDateProblem(schemaStartDate);
+    if (sp) problems.push(sp);
+    const limits = resolveLokiLimits(props.limits);
+    problems.push(...limits.problems);
+    const compaction = lokiDuration('compactionInterval', props.compactionInterval ?? '10m');
+    const deleteDelay = lokiDuration('retentionDeleteDelay', props.retentionDeleteDelay ?? '2h');
+    for (const d of [compaction, deleteDelay]) if (d.problem) problems.push(d.problem);
+    const logLevel = props.logLevel ?? 'info';
+    if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+      problems.push(`logLevel must be one of debug, info, warn, error (got ${JSON.stringify(logLevel)}).`);
+    }
+    if (props.remoteWriteUrl !== undefined && !Token.isUnresolved(props.remoteWriteUrl) && !/^https?:\/\/[^\s/]+/.test(props.remoteWriteUrl)) {
+      problems.push(`remoteWriteUrl must be an http(s) URL (got ${JSON.stringify(props.remoteWriteUrl)}). Use e.g. "http://prometheus:9090/api/v1/write".`);
+    }
+    throwIfProblems(this, problems);
+
+    this.mode = mode;
+    const base = props.name ?? 'loki';
+    const names = mode === 'monolithic' ? { read: base, write: base, backend: base } : { read: `${base}-read`, write: `${base}-write`, backend: `${base}-backend` };
+    const ep = (host: string): Endpoint => ({ host, port: LOKI_HTTP_PORT, address: `${host}:${LOKI_HTTP_PORT}`, url: `http://${host}:${LOKI_HTTP_PORT}` });
+    this.endpoint = ep(names.read);
+    this.writeEndpoint = ep(names.write);
+    this.settings = {
+      logLevel,
+      schemaStartDate,
+      retentionPeriod: lokiDuration('retentionPeriod', retention).text,
+      compactionInterval: compaction.text,
+      retentionDeleteDelay: deleteDelay.text,
+      limits: limits.limits,
+      objectStorage: props.objectStorage,
+      remoteWriteUrl: props.remoteWriteUrl,
+      cluster:
+        mode === 'simple-scalable'
+          ? { joinMembers: [names.read, names.write, names.backend].map((n) => `${n}:${LOKI_MEMBERLIST_PORT}`), compactorAddress: ep(names.backend).url }
+          : undefined,
+    };
+    for (const g of props.ruleGroups ?? []) this.addRuleGroup(g);
+
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    const s3 = props.objectStorage;
+    // Credentials go in the environment; the config holds ${LOKI_S3_...} placeholders that
+    // Loki expands at start-up (-config.expand-env=true).
+    const env = s3 ? { [LOKI_S3_ENV.accessKeyId]: s3.accessKeyId, [LOKI_S3_ENV.secretAccessKey]: s3.secretAccessKey } : undefined;
+    const targets: Array<{ target?: 'read' | 'write' | 'backend'; name: string; scope: Construct; rules: boolean; publish: boolean }> =
+      mode === 'monolithic'
+        ? [{ name: base, scope: this, rules: true, publish: true }]
+        : [
+            { target: 'read', name: names.read, scope: this, rules: false, publish: true },
+            { target: 'write', name: names.write, scope: new Construct(this, 'Write'), rules: false, publish: false },
+            { target: 'backend', name: names.backend, scope: new Construct(this, 'Backend'), rules: true, publish: false },
+          ];
+    this.deployments = targets.map((t) => {
+      const ports: PortSpec[] = [
+        { name: 'http', containerPort: LOKI_HTTP_PORT, publish: t.publish ? port.publish : undefined },
+        { name: 'grpc', containerPort: LOKI_GRPC_PORT },
+      ];
+      if (t.target) ports.push({ name: 'memberlist', containerPort: LOKI_MEMBERLIST_PORT });
+      return runtime.deploy(
+        t.scope,
+        {
+          name: t.name,
+          image: image.ref,
+          // The image's `loki` user, owner of /loki in the image (copied into the new volume).
+          user: '10001:10001',
+          args: [
+            `-config.file=${LOKI_CONFIG_PATH}`,
+            ...(t.target ? [`-target=${t.target}`] : []),
+            ...(s3 ? ['-config.expand-env=true'] : []),
+          ],
+          env,
+          ports,
+          volumes: [{ name: 'data', path: LOKI_DATA_PATH }],
+          // /ready turns 200 once the ring is joined (the ingester waits 15 s more).
+          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${LOKI_HTTP_PORT}/ready`], startPeriod: '30s' },
+          labels: props.labels,
+          resources: props.resources,
+        },
+        { files: () => this.renderFiles(t.rules) },
+      );
+    });
+    this.resource = this.deployments[0].resource;
+    Observability.of(this).register('loki', this);
+  }
+
+  /** Adds a group of LogQL recording and alerting rules. Throws when it is invalid or its name is taken. */
+  public addRuleGroup(group: LokiRuleGroup): void {
+    const problems = lokiRuleGroupProblems(group);
+    if (!problems.length) {
+      const file = ruleFileName(group.name);
+      const taken = this.files.get(file);
+      if (taken !== undefined) {
+        problems.push(
+          taken === group.name
+            ? `rule group ${JSON.stringify(group.name)} is already defined. Group names must be unique per Loki; rename one or merge them.`
+            : `rule group ${JSON.stringify(group.name)} would be written to the same file as group ${JSON.stringify(taken)} (${file}). Rename one.`,
+        );
+      }
+    }
+    throwIfProblems(this, problems);
+    if (!this.settings.remoteWriteUrl && group.rules.some((r) => (r as { record?: string }).record !== undefined)) {
+      Annotations.of(this).addWarning(`rule group ${JSON.stringify(group.name)} has recording rules but remoteWriteUrl is not set: Loki's ruler stores recording-rule results only by remote write. Set remoteWriteUrl, e.g. "http://prometheus:9090/api/v1/write".`);
+    }
+    this.groups.push(group);
+    this.files.set(ruleFileName(group.name), group.name);
+  }
+
+  /** The rule groups, in order. */
+  public get ruleGroups(): readonly LokiRuleGroup[] {
+    return [...this.groups];
+  }
+
+  /** Where agents push logs (Loki's push API), e.g. `http://loki:3100/loki/api/v1/push`. */
+  public get pushUrl(): string {
+    return `${this.writeEndpoint.url}/loki/api/v1/push`;
+  }
+
+  /** Loki's native OTLP endpoint for an OTLP/HTTP exporter, e.g. `http://loki:3100/otlp`. */
+  public get otlpUrl(): string {
+    return `${this.writeEndpoint.url}/otlp`;
+  }
+
+  /** The URL Grafana queries, e.g. `http://loki:3100`. */
+  public get queryUrl(): string {
+    return this.endpoint.url;
+  }
+
+  /** loki.yaml as written into the container(s) (before Terraform escaping). */
+  public renderConfig(): string {
+    return renderLokiConfig({ ...this.settings, alertmanagerUrls: this.alertmanagerUrls() });
+  }
+
+  /** `http://host:port` of every Alertmanager of the stack, read at synth. */
+  private alertmanagerUrls(): string[] {
+    return Observability.of(this)
+      .find<{ alertmanagerAddresses(): string[] } & Construct>('alertmanager')
+      .flatMap((a) => a.alertmanagerAddresses())
+      .map((a) => `http://${a}`);
+  }
+
+  private renderFiles(withRules: boolean): ConfigFile[] {
+    const files: ConfigFile[] = [{ path: LOKI_CONFIG_PATH, content: this.renderConfig() }];
+    if (withRules) {
+      // With ruler.storage.type local, the ruler reads <directory>/<tenant>/<file>; the tenant
+      // is "fake" when auth_enabled is false.
+      for (const g of this.groups) files.push({ path: `${LOKI_RULES_DIR}/${LOKI_TENANT}/${ruleFileName(g.name)}`, content: renderLokiRuleFile(g) });
+    }
+    return files;
+  }
+}

@@ -1,0 +1,253 @@
+import { Annotations, Aspects, TerraformResource } from 'cdktf';
+import { IRemoteWriteTarget } from './prometheus-server';
+import { Construct, IConstruct } from 'constructs';
+import { DurationLike } from '../lib/core/duration';
+import { throwIfProblems } from '../lib/core/errors';
+import { Observability } from '../lib/observability';
+import { Endpoint } from '../lib/runtime/component';
+import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { IDeployment } from '../lib/runtime/runtime';
+import {
+  COURSE_SERVICE_GRAPH_DIMENSIONS,
+  COURSE_SPAN_METRICS_DIMENSIONS,
+  TEMPO_DATA_PATH,
+  TEMPO_HTTP_PORT,
+  TEMPO_OTLP_GRPC_PORT,
+  TEMPO_OTLP_HTTP_PORT,
+  TEMPO_S3_ACCESS_KEY_ENV,
+  TEMPO_S3_SECRET_KEY_ENV,
+  TempoModel,
+  TempoS3Storage,
+  renderTempoYaml,
+  tempoProblems,
+} from '../lib/tempo/config';
+
+/**
+ * The image this library is tested with. Tempo 2.6 is built on Alpine (busybox `wget` for the
+ * healthcheck) and runs as uid 10001, which owns /var/tempo in the image; 2.7 moved to a
+ * distroless base (see grafana/tempo#4556), so the healthcheck is only set for 2.6 and older.
+ */
+export const TEMPO_IMAGE = { repository: 'grafana/tempo', tag: '2.6.0' };
+
+const CONFIG_PATH = '/etc/tempo/tempo-config.yml';
+
+
+/** Properties of a TempoBackend. */
+export interface TempoBackendProps extends ComponentOptions {
+  /** Cut the head block after this long (`ingester.max_block_duration`). @default '5m' */
+  readonly maxBlockDuration?: DurationLike;
+  /** How long traces are kept (`compactor.compaction.block_retention`, rendered in hours). @default '14d' (336h) */
+  readonly retention?: DurationLike;
+  /**
+   * Store trace blocks in S3 instead of the local volume. The credentials must be tokens;
+   * they reach Tempo as environment variables expanded with `-config.expand-env=true`.
+   * @default - local blocks on the named volume at /var/tempo
+   */
+  readonly objectStorage?: TempoS3Storage;
+  /** Run the metrics generator (service graphs and span metrics). @default true */
+  readonly metricsGenerator?: boolean;
+  /** @default - the course's: http.method, http.status_code, service.version */
+  readonly spanMetricsDimensions?: string[];
+  /** @default - the course's: service.namespace */
+  readonly serviceGraphDimensions?: string[];
+  /** Labels on every generated series (the course also sets `cluster`). @default { source: 'tempo' } */
+  readonly externalLabels?: Record<string, string>;
+  /**
+   * The Prometheus that receives the generated metrics; its remote-write receiver and
+   * exemplar storage are turned on.
+   * @default - the stack's PrometheusServer (found now, or at synth if created later)
+   */
+  readonly prometheus?: IRemoteWriteTarget;
+  /**
+   * A remote-write URL of your own (Mimir, a Prometheus elsewhere), instead of a Prometheus of
+   * the stack.
+   * @default - the stack's Prometheus
+   */
+  readonly remoteWriteUrl?: string;
+  /** Host port of OTLP/gRPC. @default 4317 */
+  readonly otlpGrpcHostPort?: number;
+  /** Host port of OTLP/HTTP. @default 4318 */
+  readonly otlpHttpHostPort?: number;
+}
+
+/**
+ * Grafana Tempo (single binary): OTLP ingestion on 4317/4318, the API on 3200, blocks and WAL
+ * on a named volume (or S3), and the metrics generator writing service graphs and span
+ * metrics, with exemplars, to the stack's Prometheus.
+ *
+ * Prometheus wiring: with the `prometheus` prop, or when a PrometheusServer already exists,
+ * its remote-write receiver and exemplar storage are turned on at construction; a Prometheus
+ * created after Tempo is found at synth (an aspect turns the same flags on, before anything is
+ * rendered), so construction order does not matter. The remote_write URL is resolved at
+ * synth.
+ */
+export class TempoBackend extends Construct {
+  /** The main resource (the container on Docker), for escape hatches (`addOverride`). */
+  public readonly resource: TerraformResource;
+  /** The deployed component (endpoints, volumes). */
+  public readonly deployment: IDeployment;
+  /** The HTTP API (`tempo:3200`): queries, `/ready`, `/metrics`. */
+  public readonly endpoint: Endpoint;
+  /** OTLP over gRPC (`tempo:4317`), for the Collector's `otlp` exporter. */
+  public readonly otlpGrpcEndpoint: Endpoint;
+  /** OTLP over HTTP (`http://tempo:4318`). */
+  public readonly otlpHttpEndpoint: Endpoint;
+  /** The URL Grafana's Tempo data source queries (`http://tempo:3200`). */
+  public readonly queryUrl: string;
+  /** The component name (container and host name). */
+  public readonly componentName: string;
+
+  private readonly model: Omit<TempoModel, 'metricsGenerator'>;
+  private readonly generator?: { externalLabels: Record<string, string>; spanMetricsDimensions: string[]; serviceGraphDimensions: string[] };
+  private readonly explicitPrometheus?: IRemoteWriteTarget;
+  private readonly remoteWriteUrl?: string;
+  private wired?: IRemoteWriteTarget;
+
+  constructor(scope: Construct, id: string, props: TempoBackendProps = {}) {
+    super(scope, id);
+    const problems: string[] = [];
+    const image = parseImage(props.image, TEMPO_IMAGE);
+    if (image.problem) problems.push(image.problem);
+    const port = mainPortPublish(this, props, TEMPO_HTTP_PORT);
+    problems.push(...port.problems);
+    this.model = {
+      maxBlockDuration: props.maxBlockDuration ?? '5m',
+      blockRetention: props.retention ?? '14d',
+      objectStorage: props.objectStorage,
+    };
+    if (props.metricsGenerator ?? true) {
+      this.generator = {
+        externalLabels: props.externalLabels ?? { source: 'tempo' },
+        spanMetricsDimensions: props.spanMetricsDimensions ?? [...COURSE_SPAN_METRICS_DIMENSIONS],
+        serviceGraphDimensions: props.serviceGraphDimensions ?? [...COURSE_SERVICE_GRAPH_DIMENSIONS],
+      };
+    } else if (props.prometheus || props.remoteWriteUrl || props.spanMetricsDimensions || props.serviceGraphDimensions || props.externalLabels) {
+      problems.push('metricsGenerator is false, but prometheus, remoteWriteUrl, dimensions or externalLabels are set; they only configure the metrics generator. Remove them or turn the generator on.');
+    }
+    if (props.prometheus && props.remoteWriteUrl) {
+      problems.push(`prometheus and remoteWriteUrl are both set (got ${props.prometheus.node.path} and ${JSON.stringify(props.remoteWriteUrl)}). Keep one: the generator writes to a single place.`);
+    }
+    problems.push(...tempoProblems({ ...this.model, metricsGenerator: this.generator && { ...this.generator, remoteWriteUrl: props.remoteWriteUrl, traceIdLabelName: 'trace_id' } }));
+    for (const [what, n] of [['otlpGrpcHostPort', props.otlpGrpcHostPort], ['otlpHttpHostPort', props.otlpHttpHostPort]] as const) {
+      if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
+    }
+    throwIfProblems(this, problems);
+    this.explicitPrometheus = props.prometheus;
+    this.remoteWriteUrl = props.remoteWriteUrl;
+
+    this.componentName = props.name ?? 'tempo';
+    const ep = (p: number): Endpoint => ({ host: this.componentName, port: p, address: `${this.componentName}:${p}`, url: `http://${this.componentName}:${p}` });
+    this.endpoint = ep(TEMPO_HTTP_PORT);
+    this.otlpGrpcEndpoint = ep(TEMPO_OTLP_GRPC_PORT);
+    this.otlpHttpEndpoint = ep(TEMPO_OTLP_HTTP_PORT);
+    this.queryUrl = this.endpoint.url;
+
+    const hostIp = port.publish?.hostIp;
+    const env: Record<string, string> | undefined = props.objectStorage
+      ? { [TEMPO_S3_ACCESS_KEY_ENV]: props.objectStorage.accessKey, [TEMPO_S3_SECRET_KEY_ENV]: props.objectStorage.secretKey }
+      : undefined;
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    this.deployment = runtime.deploy(
+      this,
+      {
+        name: this.componentName,
+        image: image.ref,
+        // The image's own user; it owns /var/tempo, which Docker copies into the new volume.
+        user: '10001:10001',
+        env,
+        ports: [
+          { name: 'http', containerPort: TEMPO_HTTP_PORT, publish: port.publish },
+          { name: 'otlp-grpc', containerPort: TEMPO_OTLP_GRPC_PORT, publish: port.publish && { hostPort: props.otlpGrpcHostPort ?? TEMPO_OTLP_GRPC_PORT, hostIp } },
+          { name: 'otlp-http', containerPort: TEMPO_OTLP_HTTP_PORT, publish: port.publish && { hostPort: props.otlpHttpHostPort ?? TEMPO_OTLP_HTTP_PORT, hostIp } },
+        ],
+        volumes: [{ name: 'data', path: TEMPO_DATA_PATH }],
+        // 2.6 has busybox wget; from 2.7 the image is distroless and has no tool to run a check.
+        healthcheck: hasBusybox(image.ref.tag)
+          ? { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${TEMPO_HTTP_PORT}/ready`], startPeriod: '30s' }
+          : undefined,
+        labels: props.labels,
+        resources: props.resources,
+      },
+      {
+        files: () => [{ path: CONFIG_PATH, content: this.renderConfig() }],
+        args: () => [`-config.file=${CONFIG_PATH}`, ...(props.objectStorage ? ['-config.expand-env=true'] : [])],
+      },
+    );
+    this.resource = this.deployment.resource;
+
+    if (this.generator && !this.remoteWriteUrl) {
+      // Wire now when possible; otherwise (Prometheus created later) at synth, before rendering.
+      const now = this.explicitPrometheus ?? (Observability.of(this).find('prometheus').length === 1 ? this.resolvePrometheus() : undefined);
+      if (now) this.wire(now);
+      // Aspects run at synth before validation and rendering, so the flags are set in time.
+      Aspects.of(this).add({ visit: (node: IConstruct) => (node === this ? this.wireAtSynth() : undefined) });
+    }
+    Observability.of(this).register('tempo', this);
+  }
+
+  /**
+   * The Prometheus receiving the generated metrics: the `prometheus` prop, else the stack's
+   * only PrometheusServer. Undefined when there is none or the generator is off.
+   */
+  public get prometheus(): IRemoteWriteTarget | undefined {
+    if (!this.generator || this.remoteWriteUrl) return undefined;
+    return this.resolvePrometheus();
+  }
+
+  /** tempo-config.yml as written into the container (before Terraform escaping). */
+  public renderConfig(): string {
+    return renderTempoYaml(this.resolvedModel());
+  }
+
+  /** At synth (aspect): turns on the flags of a Prometheus created after Tempo, or warns. */
+  private wireAtSynth(): void {
+    if (!this.generator || this.remoteWriteUrl) return;
+    const target = this.resolvePrometheus();
+    if (target) {
+      this.wire(target);
+    } else if (!this.node.metadata.some((m) => String(m.data).startsWith('the metrics generator has no Prometheus'))) {
+      Annotations.of(this).addWarning('the metrics generator has no Prometheus to write to (no PrometheusServer in this stack), so service graphs and span metrics are computed and dropped. Add a PrometheusServer, pass `prometheus` or `remoteWriteUrl`, or set metricsGenerator: false.');
+    }
+  }
+
+  private wire(target: IRemoteWriteTarget): void {
+    if (this.wired === target) return;
+    target.enableRemoteWriteReceiver();
+    target.enableExemplarStorage();
+    this.wired = target;
+  }
+
+  private resolvePrometheus(): IRemoteWriteTarget | undefined {
+    if (this.explicitPrometheus) return this.explicitPrometheus;
+    const registry = Observability.of(this);
+    if (registry.find('prometheus').length === 0) return undefined;
+    return registry.single<IRemoteWriteTarget>('prometheus', this, {
+      noun: 'PrometheusServer',
+      whenNone: '',
+      prop: 'prometheus',
+    });
+  }
+
+  private resolvedModel(): TempoModel {
+    if (!this.generator) return this.model;
+    const target = this.remoteWriteUrl ? undefined : this.resolvePrometheus();
+    // Normally wired already (constructor or aspect); rendering outside synth wires it here.
+    if (target) this.wire(target);
+    return {
+      ...this.model,
+      metricsGenerator: {
+        ...this.generator,
+        remoteWriteUrl: this.remoteWriteUrl ?? (target ? `${target.endpoint.url}/api/v1/write` : undefined),
+        traceIdLabelName: Observability.of(this).correlation.exemplarTraceIdLabel,
+      },
+    };
+  }
+}
+
+/** Whether the tag is a Tempo release built on Alpine (≤ 2.6), which ships busybox wget. */
+function hasBusybox(tag: string): boolean {
+  const m = /^v?(\d+)\.(\d+)/.exec(tag);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major < 2 || (major === 2 && minor <= 6);
+}
