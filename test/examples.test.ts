@@ -66,3 +66,23 @@ describe('bring your own Grafana (Grafana Cloud) example', () => {
     expect(json.variable?.grafana_auth).toMatchObject({ sensitive: true });
   });
 });
+
+describe('logs and traces example (the course configs through the API)', () => {
+  const { LogsAndTracesStack } = require('../examples/logs-and-traces/main') as typeof import('../examples/logs-and-traces/main');
+  const { parse } = require('yaml') as typeof import('yaml');
+  const json = synthJson(new LogsAndTracesStack(Testing.app(), 'logs-and-traces'));
+
+  test('the collector renders the course pipelines with tail sampling on traces', () => {
+    const otel = parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']);
+    expect(otel.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'tail_sampling', 'batch'], exporters: ['otlp/tempo'] });
+    expect(otel.processors.tail_sampling.policies.map((p: { type: string }) => p.type)).toEqual(['status_code', 'probabilistic', 'latency']);
+    expect(otel.exporters['otlphttp/loki'].endpoint).toBe('http://loki:3100/otlp');
+  });
+
+  test('Loki, Tempo and Alloy are wired, and Prometheus scrapes the collector', () => {
+    expect(Object.values(json.resource?.docker_container ?? {}).map((c) => c.name).sort()).toEqual(['alertmanager', 'alloy', 'loki', 'otel-collector', 'prometheus', 'tempo']);
+    const prom = containerFiles(json, 'prometheus');
+    expect(parse(prom['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name)).toContain('otel-collector');
+    if (haveTool('promtool')) expect(promtoolCheckConfig(prom).code).toBe(0);
+  });
+});

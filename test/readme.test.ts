@@ -49,3 +49,10 @@ describe('README dashboard snippet', () => {
     expect(readme).toContain(region('examples/grafana-cloud/main.ts', 'dashboard'));
   });
 });
+
+describe('README logs and traces snippet', () => {
+  test('is the compiled example, verbatim', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(region('examples/logs-and-traces/main.ts', 'logs-traces'));
+  });
+});
