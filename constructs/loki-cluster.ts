@@ -1,4 +1,5 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
+import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
@@ -138,6 +139,13 @@ export class LokiCluster extends Construct {
       problems.push(`remoteWriteUrl must be an http(s) URL (got ${JSON.stringify(props.remoteWriteUrl)}). Use e.g. "http://prometheus:9090/api/v1/write".`);
     }
     throwIfProblems(this, problems);
+    // Remote-writing recording-rule results to a PrometheusServer of this stack: switch on its
+    // receiver, as TempoBackend and LogAgent do.
+    if (props.remoteWriteUrl !== undefined && !Token.isUnresolved(props.remoteWriteUrl)) {
+      for (const server of Observability.of(this).find<IRemoteWriteTarget>('prometheus')) {
+        if (props.remoteWriteUrl.startsWith(server.endpoint.url)) server.enableRemoteWriteReceiver();
+      }
+    }
 
     this.mode = mode;
     const base = props.name ?? 'loki';

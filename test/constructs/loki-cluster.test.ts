@@ -313,3 +313,15 @@ describe('LokiCluster (simple-scalable)', () => {
     expect(evaluated.config).toContain('secret_access_key: "${LOKI_S3_SECRET_ACCESS_KEY}"');
   });
 });
+
+describe('LokiCluster remote write to the stack Prometheus', () => {
+  test('switches on the Prometheus remote-write receiver it writes to', () => {
+    const { PrometheusServer } = require('../../constructs/prometheus-server') as typeof import('../../constructs/prometheus-server');
+    const { LokiCluster } = require('../../constructs/loki-cluster') as typeof import('../../constructs/loki-cluster');
+    const { container, synthJson, testStack } = require('../helpers/synth') as typeof import('../helpers/synth');
+    const stack = testStack();
+    new PrometheusServer(stack, 'Prometheus');
+    new LokiCluster(stack, 'Loki', { remoteWriteUrl: 'http://prometheus:9090/api/v1/write' });
+    expect(container(synthJson(stack), 'prometheus').command).toContain('--web.enable-remote-write-receiver');
+  });
+});
