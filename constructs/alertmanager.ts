@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
-import { ConfigFile, Endpoint, PortPublish } from '../lib/runtime/component';
+import { ConfigFile, Endpoint, PortPublish, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 import { ALERTMANAGER_CONFIG_DIR } from '../lib/alertmanager/receivers';
@@ -72,7 +72,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     // Replica 1 keeps the plain name and construct ids, so going from 1 to N replicas keeps its
     // container and its data volume (silences, notification log).
     const names = Array.from({ length: replicas }, (_, i) => (i === 0 ? base : `${base}-${i + 1}`));
-    this.endpoints = names.map((n) => ({ host: n, port: PORT, address: `${n}:${PORT}`, url: `http://${n}:${PORT}` }));
+    this.endpoints = names.map((n) => endpoint(n, PORT));
     const runtime = props.runtime ?? Observability.of(this).runtime;
 
     this.deployments = names.map((name, i) => {

@@ -6,7 +6,7 @@ import { BlackboxModule, blackboxModuleProblems, renderBlackboxYaml } from '../l
 import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget } from '../lib/prometheus/scrape';
-import { Endpoint } from '../lib/runtime/component';
+import { Endpoint, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
@@ -84,7 +84,7 @@ export class BlackboxExporter extends Construct {
     for (const [name, m] of Object.entries(initial)) this.addModule(name, m);
 
     const name = props.name ?? 'blackbox-exporter';
-    this.endpoint = { host: name, port: PORT, address: `${name}:${PORT}`, url: `http://${name}:${PORT}` };
+    this.endpoint = endpoint(name, PORT);
     const runtime = props.runtime ?? Observability.of(this).runtime;
     const needsRaw = () => [...this.modules.values()].some((m) => m.prober === 'icmp');
     this.deployment = runtime.deploy(

@@ -4,7 +4,7 @@ import { GrafanaProvider } from '../.gen/providers/grafana/provider';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { literalSecretProblem, secretVariable } from '../lib/core/secrets';
 import { Observability } from '../lib/observability';
-import { Endpoint } from '../lib/runtime/component';
+import { Endpoint, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
@@ -88,7 +88,7 @@ export class GrafanaServer extends Construct implements IGrafana {
     const password = props.adminPassword ?? secretVariable(this, 'grafana_admin_password', 'Grafana admin password (sensitive)').stringValue;
 
     const name = props.name ?? 'grafana';
-    this.endpoint = { host: name, port: PORT, address: `${name}:${PORT}`, url: `http://${name}:${PORT}` };
+    this.endpoint = endpoint(name, PORT);
     const runtime = props.runtime ?? Observability.of(this).runtime;
     const published = port.publish ? hostUrl(port.publish.hostIp, port.publish.hostPort) : undefined;
     this.url = props.rootUrl ?? published ?? this.endpoint.url;

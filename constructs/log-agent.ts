@@ -7,7 +7,7 @@ import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, re2Problem } from '../lib/core/names';
 import { ResolvedCorrelation } from '../lib/grafana/correlation';
 import { Observability } from '../lib/observability';
-import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef } from '../lib/runtime/component';
+import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
@@ -262,7 +262,7 @@ export class LogAgent extends Construct {
 
     const name = props.name ?? this.agent;
     const listenPort = isAlloy ? ALLOY.port : PROMTAIL.port;
-    this.endpoint = { host: name, port: listenPort, address: `${name}:${listenPort}`, url: `http://${name}:${listenPort}` };
+    this.endpoint = endpoint(name, listenPort);
     this.configPath = isAlloy ? ALLOY.config : PROMTAIL.config;
     const volumes: DataVolumeSpec[] = isAlloy ? [{ name: 'data', path: ALLOY.data }] : [{ name: 'positions', path: PROMTAIL.positions }];
     const args = isAlloy

@@ -27,7 +27,7 @@ import {
   schemaStartDateProblem,
 } from '../lib/loki/config';
 import { Observability } from '../lib/observability';
-import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
+import { ConfigFile, Endpoint, PortSpec, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
@@ -150,7 +150,7 @@ export class LokiCluster extends Construct {
     this.mode = mode;
     const base = props.name ?? 'loki';
     const names = mode === 'monolithic' ? { read: base, write: base, backend: base } : { read: `${base}-read`, write: `${base}-write`, backend: `${base}-backend` };
-    const ep = (host: string): Endpoint => ({ host, port: LOKI_HTTP_PORT, address: `${host}:${LOKI_HTTP_PORT}`, url: `http://${host}:${LOKI_HTTP_PORT}` });
+    const ep = (host: string): Endpoint => endpoint(host, LOKI_HTTP_PORT);
     this.endpoint = ep(names.read);
     this.writeEndpoint = ep(names.write);
     this.settings = {

@@ -6,7 +6,7 @@ import { nonEmptyNameProblem } from '../lib/core/names';
 import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
-import { Endpoint } from '../lib/runtime/component';
+import { Endpoint, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
@@ -61,7 +61,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
     this.scrapeInterval = props.scrapeInterval;
 
     const name = props.name ?? 'node-exporter';
-    this.endpoint = { host: name, port: PORT, address: `${name}:${PORT}`, url: `http://${name}:${PORT}` };
+    this.endpoint = endpoint(name, PORT);
     const args = ['--path.rootfs=/host'];
     for (const c of props.enableCollectors ?? []) args.push(`--collector.${c}`);
     for (const c of props.disableCollectors ?? []) args.push(`--no-collector.${c}`);

@@ -16,7 +16,7 @@ import {
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
 import { RuleGroup } from '../lib/prometheus/rules';
 import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets, slug } from '../lib/prometheus/scrape';
-import { ConfigFile, Endpoint, HostMountSpec } from '../lib/runtime/component';
+import { ConfigFile, Endpoint, HostMountSpec, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
@@ -166,7 +166,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       nativeHistograms: props.enableNativeHistograms ?? false,
     };
     this.componentName = props.name ?? 'prometheus';
-    this.endpoint = { host: this.componentName, port: PORT, address: `${this.componentName}:${PORT}`, url: `http://${this.componentName}:${PORT}` };
+    this.endpoint = endpoint(this.componentName, PORT);
 
     if (props.scrapeSelf ?? true) this.addScrapeJob({ jobName: 'prometheus', targets: [`localhost:${PORT}`] });
     if (props.dockerDiscovery) this.addScrapeJob(Discovery.dockerContainers(props.dockerDiscovery));

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
-import { Endpoint } from '../lib/runtime/component';
+import { Endpoint, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 import {
@@ -30,7 +30,6 @@ import {
 export const TEMPO_IMAGE = { repository: 'grafana/tempo', tag: '2.6.0' };
 
 const CONFIG_PATH = '/etc/tempo/tempo-config.yml';
-
 
 /** Properties of a TempoBackend. */
 export interface TempoBackendProps extends ComponentOptions {
@@ -136,7 +135,7 @@ export class TempoBackend extends Construct {
     this.remoteWriteUrl = props.remoteWriteUrl;
 
     this.componentName = props.name ?? 'tempo';
-    const ep = (p: number): Endpoint => ({ host: this.componentName, port: p, address: `${this.componentName}:${p}`, url: `http://${this.componentName}:${p}` });
+    const ep = (p: number): Endpoint => endpoint(this.componentName, p);
     this.endpoint = ep(TEMPO_HTTP_PORT);
     this.otlpGrpcEndpoint = ep(TEMPO_OTLP_GRPC_PORT);
     this.otlpHttpEndpoint = ep(TEMPO_OTLP_HTTP_PORT);

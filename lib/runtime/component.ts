@@ -130,6 +130,11 @@ export interface Endpoint {
   readonly url: string;
 }
 
+/** An endpoint on the shared network: `host:port` and `http://host:port`. */
+export function endpoint(host: string, port: number): Endpoint {
+  return { host, port, address: `${host}:${port}`, url: `http://${host}:${port}` };
+}
+
 /** Validates the parts of a spec that every runtime relies on. Returns problem messages. */
 export function componentSpecProblems(spec: ComponentSpec): string[] {
   const problems: string[] = [];

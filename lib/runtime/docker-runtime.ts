@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ValidationError, throwIfProblems } from '../core/errors';
 import { Observability } from '../observability';
 import { escapeTemplate } from '../core/tf-escape';
-import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, ImageRef } from './component';
+import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, ImageRef, endpoint } from './component';
 import { hostUrl } from './options';
 import { DynamicParts, IDeployment, IRuntime } from './runtime';
 
@@ -190,10 +190,6 @@ export class DockerRuntime extends Construct implements IRuntime {
   }
 }
 
-/** An endpoint on the shared network. */
-export function endpoint(host: string, port: number): Endpoint {
-  return { host, port, address: `${host}:${port}`, url: `http://${host}:${port}` };
-}
 
 function pascal(s: string): string {
   return s
