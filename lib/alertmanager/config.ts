@@ -146,8 +146,43 @@ export interface RenderedFile {
 
 export const TEMPLATES_DIR = 'templates';
 
+/**
+ * Where the Alertmanager finds its secret files and templates. Docker uploads them under
+ * `/etc/alertmanager`; the Prometheus Operator mounts secrets at
+ * `/etc/alertmanager/secrets/<secret>/` and templates next to its generated config.
+ */
+export interface AlertmanagerLayout {
+  /** Absolute directory of the secret files. */
+  readonly secretsDir: string;
+  /** The `templates` glob of alertmanager.yml. */
+  readonly templatesGlob: string;
+}
+
+/** The Docker layout: everything uploaded under /etc/alertmanager. */
+export const DOCKER_ALERTMANAGER_LAYOUT: AlertmanagerLayout = { secretsDir: `${ALERTMANAGER_CONFIG_DIR}/secrets`, templatesGlob: `${TEMPLATES_DIR}/*.tmpl` };
+
+/** alertmanager.yml as an object, with its templates and the secret files it references. */
+export interface AlertmanagerDocument {
+  readonly doc: Record<string, unknown>;
+  /** Template name (without `.tmpl`) → content. */
+  readonly templates: ReadonlyMap<string, string>;
+  /** Secret files, relative to the config directory (`secrets/<name>`). */
+  readonly secrets: readonly AlertmanagerSecretFile[];
+}
+
 /** Renders alertmanager.yml, its templates and secret files. */
 export function renderAlertmanagerFiles(model: AlertmanagerConfigModel): RenderedFile[] {
+  const { doc, secrets } = renderAlertmanagerDocument(model, DOCKER_ALERTMANAGER_LAYOUT);
+  const yaml = toYaml(doc, GENERATED_HEADER);
+  return [
+    { relativePath: 'alertmanager.yml', content: yaml },
+    ...[...model.templates].map(([name, content]) => ({ relativePath: `${TEMPLATES_DIR}/${name}.tmpl`, content })),
+    ...secrets.map((s) => ({ ...s, secret: true })),
+  ];
+}
+
+/** The alertmanager.yml document for a layout (the one model behind every target). */
+export function renderAlertmanagerDocument(model: AlertmanagerConfigModel, layout: AlertmanagerLayout): AlertmanagerDocument {
   const g = model.global;
   const secrets: AlertmanagerSecretFile[] = [];
   const global: Record<string, unknown> = { resolve_timeout: resolveDuration(g.resolveTimeout ?? '5m').text };
@@ -156,13 +191,13 @@ export function renderAlertmanagerFiles(model: AlertmanagerConfigModel): Rendere
   if (g.smtpAuthUsername !== undefined) global.smtp_auth_username = g.smtpAuthUsername;
   if (g.smtpAuthPassword !== undefined) {
     secrets.push({ relativePath: 'secrets/global.smtp_password', content: g.smtpAuthPassword });
-    global.smtp_auth_password_file = `${ALERTMANAGER_CONFIG_DIR}/secrets/global.smtp_password`;
+    global.smtp_auth_password_file = `${layout.secretsDir}/global.smtp_password`;
   }
   if (g.smtpFrom !== undefined || g.smtpSmarthost !== undefined) global.smtp_require_tls = g.smtpRequireTls ?? true;
   if (g.pagerdutyUrl !== undefined) global.pagerduty_url = g.pagerdutyUrl;
 
   const doc: Record<string, unknown> = { global };
-  if (model.templates.size) doc.templates = [`${TEMPLATES_DIR}/*.tmpl`];
+  if (model.templates.size) doc.templates = [layout.templatesGlob];
   doc.route = renderRoute(model.route);
   if (model.inhibitRules.length) {
     doc.inhibit_rules = model.inhibitRules.map((r) => ({
@@ -172,7 +207,7 @@ export function renderAlertmanagerFiles(model: AlertmanagerConfigModel): Rendere
     }));
   }
   doc.receivers = model.receivers.map((r) => {
-    const rendered = renderReceiver(r);
+    const rendered = renderReceiver(r, layout.secretsDir);
     secrets.push(...rendered.secrets);
     return rendered.yaml;
   });
@@ -191,10 +226,5 @@ export function renderAlertmanagerFiles(model: AlertmanagerConfigModel): Rendere
       }),
     }));
   }
-  const yaml = toYaml(doc, GENERATED_HEADER);
-  return [
-    { relativePath: 'alertmanager.yml', content: yaml },
-    ...[...model.templates].map(([name, content]) => ({ relativePath: `${TEMPLATES_DIR}/${name}.tmpl`, content })),
-    ...secrets.map((s) => ({ ...s, secret: true })),
-  ];
+  return { doc, templates: model.templates, secrets };
 }

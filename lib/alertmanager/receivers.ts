@@ -201,12 +201,12 @@ function clean(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The YAML shape of a receiver, and the secret files it references. */
-export function renderReceiver(r: ReceiverSpec): { yaml: Record<string, unknown>; secrets: AlertmanagerSecretFile[] } {
+export function renderReceiver(r: ReceiverSpec, secretsDir = `${ALERTMANAGER_CONFIG_DIR}/secrets`): { yaml: Record<string, unknown>; secrets: AlertmanagerSecretFile[] } {
   const secrets: AlertmanagerSecretFile[] = [];
   const secretFile = (kind: string, i: number, content: string) => {
-    const relativePath = `secrets/${r.name}.${kind}.${i}`;
-    secrets.push({ relativePath, content });
-    return `${ALERTMANAGER_CONFIG_DIR}/${relativePath}`;
+    const name = `${r.name}.${kind}.${i}`;
+    secrets.push({ relativePath: `secrets/${name}`, content });
+    return `${secretsDir}/${name}`;
   };
   const yaml: Record<string, unknown> = { name: r.name };
   if (r.slack?.length) {

@@ -342,13 +342,27 @@ export interface LokiConfigModel {
   readonly remoteWriteUrl?: string;
   /** Simple-scalable mode: memberlist peers (`host:7946`) and the compactor's URL. */
   readonly cluster?: { readonly joinMembers: readonly string[]; readonly compactorAddress: string };
+  /** Where Loki keeps its data (`common.path_prefix`). @default '/loki' (LOKI_DATA_PATH) */
+  readonly dataPath?: string;
+  /** Directory the ruler reads rules from (`<dir>/<tenant>/*.yaml`). @default '/etc/loki/rules' (LOKI_RULES_DIR) */
+  readonly rulesDir?: string;
+  /** Copies of each stream kept by the ingesters (`common.replication_factor`). @default 1 */
+  readonly replicationFactor?: number;
 }
 
 /** loki.yaml as written into the container (before Terraform escaping). */
 export function renderLokiConfig(m: LokiConfigModel): string {
+  // The credential placeholders are double-quoted so that an expanded value stays one YAML string.
+  return toYaml(renderLokiDocument(m), GENERATED_HEADER).replace(/: (\$\{LOKI_S3_[A-Z_]+\})$/gm, ': "$1"');
+}
+
+/** loki.yaml as an object (what the Helm chart's `loki.structuredConfig` takes on Kubernetes). */
+export function renderLokiDocument(m: LokiConfigModel): Record<string, unknown> {
   const s3 = m.objectStorage;
+  const data = m.dataPath ?? LOKI_DATA_PATH;
+  const rules = m.rulesDir ?? LOKI_RULES_DIR;
   const kvstore = { store: m.cluster ? 'memberlist' : 'inmemory' };
-  const common: Record<string, unknown> = { path_prefix: LOKI_DATA_PATH };
+  const common: Record<string, unknown> = { path_prefix: data };
   if (s3) {
     common.storage = {
       s3: {
@@ -362,15 +376,15 @@ export function renderLokiConfig(m: LokiConfigModel): string {
       },
     };
   } else {
-    common.storage = { filesystem: { chunks_directory: `${LOKI_DATA_PATH}/chunks`, rules_directory: LOKI_RULES_DIR } };
+    common.storage = { filesystem: { chunks_directory: `${data}/chunks`, rules_directory: rules } };
   }
-  common.replication_factor = 1;
+  common.replication_factor = m.replicationFactor ?? 1;
   common.ring = { kvstore };
   if (m.cluster) common.compactor_address = m.cluster.compactorAddress;
 
   const ruler: Record<string, unknown> = {
-    storage: { type: 'local', local: { directory: LOKI_RULES_DIR } },
-    rule_path: `${LOKI_DATA_PATH}/rules-temp`,
+    storage: { type: 'local', local: { directory: rules } },
+    rule_path: `${data}/rules-temp`,
   };
   if (m.alertmanagerUrls.length) {
     ruler.alertmanager_url = m.alertmanagerUrls.join(',');
@@ -379,7 +393,7 @@ export function renderLokiConfig(m: LokiConfigModel): string {
   ruler.ring = { kvstore };
   ruler.enable_api = true;
   if (m.remoteWriteUrl) {
-    ruler.wal = { dir: `${LOKI_DATA_PATH}/ruler-wal` };
+    ruler.wal = { dir: `${data}/ruler-wal` };
     ruler.remote_write = { enabled: true, clients: { default: { url: m.remoteWriteUrl } } };
   }
 
@@ -414,7 +428,7 @@ export function renderLokiConfig(m: LokiConfigModel): string {
       volume_enabled: m.limits.volumeEnabled,
     },
     compactor: {
-      working_directory: `${LOKI_DATA_PATH}/compactor`,
+      working_directory: `${data}/compactor`,
       compaction_interval: m.compactionInterval,
       retention_enabled: true,
       retention_delete_delay: m.retentionDeleteDelay,
@@ -422,6 +436,5 @@ export function renderLokiConfig(m: LokiConfigModel): string {
     },
     ruler,
   };
-  // The credential placeholders are double-quoted so that an expanded value stays one YAML string.
-  return toYaml(doc, GENERATED_HEADER).replace(/: (\$\{LOKI_S3_[A-Z_]+\})$/gm, ': "$1"');
+  return doc;
 }

@@ -90,7 +90,7 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
   if (model.alertmanagers.length) {
     doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [...model.alertmanagers] }] }] };
   }
-  doc.scrape_configs = model.scrapeJobs.map(renderScrapeJob);
+  doc.scrape_configs = model.scrapeJobs.map((j) => renderScrapeJob(j));
   return toYaml(doc, GENERATED_HEADER);
 }
 

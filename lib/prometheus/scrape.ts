@@ -184,8 +184,12 @@ export function scrapeJobSecrets(job: ScrapeJobOptions): SecretFile[] {
   return out;
 }
 
-/** The YAML shape of a scrape job. */
-export function renderScrapeJob(job: ScrapeJobOptions): Record<string, unknown> {
+/**
+ * The YAML shape of a scrape job. Secret files are named relative to the config file, or
+ * under `secretsDir` when given (the Prometheus Operator mounts secrets at
+ * `/etc/prometheus/secrets/<secret>/`, and its config file lives elsewhere).
+ */
+export function renderScrapeJob(job: ScrapeJobOptions, secretsDir?: string): Record<string, unknown> {
   const out: Record<string, unknown> = { job_name: job.jobName };
   if (job.honorLabels !== undefined) out.honor_labels = job.honorLabels;
   if (job.scrapeInterval !== undefined) out.scrape_interval = resolveDuration(job.scrapeInterval).text;
@@ -194,7 +198,7 @@ export function renderScrapeJob(job: ScrapeJobOptions): Record<string, unknown> 
   if (job.scheme !== undefined) out.scheme = job.scheme;
   if (job.params) out.params = job.params;
   if (job.sampleLimit !== undefined) out.sample_limit = job.sampleLimit;
-  const secrets = scrapeJobSecrets(job);
+  const secrets = scrapeJobSecrets(job).map((f) => (secretsDir === undefined ? f : { ...f, relativePath: `${secretsDir}/${f.relativePath.slice('secrets/'.length)}` }));
   if (job.basicAuth) out.basic_auth = { username: job.basicAuth.username, password_file: secrets[0].relativePath };
   if (job.bearerToken) out.authorization = { type: 'Bearer', credentials_file: secrets[secrets.length - 1].relativePath };
   if (job.tlsConfig) {
