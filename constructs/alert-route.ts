@@ -5,12 +5,16 @@ import { MessageTemplate } from '../.gen/providers/grafana/message-template';
 import { MuteTiming } from '../.gen/providers/grafana/mute-timing';
 import { NotificationPolicy, NotificationPolicyPolicy, notificationPolicyPolicyToTerraform } from '../.gen/providers/grafana/notification-policy';
 import {
+  AlertmanagerConfigModel,
+  AlertmanagerDocument,
   AlertmanagerGlobal,
+  AlertmanagerLayout,
   InhibitRule,
   RenderedFile,
   TimeInterval,
   alertmanagerGlobalProblems,
   inhibitRuleProblems,
+  renderAlertmanagerDocument,
   renderAlertmanagerFiles,
   timeIntervalProblems,
 } from '../lib/alertmanager/config';
@@ -235,6 +239,22 @@ export class AlertRoute extends Construct {
       timeIntervals: [...this.timeIntervals.values()],
       templates: this.templates,
     });
+  }
+
+  /** alertmanager.yml as an object for a file layout (the Kubernetes target's chart values). */
+  public renderAlertmanagerDocument(layout: AlertmanagerLayout): AlertmanagerDocument {
+    return renderAlertmanagerDocument(this.model(), layout);
+  }
+
+  private model(): AlertmanagerConfigModel {
+    return {
+      global: this.globalConfig,
+      route: this.root,
+      receivers: [...this.receivers.values()],
+      inhibitRules: this.inhibitRules,
+      timeIntervals: [...this.timeIntervals.values()],
+      templates: this.templates,
+    };
   }
 
   /** alertmanager.yml as written into the container (before Terraform escaping). */

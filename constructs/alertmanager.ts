@@ -1,4 +1,4 @@
-import { TerraformResource } from 'cdktf';
+import { Annotations, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -25,8 +25,9 @@ export interface AlertmanagerProps extends ComponentOptions {
    * Number of instances. With more than one, they form a gossip cluster (port 9094) so
    * that each notification is sent once; Prometheus sends every alert to all of them.
    * Replicas are named `alertmanager`, `alertmanager-2`, ...; replica `i` (from 0) publishes
-   * its port on `hostPort + i`.
-   * @default 1
+   * its port on `hostPort + i`. On Kubernetes the operator runs them as one StatefulSet;
+   * fewer than 3 is reported as a warning there.
+   * @default - 1 on Docker, 3 on Kubernetes
    */
   readonly replicas?: number;
   /** How long silences and notification logs are kept. @default '120h' */
@@ -52,7 +53,8 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
     const problems: string[] = [];
-    const replicas = props.replicas ?? 1;
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    const replicas = props.replicas ?? (runtime.engines ? 3 : 1);
     if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
       problems.push(`replicas must be an integer from 1 to 9 (got ${JSON.stringify(replicas)}). Use 1, or 3 for a highly available cluster.`);
     }
@@ -65,15 +67,34 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     if (props.route && props.route.target === 'grafana') {
       problems.push(`route ${props.route.node.path} targets Grafana only (target: "grafana"). Set its target to "alertmanager" or "both" to use it here.`);
     }
+    if (runtime.engines && Number.isInteger(replicas) && replicas >= 1 && replicas < 3) {
+      Annotations.of(this).addWarning(`replicas is ${replicas}: with fewer than 3 Alertmanagers a single restart or node drain can lose silences or send a notification twice. Use 3 (the default on Kubernetes).`);
+    }
     throwIfProblems(this, problems);
     this.explicitRoute = props.route;
 
     const base = props.name ?? 'alertmanager';
+    if (runtime.engines) {
+      const engine = runtime.engines.alertmanager(this, {
+        name: base,
+        image: image.ref,
+        replicas,
+        retention: retention.text,
+        externalUrl: props.externalUrl,
+        resources: props.resources,
+        document: (layout) => this.route.renderAlertmanagerDocument(layout),
+      });
+      this.deployments = [engine];
+      this.endpoints = [engine.endpoint('http')];
+      this.resource = engine.resource;
+      this.addRouteValidation();
+      Observability.of(this).register('alertmanager', this);
+      return;
+    }
     // Replica 1 keeps the plain name and construct ids, so going from 1 to N replicas keeps its
     // container and its data volume (silences, notification log).
     const names = Array.from({ length: replicas }, (_, i) => (i === 0 ? base : `${base}-${i + 1}`));
     this.endpoints = names.map((n) => endpoint(n, PORT));
-    const runtime = props.runtime ?? Observability.of(this).runtime;
 
     this.deployments = names.map((name, i) => {
       const scopeForReplica = i === 0 ? this : new Construct(this, `Replica${i + 1}`);
@@ -107,6 +128,11 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
       );
     });
     this.resource = this.deployments[0].resource;
+    this.addRouteValidation();
+    Observability.of(this).register('alertmanager', this);
+  }
+
+  private addRouteValidation(): void {
     this.node.addValidation({
       validate: () => {
         try {
@@ -117,7 +143,6 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
         }
       },
     });
-    Observability.of(this).register('alertmanager', this);
   }
 
   /** The routing tree this Alertmanager runs. */

@@ -43,8 +43,9 @@ export interface GrafanaServerProps extends ComponentOptions {
   readonly rootUrl?: string;
   /**
    * URL Terraform's grafana provider uses to reach this Grafana. Terraform runs next to the
-   * Docker daemon by default, so the published port works.
-   * @default - the published URL (http://127.0.0.1:3000)
+   * Docker daemon by default, so the published port works. On Kubernetes, set it to an
+   * Ingress or port-forward URL unless Terraform runs inside the cluster.
+   * @default - the published URL (http://127.0.0.1:3000); on Kubernetes the Service URL (http://grafana.<namespace>.svc:80)
    */
   readonly providerUrl?: string;
 }
@@ -88,8 +89,10 @@ export class GrafanaServer extends Construct implements IGrafana {
     const password = props.adminPassword ?? secretVariable(this, 'grafana_admin_password', 'Grafana admin password (sensitive)').stringValue;
 
     const name = props.name ?? 'grafana';
-    this.endpoint = endpoint(name, PORT);
     const runtime = props.runtime ?? Observability.of(this).runtime;
+    // On Kubernetes: the chart's Service (port 80); Terraform reaches it in the cluster, or
+    // through providerUrl (an Ingress, a port-forward).
+    this.endpoint = runtime.engines ? runtime.engines.serviceEndpoint(name, 80) : endpoint(name, PORT);
     const published = port.publish ? hostUrl(port.publish.hostIp, port.publish.hostPort) : undefined;
     this.url = props.rootUrl ?? published ?? this.endpoint.url;
     const env: Record<string, string> = {
@@ -104,7 +107,9 @@ export class GrafanaServer extends Construct implements IGrafana {
     };
     if (props.plugins?.length) env.GF_INSTALL_PLUGINS = props.plugins.join(',');
     if (props.featureToggles?.length) env.GF_FEATURE_TOGGLES_ENABLE = props.featureToggles.join(',');
-    this.deployment = runtime.deploy(this, {
+    this.deployment = runtime.engines
+      ? runtime.engines.grafana(this, { name, image: image.ref, adminUser, adminPassword: password, env, plugins: props.plugins ?? [], resources: props.resources })
+      : runtime.deploy(this, {
       name,
       image: image.ref,
       user: '472',
@@ -120,7 +125,7 @@ export class GrafanaServer extends Construct implements IGrafana {
     this.resource = this.deployment.resource;
     this.readiness = [this.resource];
 
-    const providerUrl = props.providerUrl ?? published;
+    const providerUrl = props.providerUrl ?? published ?? (runtime.engines ? this.endpoint.url : undefined);
     if (!providerUrl) {
       throw new ValidationError('the grafana provider needs a URL to reach this Grafana: publish its port (publishPorts) or set providerUrl.', this);
     }

@@ -151,6 +151,14 @@ export class LogAgent extends Construct {
     const port = mainPortPublish(this, props, isAlloy ? ALLOY.port : PROMTAIL.port);
     problems.push(...port.problems);
 
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    if (runtime.kind === 'kubernetes') {
+      for (const [prop, value] of [['mountDockerSocket', props.mountDockerSocket], ['dockerHost', props.dockerHost], ['containerLogs', props.containerLogs ?? true]] as const) {
+        if (value !== undefined && value !== false) {
+          problems.push(`${prop} reads containers through Docker (got ${JSON.stringify(value)}), which the Kubernetes target does not have. Remove it${prop === 'containerLogs' ? ' (set containerLogs: false)' : ''}: collecting pod logs on Kubernetes is not part of this library yet (use Grafana's k8s-monitoring chart, or a LogAgent with hostLogPaths).`);
+        }
+      }
+    }
     // Docker: the socket only with an explicit opt-in, always read-only.
     const containerLogs = props.containerLogs ?? true;
     const dockerHost = props.dockerHost ?? DOCKER_SOCKET;
@@ -269,7 +277,7 @@ export class LogAgent extends Construct {
       ? ['run', ALLOY.config, `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`, `--storage.path=${ALLOY.data}`]
       : [`-config.file=${PROMTAIL.config}`];
 
-    const runtime = props.runtime ?? registry.runtime;
+    // runtime: resolved above
     this.deployment = runtime.deploy(
       this,
       {

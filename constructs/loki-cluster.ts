@@ -20,6 +20,7 @@ import {
   lokiRuleGroupProblems,
   objectStorageProblems,
   renderLokiConfig,
+  renderLokiDocument,
   renderLokiRuleFile,
   resolveLokiLimits,
   retentionProblem,
@@ -27,6 +28,7 @@ import {
   schemaStartDateProblem,
 } from '../lib/loki/config';
 import { Observability } from '../lib/observability';
+import { LOKI_CHART_GRPC_PORT } from '../lib/kubernetes/values';
 import { ConfigFile, Endpoint, PortSpec, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
@@ -42,10 +44,18 @@ export interface LokiClusterProps extends ComponentOptions {
   /**
    * `monolithic`: one container running every component (the course's setup).
    * `simple-scalable`: three containers (`<name>-read`, `<name>-write`, `<name>-backend`)
-   * gossiping over memberlist, sharing one config and an S3-compatible bucket.
-   * @default 'monolithic'
+   * gossiping over memberlist, sharing one config and an S3-compatible bucket. The
+   * Kubernetes target runs simple-scalable only (the loki chart's read, write and backend).
+   * @default - 'monolithic' on Docker, 'simple-scalable' on Kubernetes
    */
   readonly mode?: LokiMode;
+  /**
+   * Replicas of each of the read, write and backend targets; the replication factor is 3,
+   * or the replica count when lower (reported as a warning: not highly available).
+   * Kubernetes only.
+   * @default - 3 on Kubernetes
+   */
+  readonly replicas?: number;
   /**
    * S3-compatible storage for chunks and the index. Required in simple-scalable mode; in
    * monolithic mode it replaces the local filesystem. Credentials reach Loki as environment
@@ -112,11 +122,29 @@ export class LokiCluster extends Construct {
     if (image.problem) problems.push(image.problem);
     const port = mainPortPublish(this, props, LOKI_HTTP_PORT);
     problems.push(...port.problems);
-    const mode = props.mode ?? 'monolithic';
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    const engines = runtime.engines;
+    const mode = props.mode ?? (engines ? 'simple-scalable' : 'monolithic');
+    const replicas = props.replicas ?? 3;
     if (mode !== 'monolithic' && mode !== 'simple-scalable') {
       problems.push(`mode must be "monolithic" or "simple-scalable" (got ${JSON.stringify(mode)}).`);
     }
-    if (mode === 'simple-scalable' && !props.objectStorage) {
+    if (engines) {
+      if (mode === 'monolithic') {
+        problems.push('mode "monolithic" is not available on the Kubernetes target (got "monolithic"): it runs Loki simple-scalable (read, write and backend) from the loki chart. Remove mode, or set it to "simple-scalable".');
+      }
+      if (!props.objectStorage) {
+        problems.push('objectStorage is required on the Kubernetes target (got none): Loki runs simple-scalable there, and its read, write and backend pods share chunks and the index through an S3-compatible bucket, not a local disk. Pass objectStorage: { endpoint, bucket, accessKeyId, secretAccessKey } with the keys from sensitive variables.');
+      }
+      if (!Number.isInteger(replicas) || replicas < 1) {
+        problems.push(`replicas must be a positive integer (got ${JSON.stringify(props.replicas)}). Use 3, which replication factor 3 needs.`);
+      } else if (replicas < 3) {
+        Annotations.of(this).addWarning(`replicas is ${replicas}: with fewer than 3 write replicas the replication factor drops to ${replicas} and losing a pod loses recent logs. Use 3 (the default on Kubernetes).`);
+      }
+    } else if (props.replicas !== undefined) {
+      problems.push(`replicas is a Kubernetes option (got ${JSON.stringify(props.replicas)}): on Docker, mode "simple-scalable" runs one read, one write and one backend container. Remove it, or deploy on Kubernetes (KubernetesRuntime).`);
+    }
+    if (!engines && mode === 'simple-scalable' && !props.objectStorage) {
       problems.push('simple-scalable mode needs objectStorage (got none): the read, write and backend containers share chunks and the index through an S3-compatible bucket, not a local disk. Pass objectStorage: { endpoint, bucket, accessKeyId, secretAccessKey }, or use mode "monolithic".');
     }
     if (props.objectStorage) problems.push(...objectStorageProblems(props.objectStorage));
@@ -163,13 +191,38 @@ export class LokiCluster extends Construct {
       objectStorage: props.objectStorage,
       remoteWriteUrl: props.remoteWriteUrl,
       cluster:
-        mode === 'simple-scalable'
+        mode === 'simple-scalable' && !engines
           ? { joinMembers: [names.read, names.write, names.backend].map((n) => `${n}:${LOKI_MEMBERLIST_PORT}`), compactorAddress: ep(names.backend).url }
           : undefined,
     };
     for (const g of props.ruleGroups ?? []) this.addRuleGroup(g);
 
-    const runtime = props.runtime ?? Observability.of(this).runtime;
+    if (engines) {
+      const d = engines.loki(this, {
+        name: base,
+        image: image.ref,
+        replicas,
+        objectStorage: props.objectStorage!,
+        resources: props.resources,
+        document: (layout) =>
+          renderLokiDocument({
+            ...this.settings,
+            cluster: { joinMembers: [...layout.joinMembers], compactorAddress: layout.compactorAddress },
+            dataPath: layout.dataPath,
+            rulesDir: layout.rulesDir,
+            replicationFactor: layout.replicationFactor,
+            grpcPort: LOKI_CHART_GRPC_PORT,
+            alertmanagerUrls: this.alertmanagerUrls(),
+          }),
+        ruleFiles: () => this.groups.map((g) => ({ fileName: ruleFileName(g.name), content: renderLokiRuleFile(g) })),
+      });
+      this.deployments = [d];
+      this.resource = d.resource;
+      this.endpoint = d.readEndpoint;
+      this.writeEndpoint = d.writeEndpoint;
+      Observability.of(this).register('loki', this);
+      return;
+    }
     const s3 = props.objectStorage;
     // Credentials go in the environment; the config holds ${LOKI_S3_...} placeholders that
     // Loki expands at start-up (-config.expand-env=true).

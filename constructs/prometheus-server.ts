@@ -16,9 +16,10 @@ import {
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
 import { RuleGroup } from '../lib/prometheus/rules';
 import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets, slug } from '../lib/prometheus/scrape';
-import { ConfigFile, Endpoint, HostMountSpec, endpoint } from '../lib/runtime/component';
+import { ConfigFile, Endpoint, HostMountSpec } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
-import { IDeployment } from '../lib/runtime/runtime';
+import { IDeployment, IRuntime } from '../lib/runtime/runtime';
+import { MimirOptions } from '../lib/mimir/config';
 
 /** The image this library is tested with. */
 export const PROMETHEUS_IMAGE = { repository: 'prom/prometheus', tag: 'v2.53.0' };
@@ -92,6 +93,19 @@ export interface PrometheusServerProps extends ComponentOptions {
   readonly mountDockerSocket?: boolean;
   /** Discover Kubernetes pods annotated `prometheus.io/scrape: "true"`. @default - no Kubernetes discovery */
   readonly kubernetesPodDiscovery?: KubernetesPodDiscoveryOptions;
+  /**
+   * Identical Prometheus replicas, told apart by the `prometheus_replica` external label
+   * (the operator drops it from alerts, so the Alertmanager deduplicates them). Kubernetes
+   * only; fewer than 2 is reported as a warning there.
+   * @default - 2 on Kubernetes; one container on Docker
+   */
+  readonly replicas?: number;
+  /**
+   * Long-term metrics in Mimir (mimir-distributed chart), remote-written by every replica.
+   * Kubernetes only.
+   * @default - no Mimir
+   */
+  readonly mimir?: MimirOptions;
 }
 
 /**
@@ -120,6 +134,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   private readonly alertmanagerTargets: IAlertmanagerTarget[] = [];
   private readonly flags: { remoteWrite: boolean; exemplars: boolean; nativeHistograms: boolean };
   private readonly alertPolicy: AlertPolicyMode;
+  /** On an engine runtime: delivers a rule group (a PrometheusRule per group on Kubernetes). */
+  private engineRules?: (group: RuleGroup) => void;
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
@@ -154,6 +170,32 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     } else if (props.mountDockerSocket) {
       hostMounts.push({ hostPath: '/var/run/docker.sock', containerPath: '/var/run/docker.sock', readOnly: true });
     }
+    const runtime: IRuntime = props.runtime ?? Observability.of(this).runtime;
+    const onKubernetes = runtime.kind === 'kubernetes';
+    const replicas = props.replicas ?? (onKubernetes ? 2 : 1);
+    if (onKubernetes) {
+      for (const [prop, value] of [['dockerDiscovery', props.dockerDiscovery], ['mountDockerSocket', props.mountDockerSocket], ['alertmanagers', props.alertmanagers]] as const) {
+        if (value !== undefined && value !== false) {
+          problems.push(
+            prop === 'alertmanagers'
+              ? `alertmanagers is not used on the Kubernetes target (got ${JSON.stringify(value)}): the Prometheus Operator sends alerts to the stack's Alertmanager. Remove it, and create an Alertmanager construct.`
+              : `${prop} is a Docker option (got ${JSON.stringify(value)}); there is no Docker socket on the Kubernetes target. Remove it and use kubernetesPodDiscovery (pods annotated prometheus.io/scrape) instead.`,
+          );
+        }
+      }
+      if (!Number.isInteger(replicas) || replicas < 1) {
+        problems.push(`replicas must be a positive integer (got ${JSON.stringify(props.replicas)}). Use 2 for a highly available pair.`);
+      } else if (replicas < 2) {
+        Annotations.of(this).addWarning(`replicas is ${replicas}: a single Prometheus stops scraping and alerting while it restarts or its node drains. Use 2 (the default on Kubernetes).`);
+      }
+    } else {
+      if (props.mimir !== undefined) {
+        problems.push(`mimir is only available on the Kubernetes target (the mimir-distributed chart) (got ${JSON.stringify(Object.keys(props.mimir))}). Remove it, or create a KubernetesRuntime first in this stack to deploy on Kubernetes.`);
+      }
+      if (props.replicas !== undefined && props.replicas !== 1) {
+        problems.push(`replicas is a Kubernetes option (got ${JSON.stringify(props.replicas)}): the Docker target runs one Prometheus container. Remove it, or deploy on Kubernetes (KubernetesRuntime) for replicas.`);
+      }
+    }
     this.alertPolicy = props.alertPolicy ?? 'error';
     if (!['error', 'warn', 'off'].includes(this.alertPolicy)) {
       problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
@@ -166,7 +208,6 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       nativeHistograms: props.enableNativeHistograms ?? false,
     };
     this.componentName = props.name ?? 'prometheus';
-    this.endpoint = endpoint(this.componentName, PORT);
 
     if (props.scrapeSelf ?? true) this.addScrapeJob({ jobName: 'prometheus', targets: [`localhost:${PORT}`] });
     if (props.dockerDiscovery) this.addScrapeJob(Discovery.dockerContainers(props.dockerDiscovery));
@@ -175,8 +216,24 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
     for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
 
-    const runtime = props.runtime ?? Observability.of(this).runtime;
-    this.deployment = runtime.deploy(
+    if (runtime.engines) {
+      const engine = runtime.engines.prometheus(this, {
+        name: this.componentName,
+        image: image.ref,
+        replicas,
+        global: this.global,
+        retention: retention.text,
+        retentionSize: props.retentionSize,
+        resources: props.resources,
+        mimir: props.mimir,
+        scrapeJobs: () => this.jobs,
+        ruleGroups: () => this.groups,
+        flags: () => ({ remoteWriteReceiver: this.flags.remoteWrite, exemplarStorage: this.flags.exemplars, nativeHistograms: this.flags.nativeHistograms }),
+      });
+      this.deployment = engine;
+      this.engineRules = (g) => engine.addRuleGroup(g);
+      for (const g of this.groups) this.engineRules(g);
+    } else this.deployment = runtime.deploy(
       this,
       {
         name: this.componentName,
@@ -195,6 +252,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       },
     );
     this.resource = this.deployment.resource;
+    this.endpoint = this.deployment.endpoint('http');
     Observability.of(this).register('prometheus', this);
   }
 
@@ -219,6 +277,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     this.groups.push(group);
     this.ruleFiles.set(slug(group.name), group.name);
+    this.engineRules?.(group);
   }
 
   /** Sends alerts to an Alertmanager, given as `host:port` or as an Alertmanager construct. */

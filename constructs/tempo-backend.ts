@@ -18,6 +18,7 @@ import {
   TEMPO_S3_SECRET_KEY_ENV,
   TempoModel,
   TempoS3Storage,
+  renderTempoConfig,
   renderTempoYaml,
   tempoProblems,
 } from '../lib/tempo/config';
@@ -63,6 +64,12 @@ export interface TempoBackendProps extends ComponentOptions {
    * @default - the stack's Prometheus
    */
   readonly remoteWriteUrl?: string;
+  /**
+   * Ingester replicas; the replication factor is 3, or the replica count when lower
+   * (reported as a warning). Kubernetes only (tempo-distributed chart).
+   * @default - 3 on Kubernetes
+   */
+  readonly replicas?: number;
   /** Host port of OTLP/gRPC. @default 4317 */
   readonly otlpGrpcHostPort?: number;
   /** Host port of OTLP/HTTP. @default 4318 */
@@ -130,6 +137,24 @@ export class TempoBackend extends Construct {
     for (const [what, n] of [['otlpGrpcHostPort', props.otlpGrpcHostPort], ['otlpHttpHostPort', props.otlpHttpHostPort]] as const) {
       if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
     }
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    const engines = runtime.engines;
+    const replicas = props.replicas ?? 3;
+    if (engines) {
+      if (!props.objectStorage) {
+        problems.push('objectStorage is required on the Kubernetes target (got none): Tempo runs distributed there, and its ingesters, queriers and compactor share trace blocks through an S3-compatible bucket, not a local disk. Pass objectStorage: { endpoint, bucket, accessKey, secretKey } with the keys from sensitive variables.');
+      }
+      for (const [prop, value] of [['otlpGrpcHostPort', props.otlpGrpcHostPort], ['otlpHttpHostPort', props.otlpHttpHostPort]] as const) {
+        if (value !== undefined) problems.push(`${prop} is a Docker option; the Kubernetes target publishes nothing on a node (got ${value}). Remove it: senders reach the distributor at <name>-distributor.<namespace>.svc.`);
+      }
+      if (!Number.isInteger(replicas) || replicas < 1) {
+        problems.push(`replicas must be a positive integer (got ${JSON.stringify(props.replicas)}). Use 3, which replication factor 3 needs.`);
+      } else if (replicas < 3) {
+        Annotations.of(this).addWarning(`replicas is ${replicas}: with fewer than 3 ingesters the replication factor drops to ${replicas} and losing a pod loses traces not yet flushed. Use 3 (the default on Kubernetes).`);
+      }
+    } else if (props.replicas !== undefined) {
+      problems.push(`replicas is a Kubernetes option (got ${JSON.stringify(props.replicas)}): the Docker target runs Tempo as one container. Remove it, or deploy on Kubernetes (KubernetesRuntime).`);
+    }
     throwIfProblems(this, problems);
     this.explicitPrometheus = props.prometheus;
     this.remoteWriteUrl = props.remoteWriteUrl;
@@ -145,8 +170,21 @@ export class TempoBackend extends Construct {
     const env: Record<string, string> | undefined = props.objectStorage
       ? { [TEMPO_S3_ACCESS_KEY_ENV]: props.objectStorage.accessKey, [TEMPO_S3_SECRET_KEY_ENV]: props.objectStorage.secretKey }
       : undefined;
-    const runtime = props.runtime ?? Observability.of(this).runtime;
-    this.deployment = runtime.deploy(
+    if (engines) {
+      this.deployment = engines.tempo(this, {
+        name: this.componentName,
+        image: image.ref,
+        replicas,
+        objectStorage: props.objectStorage!,
+        metricsGenerator: this.generator !== undefined,
+        resources: props.resources,
+        document: () => renderTempoConfig(this.resolvedModel()),
+      });
+      this.endpoint = this.deployment.endpoint('http');
+      this.otlpGrpcEndpoint = this.deployment.endpoint('otlp-grpc');
+      this.otlpHttpEndpoint = this.deployment.endpoint('otlp-http');
+      this.queryUrl = this.endpoint.url;
+    } else this.deployment = runtime.deploy(
       this,
       {
         name: this.componentName,

@@ -346,6 +346,8 @@ export interface LokiConfigModel {
   readonly dataPath?: string;
   /** Directory the ruler reads rules from (`<dir>/<tenant>/*.yaml`). @default '/etc/loki/rules' (LOKI_RULES_DIR) */
   readonly rulesDir?: string;
+  /** gRPC port (`server.grpc_listen_port`). @default 9096 (LOKI_GRPC_PORT) */
+  readonly grpcPort?: number;
   /** Copies of each stream kept by the ingesters (`common.replication_factor`). @default 1 */
   readonly replicationFactor?: number;
 }
@@ -399,7 +401,7 @@ export function renderLokiDocument(m: LokiConfigModel): Record<string, unknown> 
 
   const doc: Record<string, unknown> = {
     auth_enabled: false,
-    server: { http_listen_port: LOKI_HTTP_PORT, grpc_listen_port: LOKI_GRPC_PORT, log_level: m.logLevel },
+    server: { http_listen_port: LOKI_HTTP_PORT, grpc_listen_port: m.grpcPort ?? LOKI_GRPC_PORT, log_level: m.logLevel },
     common,
     ...(m.cluster ? { memberlist: { join_members: [...m.cluster.joinMembers], bind_port: LOKI_MEMBERLIST_PORT } } : {}),
     schema_config: {

@@ -2,6 +2,7 @@ import { Annotations } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ImageRef, PortPublish, ResourceLimits } from './component';
 import { IRuntime } from './runtime';
+import { Observability } from '../observability';
 
 /** Options every component construct accepts. */
 export interface ComponentOptions {
@@ -69,6 +70,15 @@ export function hostUrl(hostIp: string | undefined, port: number): string {
 /** The publish setting for the main port, or undefined when not published. */
 export function mainPortPublish(scope: IConstruct, options: ComponentOptions, containerPort: number): { publish?: PortPublish; problems: string[] } {
   const problems: string[] = [];
+  if ((options.runtime ?? Observability.of(scope).runtime).kind === 'kubernetes') {
+    // Nothing is published on a node: Services inside the cluster, an Ingress for users.
+    for (const [prop, value] of [['publishPorts', options.publishPorts === true ? true : undefined], ['hostPort', options.hostPort], ['hostIp', options.hostIp]] as const) {
+      if (value !== undefined) {
+        problems.push(`${prop} is a Docker option; the Kubernetes target publishes nothing on a node (got ${JSON.stringify(value)}). Remove it: components are reached at <name>.<namespace>.svc inside the cluster; expose one to users with an Ingress or \`kubectl port-forward\`.`);
+      }
+    }
+    return { problems };
+  }
   if (options.publishPorts === false) return { problems };
   const hostIp = options.hostIp ?? '127.0.0.1';
   if (!IPV4.test(hostIp) && hostIp !== '::1' && hostIp !== '::') {

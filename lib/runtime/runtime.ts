@@ -1,6 +1,7 @@
 import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ComponentSpec, ConfigFile, Endpoint } from './component';
+import type { IEngineRuntime } from './engines';
 
 /**
  * The parts of a component that may change after construction (a rule group added later
@@ -27,10 +28,17 @@ export interface IDeployment {
   publishedUrl(portName: string): string | undefined;
 }
 
-/** A place components run: Docker today, Kubernetes later. */
+/** A place components run: Docker or Kubernetes. */
 export interface IRuntime {
   /** `docker`, `kubernetes`, ... */
   readonly kind: string;
+  /**
+   * Set when the runtime runs the engines (Prometheus, Alertmanager, Loki, Tempo, Grafana)
+   * through its own packaging (Helm charts on Kubernetes); constructs then describe their
+   * engine instead of a container.
+   * @default - engines run as components through `deploy`
+   */
+  readonly engines?: IEngineRuntime;
   /** Creates the component's resources under `scope` (the main one with id `Resource`). */
   deploy(scope: Construct, spec: ComponentSpec, dynamic?: DynamicParts): IDeployment;
 }
