@@ -49,3 +49,8 @@ export * from './constructs/loki-cluster';
 export * from './constructs/tempo-backend';
 export * from './constructs/otel-collector';
 export * from './constructs/log-agent';
+export * from './lib/runtime/engines';
+export * from './lib/runtime/kubernetes-runtime';
+export * from './lib/kubernetes/charts';
+export * from './lib/kubernetes/values';
+export * from './lib/mimir/config';

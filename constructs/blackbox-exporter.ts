@@ -6,9 +6,9 @@ import { BlackboxModule, blackboxModuleProblems, renderBlackboxYaml } from '../l
 import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget } from '../lib/prometheus/scrape';
-import { Endpoint, endpoint } from '../lib/runtime/component';
+import { Endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
-import { IDeployment } from '../lib/runtime/runtime';
+import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
 export const BLACKBOX_EXPORTER_IMAGE = { repository: 'prom/blackbox-exporter', tag: 'v0.25.0' };
@@ -84,7 +84,7 @@ export class BlackboxExporter extends Construct {
     for (const [name, m] of Object.entries(initial)) this.addModule(name, m);
 
     const name = props.name ?? 'blackbox-exporter';
-    this.endpoint = endpoint(name, PORT);
+    this.endpoint = componentEndpoint(props.runtime ?? Observability.of(this).runtime, name, PORT);
     const runtime = props.runtime ?? Observability.of(this).runtime;
     const needsRaw = () => [...this.modules.values()].some((m) => m.prober === 'icmp');
     this.deployment = runtime.deploy(

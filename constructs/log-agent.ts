@@ -7,9 +7,9 @@ import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, re2Problem } from '../lib/core/names';
 import { ResolvedCorrelation } from '../lib/grafana/correlation';
 import { Observability } from '../lib/observability';
-import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef, endpoint } from '../lib/runtime/component';
+import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
-import { IDeployment } from '../lib/runtime/runtime';
+import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /**
  * Pinned images (the course's docker-compose `alloy` service uses grafana/alloy:v1.5.0).
@@ -270,7 +270,7 @@ export class LogAgent extends Construct {
 
     const name = props.name ?? this.agent;
     const listenPort = isAlloy ? ALLOY.port : PROMTAIL.port;
-    this.endpoint = endpoint(name, listenPort);
+    this.endpoint = componentEndpoint(runtime, name, listenPort);
     this.configPath = isAlloy ? ALLOY.config : PROMTAIL.config;
     const volumes: DataVolumeSpec[] = isAlloy ? [{ name: 'data', path: ALLOY.data }] : [{ name: 'positions', path: PROMTAIL.positions }];
     const args = isAlloy

@@ -6,9 +6,9 @@ import { nonEmptyNameProblem } from '../lib/core/names';
 import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
-import { Endpoint, endpoint } from '../lib/runtime/component';
+import { Endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
-import { IDeployment } from '../lib/runtime/runtime';
+import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
 export const NODE_EXPORTER_IMAGE = { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.8.0' };
@@ -61,7 +61,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
     this.scrapeInterval = props.scrapeInterval;
 
     const name = props.name ?? 'node-exporter';
-    this.endpoint = endpoint(name, PORT);
+    this.endpoint = componentEndpoint(props.runtime ?? Observability.of(this).runtime, name, PORT);
     const args = ['--path.rootfs=/host'];
     for (const c of props.enableCollectors ?? []) args.push(`--collector.${c}`);
     for (const c of props.disableCollectors ?? []) args.push(`--no-collector.${c}`);

@@ -24,9 +24,9 @@ import {
   renderCollectorYaml,
 } from '../lib/otel/config';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
-import { ConfigFile, Endpoint, PortSpec, endpoint } from '../lib/runtime/component';
+import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
-import { IDeployment } from '../lib/runtime/runtime';
+import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /**
  * The image this library is tested with. The contrib distribution is built `FROM scratch`
@@ -145,7 +145,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     this.memoryMiB = props.resources?.memoryMiB;
 
     this.componentName = props.name ?? 'otel-collector';
-    const ep = (p: number): Endpoint => endpoint(this.componentName, p);
+    const ep = (p: number): Endpoint => componentEndpoint(props.runtime ?? Observability.of(this).runtime, this.componentName, p);
     this.otlpGrpcEndpoint = ep(OTLP_GRPC);
     this.otlpHttpEndpoint = ep(OTLP_HTTP);
     this.endpoint = this.otlpGrpcEndpoint;

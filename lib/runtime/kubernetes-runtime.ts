@@ -418,7 +418,7 @@ class KubernetesEngines implements IEngineRuntime {
         [MIMIR_S3_ENV.accessKeyId]: spec.mimir!.objectStorage.accessKeyId,
         [MIMIR_S3_ENV.secretAccessKey]: spec.mimir!.objectStorage.secretAccessKey,
       }));
-      this.rt.release(mimirScope, 'Resource', name, 'mimirDistributed', () => mimirValues(name, spec.mimir!, creds.metadata.name), { dependsOn: [creds] });
+      this.rt.release(mimirScope, 'Resource', name, 'mimirDistributed', () => mimirValues(name, spec.mimir!, `${name}-s3-credentials`), { dependsOn: [creds] });
       mimirUrl = mimirPushUrl(name, this.rt.namespace);
     }
     const secret = this.rt.secret(scope, 'ScrapeCredentials', `${stack.fullname}-scrape-credentials`, () =>
@@ -488,7 +488,7 @@ class KubernetesEngines implements IEngineRuntime {
       'Resource',
       spec.name,
       'loki',
-      () => lokiValues({ fullname: spec.name, namespace: ns, spec, credentialsSecret: creds.metadata.name, rulesConfigMap: rules.metadata.name, storageClass: this.rt.storageClass }),
+      () => lokiValues({ fullname: spec.name, namespace: ns, spec, credentialsSecret: `${spec.name}-s3-credentials`, rulesConfigMap: `${spec.name}-rules`, storageClass: this.rt.storageClass }),
       { dependsOn: [creds, rules] },
     );
     const read = this.rt.serviceEndpoint(`${spec.name}-read`, LOKI_HTTP_PORT);
@@ -509,7 +509,7 @@ class KubernetesEngines implements IEngineRuntime {
       [TEMPO_S3_ACCESS_KEY_ENV]: spec.objectStorage.accessKey,
       [TEMPO_S3_SECRET_KEY_ENV]: spec.objectStorage.secretKey,
     }));
-    const release = this.rt.release(scope, 'Resource', spec.name, 'tempoDistributed', () => tempoValues({ fullname: spec.name, spec, credentialsSecret: creds.metadata.name, storageClass: this.rt.storageClass }), {
+    const release = this.rt.release(scope, 'Resource', spec.name, 'tempoDistributed', () => tempoValues({ fullname: spec.name, spec, credentialsSecret: `${spec.name}-s3-credentials`, storageClass: this.rt.storageClass }), {
       dependsOn: [creds],
     });
     return {

@@ -1,6 +1,6 @@
 import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { ComponentSpec, ConfigFile, Endpoint } from './component';
+import { ComponentSpec, ConfigFile, Endpoint, endpoint } from './component';
 import type { IEngineRuntime } from './engines';
 
 /**
@@ -41,4 +41,14 @@ export interface IRuntime {
   readonly engines?: IEngineRuntime;
   /** Creates the component's resources under `scope` (the main one with id `Resource`). */
   deploy(scope: Construct, spec: ComponentSpec, dynamic?: DynamicParts): IDeployment;
+  /**
+   * How other components reach port `port` of the component named `name`.
+   * @default - `name:port` (a container name on the shared network)
+   */
+  serviceEndpoint?(name: string, port: number): Endpoint;
+}
+
+/** How components of `runtime` reach `name:port` (a Service DNS name on Kubernetes). */
+export function componentEndpoint(runtime: IRuntime, name: string, port: number): Endpoint {
+  return runtime.serviceEndpoint ? runtime.serviceEndpoint(name, port) : endpoint(name, port);
 }

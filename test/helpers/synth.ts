@@ -153,3 +153,73 @@ export function amtoolRoutesTest(files: Record<string, string>, labels: Record<s
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
+
+/** Stand-in for a Terraform reference in decoded text (`var.x` → `stand-in-for-var.x`). */
+export function standIn(expr: string): string {
+  return `stand-in-for-${expr.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+/** The helm_release whose `name` is `name`. */
+export function helmRelease(json: SynthJson, name: string): Record<string, unknown> {
+  const found = Object.values(resources(json, 'helm_release')).find((r) => r.name === name);
+  if (!found) throw new Error(`no helm_release named ${name}; have ${Object.values(resources(json, 'helm_release')).map((r) => r.name).join(', ')}`);
+  return found;
+}
+
+/** A release's values as Helm receives them: Terraform escapes undone, references replaced by stand-ins, YAML parsed. */
+export function helmValues(json: SynthJson, name: string): Record<string, any> {
+  const { parse } = require('yaml') as typeof import('yaml');
+  const values = helmRelease(json, name).values as string[];
+  return parse(unescapeTemplate(values[0], standIn));
+}
+
+/** kubernetes_manifest objects of `kind`, decoded (escapes undone). */
+export function k8sManifests(json: SynthJson, kind: string): Array<Record<string, any>> {
+  const decode = (v: unknown): unknown =>
+    typeof v === 'string' ? unescapeTemplate(v, standIn) : Array.isArray(v) ? v.map(decode) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)])) : v;
+  return Object.values(resources(json, 'kubernetes_manifest'))
+    .map((r) => decode(r.manifest) as Record<string, any>)
+    .filter((m) => m.kind === kind);
+}
+
+/** The kubernetes_* resource of `type` whose metadata name is `name`. */
+export function k8sResource(json: SynthJson, type: string, name: string): Record<string, any> {
+  const found = Object.values(resources(json, type)).find((r) => (r.metadata as Array<{ name: string }> | { name: string })?.constructor === Array ? (r.metadata as Array<{ name: string }>)[0].name === name : (r.metadata as { name: string })?.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}; have ${Object.values(resources(json, type)).map((r) => JSON.stringify(r.metadata)).join(', ')}`);
+  return found as Record<string, any>;
+}
+
+/** `promtool check rules` on rule groups given as objects (e.g. a PrometheusRule's spec). */
+export function promtoolCheckRuleGroups(groups: unknown[]): ToolResult {
+  const { stringify } = require('yaml') as typeof import('yaml');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-rules-'));
+  try {
+    const file = path.join(root, 'rules.yml');
+    fs.writeFileSync(file, stringify({ groups }));
+    return run('promtool', ['check', 'rules', file]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `amtool check-config` on an Alertmanager config given as an object (the chart's
+ * `alertmanager.config`), with its templates laid out where the config's glob points.
+ */
+export function amtoolCheckConfigObject(config: Record<string, any>, templates: Record<string, string> = {}): ToolResult {
+  const { stringify } = require('yaml') as typeof import('yaml');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-am-'));
+  try {
+    const doc = { ...config };
+    if (Array.isArray(doc.templates)) {
+      doc.templates = doc.templates.map((g: string) => path.join(root, 'templates', path.basename(g)));
+      fs.mkdirSync(path.join(root, 'templates'));
+      for (const [name, content] of Object.entries(templates)) fs.writeFileSync(path.join(root, 'templates', name), content);
+    }
+    const file = path.join(root, 'alertmanager.yml');
+    fs.writeFileSync(file, stringify(doc));
+    return run('amtool', ['check-config', file]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}

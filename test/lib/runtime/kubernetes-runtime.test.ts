@@ -1,0 +1,335 @@
+import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Alertmanager } from '../../../constructs/alertmanager';
+import { AlertRoute } from '../../../constructs/alert-route';
+import { BlackboxExporter } from '../../../constructs/blackbox-exporter';
+import { GrafanaFolder } from '../../../constructs/grafana-folder';
+import { GrafanaServer } from '../../../constructs/grafana-server';
+import { LokiCluster } from '../../../constructs/loki-cluster';
+import { NodeExporter } from '../../../constructs/node-exporter';
+import { PrometheusServer } from '../../../constructs/prometheus-server';
+import { TempoBackend } from '../../../constructs/tempo-backend';
+import { secretVariable } from '../../../lib/core/secrets';
+import { Matcher } from '../../../lib/alertmanager/matchers';
+import { Receiver } from '../../../lib/alertmanager/receivers';
+import { CHARTS } from '../../../lib/kubernetes/charts';
+import { Observability } from '../../../lib/observability';
+import { KubernetesRuntime } from '../../../lib/runtime/kubernetes-runtime';
+import {
+  amtoolCheckConfigObject,
+  haveTool,
+  helmRelease,
+  helmValues,
+  k8sManifests,
+  k8sResource,
+  promtoolCheckRuleGroups,
+  resources,
+  synthJson,
+  testStack,
+} from '../../helpers/synth';
+
+const ALERT = {
+  alert: 'PaymentApiDown',
+  expr: 'up{job="payment-api"} == 0',
+  for: '2m',
+  labels: { severity: 'critical', team: 'payments' },
+  annotations: { summary: 'payment-api is down', description: '{{ $labels.instance }} is down.', runbook_url: 'https://wiki.example.com/down' },
+};
+
+function s3(stack: TerraformStack, bucket: string) {
+  return {
+    endpoint: 's3.eu-central-1.amazonaws.com',
+    bucket,
+    accessKeyId: secretVariable(stack, 's3_access_key_id').stringValue,
+    secretAccessKey: secretVariable(stack, 's3_secret_access_key').stringValue,
+  };
+}
+
+function k8sStack(props: ConstructorParameters<typeof KubernetesRuntime>[2] = {}) {
+  const stack = testStack();
+  const runtime = new KubernetesRuntime(stack, 'Kubernetes', props);
+  return { stack, runtime };
+}
+
+describe('KubernetesRuntime: providers, namespace, default runtime', () => {
+  test('creates the kubernetes and helm providers from one kubeconfig, and the namespace', () => {
+    const { stack, runtime } = k8sStack({ kubeconfigPath: '~/.kube/config', kubeconfigContext: 'prod' });
+    expect(Observability.of(stack).runtime).toBe(runtime);
+    const json = synthJson(stack);
+    expect(json.provider?.kubernetes).toEqual([{ config_path: '~/.kube/config', config_context: 'prod' }]);
+    expect(json.provider?.helm).toEqual([{ kubernetes: { config_path: '~/.kube/config', config_context: 'prod' } }]);
+    expect(k8sResource(json, 'kubernetes_namespace_v1', 'observability').metadata).toMatchObject({ name: 'observability' });
+  });
+
+  test('createProviders and createNamespace false leave both to the user', () => {
+    const { stack } = k8sStack({ createProviders: false, createNamespace: false, namespace: 'monitoring' });
+    new KubernetesProvider(stack, 'MyKubernetes', { configPath: '/etc/kube/admin.conf' });
+    new HelmProvider(stack, 'MyHelm', { kubernetes: { configPath: '/etc/kube/admin.conf' } });
+    new PrometheusServer(stack, 'Prometheus');
+    const json = synthJson(stack);
+    expect(json.provider?.kubernetes).toEqual([{ config_path: '/etc/kube/admin.conf' }]);
+    expect(resources(json, 'kubernetes_namespace_v1')).toEqual({});
+    expect(helmRelease(json, 'prometheus')).toMatchObject({ namespace: 'monitoring' });
+  });
+});
+
+describe('KubernetesRuntime: generic components', () => {
+  test('an exporter reading the node runs as a DaemonSet with host PID and a read-only host mount', () => {
+    const { stack } = k8sStack();
+    new NodeExporter(stack, 'NodeExporter');
+    const json = synthJson(stack);
+    const ds = k8sResource(json, 'kubernetes_daemon_set_v1', 'node-exporter');
+    const pod = ds.spec.template.spec;
+    expect(pod.host_pid).toBe(true);
+    expect(pod.container[0]).toMatchObject({ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.8.0' });
+    expect(pod.container[0].volume_mount).toEqual(expect.arrayContaining([{ name: 'host-0', mount_path: '/host', read_only: true, mount_propagation: 'HostToContainer' }]));
+    expect(pod.volume).toEqual(expect.arrayContaining([{ name: 'host-0', host_path: { path: '/' } }]));
+    expect(resources(json, 'docker_container')).toEqual({});
+  });
+
+  test('a component with a config file runs as a Deployment with a ConfigMap mounted at the file path, and a Service', () => {
+    const { stack } = k8sStack();
+    const prometheus = new PrometheusServer(stack, 'Prometheus');
+    const blackbox = new BlackboxExporter(stack, 'Blackbox');
+    prometheus.scrape(blackbox.probe('blackbox-http', { module: 'http_2xx', targets: ['https://example.com'] }));
+    const json = synthJson(stack);
+    const deployment = k8sResource(json, 'kubernetes_deployment_v1', 'blackbox-exporter');
+    const container = deployment.spec.template.spec.container[0];
+    expect(container.volume_mount).toEqual(expect.arrayContaining([{ name: 'config', mount_path: '/etc/blackbox_exporter/config.yml', sub_path: 'etc_blackbox_exporter_config.yml', read_only: true }]));
+    const cm = k8sResource(json, 'kubernetes_config_map_v1', 'blackbox-exporter-config');
+    expect(cm.data['etc_blackbox_exporter_config.yml']).toContain('http_2xx');
+    const svc = k8sResource(json, 'kubernetes_service_v1', 'blackbox-exporter');
+    expect(svc.spec.port).toEqual([{ name: 'http', port: 9115, target_port: '9115', protocol: 'TCP' }]);
+    // Prometheus reaches it by its Service name in the namespace.
+    expect(blackbox.endpoint.address).toBe('blackbox-exporter.observability.svc:9115');
+    const job = helmValues(json, 'prometheus').prometheus.prometheusSpec.additionalScrapeConfigs.find((j: { job_name: string }) => j.job_name === 'blackbox-http');
+    expect(job.relabel_configs).toEqual(expect.arrayContaining([{ action: 'replace', target_label: '__address__', replacement: 'blackbox-exporter.observability.svc:9115' }]));
+  });
+});
+
+describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => {
+  function promStack(props: ConstructorParameters<typeof KubernetesRuntime>[2] = {}) {
+    const { stack, runtime } = k8sStack(props);
+    const prometheus = new PrometheusServer(stack, 'Prometheus', { externalLabels: { cluster: 'prod' }, retentionTime: '15d' });
+    prometheus.addScrapeJob({
+      jobName: 'payment-api',
+      targets: ['payment-api:8080'],
+      basicAuth: { username: 'prom', password: secretVariable(stack, 'scrape_password').stringValue },
+    });
+    prometheus.addRuleGroup({ name: 'payment_api', rules: [ALERT] });
+    return { stack, runtime, prometheus };
+  }
+
+  test('one pinned kube-prometheus-stack release with 2 replicas told apart by prometheus_replica', () => {
+    const { stack } = promStack();
+    const json = synthJson(stack);
+    expect(helmRelease(json, 'prometheus')).toMatchObject({
+      repository: 'https://prometheus-community.github.io/helm-charts',
+      chart: 'kube-prometheus-stack',
+      version: CHARTS.kubePrometheusStack.version,
+      namespace: 'observability',
+      atomic: true,
+    });
+    const spec = helmValues(json, 'prometheus').prometheus.prometheusSpec;
+    expect(spec).toMatchObject({
+      replicas: 2,
+      replicaExternalLabelName: 'prometheus_replica',
+      externalLabels: { cluster: 'prod' },
+      retention: '15d',
+      scrapeInterval: '15s',
+      evaluationInterval: '15s',
+      image: { registry: 'docker.io', repository: 'prom/prometheus', tag: 'v2.53.0' },
+      ruleSelector: { matchLabels: { 'obs-stack.io/prometheus': 'prometheus' } },
+    });
+    expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe('50Gi');
+  });
+
+  test('scrape jobs are additional scrape configs; credentials come from a Secret fed by sensitive variables', () => {
+    const { stack } = promStack();
+    const json = synthJson(stack);
+    const spec = helmValues(json, 'prometheus').prometheus.prometheusSpec;
+    expect(spec.additionalScrapeConfigs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'payment-api']);
+    expect(spec.additionalScrapeConfigs[1].basic_auth).toEqual({ username: 'prom', password_file: '/etc/prometheus/secrets/prometheus-scrape-credentials/payment-api.basic_auth_password' });
+    expect(spec.secrets).toEqual(['prometheus-scrape-credentials']);
+    const secret = k8sResource(json, 'kubernetes_secret_v1', 'prometheus-scrape-credentials');
+    expect(secret.data).toEqual({ 'payment-api.basic_auth_password': '${var.scrape_password}' });
+    expect(JSON.stringify(helmRelease(json, 'prometheus'))).not.toContain('var.scrape_password');
+  });
+
+  test('each rule group is a PrometheusRule the Prometheus selects, depending on the release (CRDs), and promtool accepts it', () => {
+    const { stack } = promStack();
+    const json = synthJson(stack);
+    const rules = k8sManifests(json, 'PrometheusRule');
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      apiVersion: 'monitoring.coreos.com/v1',
+      metadata: { name: 'prometheus-payment-api', namespace: 'observability', labels: { 'obs-stack.io/prometheus': 'prometheus' } },
+    });
+    expect(rules[0].spec.groups[0].rules[0].annotations.description).toBe('{{ $labels.instance }} is down.');
+    const manifest = Object.values(resources(json, 'kubernetes_manifest'))[0];
+    expect(manifest.depends_on).toEqual([expect.stringMatching(/^helm_release\.Kubernetes_PrometheusStack/)]);
+    if (haveTool('promtool')) {
+      const r = promtoolCheckRuleGroups(rules[0].spec.groups);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+  });
+
+  test('prometheusRules "chart-values" ships the groups in additionalPrometheusRulesMap instead', () => {
+    const { stack } = promStack({ prometheusRules: 'chart-values' });
+    const json = synthJson(stack);
+    expect(resources(json, 'kubernetes_manifest')).toEqual({});
+    const map = helmValues(json, 'prometheus').additionalPrometheusRulesMap;
+    expect(Object.keys(map)).toEqual(['prometheus-payment-api']);
+    if (haveTool('promtool')) expect(promtoolCheckRuleGroups(map['prometheus-payment-api'].groups).code).toBe(0);
+  });
+
+  test('a relabel replacement keeps its ${1} through Terraform escaping', () => {
+    const { stack, prometheus } = promStack();
+    prometheus.addScrapeJob({ jobName: 'pods', targets: ['x:1'], relabelConfigs: [{ sourceLabels: ['__address__'], regex: '(.*):\\d+', targetLabel: 'host', replacement: '${1}' } as never] });
+    const json = synthJson(stack);
+    expect((helmRelease(json, 'prometheus').values as string[])[0]).toContain('replacement: $${1}');
+    const pods = helmValues(json, 'prometheus').prometheus.prometheusSpec.additionalScrapeConfigs.find((j: { job_name: string }) => j.job_name === 'pods');
+    expect(pods.relabel_configs[0].replacement).toBe('${1}');
+  });
+
+  test('mimir: a mimir-distributed release with S3 credentials in a Secret, and Prometheus remote-writing to it', () => {
+    const stack = testStack();
+    new KubernetesRuntime(stack, 'Kubernetes');
+    new PrometheusServer(stack, 'Prometheus', { mimir: { objectStorage: s3(stack, 'metrics-blocks'), retention: '365d' } });
+    const json = synthJson(stack);
+    expect(helmRelease(json, 'mimir')).toMatchObject({ chart: 'mimir-distributed', version: CHARTS.mimirDistributed.version });
+    const values = helmValues(json, 'mimir');
+    expect(values.mimir.structuredConfig.common.storage.s3).toMatchObject({ bucket_name: 'metrics-blocks', access_key_id: '${MIMIR_S3_ACCESS_KEY_ID}' });
+    expect(values.mimir.structuredConfig.ingester.ring.replication_factor).toBe(3);
+    expect(values.global.extraEnvFrom).toEqual([{ secretRef: { name: 'mimir-s3-credentials' } }]);
+    expect(k8sResource(json, 'kubernetes_secret_v1', 'mimir-s3-credentials').data).toEqual({ MIMIR_S3_ACCESS_KEY_ID: '${var.s3_access_key_id}', MIMIR_S3_SECRET_ACCESS_KEY: '${var.s3_secret_access_key}' });
+    expect(helmValues(json, 'prometheus').prometheus.prometheusSpec.remoteWrite).toEqual([{ url: 'http://mimir-nginx.observability.svc:80/api/v1/push' }]);
+  });
+
+  test('chartVersions moves one chart to another exact version', () => {
+    const { stack } = k8sStack({ chartVersions: { kubePrometheusStack: '66.2.1' } });
+    new PrometheusServer(stack, 'Prometheus');
+    expect(helmRelease(synthJson(stack), 'prometheus').version).toBe('66.2.1');
+  });
+});
+
+describe('KubernetesRuntime: Alertmanager from the same AlertRoute', () => {
+  function amStack() {
+    const { stack } = k8sStack();
+    const prometheus = new PrometheusServer(stack, 'Prometheus');
+    prometheus.addRuleGroup({ name: 'payment_api', rules: [ALERT] });
+    const routing = new AlertRoute(stack, 'Routing', {
+      receiver: Receiver.slack('slack', { webhookUrl: secretVariable(stack, 'slack_url').stringValue, channel: '#alerts', text: '{{ template "payments.text" . }}' }),
+      global: { smtpFrom: 'alerts@example.com', smtpSmarthost: 'smtp.example.com:587', smtpAuthPassword: secretVariable(stack, 'smtp_password').stringValue },
+      templates: { payments: '{{ define "payments.text" }}{{ .CommonLabels.alertname }}{{ end }}' },
+    });
+    routing.addReceiver(Receiver.pagerduty('pager', { routingKey: secretVariable(stack, 'pd_key').stringValue }));
+    routing.addRoute({ receiver: 'pager', matchers: [Matcher.eq('severity', 'critical')] });
+    const am = new Alertmanager(stack, 'Alertmanager');
+    return { stack, am };
+  }
+
+  test('3 replicas by default, the config in the chart values, secrets in a Secret mounted by the operator', () => {
+    const { stack, am } = amStack();
+    const json = synthJson(stack);
+    const values = helmValues(json, 'prometheus').alertmanager;
+    expect(values.alertmanagerSpec).toMatchObject({ replicas: 3, retention: '120h', secrets: ['prometheus-alertmanager-credentials'], image: { repository: 'prom/alertmanager', tag: 'v0.27.0' } });
+    expect(values.config.receivers[0].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/prometheus-alertmanager-credentials/slack.slack_url.0');
+    expect(values.config.global.smtp_auth_password_file).toBe('/etc/alertmanager/secrets/prometheus-alertmanager-credentials/global.smtp_password');
+    expect(values.config.templates).toEqual(['/etc/alertmanager/config/*.tmpl']);
+    expect(values.templateFiles).toEqual({ 'payments.tmpl': '{{ define "payments.text" }}{{ .CommonLabels.alertname }}{{ end }}' });
+    expect(k8sResource(json, 'kubernetes_secret_v1', 'prometheus-alertmanager-credentials').data).toEqual({
+      'global.smtp_password': '${var.smtp_password}',
+      'slack.slack_url.0': '${var.slack_url}',
+      'pager.pagerduty_routing_key.0': '${var.pd_key}',
+    });
+    expect(am.endpoints.map((e) => e.url)).toEqual(['http://prometheus-alertmanager.observability.svc:9093']);
+  });
+
+  (haveTool('amtool') ? test : test.skip)('amtool accepts the config embedded in the values, templates included', () => {
+    const { stack } = amStack();
+    const values = helmValues(synthJson(stack), 'prometheus').alertmanager;
+    const r = amtoolCheckConfigObject(values.config, values.templateFiles);
+    expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => {
+  test('Loki: 3 replicas of read, write and backend, replication factor 3, S3 keys in a Secret, rules in a ConfigMap', () => {
+    const { stack } = k8sStack();
+    new PrometheusServer(stack, 'Prometheus');
+    const loki = new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
+    loki.addRuleGroup({ name: 'oom', rules: [{ alert: 'OOM', expr: 'sum(count_over_time({job="app"} |= "OOM" [5m])) > 0', for: '1m', labels: { severity: 'warning' }, annotations: { summary: 'OOM', description: 'OOM lines.' } }] });
+    const json = synthJson(stack);
+    expect(helmRelease(json, 'loki')).toMatchObject({ chart: 'loki', version: CHARTS.loki.version, repository: 'https://grafana.github.io/helm-charts' });
+    const values = helmValues(json, 'loki');
+    expect(values.deploymentMode).toBe('SimpleScalable');
+    for (const t of ['read', 'write', 'backend']) {
+      expect(values[t]).toMatchObject({ replicas: 3, extraArgs: ['-config.expand-env=true'], extraEnvFrom: [{ secretRef: { name: 'loki-s3-credentials' } }] });
+    }
+    const cfg = values.loki.structuredConfig;
+    expect(cfg.common).toMatchObject({ replication_factor: 3, path_prefix: '/var/loki', compactor_address: 'http://loki-backend.observability.svc.cluster.local:3100' });
+    expect(cfg.common.storage.s3).toMatchObject({ bucketnames: 'logs', access_key_id: '${LOKI_S3_ACCESS_KEY_ID}', secret_access_key: '${LOKI_S3_SECRET_ACCESS_KEY}' });
+    expect(cfg.memberlist.join_members).toEqual(['loki-memberlist.observability.svc.cluster.local:7946']);
+    expect(values.loki.schemaConfig).toEqual(cfg.schema_config);
+    expect(k8sResource(json, 'kubernetes_secret_v1', 'loki-s3-credentials').data).toEqual({ LOKI_S3_ACCESS_KEY_ID: '${var.s3_access_key_id}', LOKI_S3_SECRET_ACCESS_KEY: '${var.s3_secret_access_key}' });
+    expect(Object.keys(k8sResource(json, 'kubernetes_config_map_v1', 'loki-rules').data)).toEqual(['oom.yaml']);
+    expect(values.backend.extraVolumeMounts).toEqual([{ name: 'rules', mountPath: '/etc/loki/rules/fake', readOnly: true }]);
+    expect(loki.queryUrl).toBe('http://loki-read.observability.svc:3100');
+    expect(loki.pushUrl).toBe('http://loki-write.observability.svc:3100/loki/api/v1/push');
+  });
+
+  test('Tempo: 3 ingesters with replication factor 3, S3 keys in a Secret, span metrics remote-written to the operator Prometheus', () => {
+    const { stack } = k8sStack();
+    new PrometheusServer(stack, 'Prometheus');
+    const tempo = new TempoBackend(stack, 'Tempo', {
+      objectStorage: { endpoint: 's3.eu-central-1.amazonaws.com', bucket: 'traces', accessKey: secretVariable(stack, 'tk').stringValue, secretKey: secretVariable(stack, 'ts').stringValue },
+    });
+    const json = synthJson(stack);
+    expect(helmRelease(json, 'tempo')).toMatchObject({ chart: 'tempo-distributed', version: CHARTS.tempoDistributed.version });
+    const values = helmValues(json, 'tempo');
+    expect(values.ingester).toMatchObject({ replicas: 3, config: { replication_factor: 3 }, extraEnvFrom: [{ secretRef: { name: 'tempo-s3-credentials' } }] });
+    expect(values.metricsGenerator.enabled).toBe(true);
+    const cfg = values.tempo.structuredConfig;
+    expect(cfg.server).toBeUndefined();
+    expect(cfg.storage.trace.s3).toMatchObject({ bucket: 'traces', access_key: '${TEMPO_S3_ACCESS_KEY}' });
+    expect(cfg.metrics_generator.storage.remote_write).toEqual([{ url: 'http://prometheus-prometheus.observability.svc:9090/api/v1/write', send_exemplars: true }]);
+    expect(helmValues(json, 'prometheus').prometheus.prometheusSpec).toMatchObject({ enableRemoteWriteReceiver: true, enableFeatures: ['exemplar-storage'] });
+    expect(tempo.otlpGrpcEndpoint.address).toBe('tempo-distributor.observability.svc:4317');
+    expect(tempo.queryUrl).toBe('http://tempo-query-frontend.observability.svc:3100');
+  });
+});
+
+describe('KubernetesRuntime: Grafana', () => {
+  test('a grafana release with the admin password as a sensitive value; the provider and every grafana_* resource wait for it', () => {
+    const { stack } = k8sStack();
+    new GrafanaServer(stack, 'Grafana');
+    new GrafanaFolder(stack, 'Folder', { title: 'Payments' });
+    const json = synthJson(stack);
+    const release = helmRelease(json, 'grafana');
+    expect(release).toMatchObject({ chart: 'grafana', version: CHARTS.grafana.version, set_sensitive: [{ name: 'adminPassword', value: '${var.grafana_admin_password}' }] });
+    const values = helmValues(json, 'grafana');
+    expect(values).toMatchObject({ adminUser: 'admin', image: { repository: 'grafana/grafana', tag: '11.5.0' }, service: { port: 80 } });
+    expect(Object.keys(values.env)).not.toContain('GF_SECURITY_ADMIN_PASSWORD');
+    expect(JSON.stringify(values)).not.toContain('grafana_admin_password');
+    expect((json.provider as Record<string, Array<{ url: string }>>).grafana[0].url).toBe('http://grafana.observability.svc:80');
+    const folder = Object.values(resources(json, 'grafana_folder'))[0];
+    expect(folder.depends_on).toEqual([expect.stringMatching(/^\$\{helm_release\.Grafana_/)]);
+  });
+});
+
+describe('KubernetesRuntime: HA warnings', () => {
+  test.each([
+    ['Prometheus', (s: TerraformStack) => new PrometheusServer(s, 'X', { replicas: 1 }), /single Prometheus/],
+    ['Alertmanager', (s: TerraformStack) => { new AlertRoute(s, 'R', { receiver: Receiver.webhook('w', { url: 'http://hook:8080/' }) }); return new Alertmanager(s, 'X', { replicas: 1 }); }, /fewer than 3 Alertmanagers/],
+    ['Loki', (s: TerraformStack) => new LokiCluster(s, 'X', { replicas: 1, objectStorage: s3(s, 'logs') }), /replication factor drops to 1/],
+  ])('%s with one replica warns', (_what, make, pattern) => {
+    const { stack } = k8sStack();
+    const c = make(stack);
+    const warnings = c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(pattern)]);
+  });
+});
