@@ -56,3 +56,10 @@ describe('README logs and traces snippet', () => {
     expect(readme).toContain(region('examples/logs-and-traces/main.ts', 'logs-traces'));
   });
 });
+
+describe('docs/kubernetes.md snippet', () => {
+  test('is the compiled Kubernetes example, verbatim', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/kubernetes.md'), 'utf8');
+    expect(doc).toContain(region('examples/kubernetes/main.ts', 'kubernetes'));
+  });
+});
