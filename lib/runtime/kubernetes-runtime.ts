@@ -287,7 +287,7 @@ export class KubernetesRuntime extends Construct implements IRuntime {
               .sort(([a], [b]) => a.localeCompare(b))
               .map(([k, v]) =>
                 Token.isUnresolved(v)
-                  ? { name: k, valueFrom: { secretKeyRef: { name: secret.metadata.name, key: `env.${k}` } } }
+                  ? { name: k, valueFrom: { secretKeyRef: { name: `${spec.name}-secret`, key: `env.${k}` } } }
                   : { name: k, value: escapeTemplate(v) },
               ),
             port: (spec.ports ?? []).map((p) => ({ name: portName(p.name), containerPort: p.containerPort, protocol: (p.protocol ?? 'tcp').toUpperCase() })),
@@ -318,8 +318,8 @@ export class KubernetesRuntime extends Construct implements IRuntime {
           },
         ],
         volume: [
-          { name: 'config', configMap: { name: config.metadata.name } },
-          { name: 'secret', secret: { secretName: secret.metadata.name } },
+          { name: 'config', configMap: { name: `${spec.name}-config` } },
+          { name: 'secret', secret: { secretName: `${spec.name}-secret` } },
           ...(spec.volumes ?? []).map((v) =>
             perNode ? { name: `data-${v.name}`, emptyDir: {} } : { name: `data-${v.name}`, persistentVolumeClaim: { claimName: `${spec.name}-${v.name}` } },
           ),
@@ -332,12 +332,12 @@ export class KubernetesRuntime extends Construct implements IRuntime {
       ? new DaemonSetV1(scope, 'Resource', {
           metadata,
           spec: { selector: { matchLabels: selector }, template: template as unknown as DaemonSetV1SpecTemplate },
-          dependsOn: [...this.foundation, ...Object.values(claims)],
+          dependsOn: [...this.foundation, config, secret, ...Object.values(claims)],
         })
       : new DeploymentV1(scope, 'Resource', {
           metadata,
           spec: { replicas: '1', selector: { matchLabels: selector }, template },
-          dependsOn: [...this.foundation, ...Object.values(claims)],
+          dependsOn: [...this.foundation, config, secret, ...Object.values(claims)],
         });
     if ((spec.ports ?? []).length) {
       new ServiceV1(scope, 'Service', {

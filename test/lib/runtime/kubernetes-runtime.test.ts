@@ -1,9 +1,11 @@
 import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Alertmanager } from '../../../constructs/alertmanager';
 import { AlertRoute } from '../../../constructs/alert-route';
 import { BlackboxExporter } from '../../../constructs/blackbox-exporter';
+import { GrafanaDataSources } from '../../../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../../../constructs/grafana-folder';
 import { GrafanaServer } from '../../../constructs/grafana-server';
 import { LokiCluster } from '../../../constructs/loki-cluster';
@@ -105,6 +107,56 @@ describe('KubernetesRuntime: generic components', () => {
     expect(blackbox.endpoint.address).toBe('blackbox-exporter.observability.svc:9115');
     const job = helmValues(json, 'prometheus').prometheus.prometheusSpec.additionalScrapeConfigs.find((j: { job_name: string }) => j.job_name === 'blackbox-http');
     expect(job.relabel_configs).toEqual(expect.arrayContaining([{ action: 'replace', target_label: '__address__', replacement: 'blackbox-exporter.observability.svc:9115' }]));
+  });
+});
+
+describe('KubernetesRuntime.deploy: a full component spec', () => {
+  test('files, secret files, token env values, ports, volumes, user, limits and the healthcheck', () => {
+    const { stack, runtime } = k8sStack({ storageClass: 'fast' });
+    const key = secretVariable(stack, 'api_key').stringValue;
+    const d = runtime.deploy(new Construct(stack, 'App'), {
+      name: 'app',
+      image: { repository: 'ghcr.io/example/app', tag: '1.0.0' },
+      args: ['--listen=:8080', '--greeting=${HOME}'],
+      env: { MODE: 'prod', API_KEY: key },
+      files: [
+        { path: '/etc/app/app.conf', content: 'value: "${1}"' },
+        { path: '/etc/app/secrets/token', content: key, secret: true },
+      ],
+      ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics-endpoint', containerPort: 9000 }],
+      volumes: [{ name: 'data', path: '/var/lib/app' }],
+      healthcheck: { test: ['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:8080/ready'], interval: '5s', startPeriod: '30s' },
+      labels: { 'prometheus.scrape': 'true' },
+      user: '1000:1000',
+      resources: { memoryMiB: 256, cpuShares: 512 },
+    });
+    const json = synthJson(stack);
+    const pod = k8sResource(json, 'kubernetes_deployment_v1', 'app').spec.template;
+    const c = pod.spec.container[0];
+    expect(c).toMatchObject({
+      image: 'ghcr.io/example/app:1.0.0',
+      args: ['--listen=:8080', '--greeting=$${HOME}'],
+      env: [
+        { name: 'API_KEY', value_from: { secret_key_ref: { name: 'app-secret', key: 'env.API_KEY' } } },
+        { name: 'MODE', value: 'prod' },
+      ],
+      port: [{ name: 'http', container_port: 8080, protocol: 'TCP' }, { name: 'metrics-endpoin', container_port: 9000, protocol: 'TCP' }],
+      security_context: { run_as_user: '1000', run_as_group: '1000' },
+      resources: { limits: { memory: '256Mi' }, requests: { memory: '256Mi', cpu: '500m' } },
+      readiness_probe: { exec: { command: ['wget', '-q', '--spider', 'http://127.0.0.1:8080/ready'] }, period_seconds: 5, initial_delay_seconds: 30 },
+    });
+    expect(pod.metadata.annotations).toEqual({ 'prometheus.scrape': 'true' });
+    expect(c.volume_mount).toEqual([
+      { name: 'config', mount_path: '/etc/app/app.conf', sub_path: 'etc_app_app.conf', read_only: true },
+      { name: 'secret', mount_path: '/etc/app/secrets/token', sub_path: 'etc_app_secrets_token', read_only: true },
+      { name: 'data-data', mount_path: '/var/lib/app' },
+    ]);
+    expect(k8sResource(json, 'kubernetes_config_map_v1', 'app-config').data).toEqual({ 'etc_app_app.conf': 'value: "$${1}"' });
+    expect(k8sResource(json, 'kubernetes_secret_v1', 'app-secret').data).toEqual({ etc_app_secrets_token: '${var.api_key}', 'env.API_KEY': '${var.api_key}' });
+    expect(k8sResource(json, 'kubernetes_persistent_volume_claim_v1', 'app-data').spec).toMatchObject({ storage_class_name: 'fast', access_modes: ['ReadWriteOnce'] });
+    expect(d.endpoint('http').url).toBe('http://app.observability.svc:8080');
+    expect(d.publishedUrl('http')).toBeUndefined();
+    expect(() => d.endpoint('grpc')).toThrow(/component app has no port named "grpc" \(it has http, metrics-endpoint\)/);
   });
 });
 
@@ -318,6 +370,26 @@ describe('KubernetesRuntime: Grafana', () => {
     expect((json.provider as Record<string, Array<{ url: string }>>).grafana[0].url).toBe('http://grafana.observability.svc:80');
     const folder = Object.values(resources(json, 'grafana_folder'))[0];
     expect(folder.depends_on).toEqual([expect.stringMatching(/^\$\{helm_release\.Grafana_/)]);
+  });
+});
+
+describe('KubernetesRuntime: Grafana data sources', () => {
+  test('discover the in-cluster Services of Prometheus, Alertmanager, Loki and Tempo', () => {
+    const { stack } = k8sStack();
+    new PrometheusServer(stack, 'Prometheus');
+    new AlertRoute(stack, 'Routing', { receiver: Receiver.webhook('hook', { url: 'http://hook.observability.svc:8080/' }) });
+    new Alertmanager(stack, 'Alertmanager');
+    new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
+    new TempoBackend(stack, 'Tempo', { objectStorage: { endpoint: 's3.example.com', bucket: 'traces', accessKey: secretVariable(stack, 'tk').stringValue, secretKey: secretVariable(stack, 'ts').stringValue } });
+    new GrafanaServer(stack, 'Grafana');
+    new GrafanaDataSources(stack, 'DataSources');
+    const urls = Object.values(resources(synthJson(stack), 'grafana_data_source')).map((d) => `${d.type} ${d.url}`).sort();
+    expect(urls).toEqual([
+      'alertmanager http://prometheus-alertmanager.observability.svc:9093',
+      'loki http://loki-read.observability.svc:3100',
+      'prometheus http://prometheus-prometheus.observability.svc:9090',
+      'tempo http://tempo-query-frontend.observability.svc:3100',
+    ]);
   });
 });
 
