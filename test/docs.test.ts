@@ -12,7 +12,7 @@ const PACKAGE = '@obs-stack/cdktf-observability';
 interface Snippet {
   readonly page: string;
   readonly name: string;
-  /** A whole program (it creates its own App) rather than code for a stack constructor. */
+  /** A whole program (it creates its own App, or is a jest test file) rather than code for a stack constructor. */
   readonly program: boolean;
   readonly imports: string[];
   readonly body: string;
@@ -39,7 +39,7 @@ function snippets(): Snippet[] {
         out[out.length - 1] = { ...previous, body: `${previous.body}\n${body}` };
         return;
       }
-      out.push({ page, name: `${page}#${i + 1}`, program: /new App\(/.test(body), imports, body });
+      out.push({ page, name: `${page}#${i + 1}`, program: /new App\(|\b(describe|test)\(/.test(body), imports, body });
     });
   }
   return out;
@@ -84,7 +84,8 @@ describe('docs/ snippets', () => {
     const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
     const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
     const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, incremental: false, noUnusedLocals: false, declaration: false, rootDir: '/' };
-    const program = ts.createProgram(files, options);
+    // test/setup.ts brings cdktf's jest matcher types, as in the repository's own tests.
+    const program = ts.createProgram([...files, path.join(ROOT, 'test/setup.ts')], options);
     const problems = ts
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file && files.includes(d.file.fileName))
