@@ -9,6 +9,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  // Tests and the guides' copyable tests import the package by name, as users do.
+  moduleNameMapper: { '^@obs-stack/cdktf-observability$': '<rootDir>/index.ts' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
   // Most time goes to promtool and live servers in child processes: use both cores.

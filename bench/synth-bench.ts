@@ -17,7 +17,7 @@ import * as path from 'path';
 type Side = 'library' | 'baseline';
 type SynthMode = 'app' | 'testing';
 
-const RESOURCE_TYPES = ['docker_container', 'docker_image', 'docker_network', 'docker_volume'] as const;
+const RESOURCE_TYPES = ['docker_container', 'docker_image', 'docker_network', 'docker_volume', 'grafana_dashboard'] as const;
 type ResourceType = (typeof RESOURCE_TYPES)[number];
 type Counts = Record<ResourceType, number>;
 
@@ -55,8 +55,12 @@ interface ChildResult {
 }
 
 interface CaseSpec {
-  /** `course` (the default CourseStack) or `services` (generated). */
-  readonly name: 'course' | 'services';
+  /**
+   * `course` (the default CourseStack), `services` (generated: container, scrape job, RED
+   * rules) or `platform` (ObservabilityStack with N MonitoredServices, each with a scrape
+   * job, RED rules, alerts, an SLO, a dashboard and a team route; N = 0 is the full stack).
+   */
+  readonly name: 'course' | 'services' | 'platform';
   readonly n: number;
 }
 
@@ -135,10 +139,28 @@ async function runChild(args: string[]): Promise<void> {
     const { RuleSets } = await import('../lib/prometheus/presets');
     const { DockerRuntime } = await import('../lib/runtime/docker-runtime');
     const { CourseStack } = await import('../stacks/course-stack');
+    const { ObservabilityStack } = await import('../stacks/observability-stack');
+    const { Receiver } = await import('../lib/alertmanager/receivers');
+    const { Sli } = await import('../lib/slo/sli');
     buildStack = (app) => {
       if (caseName === 'course') {
         const stack = new CourseStack(app, 'observability');
         return { stack, jobs: stack.prometheus.jobNames.length, ruleGroups: stack.prometheus.ruleGroups.length };
+      }
+      if (caseName === 'platform') {
+        const stack = new ObservabilityStack(app, 'observability');
+        for (let i = 1; i <= n; i++) {
+          const name = `svc-${i}`;
+          stack.addService(`Svc${i}`, {
+            service: name,
+            team: `team-${i}`,
+            container: { image: 'ghcr.io/example/app:1.0.0', port: 8080, publishPort: false },
+            runbookBaseUrl: 'https://wiki.example.com/runbooks',
+            receiver: Receiver.webhook(`team-${i}`, { url: `http://team-${i}-bot:8080/alerts` }),
+            slos: [{ name: 'availability', objective: 99.9, sli: Sli.availability({ selector: `service="${name}"` }) }],
+          });
+        }
+        return { stack, jobs: stack.prometheus!.jobNames.length, ruleGroups: stack.prometheus!.ruleGroups.length };
       }
       const stack = new cdktf.TerraformStack(app, 'bench');
       const runtime = new DockerRuntime(stack, 'Docker');
@@ -163,6 +185,8 @@ async function runChild(args: string[]): Promise<void> {
     const { Network } = await import('@cdktf/provider-docker/lib/network');
     const { DockerProvider } = await import('@cdktf/provider-docker/lib/provider');
     const { Volume } = await import('@cdktf/provider-docker/lib/volume');
+    const { Dashboard } = await import('../.gen/providers/grafana/dashboard');
+    const { GrafanaProvider } = await import('../.gen/providers/grafana/provider');
     buildStack = (app) => {
       const c = shape.counts;
       const stack = new cdktf.TerraformStack(app, caseName === 'course' ? 'observability' : 'bench');
@@ -190,6 +214,13 @@ async function runChild(args: string[]): Promise<void> {
           command: k === 0 ? ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'] : undefined,
           upload: k === 0 ? uploads : undefined,
         });
+      }
+      if (c.grafana_dashboard) {
+        const provider = new GrafanaProvider(stack, 'grafana', { url: 'http://127.0.0.1:3000', auth: 'admin:${var.grafana_admin_password}' });
+        for (let k = 0; k < c.grafana_dashboard; k++) {
+          const model = { uid: `dash-${k}`, title: `Dashboard ${k}`, panels: [{ type: 'timeseries', title: 'Requests', targets: [{ expr: `sum(rate(http_requests_total{service="svc-${k}"}[5m]))` }] }] };
+          new Dashboard(stack, `dashboard-${k}`, { provider, configJson: JSON.stringify(model), overwrite: true });
+        }
       }
       return { stack, jobs: shape.jobs, ruleGroups: shape.ruleGroups };
     };
@@ -334,13 +365,13 @@ function mainTable(rows: Summary[]): string {
 
 function detailTable(rows: Summary[]): string {
   const lines = [
-    '| case | N | synth | containers/images/networks/volumes | JSON KiB lib/base | lib build ms | lib synth ms | base build ms | base synth ms | lib load ms | base load ms | RSS after load MiB lib/base |',
+    '| case | N | synth | containers/images/networks/volumes/dashboards | JSON KiB lib/base | lib build ms | lib synth ms | base build ms | base synth ms | lib load ms | base load ms | RSS after load MiB lib/base |',
     '|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const c = r.counts;
     lines.push(
-      `| ${r.case} | ${r.case === 'course' ? '—' : r.n} | ${r.synth} | ${c.docker_container}/${c.docker_image}/${c.docker_network}/${c.docker_volume} | ${fmt(r.jsonBytes.library / 1024)}/${fmt(r.jsonBytes.baseline / 1024)} | ${fmt(r.library.buildMs)} | ${fmt(r.library.synthMs)} | ${fmt(r.baseline.buildMs)} | ${fmt(r.baseline.synthMs)} | ${fmt(r.library.loadMs)} | ${fmt(r.baseline.loadMs)} | ${fmt(r.library.rssAfterLoadMiB)}/${fmt(r.baseline.rssAfterLoadMiB)} |`,
+      `| ${r.case} | ${r.case === 'course' ? '—' : r.n} | ${r.synth} | ${c.docker_container}/${c.docker_image}/${c.docker_network}/${c.docker_volume}/${c.grafana_dashboard} | ${fmt(r.jsonBytes.library / 1024)}/${fmt(r.jsonBytes.baseline / 1024)} | ${fmt(r.library.buildMs)} | ${fmt(r.library.synthMs)} | ${fmt(r.baseline.buildMs)} | ${fmt(r.baseline.synthMs)} | ${fmt(r.library.loadMs)} | ${fmt(r.baseline.loadMs)} | ${fmt(r.library.rssAfterLoadMiB)}/${fmt(r.baseline.rssAfterLoadMiB)} |`,
     );
   }
   return lines.join('\n');
@@ -351,7 +382,12 @@ function runParent(args: string[]): void {
   const quick = args.includes('--quick');
   const withTesting = !args.includes('--no-testing');
   const sizes = quick ? [10, 100] : [10, 100, 1000];
-  const cases: CaseSpec[] = [{ name: 'course', n: 0 }, ...sizes.map((n) => ({ name: 'services' as const, n }))];
+  const platformSizes = quick ? [0, 100] : [0, 100, 1000];
+  const cases: CaseSpec[] = [
+    { name: 'course', n: 0 },
+    ...sizes.map((n) => ({ name: 'services' as const, n })),
+    ...platformSizes.map((n) => ({ name: 'platform' as const, n })),
+  ];
   const modes: SynthMode[] = withTesting ? ['app', 'testing'] : ['app'];
 
   const started = Date.now();

@@ -1,8 +1,9 @@
-import { Annotations, Lazy } from 'cdktf';
+import { Annotations, Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ContactPoint, ContactPointConfig } from '../.gen/providers/grafana/contact-point';
 import { MessageTemplate } from '../.gen/providers/grafana/message-template';
 import { MuteTiming } from '../.gen/providers/grafana/mute-timing';
+import { GrafanaProvider } from '../.gen/providers/grafana/provider';
 import { NotificationPolicy, NotificationPolicyPolicy, notificationPolicyPolicyToTerraform } from '../.gen/providers/grafana/notification-policy';
 import {
   AlertmanagerConfigModel,
@@ -264,6 +265,9 @@ export class AlertRoute extends Construct {
 
   private validateTree(requireRouting: boolean): string[] {
     const out = routeTreeProblems(this.root, new Set(this.receivers.keys()), new Set(this.timeIntervals.keys()));
+    if (this.grafanaScope && !Observability.of(this).find('grafana').length && !TerraformStack.of(this).node.findAll().some((c) => c instanceof GrafanaProvider)) {
+      out.push(`target ${JSON.stringify(this.target)} deploys contact points and a notification policy to Grafana, but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana (or a grafana provider), or use target: "alertmanager".`);
+    }
     if (this.grafanaScope) {
       const root = this.receivers.get(this.root.receiver);
       if (root && isNullReceiver(root)) out.push(`the root receiver ${JSON.stringify(root.name)} is a null receiver, which Grafana cannot use as its default contact point. Use a real receiver at the root.`);

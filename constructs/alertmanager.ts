@@ -64,6 +64,9 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     problems.push(...port.problems);
     const retention = resolveDuration(props.retention ?? '120h');
     if (retention.problem) problems.push(`retention ${retention.problem}`);
+    if (props.externalUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(props.externalUrl)) {
+      problems.push(`externalUrl must be an absolute http(s) URL, used in the links of notifications (got ${JSON.stringify(props.externalUrl)}), e.g. "https://alertmanager.example.com".`);
+    }
     if (props.route && props.route.target === 'grafana') {
       problems.push(`route ${props.route.node.path} targets Grafana only (target: "grafana"). Set its target to "alertmanager" or "both" to use it here.`);
     }

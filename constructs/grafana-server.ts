@@ -77,6 +77,10 @@ export class GrafanaServer extends Construct implements IGrafana {
       const p = literalSecretProblem(props.adminPassword);
       if (p) problems.push(`adminPassword ${p}`);
     }
+    if (!/^[A-Za-z0-9._@-]+$/.test(adminUser)) problems.push(`adminUser must be a login name (got ${JSON.stringify(adminUser)}), e.g. "admin".`);
+    for (const [k, v] of [['rootUrl', props.rootUrl], ['providerUrl', props.providerUrl]] as const) {
+      if (v !== undefined && !Token.isUnresolved(v) && !/^https?:\/\/[^\s/]+/.test(v)) problems.push(`${k} must be an absolute http(s) URL (got ${JSON.stringify(v)}), e.g. "https://grafana.example.com".`);
+    }
     for (const plugin of props.plugins ?? []) {
       if (!/^[a-z0-9][a-z0-9-]*(\s+[\w.-]+)?$/.test(plugin)) problems.push(`plugins entry is not a plugin id (got ${JSON.stringify(plugin)}), e.g. "grafana-clock-panel".`);
     }

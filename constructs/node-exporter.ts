@@ -2,7 +2,7 @@ import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
-import { nonEmptyNameProblem } from '../lib/core/names';
+import { nonEmptyNameProblem, re2Problem } from '../lib/core/names';
 import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
@@ -54,6 +54,10 @@ export class NodeExporter extends Construct implements IScrapeTarget {
       for (const c of list ?? []) {
         if (!COLLECTOR.test(c)) problems.push(`${what} entry is not a collector name (got ${JSON.stringify(c)}). Use the name as in --collector.<name>, e.g. "systemd".`);
       }
+    }
+    if (props.filesystemMountPointsExclude !== undefined) {
+      const p = re2Problem(props.filesystemMountPointsExclude);
+      if (p) problems.push(`filesystemMountPointsExclude ${p}`);
     }
     const both = (props.enableCollectors ?? []).filter((c) => (props.disableCollectors ?? []).includes(c));
     if (both.length) problems.push(`collectors ${both.join(', ')} are both enabled and disabled. Keep each in one list.`);

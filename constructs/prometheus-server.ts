@@ -305,6 +305,11 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     return this.jobs.map((j) => j.jobName);
   }
 
+  /** The scrape jobs this server runs, in order. */
+  public get configuredJobs(): readonly ScrapeJobOptions[] {
+    return [...this.jobs];
+  }
+
   /** The rule groups, in order. */
   public get ruleGroups(): readonly RuleGroup[] {
     return [...this.groups];

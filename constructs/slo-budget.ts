@@ -77,6 +77,9 @@ export class SloBudget extends Construct {
     if (!props.runbookUrl || !/^https?:\/\//.test(props.runbookUrl)) {
       problems.push(`runbookUrl must be an http(s) URL (got ${JSON.stringify(props.runbookUrl)}): the alerts page people, who need the steps.`);
     }
+    if (props.dashboardUrl !== undefined && !/^https?:\/\/\S+$/.test(props.dashboardUrl)) {
+      problems.push(`dashboardUrl must be an http(s) URL (got ${JSON.stringify(props.dashboardUrl)}), e.g. "https://grafana.example.com/d/slo-payment-api-latency".`);
+    }
     for (const k of Object.keys(props.labels ?? {})) {
       const p = labelNameProblem(k);
       if (p) problems.push(`labels key ${p}`);

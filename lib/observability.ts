@@ -43,7 +43,7 @@ export class Observability extends Construct {
   /** Sets the runtime for every component of the stack created without a `runtime` prop. */
   public useRuntime(runtime: IRuntime): void {
     if (this.defaultRuntime && this.defaultRuntime !== runtime) {
-      throw new Error(`[${this.node.path}] the stack already created its default Docker runtime; call Observability.of(stack).useRuntime(...) (or create your DockerRuntime) before the first component.`);
+      throw new ValidationError('the stack already created its default Docker runtime; call Observability.of(stack).useRuntime(...) (or create your DockerRuntime) before the first component.', this);
     }
     this.explicitRuntime = runtime;
   }

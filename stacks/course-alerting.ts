@@ -17,7 +17,6 @@ export interface CourseAlertRouteOptions {
  * variables `slack_webhook_url`, `pagerduty_routing_key` and `smtp_password`.
  */
 export function courseAlertRoute(scope: Construct, id: string, options: CourseAlertRouteOptions = {}): AlertRoute {
-  // README:course-alerting:start
   const slackUrl = secretVariable(scope, 'slack_webhook_url', 'Slack incoming webhook URL').stringValue;
   const pagerdutyKey = secretVariable(scope, 'pagerduty_routing_key', 'PagerDuty Events v2 routing key').stringValue;
   const smtpPassword = secretVariable(scope, 'smtp_password', 'SMTP password of alerts@devopslab.ch').stringValue;
@@ -95,6 +94,5 @@ export function courseAlertRoute(scope: Construct, id: string, options: CourseAl
       { sourceMatchers: [Matcher.eq('severity', 'critical')], targetMatchers: [Matcher.eq('severity', 'warning')], equal: ['alertname', 'service'] },
     ],
   });
-  // README:course-alerting:end
   return routing;
 }

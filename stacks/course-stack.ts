@@ -1,34 +1,30 @@
-import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { BlackboxExporter, COURSE_BLACKBOX_MODULES } from '../constructs/blackbox-exporter';
-import { NodeExporter } from '../constructs/node-exporter';
-import { PrometheusServer } from '../constructs/prometheus-server';
-import { RuleSets } from '../lib/prometheus/presets';
-import { RuleGroup } from '../lib/prometheus/rules';
-import { Alertmanager } from '../constructs/alertmanager';
 import { AlertRoute } from '../constructs/alert-route';
-import { AlertPacks } from '../lib/alerting/alert-rule';
-import { courseAlertRoute } from './course-alerting';
-import { SloBudget } from '../constructs/slo-budget';
+import { Alertmanager } from '../constructs/alertmanager';
+import { BlackboxExporter } from '../constructs/blackbox-exporter';
 import { Dashboard } from '../constructs/dashboard';
-import { GrafanaDataSources } from '../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../constructs/grafana-folder';
 import { GrafanaServer } from '../constructs/grafana-server';
 import { LogAgent } from '../constructs/log-agent';
 import { LokiCluster } from '../constructs/loki-cluster';
+import { NodeExporter } from '../constructs/node-exporter';
 import { OtelCollector } from '../constructs/otel-collector';
+import { PrometheusServer } from '../constructs/prometheus-server';
+import { SloBudget } from '../constructs/slo-budget';
 import { TempoBackend } from '../constructs/tempo-backend';
-import { nodeUseDashboard, redDashboard, sloDashboard } from '../lib/grafana/dashboards';
+import { sloDashboard } from '../lib/grafana/dashboards';
+import { RuleGroup } from '../lib/prometheus/rules';
+import { DockerRuntimeProps } from '../lib/runtime/docker-runtime';
 import { Sli } from '../lib/slo/sli';
-import { DockerRuntime, DockerRuntimeProps } from '../lib/runtime/docker-runtime';
+import { ObservabilityStack } from './observability-stack';
 
-/** Properties of the course's metrics stack. */
+/** Properties of the course's stack. */
 export interface CourseStackProps {
   /** Docker runtime settings (daemon host, name prefix). @default - local Docker, network `observability` */
   readonly docker?: DockerRuntimeProps;
   /**
    * Discover containers labelled `prometheus.scrape=true` through the Docker socket (mounted
-   * read-only). Off by default: the socket grants control of the host.
+   * read-only into Prometheus). Off by default: the socket grants control of the host.
    * @default false
    */
   readonly dockerDiscovery?: boolean;
@@ -54,61 +50,54 @@ export const COURSE_SLO_RULES: RuleGroup = {
 };
 
 /**
- * The course's metrics and alerting stack on Docker: Prometheus (global settings, the
- * `prometheus`, `node` and `blackbox-http` jobs, RED/USE/SLO recording rules and the
- * course's alert pack), the payment-api SLOs with their burn-rate alerts, Alertmanager with
- * the course's routing tree, the node exporter and the blackbox exporter with the course's
- * modules, Loki, Tempo, the OpenTelemetry Collector and Alloy, and Grafana with correlated
- * data sources and the RED, USE and SLO dashboards.
+ * The course's stack: an `ObservabilityStack` (Grafana, Prometheus, Alertmanager, Loki,
+ * Tempo, the OpenTelemetry Collector, Alloy, node and blackbox exporters) filled with the
+ * seed's content — its global settings and scrape jobs (`prometheus`, `node`,
+ * `blackbox-http`), the RED, USE and SLO recording rules and its alert pack, the
+ * alertmanager.yml routes and inhibitions, the payment-api SLOs with their burn-rate
+ * alerts, a Loki alert, and the RED, USE and SLO dashboards. The default app.
  */
-export class CourseStack extends TerraformStack {
-  public readonly prometheus: PrometheusServer;
-  public readonly nodeExporter: NodeExporter;
-  public readonly blackbox: BlackboxExporter;
-  public readonly routing: AlertRoute;
-  public readonly alertmanager: Alertmanager;
+export class CourseStack extends ObservabilityStack {
+  declare public readonly prometheus: PrometheusServer;
+  declare public readonly nodeExporter: NodeExporter;
+  declare public readonly blackbox: BlackboxExporter;
+  declare public readonly routing: AlertRoute;
+  declare public readonly alertmanager: Alertmanager;
+  declare public readonly grafana: GrafanaServer;
+  declare public readonly loki: LokiCluster;
+  declare public readonly tempo: TempoBackend;
+  declare public readonly collector: OtelCollector;
+  declare public readonly logAgent: LogAgent;
   /** The payment-api SLOs: latency (300 ms, 99.9 %, 30 d) and availability (99.9 %, 30 d). */
   public readonly slos: SloBudget[];
-  public readonly grafana: GrafanaServer;
-  public readonly loki: LokiCluster;
-  public readonly tempo: TempoBackend;
-  public readonly collector: OtelCollector;
-  public readonly logAgent: LogAgent;
-  public readonly dashboards: Dashboard[];
 
   constructor(scope: Construct, id: string, props: CourseStackProps = {}) {
-    super(scope, id);
-    new DockerRuntime(this, 'Docker', props.docker);
-
-    this.prometheus = new PrometheusServer(this, 'Prometheus', {
-      scrapeInterval: '15s',
-      evaluationInterval: '15s',
+    const runbooks = props.runbookBaseUrl ?? 'https://wiki.devopslab.ch/runbooks';
+    // Every part is present (none is left out), so the narrowed declarations above hold.
+    super(scope, id, {
+      docker: props.docker,
       externalLabels: { cluster: 'production', env: 'prod' },
-      retentionTime: '30d',
-      enableRemoteWriteReceiver: true,
-      enableExemplarStorage: true,
-      enableNativeHistograms: true,
-      dockerDiscovery: props.dockerDiscovery ? {} : undefined,
-      mountDockerSocket: props.dockerDiscovery ?? false,
+      retention: { metrics: '30d', logs: '30d', traces: '14d' },
+      alertPack: { runbookBaseUrl: runbooks, grafanaUrl: 'https://grafana.devopslab.ch' },
+      prometheus: {
+        scrapeInterval: '15s',
+        evaluationInterval: '15s',
+        dockerDiscovery: props.dockerDiscovery ? {} : undefined,
+        mountDockerSocket: props.dockerDiscovery ?? false,
+      },
+      alertmanager: { replicas: props.alertmanagerReplicas },
+      // The composition opts in to the Docker socket for Alloy (read-only): it reads container logs.
+      mountDockerSocket: true,
     });
-    this.nodeExporter = new NodeExporter(this, 'NodeExporter');
-    this.blackbox = new BlackboxExporter(this, 'Blackbox', { modules: COURSE_BLACKBOX_MODULES });
 
-    this.prometheus.scrape(this.nodeExporter);
     this.prometheus.scrape(
       this.blackbox.probe('blackbox-http', {
         module: 'http_2xx',
         targets: props.probeUrls ?? ['https://devopslab.ch', 'https://api.devopslab.ch/health'],
       }),
     );
-    this.prometheus.addRuleGroup(RuleSets.red());
-    this.prometheus.addRuleGroup(RuleSets.nodeUse());
     this.prometheus.addRuleGroup(COURSE_SLO_RULES);
-    for (const g of AlertPacks.course({ runbookBaseUrl: props.runbookBaseUrl ?? 'https://wiki.devopslab.ch/runbooks', grafanaUrl: 'https://grafana.devopslab.ch' })) {
-      this.prometheus.addRuleGroup(g);
-    }
 
-    const runbooks = props.runbookBaseUrl ?? 'https://wiki.devopslab.ch/runbooks';
     this.slos = [
       // README:slo:start
       new SloBudget(this, 'PaymentApiLatency', {
@@ -131,13 +120,6 @@ export class CourseStack extends TerraformStack {
       // README:slo:end
     ];
 
-    this.routing = courseAlertRoute(this, 'Routing');
-    this.alertmanager = new Alertmanager(this, 'Alertmanager', { replicas: props.alertmanagerReplicas });
-
-    // Logs and traces: Loki (30 d retention, ruler → Alertmanager), Tempo (14 d, metrics
-    // generator → Prometheus with exemplars), the OpenTelemetry Collector (OTLP in, traces to
-    // Tempo, metrics scraped by Prometheus, logs to Loki) and Alloy reading container logs.
-    this.loki = new LokiCluster(this, 'Loki', { retentionPeriod: '30d' });
     this.loki.addRuleGroup({
       name: 'log_alerts',
       rules: [
@@ -150,40 +132,16 @@ export class CourseStack extends TerraformStack {
         },
       ],
     });
-    this.tempo = new TempoBackend(this, 'Tempo', { retention: '14d' });
-    this.collector = new OtelCollector(this, 'Collector');
-    this.prometheus.scrape(this.collector);
-    // The composition opts in to the Docker socket for Alloy (read-only): it reads container logs.
-    this.logAgent = new LogAgent(this, 'Alloy', { mountDockerSocket: true });
 
-    // Grafana: the data sources wired for correlation, a folder for the stack and one for the
-    // payments team, RED, USE and SLO dashboards.
-    this.grafana = new GrafanaServer(this, 'Grafana', { featureToggles: ['traceQLStreaming', 'metricsSummary'] });
-    new GrafanaDataSources(this, 'DataSources');
-    const stackFolder = new GrafanaFolder(this, 'StackFolder', { title: 'Observability', uid: 'observability' });
+    // The payments team's folder, one SLO dashboard per SLO.
     const teamFolder = new GrafanaFolder(this, 'PaymentsFolder', { title: 'Payments', uid: 'payments' });
-    this.dashboards = [
-      new Dashboard(this, 'RedDashboard', { dashboard: redDashboard(), folder: stackFolder }),
-      new Dashboard(this, 'UseDashboard', { dashboard: nodeUseDashboard(), folder: stackFolder }),
-      ...this.slos.map(
-        (slo) =>
-          new Dashboard(this, `${slo.node.id}Dashboard`, {
-            dashboard: sloDashboard({ service: slo.spec.service, name: slo.spec.name, objective: slo.spec.objective, windowDays: slo.spec.windowDays }),
-            folder: teamFolder,
-          }),
-      ),
-    ];
-
-    for (const [id, url] of [
-      ['PrometheusUrl', this.prometheus.deployment.publishedUrl('http')],
-      ['NodeExporterUrl', this.nodeExporter.deployment.publishedUrl('http')],
-      ['BlackboxUrl', this.blackbox.deployment.publishedUrl('http')],
-      ['AlertmanagerUrl', this.alertmanager.deployments[0].publishedUrl('http')],
-      ['GrafanaUrl', this.grafana.deployment.publishedUrl('http')],
-      ['LokiUrl', this.loki.deployments[0].publishedUrl('http')],
-      ['TempoUrl', this.tempo.deployment.publishedUrl('http')],
-    ] as const) {
-      if (url) new TerraformOutput(this, id, { value: url });
+    for (const slo of this.slos) {
+      this.dashboards.push(
+        new Dashboard(this, `${slo.node.id}Dashboard`, {
+          dashboard: sloDashboard({ service: slo.spec.service, name: slo.spec.name, objective: slo.spec.objective, windowDays: slo.spec.windowDays }),
+          folder: teamFolder,
+        }),
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { PrometheusOnlyStack } from '../examples/prometheus-only/main';
-import { amtoolCheckConfig, amtoolRoutesTest, containerFiles, haveTool, promtoolCheckConfig, promtoolCheckRules, rawFiles, synthJson } from './helpers/synth';
+import { parse } from 'yaml';
+import { amtoolCheckConfig, amtoolRoutesTest, container, containerFiles, haveTool, promtoolCheckConfig, promtoolCheckRules, rawFiles, synthJson } from './helpers/synth';
 
 describe('examples synthesize and their configs pass the real tools', () => {
   test('prometheus-only', () => {
@@ -84,5 +85,61 @@ describe('logs and traces example (the course configs through the API)', () => {
     const prom = containerFiles(json, 'prometheus');
     expect(parse(prom['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name)).toContain('otel-collector');
     if (haveTool('promtool')) expect(promtoolCheckConfig(prom).code).toBe(0);
+  });
+});
+
+describe('service with an SLO and routes example (the seed demo-app)', () => {
+  const { ServiceWithSloStack } = require('../examples/service-with-slo/main') as typeof import('../examples/service-with-slo/main');
+  const stack = new ServiceWithSloStack(Testing.app(), 'service-with-slo');
+  const json = synthJson(stack);
+  const prom = containerFiles(json, 'prometheus');
+
+  test('the demo-app runs next to the stack with its OTel environment, scrape job, probe, rules, SLOs and dashboard', () => {
+    expect(container(json, 'demo-app').env).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector:4317');
+    const jobs = parse(prom['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name);
+    expect(jobs).toEqual(['prometheus', 'node', 'otel-collector', 'demo-app', 'demo-app-health']);
+    expect(Object.keys(prom).filter((f) => /demo[-_]app/.test(f)).sort()).toEqual([
+      '/etc/prometheus/rules/red_demo-app.yml',
+      '/etc/prometheus/rules/red_demo-app_alerts.yml',
+      '/etc/prometheus/rules/slo_demo_app_availability.yml',
+      '/etc/prometheus/rules/slo_demo_app_availability_alerts.yml',
+      '/etc/prometheus/rules/slo_demo_app_latency.yml',
+      '/etc/prometheus/rules/slo_demo_app_latency_alerts.yml',
+    ]);
+    expect(Object.values(json.resource?.grafana_dashboard ?? {}).some((d) => String(d.config_json).includes('"uid":"service-demo-app"'))).toBe(true);
+    if (haveTool('promtool')) {
+      expect(promtoolCheckConfig(prom).code).toBe(0);
+      expect(promtoolCheckRules(prom).code).toBe(0);
+    }
+  });
+
+  test("the shop team's alerts reach its Slack channel first, critical ones still page on-call (amtool)", () => {
+    const am = containerFiles(json, 'alertmanager');
+    if (!haveTool('amtool')) return;
+    expect(amtoolCheckConfig(am).code).toBe(0);
+    expect(amtoolRoutesTest(am, { alertname: 'SLOFastBurn', severity: 'critical', team: 'shop', service: 'demo-app' }, ['shop-slack', 'pagerduty-critical', 'slack-critical']).code).toBe(0);
+    expect(amtoolRoutesTest(am, { alertname: 'SLOSlowBurn', severity: 'warning', team: 'shop' }, ['shop-slack', 'slack-warning']).code).toBe(0);
+    expect(amtoolRoutesTest(am, { alertname: 'HighCPU', severity: 'warning' }, ['slack-warning']).code).toBe(0);
+  });
+});
+
+describe('full stack example', () => {
+  const { FullStack } = require('../examples/full-stack/main') as typeof import('../examples/full-stack/main');
+  const json = synthJson(new FullStack(Testing.app(), 'full-stack'));
+
+  test('prefixed names, the private interface, retention per signal, three Alertmanagers, an external service', () => {
+    const names = Object.values(json.resource?.docker_container ?? {}).map((c) => c.name).sort();
+    expect(names).toEqual(['obs-alertmanager', 'obs-alertmanager-2', 'obs-alertmanager-3', 'obs-alloy', 'obs-blackbox-exporter', 'obs-grafana', 'obs-loki', 'obs-node-exporter', 'obs-otel-collector', 'obs-prometheus', 'obs-tempo']);
+    expect(container(json, 'obs-prometheus').command).toContain('--storage.tsdb.retention.time=45d');
+    expect(json.output?.GrafanaUrl.value).toBe('http://10.0.0.5:3000');
+    const prom = containerFiles(json, 'obs-prometheus');
+    const config = parse(prom['/etc/prometheus/prometheus.yml']);
+    expect(config.global.external_labels).toEqual({ cluster: 'eu-1', env: 'prod' });
+    expect(config.scrape_configs.find((j: { job_name: string }) => j.job_name === 'checkout').static_configs[0].targets).toEqual(['checkout.internal:8080']);
+    expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093', 'alertmanager-2:9093', 'alertmanager-3:9093']);
+    if (haveTool('promtool')) {
+      expect(promtoolCheckConfig(prom).code).toBe(0);
+      expect(promtoolCheckRules(prom).code).toBe(0);
+    }
   });
 });

@@ -13,6 +13,19 @@ function region(file: string, name: string): string {
   return body.map((l) => l.slice(indent)).join('\n');
 }
 
+/** Every `// README:<name>:start` region of the compiled examples and stacks. */
+function regions(): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const dir of ['examples', 'stacks']) {
+    const files = fs.readdirSync(path.join(ROOT, dir), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    for (const f of files) {
+      const file = path.join(dir, f);
+      for (const m of fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/README:([a-z-]+):start/g)) out.push([`${file} ${m[1]}`, region(file, m[1])]);
+    }
+  }
+  return out;
+}
+
 describe('README', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
@@ -24,42 +37,23 @@ describe('README', () => {
     expect(pkg.scripts.test).toMatch(/tsc .*--noEmit && jest/);
   });
 
-  test('its code snippet is the compiled example, verbatim', () => {
-    expect(readme).toContain(region('examples/prometheus-only/main.ts', 'prometheus-only'));
+  test('has the snippets of the examples and the default stack', () => {
+    expect(regions().map(([where]) => where.split(' ')[1]).sort()).toEqual(['alerting', 'dashboard', 'full-stack', 'logs-traces', 'prometheus-only', 'service', 'slo'].sort());
+  });
+
+  test.each(regions())('snippet %s is in the README verbatim', (_where, code) => {
+    expect(readme).toContain(code);
+  });
+
+  test('every relative link points at a file of the repository', () => {
+    for (const [, target] of readme.matchAll(/\]\(((?!https?:)[^)#]+)(#[^)]*)?\)/g)) expect([target, fs.existsSync(path.join(ROOT, target))]).toEqual([target, true]);
   });
 });
 
-describe('README alerting snippet', () => {
-  test('is the compiled alerting example, verbatim', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(region('examples/alerting/main.ts', 'alerting'));
-  });
-});
-
-describe('README SLO snippet', () => {
-  test('is the default stack code, verbatim', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(region('stacks/course-stack.ts', 'slo'));
-  });
-});
-
-describe('README dashboard snippet', () => {
-  test('is the compiled Grafana Cloud example, verbatim', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(region('examples/grafana-cloud/main.ts', 'dashboard'));
-  });
-});
-
-describe('README logs and traces snippet', () => {
-  test('is the compiled example, verbatim', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(region('examples/logs-and-traces/main.ts', 'logs-traces'));
-  });
-});
-
-describe('docs/kubernetes.md snippet', () => {
-  test('is the compiled Kubernetes example, verbatim', () => {
-    const doc = fs.readFileSync(path.join(ROOT, 'docs/kubernetes.md'), 'utf8');
-    expect(doc).toContain(region('examples/kubernetes/main.ts', 'kubernetes'));
+describe('docs/guides/snapshot-testing.md', () => {
+  test('its copyable test is test/guides/snapshot-testing.test.ts, verbatim (which runs in the suite)', () => {
+    const guide = fs.readFileSync(path.join(ROOT, 'docs/guides/snapshot-testing.md'), 'utf8');
+    const code = fs.readFileSync(path.join(ROOT, 'test/guides/snapshot-testing.test.ts'), 'utf8');
+    expect(guide).toContain('```ts\n' + code + '```');
   });
 });

@@ -29,7 +29,6 @@ export interface PaymentsSloStackProps {
 export class PaymentsSloStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PaymentsSloStackProps) {
     super(scope, id);
-    // README:kubernetes:start
     // The target, selected once: everything below is the same on both.
     if (props.target === 'kubernetes') {
       new KubernetesRuntime(this, 'Kubernetes', { namespace: 'observability' });
@@ -66,7 +65,6 @@ export class PaymentsSloStack extends TerraformStack {
     new TempoBackend(this, 'Tempo', {
       objectStorage: { endpoint, region: 'eu-central-1', bucket: 'payments-traces', accessKey, secretKey },
     });
-    // README:kubernetes:end
   }
 }
 

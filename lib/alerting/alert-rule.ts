@@ -1,3 +1,4 @@
+import { ValidationError } from '../core/errors';
 import { promqlProblem } from '../core/promql';
 import { AlertingRule, RuleGroup } from '../prometheus/rules';
 import { alertPolicyProblems } from './policy';
@@ -19,7 +20,7 @@ export class AlertRule {
   /** `(ratio) > above and (rate) > minRate`: no page for one failed request out of two. */
   public static trafficFloor(o: TrafficFloorOptions): string {
     if (!(o.above > 0) || !(o.minRate >= 0)) {
-      throw new Error(`trafficFloor needs above > 0 and minRate >= 0 (got above=${o.above}, minRate=${o.minRate}).`);
+      throw new ValidationError(`trafficFloor needs above > 0 and minRate >= 0 (got above=${o.above}, minRate=${o.minRate}).`);
     }
     return `(${o.ratio}) > ${o.above}\nand\n(${o.rate}) > ${o.minRate}`;
   }
@@ -29,7 +30,7 @@ export class AlertRule {
     const problems = alertPolicyProblems(rule, group);
     const p = promqlProblem(rule.expr);
     if (p) problems.unshift(`alert ${JSON.stringify(rule.alert)}: expr ${p}`);
-    if (problems.length) throw new Error(problems.join('\n'));
+    if (problems.length) throw new ValidationError(problems.join('\n'));
     return rule;
   }
 }
@@ -60,6 +61,9 @@ export class AlertPacks {
    * (`RuleSets.red()`, `RuleSets.nodeUse()`, `COURSE_SLO_RULES`).
    */
   public static course(o: CourseAlertPackOptions): RuleGroup[] {
+    if (!/^https?:\/\/\S+$/.test(o.runbookBaseUrl ?? '')) {
+      throw new ValidationError(`AlertPacks.course: runbookBaseUrl must be an http(s) URL (got ${JSON.stringify(o.runbookBaseUrl)}): every critical alert links <base>/<alert>. E.g. "https://wiki.example.com/runbooks".`);
+    }
     const team = o.team ?? 'platform';
     const runbook = (alert: string) => ({ runbook_url: `${o.runbookBaseUrl.replace(/\/$/, '')}/${kebab(alert)}` });
     const dashboard: Record<string, string> = o.grafanaUrl ? { dashboard_url: `${o.grafanaUrl.replace(/\/$/, '')}/d/service-detail?var-service={{ $labels.service }}` } : {};

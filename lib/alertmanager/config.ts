@@ -75,6 +75,17 @@ function rangeProblems(where: string, values: string[] | undefined, ok: (v: stri
   return out;
 }
 
+/** Whether Go's time.LoadLocation would load `name` (the IANA database, `UTC` or `Local`). */
+function validTimeZone(name: string): boolean {
+  if (name === 'Local' || name === 'UTC') return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function timeIntervalProblems(t: TimeInterval): string[] {
   const where = `time interval ${JSON.stringify(t.name)}`;
   const out: string[] = [];
@@ -82,6 +93,9 @@ export function timeIntervalProblems(t: TimeInterval): string[] {
   if (!t.timeIntervals?.length) out.push(`${where} has no time specification. Add at least one, e.g. { weekdays: ['saturday', 'sunday'] }.`);
   (t.timeIntervals ?? []).forEach((s, i) => {
     const w = `${where}: time_intervals[${i}]`;
+    if (s.location !== undefined && !validTimeZone(s.location)) {
+      out.push(`${w}.location is not an IANA time zone (got ${JSON.stringify(s.location)}). Use e.g. "Europe/Zurich", "UTC" or "Local".`);
+    }
     for (const r of s.times ?? []) {
       const hm = /^([01]\d|2[0-4]):([0-5]\d)$/;
       if (!hm.test(r.startTime) || !hm.test(r.endTime) || r.startTime >= r.endTime) {

@@ -1,3 +1,4 @@
+import { ValidationError } from '../core/errors';
 import { labelNameProblem, re2Problem, anchoredRegExp } from '../core/names';
 
 /** Matcher operators, as in Alertmanager's `matchers` syntax. */
@@ -26,7 +27,7 @@ export class Matcher {
   public static parse(text: string): Matcher {
     const m = /^\s*([^\s=!~]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
     if (!m) {
-      throw new Error(`matcher ${JSON.stringify(text)} is not of the form label=value, label!=value, label=~regex or label!~regex.`);
+      throw new ValidationError(`matcher ${JSON.stringify(text)} is not of the form label=value, label!=value, label=~regex or label!~regex.`);
     }
     let value = m[3];
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = JSON.parse(value) as string;

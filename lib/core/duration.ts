@@ -1,3 +1,4 @@
+import { ValidationError } from './errors';
 import { Token } from 'cdktf';
 
 const UNIT_MS: Record<string, number> = {
@@ -41,7 +42,7 @@ export class Duration {
    */
   public static parse(text: string): Duration {
     const problem = durationProblem(text);
-    if (problem) throw new Error(problem);
+    if (problem) throw new ValidationError(problem);
     let ms = 0;
     for (const m of text.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2]];
     return new Duration(ms);
@@ -49,7 +50,7 @@ export class Duration {
 
   private static fromMs(ms: number, what: string): Duration {
     if (!Number.isInteger(ms) || ms < 0) {
-      throw new Error(`a duration must be a whole, non-negative number of milliseconds (got ${what}). Use a smaller unit, e.g. Duration.seconds(90) instead of Duration.minutes(1.5).`);
+      throw new ValidationError(`a duration must be a whole, non-negative number of milliseconds (got ${what}). Use a smaller unit, e.g. Duration.seconds(90) instead of Duration.minutes(1.5).`);
     }
     return new Duration(ms);
   }

@@ -39,6 +39,8 @@ export interface RedDashboardOptions {
   readonly uid?: string;
   /** @default 'Service Overview' */
   readonly title?: string;
+  /** Preselect one service in the `service` variable (a per-service dashboard). @default - All */
+  readonly service?: string;
   /** Request counter. @default 'http_requests_total' */
   readonly requestsMetric?: string;
   /** Request duration histogram, without `_bucket`. @default 'http_request_duration_seconds' */
@@ -133,9 +135,11 @@ export function redDashboard(options: RedDashboardOptions = {}): DashboardModel 
         .targetBlank(false),
     );
   if (options.datasourceUid === undefined) builder.withVariable(datasourceVariable());
+  const serviceVariable = new dashboard.QueryVariableBuilder('service');
+  if (options.service !== undefined) serviceVariable.current({ text: [options.service], value: [options.service], selected: true });
   builder
     .withVariable(
-      new dashboard.QueryVariableBuilder('service')
+      serviceVariable
         .label('Service')
         .datasource(ds)
         .query(`label_values(${req}, ${svc})`)

@@ -52,6 +52,8 @@ export class Discovery {
         }),
         Relabel.replace({ sourceLabels: [`__meta_docker_container_label_${p}_path`], regex: '(.+)', targetLabel: '__metrics_path__' }),
         Relabel.replace({ sourceLabels: ['__meta_docker_container_name'], regex: '/?(.*)', replacement: '${1}', targetLabel: 'container' }),
+        // `<prefix>.label.<name>=<value>` container labels become target labels (service, team).
+        Relabel.labelmap(`__meta_docker_container_label_${p}_label_(.+)`),
       ],
     };
   }

@@ -162,8 +162,18 @@ export function componentSpecProblems(spec: ComponentSpec): string[] {
   }
   const vols = new Set<string>();
   for (const v of spec.volumes ?? []) {
-    if (vols.has(v.name)) problems.push(`volume name ${JSON.stringify(v.name)} is used twice.`);
+    if (vols.has(v.name)) problems.push(`volume name ${JSON.stringify(v.name)} is used twice. Give each volume of a component its own name.`);
     vols.add(v.name);
+  }
+  const r = spec.resources;
+  if (r?.memoryMiB !== undefined && !(Number.isInteger(r.memoryMiB) && r.memoryMiB >= 6)) {
+    problems.push(`resources.memoryMiB must be a whole number of MiB, at least 6 (Docker's minimum) (got ${JSON.stringify(r.memoryMiB)}). E.g. 512.`);
+  }
+  if (r?.cpuShares !== undefined && !(Number.isInteger(r.cpuShares) && r.cpuShares >= 2)) {
+    problems.push(`resources.cpuShares must be an integer of at least 2 (got ${JSON.stringify(r.cpuShares)}). The default weight is 1024.`);
+  }
+  for (const key of Object.keys(spec.labels ?? {})) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key)) problems.push(`label key ${JSON.stringify(key)} is not a valid container label key. Use e.g. "com.example.team".`);
   }
   return problems;
 }

@@ -56,6 +56,8 @@ export class DockerRuntime extends Construct implements IRuntime {
   private readonly keepImages: boolean;
   private readonly images = new Map<string, Image>();
   private readonly names = new Map<string, string>();
+  /** Published host ports (`port/protocol` → ip → owner), to refuse a clash at synth rather than at apply. */
+  private readonly hostPorts = new Map<string, Map<string, string>>();
 
   constructor(scope: Construct, id: string, props: DockerRuntimeProps = {}) {
     super(scope, id);
@@ -63,12 +65,19 @@ export class DockerRuntime extends Construct implements IRuntime {
     if (this.prefix && !/^[a-z0-9][a-z0-9_.-]*$/.test(this.prefix)) {
       throw new ValidationError(`namePrefix ${JSON.stringify(this.prefix)} is not valid in a container name. Use lower-case letters, digits, '-', '_' or '.', e.g. "staging-".`, this);
     }
+    const networkName = props.networkName ?? 'observability';
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(networkName)) {
+      throw new ValidationError(`networkName ${JSON.stringify(networkName)} is not a valid Docker network name. Use letters, digits, '-', '_' or '.', e.g. "observability".`, this);
+    }
+    if (props.host !== undefined && !/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(props.host)) {
+      throw new ValidationError(`host must be a Docker daemon address with its scheme (got ${JSON.stringify(props.host)}), e.g. "unix:///var/run/docker.sock", "tcp://10.0.0.5:2376" or "ssh://deploy@10.0.0.5".`, this);
+    }
     this.keepImages = props.keepImagesLocally ?? true;
     if (props.createProvider ?? true) {
       this.provider = new DockerProvider(this, 'Provider', props.host ? { host: props.host } : {});
     }
     this.network = new Network(this, 'Network', {
-      name: `${this.prefix}${props.networkName ?? 'observability'}`,
+      name: `${this.prefix}${networkName}`,
       driver: 'bridge',
     });
     Observability.of(this).adoptRuntime(this);
@@ -86,6 +95,25 @@ export class DockerRuntime extends Construct implements IRuntime {
     return image;
   }
 
+  /** Records the component's published ports; a port already published on the same address (or on every address) is an error. */
+  private claimHostPorts(scope: Construct, spec: ComponentSpec): void {
+    for (const p of spec.ports ?? []) {
+      if (!p.publish) continue;
+      const key = `${p.publish.hostPort}/${p.protocol ?? 'tcp'}`;
+      const ip = p.publish.hostIp ?? '127.0.0.1';
+      const taken = this.hostPorts.get(key) ?? new Map<string, string>();
+      const clash = [...taken].find(([other]) => other === ip || other === '0.0.0.0' || ip === '0.0.0.0' || other === '::' || ip === '::');
+      if (clash) {
+        throw new ValidationError(
+          `host port ${key} on ${ip} (port ${JSON.stringify(p.name)}) is already published on ${clash[0]} by ${clash[1]}: Docker would refuse to start the second container. Give one of them another hostPort (or hostIp).`,
+          scope,
+        );
+      }
+      taken.set(ip, `${scope.node.path} (port ${JSON.stringify(p.name)})`);
+      this.hostPorts.set(key, taken);
+    }
+  }
+
   public deploy(scope: Construct, spec: ComponentSpec, dynamic: DynamicParts = {}): IDeployment {
     throwIfProblems(scope, componentSpecProblems(spec));
     const name = `${this.prefix}${spec.name}`;
@@ -94,6 +122,7 @@ export class DockerRuntime extends Construct implements IRuntime {
       throw new ValidationError(`container name ${JSON.stringify(name)} is already used by ${owner}. Give this component another name (its \`name\` prop) or use a DockerRuntime with a namePrefix.`, scope);
     }
     this.names.set(name, scope.node.path);
+    this.claimHostPorts(scope, spec);
 
     const volumes: Record<string, Volume> = {};
     for (const v of spec.volumes ?? []) {

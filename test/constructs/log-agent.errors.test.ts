@@ -148,7 +148,7 @@ describe('LogAgent rejects bad input', () => {
 
     const stack2 = stackWithLoki();
     new PrometheusServer(stack2, 'A', { name: 'prom-a' });
-    new PrometheusServer(stack2, 'B', { name: 'prom-b' });
+    new PrometheusServer(stack2, 'B', { name: 'prom-b', hostPort: 9091 });
     expect(() => agent({ scrapeMetrics: true }, stack2)).toThrow(/scrapeMetrics: the stack has 2 PrometheusServers \(test\/A, test\/B\)\. Pass the one to remote-write to as the prometheus prop\./);
   });
 

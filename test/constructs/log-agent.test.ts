@@ -230,7 +230,7 @@ describe('LogAgent (Alloy, the default)', () => {
   test('without the opt-in there is no socket mount (host files only, or a TCP socket proxy)', () => {
     const stack = stackWithLoki();
     new LogAgent(stack, 'Files', { containerLogs: false, readHostLogs: true, name: 'alloy-files' });
-    new LogAgent(stack, 'Proxy', { dockerHost: 'tcp://docker-proxy:2375', name: 'alloy-proxy' });
+    new LogAgent(stack, 'Proxy', { dockerHost: 'tcp://docker-proxy:2375', name: 'alloy-proxy', hostPort: 12346 });
     const json = synthJson(stack);
     const files = container(json, 'alloy-files');
     expect(files.mounts).toEqual([{ type: 'bind', source: '/var/log', target: '/var/log', read_only: true }]);
@@ -369,7 +369,7 @@ describe('LogAgent (Alloy, the default)', () => {
   test('scrapeMetrics with an explicit prometheus prop, or a remoteWriteUrl', () => {
     const stack = stackWithLoki();
     new PrometheusServer(stack, 'A', { name: 'prom-a' });
-    const b = new PrometheusServer(stack, 'B', { name: 'prom-b' });
+    const b = new PrometheusServer(stack, 'B', { name: 'prom-b', hostPort: 9091 });
     new LogAgent(stack, 'Agent', { mountDockerSocket: true, scrapeMetrics: true, prometheus: b });
     const json = synthJson(stack);
     expect(container(json, 'prom-b').command).toContain('--web.enable-remote-write-receiver');

@@ -98,7 +98,7 @@ describe('OtelCollector', () => {
     const stack = testStack();
     new FakeLoki(stack, 'Loki');
     new TempoBackend(stack, 'Tempo');
-    const other = new TempoBackend(stack, 'TracesArchive', { name: 'traces-archive', metricsGenerator: false });
+    const other = new TempoBackend(stack, 'TracesArchive', { name: 'traces-archive', metricsGenerator: false, publishPorts: false });
     new OtelCollector(stack, 'Collector', { tempo: other });
     const cfg = collectorConfig(synthJson(stack));
     expect(cfg.exporters['otlp/tempo'].endpoint).toBe('traces-archive:4317');

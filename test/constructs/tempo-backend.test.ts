@@ -94,9 +94,9 @@ describe('TempoBackend', () => {
   test('the prometheus prop picks one of several servers; remoteWriteUrl writes elsewhere and touches no server', () => {
     const stack = testStack();
     const a = new PrometheusServer(stack, 'A', { name: 'prom-a' });
-    new PrometheusServer(stack, 'B', { name: 'prom-b' });
+    new PrometheusServer(stack, 'B', { name: 'prom-b', hostPort: 9091 });
     new TempoBackend(stack, 'Tempo', { prometheus: a });
-    new TempoBackend(stack, 'Tempo2', { name: 'tempo-2', remoteWriteUrl: 'https://mimir.example.com/api/v1/push' });
+    new TempoBackend(stack, 'Tempo2', { name: 'tempo-2', remoteWriteUrl: 'https://mimir.example.com/api/v1/push', publishPorts: false });
     const json = synthJson(stack);
     expect(tempoConfig(json).metrics_generator.storage.remote_write[0].url).toBe('http://prom-a:9090/api/v1/write');
     expect(tempoConfig(json, 'tempo-2').metrics_generator.storage.remote_write[0].url).toBe('https://mimir.example.com/api/v1/push');
@@ -200,7 +200,7 @@ describe('TempoBackend rejects bad input', () => {
   test('two Prometheus servers and no prop: synth says which prop picks one', () => {
     const stack = testStack();
     new PrometheusServer(stack, 'A', { name: 'a' });
-    new PrometheusServer(stack, 'B', { name: 'b' });
+    new PrometheusServer(stack, 'B', { name: 'b', hostPort: 9091 });
     new TempoBackend(stack, 'Tempo');
     expect(() => synthJson(stack)).toThrow(/\[test\/Tempo\] the stack has 2 PrometheusServers \(test\/A, test\/B\)\. Pass the one to use as the prometheus prop\./);
   });

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { CourseStack } from '../../stacks/course-stack';
+import { snapshotStack } from '../../lib/testing/snapshot';
 import {
   blackboxCheck,
   container,
@@ -39,7 +40,7 @@ describe('CourseStack (the default app)', () => {
 
   test('renders the course jobs and every rule group as files', () => {
     const config = parse(promFiles['/etc/prometheus/prometheus.yml']);
-    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'blackbox-http', 'otel-collector']);
+    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'otel-collector', 'blackbox-http']);
     expect(config.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
     expect(Object.keys(promFiles).sort()).toEqual(
       [
@@ -191,7 +192,7 @@ describe('CourseStack (the default app)', () => {
     expect(parse(promFiles['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name)).toContain('otel-collector');
   });
 
-  test('whole-stack snapshot (review the diff when it changes)', () => {
-    expect(json).toMatchSnapshot();
+  test('whole-stack snapshot, files as text (review the diff when it changes)', () => {
+    expect(snapshotStack(new CourseStack(Testing.app(), 'observability'))).toMatchSnapshot();
   });
 });
