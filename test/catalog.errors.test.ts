@@ -31,6 +31,7 @@ import { Relabel, RelabelConfig } from '../lib/prometheus/relabel';
 import { AlertingRule, Rule, RuleGroup } from '../lib/prometheus/rules';
 import { ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { DockerRuntime } from '../lib/runtime/docker-runtime';
+import { KubernetesRuntime } from '../lib/runtime/kubernetes-runtime';
 import { ComponentSpec } from '../lib/runtime/component';
 import { Sli } from '../lib/slo/sli';
 import { TempoS3Storage } from '../lib/tempo/config';
@@ -635,6 +636,21 @@ group('ObservabilityStack', () => {
   bad('retention set on a part', () => new ObservabilityStack(Testing.app(), 'test', { prometheus: { retentionTime: '15d' } }), /prometheus\.retentionTime is set \(got "15d"\), but the stack sets retention in one place\. Use retention\.metrics instead/);
   bad('retention shorter than an hour', () => new ObservabilityStack(Testing.app(), 'test', { retention: { traces: '10m' } }), /retention\.traces must be at least 1h \(got "10m"\)/);
   bad('alert pack without recording rules', () => new ObservabilityStack(Testing.app(), 'test', { recordingRules: false, alertPack: { runbookBaseUrl: 'https://wiki.example.com' } }), /alertPack reads the RED and USE recording rules, which recordingRules: false leaves out/);
+});
+
+group('Kubernetes target', () => {
+  const k8s = (s: Construct) => new KubernetesRuntime(s, 'Kubernetes');
+  const onK8s = <T>(f: (s: TerraformStack) => T) => (s: TerraformStack) => (k8s(s), f(s));
+  const onDocker = <T>(f: (s: TerraformStack) => T) => (s: TerraformStack) => (new DockerRuntime(s, 'Docker'), f(s));
+  const s3 = (s: Construct): LokiObjectStorage => ({ endpoint: 's3.example.com', bucket: 'logs', accessKeyId: secret(s, 'ak'), secretAccessKey: secret(s, 'sk') });
+  bad('chart version range', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartVersions: { kubePrometheusStack: '^65.0.0' } }), /chartVersions\.kubePrometheusStack must be an exact chart version such as "65\.1\.1" \(got "\^65\.0\.0"\)/);
+  bad('namespace not a DNS label', (s) => new KubernetesRuntime(s, 'Kubernetes', { namespace: 'Ops' }), /namespace must be a DNS label .* \(got "Ops"\)/);
+  bad('Docker socket on Kubernetes', onK8s((s) => prom(s, { mountDockerSocket: true })), /mountDockerSocket is a Docker option \(got true\); there is no Docker socket on the Kubernetes target/);
+  bad('published port on Kubernetes', onK8s((s) => new NodeExporter(s, 'NodeExporter', { hostPort: 19100 })), /hostPort is a Docker option; the Kubernetes target publishes nothing on a node \(got 19100\)/);
+  bad('Mimir on Docker', onDocker((s) => prom(s, { mimir: { objectStorage: { ...s3(s), bucket: 'blocks' } } })), /mimir is only available on the Kubernetes target/);
+  bad('Loki without object storage on Kubernetes', onK8s((s) => new LokiCluster(s, 'Loki')), /objectStorage is required on the Kubernetes target \(got none\)/);
+  bad('Loki monolithic on Kubernetes', onK8s((s) => new LokiCluster(s, 'Loki', { mode: 'monolithic', objectStorage: s3(s) })), /mode "monolithic" is not available on the Kubernetes target/);
+  bad('Tempo without object storage on Kubernetes', onK8s((s) => new TempoBackend(s, 'Tempo')), /objectStorage is required on the Kubernetes target \(got none\): Tempo runs distributed/);
 });
 
 // ---------------------------------------------------------------------------------------------
