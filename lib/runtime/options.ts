@@ -22,18 +22,19 @@ export interface ComponentOptions {
    */
   readonly image?: string;
   /**
-   * Publish the component's main port on the host.
-   * @default true
+   * Publish the component's main port on the host. Docker only: on Kubernetes nothing is
+   * published (`true` is refused there; `false` is accepted).
+   * @default - true on Docker
    */
   readonly publishPorts?: boolean;
   /**
    * Host address published ports bind to. `0.0.0.0` exposes them on every interface and
-   * is reported as a warning.
+   * is reported as a warning. Docker only.
    * @default '127.0.0.1'
    */
   readonly hostIp?: string;
   /**
-   * Host port for the main port.
+   * Host port for the main port. Docker only.
    * @default - the same number as the container port
    */
   readonly hostPort?: number;
