@@ -66,7 +66,7 @@ export class AlertPacks {
     }
     const team = o.team ?? 'platform';
     const runbook = (alert: string) => ({ runbook_url: `${o.runbookBaseUrl.replace(/\/$/, '')}/${kebab(alert)}` });
-    const dashboard: Record<string, string> = o.grafanaUrl ? { dashboard_url: `${o.grafanaUrl.replace(/\/$/, '')}/d/service-detail?var-service={{ $labels.service }}` } : {};
+    const dashboard: Record<string, string> = o.grafanaUrl ? { dashboard_url: `${o.grafanaUrl.replace(/\/$/, '')}/d/service-overview?var-service={{ $labels.service }}` } : {};
     return [
       {
         name: 'service_alerts',
