@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { ReceiverSpec } from '../lib/alertmanager/receivers';
 import { Matcher } from '../lib/alertmanager/matchers';
 import { RouteNode } from '../lib/alertmanager/route';
-import { DurationLike } from '../lib/core/duration';
+import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, metricNameProblem } from '../lib/core/names';
+import { literalSecretProblem } from '../lib/core/secrets';
 import { redDashboard, sanitizeDashboardUid } from '../lib/grafana/dashboards';
 import { Observability } from '../lib/observability';
 import { RuleSets } from '../lib/prometheus/presets';
@@ -148,6 +149,13 @@ export interface MonitoredServiceProps {
   readonly prometheus?: PrometheusServer;
   /** Where its OTel SDK sends traces, metrics and logs. @default - the stack's OtelCollector, if any */
   readonly collector?: OtelCollector;
+  /**
+   * OTLP/gRPC endpoint for `OTEL_EXPORTER_OTLP_ENDPOINT`, when the collector's own address does
+   * not fit (an external service reaching the Collector through a load balancer).
+   * @default - a container: the Collector on the shared network (`http://otel-collector:4317`);
+   * an external service: the Collector's published OTLP/gRPC URL, if published
+   */
+  readonly otlpEndpoint?: string;
   /** @default - the stack's BlackboxExporter (needed with `healthCheck`) */
   readonly blackbox?: BlackboxExporter;
   /** @default - the stack's AlertRoute (needed with `receiver`) */
@@ -156,7 +164,10 @@ export interface MonitoredServiceProps {
   readonly grafana?: IGrafana;
 }
 
+const DOCKER_LABELMAP = '__meta_docker_container_label_prometheus_label_(.+)';
 const NAME = /^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$/;
+/** Environment variable names that hold secrets: their values must be references. */
+const SECRET_ENV = /(PASSWORD|PASSWD|PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIAL|DSN$|DATABASE_URL|AUTH)/i;
 
 /**
  * "Monitor my service": one construct wires what the course asks of a service — the OTel
@@ -209,7 +220,11 @@ export class MonitoredService extends Construct {
       image = parseImage(c.image, { repository: 'registry.example.com/my-service', tag: '1.0.0' });
       if (image.problem) problems.push(`container.${image.problem}`);
       if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) problems.push(`container.port must be a port number from 1 to 65535 (got ${JSON.stringify(c.port)}).`);
-      for (const k of Object.keys(c.env ?? {})) {
+      for (const [k, v] of Object.entries(c.env ?? {})) {
+        if (SECRET_ENV.test(k)) {
+          const p = literalSecretProblem(v);
+          if (p) problems.push(`container.env ${k} ${p}`);
+        }
         if (k.startsWith('OTEL_')) problems.push(`container.env sets ${k}, which this construct derives (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES). Use the collector, service, environment and resourceAttributes props instead.`);
       }
     }
@@ -238,6 +253,16 @@ export class MonitoredService extends Construct {
     if (a.errorRatio !== undefined && !(a.errorRatio > 0 && a.errorRatio < 1)) {
       problems.push(`alerts.errorRatio is a ratio strictly between 0 and 1 (got ${JSON.stringify(a.errorRatio)}). Write 0.05 for 5 %.`);
     }
+    if (a.minRequestRate !== undefined && !(a.minRequestRate >= 0)) {
+      problems.push(`alerts.minRequestRate must be a number of requests per second, 0 or more (got ${JSON.stringify(a.minRequestRate)}).`);
+    }
+    if (a.downFor !== undefined) {
+      const d = resolveDuration(a.downFor);
+      if (d.problem) problems.push(`alerts.downFor ${d.problem}`);
+    }
+    if (scrapeMode === 'docker-labels' && props.scrapeInterval !== undefined) {
+      problems.push(`scrapeInterval applies to a scrape job; with scrape "docker-labels" the discovery job's interval applies (got ${JSON.stringify(String(props.scrapeInterval))}). Drop it, or use scrape: "job".`);
+    }
     if (a.p99LatencySeconds !== undefined && !(a.p99LatencySeconds > 0)) {
       problems.push(`alerts.p99LatencySeconds must be a positive number of seconds (got ${JSON.stringify(a.p99LatencySeconds)}). Write 0.5 for 500 ms.`);
     }
@@ -263,10 +288,12 @@ export class MonitoredService extends Construct {
     // OTel SDK environment, as the course's demo-app gets it.
     const collector = props.collector ?? registry.find<OtelCollector>('otel-collector')[0];
     const attributes = { 'deployment.environment': props.environment ?? 'production', 'service.namespace': props.team, ...(props.resourceAttributes ?? {}) };
+    // A container reaches the Collector on the shared network; a service elsewhere, through its published port.
+    const otlp = props.otlpEndpoint ?? (collector ? (c ? collector.otlpGrpcEndpoint.url : collector.deployment.publishedUrl('otlp-grpc')) : undefined);
     this.otelEnvironment = {
       OTEL_SERVICE_NAME: props.service,
       OTEL_RESOURCE_ATTRIBUTES: Object.entries(attributes).map(([k, v]) => `${k}=${v}`).join(','),
-      ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpGrpcEndpoint.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } : {}),
+      ...(otlp ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } : {}),
     };
 
     // The container, with Docker labels when discovery finds it that way.
@@ -309,16 +336,28 @@ export class MonitoredService extends Construct {
       this.prometheus.addScrapeJob(job);
       this.upSelector = `up{job=${JSON.stringify(props.service)}}`;
     } else {
-      const discovery = this.prometheus.configuredJobs.find((j) => (j.dockerSdConfigs ?? []).length > 0);
-      if (!discovery) {
+      const dockerJobs = this.prometheus.configuredJobs.filter((j) => (j.dockerSdConfigs ?? []).length > 0);
+      if (!dockerJobs.length) {
         throw new ValidationError(`scrape "docker-labels" needs Docker discovery on ${this.prometheus.node.path}, which has none. Set its dockerDiscovery (and mountDockerSocket), or use scrape: "job".`, this);
       }
-      this.upSelector = `up{job=${JSON.stringify(discovery.jobName)}, container=${JSON.stringify(props.service)}}`;
+      // The container's labels use the `prometheus` prefix: only a discovery job that keeps
+      // `prometheus.scrape=true` and maps `prometheus.label.*` to target labels scrapes it right.
+      const discovery = dockerJobs.find((j) => (j.relabelConfigs ?? []).some((r) => r.action === 'labelmap' && r.regex === DOCKER_LABELMAP));
+      if (!discovery) {
+        throw new ValidationError(
+          `scrape "docker-labels" needs a Docker discovery job that reads the "prometheus." labels (Discovery.dockerContainers() with the default labelPrefix); ${this.prometheus.node.path} has ${dockerJobs.map((j) => JSON.stringify(j.jobName)).join(', ')}, which does not map prometheus.label.* to target labels. Use the default dockerDiscovery, or scrape: "job".`,
+          this,
+        );
+      }
+      this.upSelector = `up{job=${JSON.stringify(discovery.jobName)}, service=${JSON.stringify(props.service)}}`;
     }
 
-    // RED recording rules for this service.
+    // RED recording rules for this service, unless the server already records them for every
+    // service from the same metrics (two rules writing one series would conflict).
     const red = RuleSets.red({ service: props.service, ...m });
-    this.addRules(red);
+    const everyService = RuleSets.red({ ...m });
+    const covered = this.prometheus.ruleGroups.some((g) => JSON.stringify(g.rules) === JSON.stringify(everyService.rules));
+    if (!covered) this.addRules(red);
 
     // Blackbox probe of the health URL.
     let probeJob: string | undefined;
@@ -335,7 +374,8 @@ export class MonitoredService extends Construct {
     const alerts: AlertingRule[] = [
       {
         alert: 'ServiceDown',
-        expr: `${this.upSelector} == 0`,
+        // Docker discovery lists running containers only: a stopped one leaves no `up` series.
+        expr: scrapeMode === 'docker-labels' ? `${this.upSelector} == 0 or absent(${this.upSelector})` : `${this.upSelector} == 0`,
         for: a.downFor ?? '2m',
         labels: { severity: 'critical', ...this.labels },
         annotations: {
@@ -381,23 +421,35 @@ export class MonitoredService extends Construct {
         annotations: {
           summary: `${props.service}: p99 latency above ${a.p99LatencySeconds}s`,
           description: `p99 latency of ${props.service} is {{ $value | humanizeDuration }}.`,
+          runbook_url: `${this.runbookBaseUrl}/service-high-latency`,
         },
       });
     }
-    this.addRules({ name: `${red.name}_alerts`, rules: alerts });
+    this.addRules({ name: `${props.service}_alerts`, rules: alerts });
 
     // The team's route.
     if (props.receiver !== undefined) {
       const route =
         props.route ?? registry.single<AlertRoute>('alert-route', this, { noun: 'AlertRoute', prop: 'route', whenNone: 'to route the team\'s alerts. Create an AlertRoute, or drop receiver.' });
       const receiverName = typeof props.receiver === 'string' ? props.receiver : props.receiver.name;
-      if (typeof props.receiver !== 'string' && !route.receiver(receiverName)) route.addReceiver(props.receiver);
-      const existing = route.root.children.find(
-        (n) => {
-          const only = n.options.matchers?.length === 1 ? n.options.matchers[0] : undefined;
-          return n.options.receiver === receiverName && only?.label === 'team' && only.operator === '=' && only.value === props.team;
-        },
-      );
+      if (typeof props.receiver !== 'string') {
+        const known = route.receiver(receiverName);
+        if (!known) route.addReceiver(props.receiver);
+        else if (JSON.stringify(known) !== JSON.stringify(props.receiver)) {
+          throw new ValidationError(`receiver ${JSON.stringify(receiverName)} is already defined on ${route.node.path} with other settings. Pass its name (receiver: ${JSON.stringify(receiverName)}) to share it, or give this one another name.`, this);
+        }
+      }
+      // Reuse the team's route only where this construct puts it: among the leading routes
+      // that all continue, so every alert still reaches it and the routes after it.
+      const leading = [];
+      for (const n of route.root.children) {
+        if (n.options.continue !== true) break;
+        leading.push(n);
+      }
+      const existing = leading.find((n) => {
+        const only = n.options.matchers?.length === 1 ? n.options.matchers[0] : undefined;
+        return n.options.receiver === receiverName && only?.label === 'team' && only.operator === '=' && only.value === props.team;
+      });
       this.teamRoute = existing ?? route.addRoute({ receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true }, 0);
     }
 

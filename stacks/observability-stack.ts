@@ -83,7 +83,7 @@ export interface ObservabilityStackProps {
    * credentials from the sensitive variables `slack_webhook_url`, `pagerduty_routing_key`, `smtp_password`
    */
   readonly routing?: StackPart<AlertRouteProps, AlertRoute>;
-  /** @default - one Alertmanager v0.27.0 on 9093 */
+  /** @default - one Alertmanager v0.27.0 on 9093 (with `false`, `routing` defaults to `false` too) */
   readonly alertmanager?: StackPart<AlertmanagerProps, Alertmanager>;
   /** @default - node exporter v1.8.0 on 9100 */
   readonly nodeExporter?: StackPart<NodeExporterProps, NodeExporter>;
@@ -133,7 +133,11 @@ export class ObservabilityStack extends TerraformStack {
   public readonly folder?: GrafanaFolder;
   public readonly dashboards: Dashboard[] = [];
   public readonly services: MonitoredService[] = [];
-  /** The resolved retention per signal. */
+  private readonly hostIp?: string;
+  /**
+   * The retention per signal of the parts the stack built (a part you replace with your own
+   * construct keeps the retention you give it).
+   */
   public readonly retention: { readonly metrics: string; readonly logs: string; readonly traces: string };
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
@@ -144,6 +148,9 @@ export class ObservabilityStack extends TerraformStack {
       const r = resolveDuration(value);
       if (r.problem) problems.push(`retention.${signal} ${r.problem}`);
       else if ((r.ms ?? 0) < 3_600_000) problems.push(`retention.${signal} must be at least 1h (got ${JSON.stringify(r.text)}). Use e.g. "30d".`);
+      else if (signal === 'logs' && r.ms! % 86_400_000 !== 0) {
+        problems.push(`retention.logs must be a whole number of days (got ${JSON.stringify(r.text)}): Loki's compactor deletes whole 24h index tables. Use e.g. "7d" or "30d".`);
+      }
     }
     // Retention is set here only: a part's own retention prop would silently win over it.
     for (const [part, key, signal] of [
@@ -166,6 +173,7 @@ export class ObservabilityStack extends TerraformStack {
       traces: resolveDuration(retention.traces).text,
     };
     const hostIp = props.hostIp;
+    this.hostIp = hostIp;
     const at = <P extends object>(p: P | undefined): P => ({ ...(hostIp !== undefined ? { hostIp } : {}), ...(p ?? {}) }) as P;
 
     this.runtime = new DockerRuntime(this, 'Docker', props.docker);
@@ -194,7 +202,9 @@ export class ObservabilityStack extends TerraformStack {
     }
 
     // Alerting.
-    this.routing = build(this, 'Routing', props.routing, (p) => (p ? new AlertRoute(this, 'Routing', p) : courseAlertRoute(this, 'Routing')));
+    // Without an Alertmanager (and without your own tree), the routing tree and its secrets are left out.
+    const routing = props.routing ?? (props.alertmanager === false ? false : undefined);
+    this.routing = build(this, 'Routing', routing, (p) => (p ? new AlertRoute(this, 'Routing', p) : courseAlertRoute(this, 'Routing')));
     this.alertmanager = build(this, 'Alertmanager', props.alertmanager, (p) => new Alertmanager(this, 'Alertmanager', at(p)));
 
     // Logs and traces.
@@ -206,7 +216,7 @@ export class ObservabilityStack extends TerraformStack {
     // The log agent ships to the stack's Loki: without one (and without your own settings), it is left out.
     const logAgent = props.logAgent ?? (this.loki ? undefined : false);
     this.logAgent = build(this, 'Alloy', logAgent, (p) =>
-      new LogAgent(this, 'Alloy', socket ? { mountDockerSocket: true, ...at(p) } : { containerLogs: false, readHostLogs: true, ...at(p) }),
+      new LogAgent(this, 'Alloy', (p?.mountDockerSocket ?? socket) ? { mountDockerSocket: true, ...at(p) } : { containerLogs: false, readHostLogs: true, ...at(p) }),
     );
 
     // Grafana.
@@ -250,7 +260,8 @@ export class ObservabilityStack extends TerraformStack {
 
   /** Adds a service of yours, monitored the way the course asks (see `MonitoredService`). */
   public addService(id: string, props: MonitoredServiceProps): MonitoredService {
-    const service = new MonitoredService(this, id, { folder: this.folder, ...props });
+    const container = props.container && this.hostIp !== undefined ? { hostIp: this.hostIp, ...props.container } : props.container;
+    const service = new MonitoredService(this, id, { folder: this.folder, ...props, container });
     this.services.push(service);
     return service;
   }

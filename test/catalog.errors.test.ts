@@ -630,10 +630,17 @@ group('MonitoredService', () => {
   bad('service error ratio in percent', svc({ alerts: { errorRatio: 5 } }), /alerts\.errorRatio is a ratio strictly between 0 and 1 \(got 5\)/);
   bad('service health check without a blackbox exporter', svc({ healthCheck: '/health' }), /no BlackboxExporter in this stack to probe healthCheck/);
   bad('service runbook base not a URL', svc({ runbookBaseUrl: 'runbooks' }), /runbookBaseUrl must be an http\(s\) URL \(got "runbooks"\)/);
+  bad('service with a literal password in env', svc({ container: { image: 'demo:1.0', port: 8080, env: { API_TOKEN: 'abc123' } } }), /container\.env API_TOKEN must not be a literal secret \(got a literal string of 6 characters\)/);
+  bad('service with a negative traffic floor', svc({ alerts: { errorRatio: 0.05, minRequestRate: -1 } }), /alerts\.minRequestRate must be a number of requests per second, 0 or more \(got -1\)/);
+  bad('service receiver name taken with other settings', (s) => {
+    route(s);
+    return svc({ receiver: Receiver.webhook('hook', { url: 'http://other:8080/' }) })(s);
+  }, /receiver "hook" is already defined on test\/Routing with other settings/);
 });
 
 group('ObservabilityStack', () => {
   bad('retention set on a part', () => new ObservabilityStack(Testing.app(), 'test', { prometheus: { retentionTime: '15d' } }), /prometheus\.retentionTime is set \(got "15d"\), but the stack sets retention in one place\. Use retention\.metrics instead/);
+  bad('logs retention not in whole days', () => new ObservabilityStack(Testing.app(), 'test', { retention: { logs: '36h' } }), /retention\.logs must be a whole number of days \(got "36h"\)/);
   bad('retention shorter than an hour', () => new ObservabilityStack(Testing.app(), 'test', { retention: { traces: '10m' } }), /retention\.traces must be at least 1h \(got "10m"\)/);
   bad('alert pack without recording rules', () => new ObservabilityStack(Testing.app(), 'test', { recordingRules: false, alertPack: { runbookBaseUrl: 'https://wiki.example.com' } }), /alertPack reads the RED and USE recording rules, which recordingRules: false leaves out/);
 });

@@ -12,8 +12,8 @@ const PACKAGE = '@obs-stack/cdktf-observability';
 interface Snippet {
   readonly page: string;
   readonly name: string;
-  /** A whole program (it creates its own App, or is a jest test file) rather than code for a stack constructor. */
-  readonly program: boolean;
+  /** `stack`: code for a stack constructor; `app`: a program creating its own App; `jest`: a test file (run in test/guides). */
+  readonly kind: 'stack' | 'app' | 'jest';
   readonly imports: string[];
   readonly body: string;
 }
@@ -39,7 +39,8 @@ function snippets(): Snippet[] {
         out[out.length - 1] = { ...previous, body: `${previous.body}\n${body}` };
         return;
       }
-      out.push({ page, name: `${page}#${i + 1}`, program: /new App\(|\b(describe|test)\(/.test(body), imports, body });
+      const kind = /\b(describe|test)\(/.test(body) ? 'jest' : /new App\(/.test(body) ? 'app' : 'stack';
+      out.push({ page, name: `${page}#${i + 1}`, kind, imports, body });
     });
   }
   return out;
@@ -48,7 +49,13 @@ function snippets(): Snippet[] {
 /** A module for the snippet: programs as they are, stack snippets inside a constructor. */
 function moduleSource(s: Snippet): string {
   const imports = s.imports.map((i) => i.replace(`'${PACKAGE}'`, `'${path.join(ROOT, 'index')}'`));
-  if (s.program) return `${imports.join('\n')}\n${s.body}\nexport {};\n`;
+  if (s.kind === 'jest') return `${imports.join('\n')}\n${s.body}\nexport {};\n`;
+  if (s.kind === 'app') {
+    // The program as written, with its App made by Testing.app() (a temporary outdir) so that
+    // running it synthesizes every stack, with validations, and writes nothing into the repo.
+    const body = s.body.replace(/new App\(\)/g, '__docsApp()');
+    return `import { Testing as __Testing } from 'cdktf';\n${imports.join('\n')}\nconst __docsApp = () => __Testing.app();\n${body}\nexport {};\n`;
+  }
   const indented = s.body.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n');
   return [
     "import { TerraformStack as __Stack } from 'cdktf';",
@@ -77,7 +84,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('docs/ snippets', () => {
   test('there are snippets on every construct page', () => {
     const pages = new Set(SNIPPETS.map((s) => s.page));
-    for (const page of fs.readdirSync(path.join(ROOT, 'docs/constructs'))) expect([page, pages.has(`docs/constructs/${page}`)]).toEqual([page, true]);
+    for (const dir of ['constructs', 'stacks']) {
+      for (const page of fs.readdirSync(path.join(ROOT, 'docs', dir))) expect([page, pages.has(`docs/${dir}/${page}`)]).toEqual([page, true]);
+    }
   });
 
   test('every snippet type-checks against the library', () => {
@@ -97,7 +106,11 @@ describe('docs/ snippets', () => {
     expect(problems).toEqual([]);
   });
 
-  test.each(SNIPPETS.filter((s) => !s.program).map((s) => [s.name, s] as const))('%s synthesizes', (_name, s) => {
+  test.each(SNIPPETS.filter((s) => s.kind === 'app').map((s) => [s.name, s] as const))('%s runs and synthesizes its stacks', (_name, s) => {
+    expect(() => require(files[SNIPPETS.indexOf(s)])).not.toThrow();
+  });
+
+  test.each(SNIPPETS.filter((s) => s.kind === 'stack').map((s) => [s.name, s] as const))('%s synthesizes', (_name, s) => {
     const mod = require(files[SNIPPETS.indexOf(s)]) as { DocStack: new (scope: Construct, id: string) => TerraformStack };
     const stack = new mod.DocStack(Testing.app(), 'docs');
     expect(() => Testing.synth(stack, true)).not.toThrow();

@@ -99,8 +99,7 @@ describe('service with an SLO and routes example (the seed demo-app)', () => {
     const jobs = parse(prom['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name);
     expect(jobs).toEqual(['prometheus', 'node', 'otel-collector', 'demo-app', 'demo-app-health']);
     expect(Object.keys(prom).filter((f) => /demo[-_]app/.test(f)).sort()).toEqual([
-      '/etc/prometheus/rules/red_demo-app.yml',
-      '/etc/prometheus/rules/red_demo-app_alerts.yml',
+      '/etc/prometheus/rules/demo-app_alerts.yml',
       '/etc/prometheus/rules/slo_demo_app_availability.yml',
       '/etc/prometheus/rules/slo_demo_app_availability_alerts.yml',
       '/etc/prometheus/rules/slo_demo_app_latency.yml',

@@ -5,12 +5,14 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { CourseStack } from '../stacks/course-stack';
 import { ObservabilityStack } from '../stacks/observability-stack';
+import { secretVariable } from '../lib/core/secrets';
 import { AlertingStack } from '../examples/alerting/main';
 import { FullStack } from '../examples/full-stack/main';
 import { GrafanaCloudStack } from '../examples/grafana-cloud/main';
 import { LogsAndTracesStack } from '../examples/logs-and-traces/main';
 import { PrometheusOnlyStack } from '../examples/prometheus-only/main';
 import { ServiceWithSloStack } from '../examples/service-with-slo/main';
+import { parse as parseYaml } from 'yaml';
 import { SynthJson, resources, synthJson } from './helpers/synth';
 
 interface Case {
@@ -60,10 +62,16 @@ const SECRET_SHAPES: Array<[string, RegExp]> = [
   ['AWS access key', /\b(AKIA|ASIA)[A-Z0-9]{16}\b/],
   ['Grafana token', /\b(glsa|glc)_[A-Za-z0-9_]{20,}/],
   ['credentials in a URL', /[a-z][a-z0-9+.-]*:\/\/[^/\s:@${}]+:[^/\s@${}]+@/i],
-  ['bearer token', /Bearer\s+(?!\$\{)[A-Za-z0-9._~+/-]{8,}/],
+  ['bearer token', /Bearer[ \t]+(?!\$?\$\{)[A-Za-z0-9._~+/-]{8,}/],
   ['PagerDuty-like 32-hex key', /(routing_key|service_key|integration_key)\W+[0-9a-f]{32}\b/i],
-  ['password assignment', /(password|passwd|secret_access_key|secret_key)["']?\s*[:=]\s*["']?(?!\$\{|\/|<|_file|\s*$)[^\s"',}]{4,}/i],
+  ['password assignment', /(password|passwd|secret_access_key|secret_key)["']?[ \t]*[:=][ \t]*["']?(?!\$?\$\{|\/|<|_file|\s*$)[^\s"',}]{4,}/i],
+  ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ['Discord or Teams webhook', /(discord(app)?\.com\/api\/webhooks\/\d|webhook\.office\.com\/webhookb2\/)/],
+  ['token in a URL query', /[?&](token|api_key|apikey|access_token|key)=(?!\$?\$\{)[^&\s"]{6,}/i],
 ];
+
+/** A value that is no secret literal: empty, a Terraform reference, an env placeholder expanded by the component, or a file path. */
+const REFERENCE = /^(|\$\{var\.[a-z0-9_]+\}|\$\{jsonencode\(var\.[a-z0-9_]+\)\}|\$?\$\{[A-Z_][A-Z0-9_]*\}|\/\S*)$/;
 
 /** Every string of the JSON with its path. */
 function strings(value: unknown, where = ''): Array<[string, string]> {
@@ -73,7 +81,15 @@ function strings(value: unknown, where = ''): Array<[string, string]> {
   return [];
 }
 
-const SECRET_KEY = /(password|passwd|token|secret|routing_key|integration_key|api_key|webhook_url|auth$)/i;
+const SECRET_KEY = /(password|passwd|pass$|token|secret|routing_key|integration_key|service_key|api_?key|webhook_url|private_key|credentials$|dsn$|database_url|auth$)/i;
+
+/** Keys of a parsed YAML document, with their string values. */
+function yamlPairs(value: unknown, where: string): Array<[string, string]> {
+  if (typeof value === 'string') return [[where, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => yamlPairs(v, `${where}[${i}]`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => yamlPairs(v, `${where}.${k}`));
+  return [];
+}
 
 /** Secrets written as literals: by shape, in secret-named fields, in secret files and env. */
 function secretFindings(json: SynthJson): string[] {
@@ -86,6 +102,20 @@ function secretFindings(json: SynthJson): string[] {
   for (const ct of Object.values(resources(json, 'docker_container'))) {
     for (const u of (ct.upload ?? []) as Array<{ file: string; content: string }>) {
       if (u.file.includes('/secrets/') && !/^\$\{var\.[a-z0-9_]+\}$/.test(u.content)) found.push(`secret file ${u.file} of ${ct.name} holds more than a variable reference`);
+      // Inside YAML files, secret-named keys hold references, placeholders or file paths only.
+      if (/\.ya?ml$/.test(u.file)) {
+        let doc: unknown;
+        try {
+          doc = parseYaml(u.content);
+        } catch {
+          found.push(`${u.file} of ${ct.name} is not valid YAML`);
+          continue;
+        }
+        for (const [where, text] of yamlPairs(doc, `${ct.name}:${u.file}`)) {
+          const key = where.split('.').pop()!.replace(/\[\d+\]$/, '');
+          if (SECRET_KEY.test(key) && !/_file$/.test(key) && !REFERENCE.test(text)) found.push(`secret-named key ${where} holds ${JSON.stringify(text.slice(0, 60))}`);
+        }
+      }
     }
     for (const e of (ct.env ?? []) as string[]) {
       const [k, v] = [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)];
@@ -128,7 +158,9 @@ describe.each(CASES)('$name', (c) => {
   });
 
   test('Grafana: anonymous access and sign-up off, admin password from a sensitive variable', () => {
-    for (const ct of containers.filter((x) => String(x.image).includes('grafana/grafana') || /grafana:/.test(String(x.name)) || x.name === 'grafana' || String(x.name).endsWith('-grafana'))) {
+    const grafanas = containers.filter((x) => /(^|-)grafana$/.test(String(x.name)));
+    expect(grafanas.length).toBe(c.stateful.some((n) => /(^|-)grafana$/.test(n)) ? 1 : 0);
+    for (const ct of grafanas) {
       const env = ct.env as string[];
       expect(env).toEqual(expect.arrayContaining(['GF_AUTH_ANONYMOUS_ENABLED=false', 'GF_USERS_ALLOW_SIGN_UP=false']));
       expect(env.find((e) => e.startsWith('GF_SECURITY_ADMIN_PASSWORD='))).toMatch(/^GF_SECURITY_ADMIN_PASSWORD=\$\{var\.[a-z_]+\}$/);
@@ -199,7 +231,12 @@ describe('the scans catch what they look for (planted problems)', () => {
   test('literal secrets in a file, an env variable and a URL are reported', () => {
     const stack = new ObservabilityStack(Testing.app(), 'planted', { alertmanager: false, routing: false });
     stack.prometheus!.resource.addOverride('env', ['API_TOKEN=abc123def456', 'HTTP_PROXY=http://user:hunter22@proxy:3128']);
-    (stack.loki!.resource).addOverride('upload', [{ file: '/etc/loki/secrets/key', content: 'AKIAABCDEFGHIJKLMNOP' }, { file: '/etc/x.yml', content: 'url: https://hooks.slack.com/services/T000/B000/XXXX' }]);
+    (stack.loki!.resource).addOverride('upload', [
+      { file: '/etc/loki/secrets/key', content: 'AKIAABCDEFGHIJKLMNOP' },
+      { file: '/etc/x.yml', content: 'url: https://hooks.slack.com/services/T000/B000/XXXX\nnotifier:\n  api_key: abc123\n  client_secret: s3cr3t\n' },
+      { file: '/etc/y.pem', content: '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n' },
+      { file: '/etc/z.txt', content: 'https://discord.com/api/webhooks/123/abc and https://example.com/hook?token=abcdef123' },
+    ]);
     const found = secretFindings(synthJson(stack));
     expect(found).toEqual(
       expect.arrayContaining([
@@ -208,7 +245,19 @@ describe('the scans catch what they look for (planted problems)', () => {
         expect.stringMatching(/^AWS access key at /),
         expect.stringMatching(/^secret file \/etc\/loki\/secrets\/key of loki/),
         expect.stringMatching(/^Slack webhook URL at /),
+        expect.stringMatching(/^secret-named key loki:\/etc\/x\.yml\.notifier\.api_key holds "abc123"/),
+        expect.stringMatching(/^secret-named key loki:\/etc\/x\.yml\.notifier\.client_secret/),
+        expect.stringMatching(/^private key at /),
+        expect.stringMatching(/^Discord or Teams webhook at /),
+        expect.stringMatching(/^token in a URL query at /),
       ]),
     );
+  });
+
+  test('references, env placeholders and *_file paths are not reported (no false positives)', () => {
+    const stack = new ObservabilityStack(Testing.app(), 'clean', { alertmanager: false });
+    stack.prometheus!.addScrapeJob({ jobName: 'tokened', targets: ['app:8080'], bearerToken: secretVariable(stack, 'app_token').stringValue });
+    stack.loki!.resource.addOverride('upload', [{ file: '/etc/x.yml', content: 'storage:\n  secret_access_key: $${LOKI_S3_SECRET_ACCESS_KEY}\n  password_file: /etc/secrets/p\nauthorization:\n  type: Bearer\n  credentials_file: /etc/secrets/t\n' }]);
+    expect(secretFindings(synthJson(stack))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { AlertRoute } from '../../constructs/alert-route';
 import { BlackboxExporter } from '../../constructs/blackbox-exporter';
 import { MonitoredService, MonitoredServiceProps } from '../../constructs/monitored-service';
 import { PrometheusServer } from '../../constructs/prometheus-server';
+import { Matcher } from '../../lib/alertmanager/matchers';
 import { Receiver } from '../../lib/alertmanager/receivers';
 import { Sli } from '../../lib/slo/sli';
 import { ObservabilityStack } from '../../stacks/observability-stack';
@@ -55,11 +56,10 @@ describe('MonitoredService in an ObservabilityStack (the seed demo-app)', () => 
     expect(probe.params).toEqual({ module: ['http_2xx'] });
   });
 
-  test('RED rules for the service, its alerts with the team label, SLO rules; promtool accepts them all', () => {
-    const red = parse(prom['/etc/prometheus/rules/red_demo-app.yml']).groups[0];
-    expect(red.rules.map((r: { record: string }) => r.record)).toEqual(['service:http_requests:rate5m', 'service:http_errors:ratio5m', 'service:http_latency:p99_5m']);
-    expect(red.rules[0].expr).toBe('sum by (service) (rate(http_requests_total{service="demo-app"}[5m]))');
-    const alerts = parse(prom['/etc/prometheus/rules/red_demo-app_alerts.yml']).groups[0].rules;
+  test('the stack already records RED for every service, so no second rule writes the same series; alerts with the team label, SLO rules; promtool accepts them all', () => {
+    expect(prom['/etc/prometheus/rules/red_demo-app.yml']).toBeUndefined();
+    expect(Object.keys(prom)).toContain('/etc/prometheus/rules/http_rules.yml');
+    const alerts = parse(prom['/etc/prometheus/rules/demo-app_alerts.yml']).groups[0].rules;
     expect(alerts.map((a: { alert: string }) => a.alert)).toEqual(['ServiceDown', 'ServiceProbeFailed', 'ServiceHighErrorRate', 'ServiceHighLatency']);
     expect(alerts[0]).toMatchObject({ expr: 'up{job="demo-app"} == 0', for: '2m', labels: { severity: 'critical', service: 'demo-app', team: 'shop' } });
     expect(alerts[0].annotations.runbook_url).toBe(`${runbookBaseUrl}/service-down`);
@@ -105,7 +105,7 @@ describe('MonitoredService variants', () => {
     expect(service.resource).toBeUndefined();
     const job = parse(containerFiles(json, 'prometheus')['/etc/prometheus/prometheus.yml']).scrape_configs.find((j: { job_name: string }) => j.job_name === 'demo-app');
     expect(job).toMatchObject({ scheme: 'https', static_configs: [{ targets: ['payments.internal:8443'] }] });
-    expect(service.otelEnvironment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4317');
+    expect(service.otelEnvironment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4327');
   });
 
   test('docker-labels: the container opts in to the stack Prometheus discovery, whose relabeling maps service and team', () => {
@@ -114,15 +114,21 @@ describe('MonitoredService variants', () => {
     const json = synthJson(stack);
     const labels = Object.fromEntries((container(json, 'demo-app').labels as Array<{ label: string; value: string }>).map((l) => [l.label, l.value]));
     expect(labels).toMatchObject({ 'prometheus.scrape': 'true', 'prometheus.port': '8080', 'prometheus.path': '/metrics', 'prometheus.label.service': 'demo-app', 'prometheus.label.team': 'shop' });
-    expect(service.upSelector).toBe('up{job="docker", container="demo-app"}');
+    expect(service.upSelector).toBe('up{job="docker", service="demo-app"}');
+    const alerts = parse(containerFiles(json, 'prometheus')['/etc/prometheus/rules/demo-app_alerts.yml']).groups[0].rules;
+    // Docker discovery lists running containers only: a stopped one must still page.
+    expect(alerts[0].expr).toBe('up{job="docker", service="demo-app"} == 0 or absent(up{job="docker", service="demo-app"})');
     const docker = parse(containerFiles(json, 'prometheus')['/etc/prometheus/prometheus.yml']).scrape_configs.find((j: { job_name: string }) => j.job_name === 'docker');
     expect(docker.relabel_configs).toContainEqual({ regex: '__meta_docker_container_label_prometheus_label_(.+)', action: 'labelmap' });
   });
 
-  test('without a Grafana no dashboard; without a Collector no OTLP endpoint', () => {
+  test('without a Grafana no dashboard; without a Collector no OTLP endpoint; without stack-wide RED rules, its own', () => {
     const stack = testStack();
     new PrometheusServer(stack, 'Prometheus');
     const service = new MonitoredService(stack, 'Svc', { ...demo, healthCheck: undefined });
+    const red = parse(containerFiles(synthJson(stack), 'prometheus')['/etc/prometheus/rules/red_demo-app.yml']).groups[0];
+    expect(red.rules.map((r: { record: string }) => r.record)).toEqual(['service:http_requests:rate5m', 'service:http_errors:ratio5m', 'service:http_latency:p99_5m']);
+    expect(red.rules[0].expr).toBe('sum by (service) (rate(http_requests_total{service="demo-app"}[5m]))');
     expect(service.dashboard).toBeUndefined();
     expect(service.otelEnvironment).toEqual({ OTEL_SERVICE_NAME: 'demo-app', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=demo,service.namespace=shop' });
     expect(resources(synthJson(stack), 'grafana_dashboard')).toEqual({});
@@ -135,6 +141,31 @@ describe('MonitoredService variants', () => {
     const slo = service.addSlo({ name: 'latency', objective: 99, sli: Sli.latency({ metric: 'http_request_duration_seconds', thresholdSeconds: 0.5, selector: 'service="demo-app"' }) });
     expect(slo.spec.runbookUrl).toBe(`${runbookBaseUrl}/slo-demo-app-latency`);
     expect(slo.prometheus).toBe(service.prometheus);
+  });
+});
+
+describe('MonitoredService in a stack with custom settings', () => {
+  test('the stack hostIp reaches the service container; an external service gets the Collector published URL', () => {
+    const stack = new ObservabilityStack(Testing.app(), 'obs', { hostIp: '10.0.0.5' });
+    stack.addService('Demo', { ...demo, healthCheck: undefined });
+    const ext = stack.addService('Ext', { ...demo, service: 'ext', container: undefined, external: { address: 'ext.internal:8080' }, healthCheck: undefined });
+    const json = synthJson(stack);
+    expect((container(json, 'demo-app').ports as Array<{ ip: string }>)[0].ip).toBe('10.0.0.5');
+    expect(ext.otelEnvironment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://10.0.0.5:4327');
+  });
+
+  test("a team route placed by hand after the severity routes is not reused: the team's route goes first", () => {
+    const stack = new ObservabilityStack(Testing.app(), 'obs');
+    const late = stack.routing!.addRoute({ receiver: 'slack-default', matchers: [Matcher.eq('team', 'shop')] });
+    const service = stack.addService('Demo', { ...demo, healthCheck: undefined, receiver: 'slack-default' });
+    expect(service.teamRoute).not.toBe(late);
+    expect(service.teamRoute?.path).toBe('route.routes[0]');
+    expect(stack.routing!.receiversFor({ alertname: 'ServiceDown', severity: 'critical', team: 'shop' })).toEqual(['slack-default', 'pagerduty-critical', 'slack-critical']);
+  });
+
+  test('alertmanager: false leaves the routing tree and its secret variables out', () => {
+    const json = synthJson(new ObservabilityStack(Testing.app(), 'obs', { alertmanager: false }));
+    expect(Object.keys(json.variable ?? {})).toEqual(['grafana_admin_password']);
   });
 });
 
@@ -161,6 +192,9 @@ describe('MonitoredService errors', () => {
     ['receiver without an AlertRoute', { healthCheck: undefined, receiver: 'team-slack' }, /no AlertRoute in this stack to route the team's alerts/],
     ['resource attribute overriding service.name', { resourceAttributes: { 'service.name': 'x' } }, /resourceAttributes must not set service\.name/],
     ['metrics path without a slash', { metricsPath: 'metrics' }, /metricsPath must start with "\/" \(got "metrics"\)/],
+    ['a literal password in env', { container: { image: 'demo:1.0', port: 8080, env: { DB_PASSWORD: 'hunter22' } } }, /container\.env DB_PASSWORD must not be a literal secret \(got a literal string of 8 characters\)/],
+    ['a negative traffic floor', { alerts: { errorRatio: 0.05, minRequestRate: -5 } }, /alerts\.minRequestRate must be a number of requests per second, 0 or more \(got -5\)/],
+    ['scrapeInterval with docker-labels', { scrape: 'docker-labels', scrapeInterval: '10s', healthCheck: undefined }, /scrapeInterval applies to a scrape job; with scrape "docker-labels"/],
   ])('%s', (_name, props, message) => {
     const stack = base();
     expect(() => new MonitoredService(stack, 'Svc', { ...demo, ...props } as MonitoredServiceProps)).toThrow(message);
@@ -171,6 +205,20 @@ describe('MonitoredService errors', () => {
     new BlackboxExporter(stack, 'Blackbox');
     new MonitoredService(stack, 'A', demo);
     expect(() => new MonitoredService(stack, 'B', { ...demo, container: { image: 'x:1', port: 81, hostPort: 8081 } })).toThrow(/test\/Prometheus already has a job named "demo-app"/);
+  });
+
+  test('a receiver with a taken name and other settings', () => {
+    const stack = base();
+    new AlertRoute(stack, 'Routing', { receiver: Receiver.webhook('team', { url: 'http://one:8080/' }), requireRouting: false });
+    expect(() => new MonitoredService(stack, 'Svc', { ...demo, healthCheck: undefined, receiver: Receiver.webhook('team', { url: 'http://two:8080/' }) })).toThrow(
+      /receiver "team" is already defined on test\/Routing with other settings\. Pass its name/,
+    );
+  });
+
+  test('a Docker discovery job that does not read the prometheus.label.* labels', () => {
+    const stack = testStack();
+    new PrometheusServer(stack, 'Prometheus', { mountDockerSocket: true, scrapeJobs: [{ jobName: 'containers', dockerSdConfigs: [{}] }] });
+    expect(() => new MonitoredService(stack, 'Svc', { ...demo, healthCheck: undefined, scrape: 'docker-labels' })).toThrow(/has "containers", which does not map prometheus\.label\.\* to target labels/);
   });
 
   test('a team route to an unknown receiver fails synth through the AlertRoute', () => {
