@@ -5,7 +5,8 @@ import { CorrelationSettings, ResolvedCorrelation, resolveCorrelation } from './
 import { DockerRuntime } from './runtime/docker-runtime';
 import { IRuntime } from './runtime/runtime';
 
-const ID = 'Observability';
+// An id no user construct is likely to take (a clash would be a cdktf error on the user's construct).
+const ID = 'obs-stack.registry';
 
 /**
  * The stack-scoped registry through which constructs of one stack find each other and their

@@ -39,4 +39,11 @@ describe('Observability registry', () => {
     const json = synthJson(stack);
     expect(Object.values(resources(json, 'docker_container')).map((c) => c.name)).toEqual(['edge-prometheus']);
   });
+
+  test('the registry takes no id a user would pick: a construct named "Observability" works', () => {
+    const stack = testStack();
+    new Construct(stack, 'Observability');
+    new PrometheusServer(stack, 'Prometheus');
+    expect(Object.values(resources(synthJson(stack), 'docker_container')).map((c) => c.name)).toEqual(['prometheus']);
+  });
 });
