@@ -1,3 +1,4 @@
+import { resolveDuration } from '../lib/core/duration';
 import { Construct } from 'constructs';
 import { DataSource } from '../.gen/providers/grafana/data-source';
 import { throwIfProblems } from '../lib/core/errors';
@@ -80,6 +81,14 @@ export class GrafanaDataSources extends Construct {
     if (dup) problems.push(`data source uid ${JSON.stringify(dup)} is used twice. Give each data source its own uid.`);
     for (const [k, t] of [['prometheus', prom], ['loki', loki], ['tempo', tempo], ['alertmanager', am]] as const) {
       if (t && !/^https?:\/\/[^\s]+$/.test(t.url)) problems.push(`${k}.url must be an http(s) URL (got ${JSON.stringify(t.url)}).`);
+    }
+    if (props.serviceDashboardUid !== undefined) {
+      const p = grafanaUidProblem(props.serviceDashboardUid);
+      if (p) problems.push(`serviceDashboardUid ${p}`);
+    }
+    if (props.prometheusTimeInterval !== undefined) {
+      const p = resolveDuration(props.prometheusTimeInterval).problem;
+      if (p) problems.push(`prometheusTimeInterval ${p}`);
     }
     if (loki) problems.push(...correlationProblems(this.correlation));
     throwIfProblems(this, problems);

@@ -614,6 +614,12 @@ group('Gaps closed after the first catalog', () => {
   bad('empty container label key', (s) => prom(s, { labels: { '': 'x' } }), /label key "" is not a valid container label key/);
   bad('Docker network name with a space', (s) => new DockerRuntime(s, 'Docker', { networkName: 'My Net' }), /networkName "My Net" is not a valid Docker network name/);
   bad('Docker host without a scheme', (s) => new DockerRuntime(s, 'Docker', { host: 'docker.sock' }), /host must be a Docker daemon address with its scheme \(got "docker\.sock"\)/);
+  bad('data sources with a bad service dashboard uid', dataSources({ serviceDashboardUid: 'a b/c' }), /serviceDashboardUid .*"a b\/c"/);
+  bad('data sources with a bad time interval', dataSources({ prometheusTimeInterval: '15 seconds' }), /prometheusTimeInterval .*"15 seconds"/);
+  bad('OTLP exporter with an unknown compression', exporter({ type: 'otlp', endpoint: 'tempo:4317', compression: 'brotli' }), /compression must be one of gzip, zstd, snappy, none \(got "brotli"\)/);
+  bad('blackbox header with a literal credential', bbModule('auth', { prober: 'http', http: { headers: { Authorization: 'Bearer abc' } } }), /header Authorization must not be a literal secret \(got a literal string of 10 characters\)/);
+  bad('Slack title with an unclosed action', receiver(Receiver.slack('s', { webhookUrl: '${TfToken[TOKEN.1]}', title: '{{ .Status ' })), /slack\[0\]\.title is not a valid Go template: its \{\{ and \}\} do not pair up \(got "\{\{ \.Status "\)/);
+  bad('latency SLI with an empty le', latency({ leLabel: '' }), /sli\.leLabel must be the bucket's le value .*\(got ""\)/);
   bad('alert pack runbook base not a URL', () => AlertPacks.course({ runbookBaseUrl: 'wiki' }), /runbookBaseUrl must be an http\(s\) URL \(got "wiki"\)/);
 });
 
@@ -711,15 +717,3 @@ test('the catalog holds at least 70 rows with distinct names', () => {
   expect(rows.length).toBeGreaterThanOrEqual(70);
 });
 
-/**
- * Inputs the library accepts (or refuses with a plain Error, or through a dependency) though
- * it should refuse them with a ValidationError. Kept out of the table; listed here so they
- * show up in the test report until the library handles them.
- */
-describe('known gaps (accepted, or not refused with a ValidationError)', () => {
-  test.todo('GrafanaDataSources { serviceDashboardUid: "a b/c", prometheusTimeInterval: "15 seconds" }: accepted');
-  test.todo('OTLP exporter { compression: "brotli" }: accepted, the Collector refuses the config');
-  test.todo('blackbox http module headers { Authorization: "Bearer abc" }: a literal credential accepted (OtelCollector exporters refuse the same header)');
-  test.todo('Slack receiver { title: "{{ .Status " } (unbalanced template): accepted, Alertmanager refuses the config');
-  test.todo('Sli.latency({ leLabel: "" }): accepted, the SLI reads no good events');
-});

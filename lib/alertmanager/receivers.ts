@@ -118,6 +118,17 @@ export function isNullReceiver(r: ReceiverSpec): boolean {
 
 const RECEIVER_NAME = /^[A-Za-z0-9_.-]+$/;
 
+/** A Go template whose `{{` and `}}` do not pair up: Alertmanager refuses the config. */
+function templateBalanceProblem(text: string): string | undefined {
+  if (Token.isUnresolved(text)) return undefined;
+  let depth = 0;
+  for (const m of text.matchAll(/\{\{|\}\}/g)) {
+    depth += m[0] === '{{' ? 1 : -1;
+    if (depth < 0 || depth > 1) break;
+  }
+  return depth === 0 ? undefined : `is not a valid Go template: its {{ and }} do not pair up (got ${JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)}). Close every action, e.g. "{{ .Status }}".`;
+}
+
 export function receiverProblems(r: ReceiverSpec): string[] {
   const where = `receiver ${JSON.stringify(r.name)}`;
   const out: string[] = [];
@@ -129,6 +140,10 @@ export function receiverProblems(r: ReceiverSpec): string[] {
     if (p) out.push(`${where}: slack[${i}].webhookUrl ${p}`);
     if (s.channel !== undefined && !Token.isUnresolved(s.channel) && !/^[#@]?[\w.-]+$/.test(s.channel)) {
       out.push(`${where}: slack[${i}].channel is not a Slack channel (got ${JSON.stringify(s.channel)}). Use e.g. "#alerts-critical".`);
+    }
+    for (const [k, v] of [['title', s.title], ['text', s.text]] as const) {
+      const p = v === undefined ? undefined : templateBalanceProblem(v);
+      if (p) out.push(`${where}: slack[${i}].${k} ${p}`);
     }
     (s.actions ?? []).forEach((a, j) => {
       if (!a.text || !a.url) out.push(`${where}: slack[${i}].actions[${j}] needs text and url (got ${JSON.stringify(a)}).`);

@@ -1,3 +1,4 @@
+import { literalSecretProblem } from '../core/secrets';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { re2Problem, editDistance } from '../core/names';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
@@ -116,6 +117,12 @@ export function blackboxModuleProblems(name: string, m: BlackboxModule): string[
     out.push(`${where}: has ${settings.join(', ')} settings but its prober is ${m.prober}; the exporter ignores them. Move them to a module with that prober or remove them.`);
   }
   if (m.prober === 'http' && m.http) {
+    for (const [h, v] of Object.entries(m.http.headers ?? {})) {
+      if (/^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)$/i.test(h)) {
+        const p = literalSecretProblem(v);
+        if (p) out.push(`${where}: header ${h} ${p}`);
+      }
+    }
     (m.http.validStatusCodes ?? []).forEach((c, i) => {
       if (!Number.isInteger(c) || c < 100 || c > 599) out.push(`${where}: http.valid_status_codes[${i}] must be an HTTP status between 100 and 599 (got ${JSON.stringify(c)}).`);
     });

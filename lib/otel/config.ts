@@ -644,6 +644,13 @@ function headerProblems(where: string, headers: Record<string, string> | undefin
   return out;
 }
 
+const COMPRESSIONS = ['gzip', 'zstd', 'snappy', 'none'];
+
+function compressionProblems(where: string, compression: string | undefined): string[] {
+  if (compression === undefined || COMPRESSIONS.includes(compression)) return [];
+  return [`${where}: compression must be one of ${COMPRESSIONS.join(', ')} (got ${q(compression)}); the Collector refuses others at startup.`];
+}
+
 function exporterProblems(where: string, e: ExporterConfig): string[] {
   const out: string[] = [];
   const push = (x: string | undefined) => x && out.push(x);
@@ -651,12 +658,12 @@ function exporterProblems(where: string, e: ExporterConfig): string[] {
     case 'otlp':
       if (!e.endpoint) out.push(`${where}: endpoint is required (got ${q(e.endpoint)}). Use e.g. "tempo:4317".`);
       else if (!Token.isUnresolved(e.endpoint) && !URL.test(e.endpoint)) push(hostPortProblem(`${where}: endpoint`, e.endpoint, 'tempo:4317'));
-      out.push(...headerProblems(where, e.headers));
+      out.push(...headerProblems(where, e.headers), ...compressionProblems(where, e.compression));
       break;
     case 'otlphttp':
       if (!e.endpoint) out.push(`${where}: endpoint is required (got ${q(e.endpoint)}). Use e.g. "http://loki:3100/otlp".`);
       else push(urlProblem(`${where}: endpoint`, e.endpoint, 'http://loki:3100/otlp'));
-      out.push(...headerProblems(where, e.headers));
+      out.push(...headerProblems(where, e.headers), ...compressionProblems(where, e.compression));
       break;
     case 'prometheus':
       push(hostPortProblem(`${where}: endpoint`, e.endpoint, '0.0.0.0:8889'));

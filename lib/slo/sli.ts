@@ -92,6 +92,9 @@ export class Sli {
       if (typeof o.thresholdSeconds !== 'number' || !(o.thresholdSeconds > 0) || !Number.isFinite(o.thresholdSeconds)) {
         errors.push(`sli.thresholdSeconds must be a positive number of seconds (got ${JSON.stringify(o.thresholdSeconds)}), e.g. 0.3 for 300 ms.`);
       }
+      if (o.leLabel !== undefined && !/^(\+Inf|[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?)$/.test(o.leLabel)) {
+        errors.push(`sli.leLabel must be the bucket's le value as the histogram writes it (got ${JSON.stringify(o.leLabel)}), e.g. "0.3" or "0.25".`);
+      }
       if (o.buckets && !o.buckets.includes(o.thresholdSeconds)) {
         warnings.push(`sli.thresholdSeconds ${o.thresholdSeconds} is not one of the histogram's buckets (${o.buckets.join(', ')}): le must match a bucket exactly, or the SLI reads no good events. Use a declared boundary.`);
       }
