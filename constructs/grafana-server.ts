@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack, Token, dependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { GrafanaProvider } from '../.gen/providers/grafana/provider';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -130,6 +130,9 @@ export class GrafanaServer extends Construct implements IGrafana {
     this.readiness = [this.resource];
 
     const providerUrl = props.providerUrl ?? published ?? (runtime.engines ? this.endpoint.url : undefined);
+    if (runtime.engines && props.providerUrl === undefined) {
+      Annotations.of(this).addWarning(`the grafana provider reaches Grafana at ${this.endpoint.url}, a cluster-internal address: Terraform must run inside the cluster. From a laptop or a CI runner outside it, expose Grafana (ingress, port-forward) and set providerUrl.`);
+    }
     if (!providerUrl) {
       throw new ValidationError('the grafana provider needs a URL to reach this Grafana: publish its port (publishPorts) or set providerUrl.', this);
     }
@@ -178,7 +181,9 @@ class WaitForGrafana implements IAspect {
   public visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith('grafana_')) return;
     const deps = new Set(node.dependsOn ?? []);
-    for (const r of this.grafana.readiness) deps.add(r.fqn);
+    // `dependable()`, not `fqn`: depends_on takes a bare address (`docker_container.x`);
+    // Terraform refuses an interpolation (`${docker_container.x}`) there.
+    for (const r of this.grafana.readiness) deps.add(dependable(r));
     node.dependsOn = [...deps];
   }
 }

@@ -8,7 +8,6 @@ import {
   containerFiles,
   haveTool,
   helmValues,
-  k8sManifests,
   promtoolCheckRuleGroups,
   promtoolCheckRules,
   resources,
@@ -24,8 +23,8 @@ describe('the payments SLO example on both targets (only the target switched)', 
   const dockerRuleGroups = Object.entries(dockerProm)
     .filter(([f]) => f.startsWith('/etc/prometheus/rules/'))
     .flatMap(([, c]) => parse(c).groups);
-  const k8sRuleGroups = k8sManifests(k8s, 'PrometheusRule').flatMap((m) => m.spec.groups);
   const kps = helmValues(k8s, 'prometheus');
+  const k8sRuleGroups = Object.values(kps.additionalPrometheusRulesMap as Record<string, { groups: unknown[] }>).flatMap((m) => m.groups);
 
   test('Docker: containers only; Kubernetes: Helm releases and Kubernetes objects only', () => {
     expect(Object.values(resources(docker, 'docker_container')).map((c) => c.name).sort()).toEqual(['alertmanager', 'loki', 'prometheus', 'tempo']);
@@ -38,7 +37,7 @@ describe('the payments SLO example on both targets (only the target switched)', 
     expect(resources(k8s, 'docker_container')).toEqual({});
   });
 
-  test('the same rule groups: rule files on Docker, PrometheusRule objects on Kubernetes', () => {
+  test('the same rule groups: rule files on Docker, PrometheusRule objects (chart values) on Kubernetes', () => {
     expect(dockerRuleGroups.map((g: { name: string }) => g.name).sort()).toEqual(['slo_payment_api_latency', 'slo_payment_api_latency_alerts']);
     expect(k8sRuleGroups).toEqual(expect.arrayContaining(dockerRuleGroups));
     expect(k8sRuleGroups).toHaveLength(dockerRuleGroups.length);

@@ -170,6 +170,12 @@ export interface AlertmanagerLayout {
   readonly secretsDir: string;
   /** The `templates` glob of alertmanager.yml. */
   readonly templatesGlob: string;
+  /**
+   * Webhook URLs that are references (secrets) go to a file read with `url_file`
+   * (Alertmanager ≥ 0.26) instead of being inlined at apply time.
+   * @default false (inlined: amtool 0.25, which checks the Docker configs, has no url_file)
+   */
+  readonly webhookUrlFile?: boolean;
 }
 
 /** The Docker layout: everything uploaded under /etc/alertmanager. */
@@ -221,7 +227,7 @@ export function renderAlertmanagerDocument(model: AlertmanagerConfigModel, layou
     }));
   }
   doc.receivers = model.receivers.map((r) => {
-    const rendered = renderReceiver(r, layout.secretsDir);
+    const rendered = renderReceiver(r, layout.secretsDir, { webhookUrlFile: layout.webhookUrlFile });
     secrets.push(...rendered.secrets);
     return rendered.yaml;
   });

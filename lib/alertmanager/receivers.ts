@@ -216,7 +216,11 @@ function clean(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The YAML shape of a receiver, and the secret files it references. */
-export function renderReceiver(r: ReceiverSpec, secretsDir = `${ALERTMANAGER_CONFIG_DIR}/secrets`): { yaml: Record<string, unknown>; secrets: AlertmanagerSecretFile[] } {
+export function renderReceiver(
+  r: ReceiverSpec,
+  secretsDir = `${ALERTMANAGER_CONFIG_DIR}/secrets`,
+  options: { readonly webhookUrlFile?: boolean } = {},
+): { yaml: Record<string, unknown>; secrets: AlertmanagerSecretFile[] } {
   const secrets: AlertmanagerSecretFile[] = [];
   const secretFile = (kind: string, i: number, content: string) => {
     const name = `${r.name}.${kind}.${i}`;
@@ -265,11 +269,12 @@ export function renderReceiver(r: ReceiverSpec, secretsDir = `${ALERTMANAGER_CON
     );
   }
   if (r.webhook?.length) {
-    yaml.webhook_configs = r.webhook.map((w) =>
+    yaml.webhook_configs = r.webhook.map((w, i) =>
       clean({
-        // A token URL is inlined JSON-encoded (valid YAML) at apply time by toYaml:
-        // Alertmanager 0.25 has no url_file for webhooks.
-        url: w.url,
+        // A token URL goes to a file (url_file) where the layout allows it; otherwise it is
+        // inlined JSON-encoded (valid YAML) at apply time by toYaml, since Alertmanager 0.25
+        // has no url_file for webhooks.
+        ...(options.webhookUrlFile && Token.isUnresolved(w.url) ? { url_file: secretFile('webhook_url', i, w.url) } : { url: w.url }),
         max_alerts: w.maxAlerts,
         send_resolved: w.sendResolved ?? true,
       }),

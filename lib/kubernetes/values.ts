@@ -70,7 +70,9 @@ function withResources<T extends Record<string, unknown>>(o: T, r?: ResourceLimi
 
 /** The Alertmanager layout under the Prometheus Operator. */
 export function operatorAlertmanagerLayout(secretName: string): AlertmanagerLayout {
-  return { secretsDir: `/etc/alertmanager/secrets/${secretName}`, templatesGlob: '/etc/alertmanager/config/*.tmpl' };
+  // Secrets, webhook URLs included, are files of the operator-mounted Secret: nothing secret
+  // reaches the Helm values (and the release's plan diff stays readable).
+  return { secretsDir: `/etc/alertmanager/secrets/${secretName}`, templatesGlob: '/etc/alertmanager/config/*.tmpl', webhookUrlFile: true };
 }
 
 /** Where the operator mounts the Prometheus secret holding scrape credentials. */
@@ -140,6 +142,7 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
           ruleSelector: { matchLabels: { [RULE_SELECTOR_LABEL]: s.name } },
           serviceMonitorSelectorNilUsesHelmValues: false,
           podMonitorSelectorNilUsesHelmValues: false,
+          // Mimir runs single-tenant (multitenancy off): no X-Scope-OrgID header is needed.
           ...(p.remoteWriteUrl ? { remoteWrite: [{ url: p.remoteWriteUrl }] } : {}),
           storageSpec: { volumeClaimTemplate: pvcTemplate(VOLUME_SIZES.prometheus, input.storageClass) },
         },
@@ -148,7 +151,9 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     };
     if (input.rulesInValues) {
       values.additionalPrometheusRulesMap = Object.fromEntries(
-        s.ruleGroups().map((group) => [ruleObjectName(s.name, group.name), { groups: [renderRuleGroup(group)] }]),
+        // The chart labels these objects app/release only: `additionalLabels` adds the label
+        // the Prometheus selects its rules by, or it would load none of them.
+        s.ruleGroups().map((group) => [ruleObjectName(s.name, group.name), { additionalLabels: { [RULE_SELECTOR_LABEL]: s.name }, groups: [renderRuleGroup(group)] }]),
       );
     }
   } else {
@@ -335,15 +340,19 @@ export function tempoValues(input: TempoValuesInput): Record<string, unknown> {
   return values;
 }
 
-/** values.yaml of the grafana chart (object form); the admin password is set apart, sensitive. */
-export function grafanaValues(fullname: string, s: GrafanaEngineSpec, storageClass?: string): Record<string, unknown> {
+/** Keys of the admin Secret the grafana chart reads (`admin.existingSecret`). */
+export const GRAFANA_ADMIN_KEYS = { user: 'admin-user', password: 'admin-password' } as const;
+
+/** values.yaml of the grafana chart (object form); the admin credentials come from a Secret. */
+export function grafanaValues(fullname: string, s: GrafanaEngineSpec, storageClass?: string, adminSecret?: string): Record<string, unknown> {
   // The chart sets the admin credentials itself (from its Secret): keep GF_SECURITY_* out.
   const env = Object.fromEntries(Object.entries(s.env).filter(([k]) => !k.startsWith('GF_SECURITY_ADMIN_')));
   return withResources(
     {
       fullnameOverride: fullname,
       image: chartImage(s.image),
-      adminUser: s.adminUser,
+      // The password never goes through Helm values or --set (which would mangle `,` and `\`).
+      ...(adminSecret ? { admin: { existingSecret: adminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password } } : { adminUser: s.adminUser }),
       env,
       ...(s.plugins.length ? { plugins: [...s.plugins] } : {}),
       persistence: { enabled: true, size: VOLUME_SIZES.grafana, ...(storageClass ? { storageClassName: storageClass } : {}) },

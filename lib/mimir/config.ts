@@ -69,6 +69,9 @@ export function renderMimirDocument(m: MimirOptions): Record<string, unknown> {
   const s = m.objectStorage;
   const replicas = m.replicas ?? 3;
   const doc: Record<string, unknown> = {
+    // One tenant: Prometheus remote-writes without an X-Scope-OrgID header, which a
+    // multi-tenant Mimir would refuse (401 "no org id").
+    multitenancy_enabled: false,
     common: {
       storage: {
         backend: 's3',

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DaemonSetV1, DaemonSetV1SpecTemplate } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { DeploymentV1, DeploymentV1SpecTemplate } from '@cdktf/provider-kubernetes/lib/deployment-v1';
@@ -9,7 +10,7 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { ITerraformDependable, Lazy, TerraformResource, Token } from 'cdktf';
+import { ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError, throwIfProblems } from '../core/errors';
 import { escapeTemplate } from '../core/tf-escape';
@@ -17,6 +18,7 @@ import { toYaml } from '../core/yaml';
 import { ChartName, ChartRef, CHARTS, chartVersionProblem } from '../kubernetes/charts';
 import {
   dnsLabel,
+  GRAFANA_ADMIN_KEYS,
   grafanaValues,
   lokiValues,
   mimirPushUrl,
@@ -88,7 +90,7 @@ export interface KubernetesRuntimeProps {
    * (kubernetes_manifest; its CRD must exist when Terraform plans, so the first deploy of a
    * fresh cluster needs the kube-prometheus-stack release applied first), `chart-values`
    * ships them in the chart's `additionalPrometheusRulesMap` (one apply, no plan-time CRD).
-   * @default 'manifest'
+   * @default 'chart-values'
    */
   readonly prometheusRules?: PrometheusRuleDelivery;
 }
@@ -137,7 +139,9 @@ export class KubernetesRuntime extends Construct implements IRuntime {
       if (p) problems.push(p);
       charts[name] = { ...CHARTS[name], version };
     }
-    this.prometheusRules = props.prometheusRules ?? 'manifest';
+    // Chart values by default: a kubernetes_manifest needs the PrometheusRule CRD at plan time,
+    // which a fresh cluster only has after the chart is installed (two applies).
+    this.prometheusRules = props.prometheusRules ?? 'chart-values';
     if (!['manifest', 'chart-values'].includes(this.prometheusRules)) {
       problems.push(`prometheusRules must be "manifest" or "chart-values" (got ${JSON.stringify(this.prometheusRules)}).`);
     }
@@ -269,7 +273,11 @@ export class KubernetesRuntime extends Construct implements IRuntime {
         labels: selector,
         annotations: Lazy.anyValue({
           produce: () => {
-            const all = { ...(spec.labels ?? {}), ...(dynamic.labels?.() ?? {}) };
+            const all: Record<string, string> = { ...(spec.labels ?? {}), ...(dynamic.labels?.() ?? {}) };
+            // Files are mounted with sub_path, which Kubernetes never updates in place: a hash
+            // of their content in the pod template rolls the pods when a config changes.
+            const files = [...(spec.files ?? []), ...(dynamic.files?.() ?? [])];
+            if (files.length) all['checksum/config'] = createHash('sha256').update(JSON.stringify(files.map((f) => [f.path, f.content]))).digest('hex');
             const entries = Object.entries(all).sort(([a], [b]) => a.localeCompare(b));
             return entries.length ? Object.fromEntries(entries.map(([k, v]) => [escapeTemplate(k), escapeTemplate(v)])) : undefined;
           },
@@ -381,6 +389,11 @@ class KubernetesEngines implements IEngineRuntime {
   /** The one kube-prometheus-stack release (Prometheus and Alertmanager), created on first use. */
   private prometheusStack(fullname: string, requester: Construct) {
     if (this.stack) return this.stack;
+    // kube-prometheus-stack cuts fullnameOverride to 26 characters; the service names we
+    // derive (`<name>-prometheus`, `<name>-alertmanager`) would then point nowhere.
+    if (fullname.length > 26) {
+      throw new ValidationError(`name ${JSON.stringify(fullname)} is ${fullname.length} characters; kube-prometheus-stack cuts its release name to 26, and the services would not be where this library points. Use a name of at most 26 characters, e.g. ${JSON.stringify(fullname.slice(0, 26).replace(/-+$/, ''))}.`, requester);
+    }
     this.rt.claimName(fullname, requester);
     const stack: NonNullable<KubernetesEngines['stack']> = {
       fullname,
@@ -527,8 +540,10 @@ class KubernetesEngines implements IEngineRuntime {
 
   public grafana(scope: Construct, spec: GrafanaEngineSpec): IDeployment {
     this.rt.claimName(spec.name, scope);
-    const release = this.rt.release(scope, 'Resource', spec.name, 'grafana', () => grafanaValues(spec.name, spec, this.rt.storageClass), {
-      setSensitive: [{ name: 'adminPassword', value: spec.adminPassword }],
+    const adminSecret = `${spec.name}-admin`;
+    const admin = this.rt.secret(scope, 'AdminSecret', adminSecret, () => ({ [GRAFANA_ADMIN_KEYS.user]: spec.adminUser, [GRAFANA_ADMIN_KEYS.password]: spec.adminPassword }));
+    const release = this.rt.release(scope, 'Resource', spec.name, 'grafana', () => grafanaValues(spec.name, spec, this.rt.storageClass, adminSecret), {
+      dependsOn: [admin],
     });
     return {
       resource: release,
@@ -546,7 +561,8 @@ class KubernetesEngines implements IEngineRuntime {
 }
 
 function addDependsOn(resource: TerraformResource, dep: TerraformResource): void {
-  resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), dep.fqn])];
+  // A bare address (`kubernetes_secret_v1.x`): Terraform refuses an interpolation in depends_on.
+  resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), dependable(dep)])];
 }
 
 /** A ConfigMap / Secret key for a file path: `/etc/otel/config.yml` → `etc_otel_config.yml`. */

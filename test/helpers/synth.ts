@@ -84,6 +84,32 @@ export function run(cmd: string, args: string[], cwd?: string, timeoutMs = 60_00
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
+/**
+ * Runs `terraform init` on a synthesized stack with an empty provider mirror: Terraform reads
+ * and checks the whole configuration (expressions, references, depends_on) before it looks
+ * for providers, which it then fails to find here. Returns the configuration errors only.
+ */
+export function terraformConfigErrors(json: SynthJson): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-tfinit-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+    fs.mkdirSync(path.join(dir, 'mirror'));
+    const rc = path.join(dir, 'terraformrc');
+    fs.writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = "${path.join(dir, 'mirror')}"\n  }\n}\n`);
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const r = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    const out = `${r.stdout}\n${r.stderr}`;
+    if (!/with the configuration/.test(out)) {
+      // The configuration was read; only the provider lookup may fail (no registry here).
+      if (r.status !== 0 && !/provider/i.test(out)) return [`terraform init failed for another reason: ${out.slice(0, 500)}`];
+      return [];
+    }
+    return out.split(/\n(?=Error: )/).filter((b) => b.startsWith('Error: ') && !/provider|encountered problems during initiali[sz]ation/i.test(b.split('\n')[0])).map((b) => b.trim().split('\n').slice(0, 6).join(' | '));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Evaluates strings with the real terraform binary (no provider needed): input → output. */
 export function terraformEvaluate(values: Record<string, string>): Record<string, string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-tf-'));

@@ -160,3 +160,11 @@ describe('the runtime itself', () => {
     expect(() => new NodeExporter(stack, 'A', { name: 'node_exporter' })).toThrow(/component name "node_exporter" is not a Kubernetes name .* Set the `name` prop, e\.g\. "node-exporter"/);
   });
 });
+
+describe('names the charts cut', () => {
+  test('a Prometheus name longer than kube-prometheus-stack keeps (26 characters)', () => {
+    const stack = onKubernetes();
+    const e = validationError(() => new PrometheusServer(stack, 'Prometheus', { name: 'payments-production-prometheus' }));
+    expect(e.message).toMatch(/name "payments-production-prometheus" is 30 characters; kube-prometheus-stack cuts its release name to 26.*Use a name of at most 26 characters, e\.g\. "payments-production-promet"/);
+  });
+});

@@ -90,6 +90,19 @@ describe('KubernetesRuntime: generic components', () => {
     expect(resources(json, 'docker_container')).toEqual({});
   });
 
+  test('a config change rolls the pods: the pod template carries a checksum of the files', () => {
+    const checksum = (modules: boolean) => {
+      const { stack } = k8sStack();
+      const blackbox = new BlackboxExporter(stack, 'Blackbox');
+      if (modules) blackbox.addModule('tcp_tls', { prober: 'tcp', tcp: { tls: true } });
+      const json = synthJson(stack);
+      return k8sResource(json, 'kubernetes_deployment_v1', 'blackbox-exporter').spec.template.metadata.annotations['checksum/config'];
+    };
+    expect(checksum(false)).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum(false)).toBe(checksum(false));
+    expect(checksum(true)).not.toBe(checksum(false));
+  });
+
   test('a component with a config file runs as a Deployment with a ConfigMap mounted at the file path, and a Service', () => {
     const { stack } = k8sStack();
     const prometheus = new PrometheusServer(stack, 'Prometheus');
@@ -145,7 +158,7 @@ describe('KubernetesRuntime.deploy: a full component spec', () => {
       resources: { limits: { memory: '256Mi' }, requests: { memory: '256Mi', cpu: '500m' } },
       readiness_probe: { exec: { command: ['wget', '-q', '--spider', 'http://127.0.0.1:8080/ready'] }, period_seconds: 5, initial_delay_seconds: 30 },
     });
-    expect(pod.metadata.annotations).toEqual({ 'prometheus.scrape': 'true' });
+    expect(pod.metadata.annotations).toEqual({ 'prometheus.scrape': 'true', 'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(c.volume_mount).toEqual([
       { name: 'config', mount_path: '/etc/app/app.conf', sub_path: 'etc_app_app.conf', read_only: true },
       { name: 'secret', mount_path: '/etc/app/secrets/token', sub_path: 'etc_app_secrets_token', read_only: true },
@@ -209,8 +222,8 @@ describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => 
     expect(JSON.stringify(helmRelease(json, 'prometheus'))).not.toContain('var.scrape_password');
   });
 
-  test('each rule group is a PrometheusRule the Prometheus selects, depending on the release (CRDs), and promtool accepts it', () => {
-    const { stack } = promStack();
+  test('prometheusRules "manifest": each rule group is a PrometheusRule the Prometheus selects, depending on the release (CRDs), and promtool accepts it', () => {
+    const { stack } = promStack({ prometheusRules: 'manifest' });
     const json = synthJson(stack);
     const rules = k8sManifests(json, 'PrometheusRule');
     expect(rules).toHaveLength(1);
@@ -228,12 +241,16 @@ describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => 
     }
   });
 
-  test('prometheusRules "chart-values" ships the groups in additionalPrometheusRulesMap instead', () => {
-    const { stack } = promStack({ prometheusRules: 'chart-values' });
+  test('by default (prometheusRules "chart-values") the groups ship in additionalPrometheusRulesMap, labelled so the Prometheus selects them', () => {
+    const { stack } = promStack();
     const json = synthJson(stack);
     expect(resources(json, 'kubernetes_manifest')).toEqual({});
-    const map = helmValues(json, 'prometheus').additionalPrometheusRulesMap;
+    const values = helmValues(json, 'prometheus');
+    const map = values.additionalPrometheusRulesMap;
     expect(Object.keys(map)).toEqual(['prometheus-payment-api']);
+    // The chart labels these objects app/release only; the selector needs our label.
+    const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
+    expect(map['prometheus-payment-api'].additionalLabels).toEqual(selector);
     if (haveTool('promtool')) expect(promtoolCheckRuleGroups(map['prometheus-payment-api'].groups).code).toBe(0);
   });
 
@@ -254,6 +271,8 @@ describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => 
     expect(helmRelease(json, 'mimir')).toMatchObject({ chart: 'mimir-distributed', version: CHARTS.mimirDistributed.version });
     const values = helmValues(json, 'mimir');
     expect(values.mimir.structuredConfig.common.storage.s3).toMatchObject({ bucket_name: 'metrics-blocks', access_key_id: '${MIMIR_S3_ACCESS_KEY_ID}' });
+    // Single tenant: Prometheus sends no X-Scope-OrgID, which a multi-tenant Mimir refuses.
+    expect(values.mimir.structuredConfig.multitenancy_enabled).toBe(false);
     expect(values.mimir.structuredConfig.ingester.ring.replication_factor).toBe(3);
     expect(values.global.extraEnvFrom).toEqual([{ secretRef: { name: 'mimir-s3-credentials' } }]);
     expect(k8sResource(json, 'kubernetes_secret_v1', 'mimir-s3-credentials').data).toEqual({ MIMIR_S3_ACCESS_KEY_ID: '${var.s3_access_key_id}', MIMIR_S3_SECRET_ACCESS_KEY: '${var.s3_secret_access_key}' });
@@ -282,6 +301,22 @@ describe('KubernetesRuntime: Alertmanager from the same AlertRoute', () => {
     const am = new Alertmanager(stack, 'Alertmanager');
     return { stack, am };
   }
+
+  test('a webhook URL from a sensitive variable is a url_file of the Secret: no secret, and no reference to one, in the Helm values', () => {
+    const { stack } = amStack();
+    const routing = stack.node.findChild('Routing') as AlertRoute;
+    routing.addReceiver(Receiver.webhook('hook', { url: secretVariable(stack, 'hook_url').stringValue }));
+    routing.addRoute({ receiver: 'hook', matchers: [Matcher.eq('team', 'ops')] });
+    const json = synthJson(stack);
+    const release = helmRelease(json, 'prometheus');
+    expect(JSON.stringify(release.values)).not.toMatch(/var\.(hook_url|slack_url|pd_key|smtp_password)/);
+    const values = helmValues(json, 'prometheus').alertmanager;
+    const hook = values.config.receivers.find((r: { name: string }) => r.name === 'hook');
+    expect(hook.webhook_configs[0]).toMatchObject({ url_file: '/etc/alertmanager/secrets/prometheus-alertmanager-credentials/hook.webhook_url.0' });
+    expect(hook.webhook_configs[0].url).toBeUndefined();
+    const secret = Object.values(resources(json, 'kubernetes_secret_v1')).find((x) => (x.metadata as { name: string }).name === 'prometheus-alertmanager-credentials');
+    expect(Object.values(secret!.data as Record<string, string>)).toContain('${var.hook_url}');
+  });
 
   test('3 replicas by default, the config in the chart values, secrets in a Secret mounted by the operator', () => {
     const { stack, am } = amStack();
@@ -356,20 +391,26 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
 });
 
 describe('KubernetesRuntime: Grafana', () => {
-  test('a grafana release with the admin password as a sensitive value; the provider and every grafana_* resource wait for it', () => {
+  test('a grafana release reading its admin credentials from a Secret; the provider and every grafana_* resource wait for it', () => {
     const { stack } = k8sStack();
-    new GrafanaServer(stack, 'Grafana');
+    const grafana = new GrafanaServer(stack, 'Grafana');
     new GrafanaFolder(stack, 'Folder', { title: 'Payments' });
     const json = synthJson(stack);
     const release = helmRelease(json, 'grafana');
-    expect(release).toMatchObject({ chart: 'grafana', version: CHARTS.grafana.version, set_sensitive: [{ name: 'adminPassword', value: '${var.grafana_admin_password}' }] });
+    expect(release).toMatchObject({ chart: 'grafana', version: CHARTS.grafana.version });
+    expect(release.set_sensitive).toBeUndefined();
+    expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\.Grafana_AdminSecret/)]));
+    const secret = Object.values(resources(json, 'kubernetes_secret_v1')).find((s) => (s.metadata as { name: string }).name === 'grafana-admin');
+    expect(secret?.data).toEqual({ 'admin-user': 'admin', 'admin-password': '${var.grafana_admin_password}' });
     const values = helmValues(json, 'grafana');
-    expect(values).toMatchObject({ adminUser: 'admin', image: { repository: 'grafana/grafana', tag: '11.5.0' }, service: { port: 80 } });
+    expect(values).toMatchObject({ admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' }, image: { repository: 'grafana/grafana', tag: '11.5.0' }, service: { port: 80 } });
+    // An in-cluster provider URL only works when Terraform runs in the cluster: a warning says so.
+    expect(grafana.node.metadata.map((m) => String(m.data))).toEqual(expect.arrayContaining([expect.stringMatching(/cluster-internal address: Terraform must run inside the cluster/)]));
     expect(Object.keys(values.env)).not.toContain('GF_SECURITY_ADMIN_PASSWORD');
     expect(JSON.stringify(values)).not.toContain('grafana_admin_password');
     expect((json.provider as Record<string, Array<{ url: string }>>).grafana[0].url).toBe('http://grafana.observability.svc:80');
     const folder = Object.values(resources(json, 'grafana_folder'))[0];
-    expect(folder.depends_on).toEqual([expect.stringMatching(/^\$\{helm_release\.Grafana_/)]);
+    expect(folder.depends_on).toEqual([expect.stringMatching(/^helm_release\.Grafana_/)]);
   });
 });
 
