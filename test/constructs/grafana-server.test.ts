@@ -47,7 +47,7 @@ describe('GrafanaServer', () => {
 
   test('every grafana_* resource depends on the container (one deploy from an empty host)', () => {
     const folder = Object.values(resources(json, 'grafana_folder'))[0];
-    expect(folder.depends_on).toEqual([expect.stringMatching(/^\$\{docker_container\.Grafana_[0-9A-F]+\}$/)]);
+    expect(folder.depends_on).toEqual([expect.stringMatching(/^docker_container\.Grafana_[0-9A-F]+$/)]);
     expect(folder).toMatchObject({ title: 'Payments Team', uid: 'payments-team' });
     expect(synthString(stack)).toHaveResourceWithProperties(Folder, { uid: 'payments-team' });
   });
