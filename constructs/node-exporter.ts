@@ -8,7 +8,7 @@ import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { Endpoint } from '../lib/runtime/component';
 import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
-import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
+import { IDeployment, PodSelector, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
 export const NODE_EXPORTER_IMAGE = { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.8.0' };
@@ -39,6 +39,8 @@ export class NodeExporter extends Construct implements IScrapeTarget {
   public readonly endpoint: Endpoint;
   private readonly jobName: string;
   private readonly scrapeInterval?: DurationLike;
+  /** Set on runtimes with one pod per node (Kubernetes): the job scrapes each pod. */
+  private readonly pods?: PodSelector;
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
@@ -65,7 +67,9 @@ export class NodeExporter extends Construct implements IScrapeTarget {
     this.scrapeInterval = props.scrapeInterval;
 
     const name = props.name ?? 'node-exporter';
-    this.endpoint = componentEndpoint(props.runtime ?? Observability.of(this).runtime, name, PORT);
+    const rt = props.runtime ?? Observability.of(this).runtime;
+    this.endpoint = componentEndpoint(rt, name, PORT);
+    this.pods = rt.podSelector?.(name);
     const args = ['--path.rootfs=/host'];
     for (const c of props.enableCollectors ?? []) args.push(`--collector.${c}`);
     for (const c of props.disableCollectors ?? []) args.push(`--no-collector.${c}`);
@@ -90,6 +94,23 @@ export class NodeExporter extends Construct implements IScrapeTarget {
 
   /** The `node` job; `instance` keeps the host name without the port, as in the course. */
   public scrapeJobs(): ScrapeJobOptions[] {
+    if (this.pods) {
+      // One pod per node: scrape each pod (a Service would pick one node per scrape), and
+      // name the instance after the node.
+      const keep = Object.entries(this.pods.labels).map(([k, v]: [string, string]) => Relabel.keep([`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`], v));
+      return [
+        {
+          jobName: this.jobName,
+          scrapeInterval: this.scrapeInterval,
+          kubernetesSdConfigs: [{ role: 'pod', namespaces: [this.pods.namespace] }],
+          relabelConfigs: [
+            ...keep,
+            Relabel.keep(['__meta_kubernetes_pod_container_port_number'], String(PORT)),
+            Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }),
+          ],
+        },
+      ];
+    }
     return [
       {
         jobName: this.jobName,

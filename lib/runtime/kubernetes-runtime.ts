@@ -48,7 +48,7 @@ import {
   PrometheusEngineSpec,
   TempoEngineSpec,
 } from './engines';
-import { DynamicParts, IDeployment, IRuntime } from './runtime';
+import { DynamicParts, IDeployment, IRuntime, PodSelector } from './runtime';
 
 /** How PrometheusRule objects reach the cluster. */
 export type PrometheusRuleDelivery = 'manifest' | 'chart-values';
@@ -174,6 +174,11 @@ export class KubernetesRuntime extends Construct implements IRuntime {
   /** The in-cluster endpoint of a service of this runtime's namespace. */
   public serviceEndpoint(name: string, port: number): Endpoint {
     return endpoint(`${name}.${this.namespace}.svc`, port);
+  }
+
+  /** The pods of a component: the selector label every workload of this runtime carries. */
+  public podSelector(name: string): PodSelector {
+    return { namespace: this.namespace, labels: { 'app.kubernetes.io/name': name } };
   }
 
   /** Resources everything of this runtime waits for (the namespace). */

@@ -46,6 +46,19 @@ export interface IRuntime {
    * @default - `name:port` (a container name on the shared network)
    */
   serviceEndpoint?(name: string, port: number): Endpoint;
+  /**
+   * Where the pods of the component named `name` are, for runtimes that run one replica per
+   * node (a DaemonSet on Kubernetes): a per-node exporter must be scraped pod by pod, not
+   * through a Service that picks one node per scrape.
+   * @default - one container, reached at its endpoint
+   */
+  podSelector?(name: string): PodSelector;
+}
+
+/** How to find a component's pods: their namespace and labels. */
+export interface PodSelector {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /** How components of `runtime` reach `name:port` (a Service DNS name on Kubernetes). */

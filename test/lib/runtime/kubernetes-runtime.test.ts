@@ -77,10 +77,20 @@ describe('KubernetesRuntime: providers, namespace, default runtime', () => {
 });
 
 describe('KubernetesRuntime: generic components', () => {
-  test('an exporter reading the node runs as a DaemonSet with host PID and a read-only host mount', () => {
+  test('an exporter reading the node runs as a DaemonSet with host PID and a read-only host mount, scraped pod by pod', () => {
     const { stack } = k8sStack();
-    new NodeExporter(stack, 'NodeExporter');
+    const prometheus = new PrometheusServer(stack, 'Prometheus');
+    prometheus.scrape(new NodeExporter(stack, 'NodeExporter'));
     const json = synthJson(stack);
+    // Through the Service each scrape would hit one node: the job discovers every pod instead.
+    const job = helmValues(json, 'prometheus').prometheus.prometheusSpec.additionalScrapeConfigs.find((j: { job_name: string }) => j.job_name === 'node');
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['observability'] } }]);
+    expect(job.relabel_configs).toEqual([
+      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'node-exporter', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '9100', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'instance', action: 'replace' },
+    ]);
+    expect(job.static_configs).toBeUndefined();
     const ds = k8sResource(json, 'kubernetes_daemon_set_v1', 'node-exporter');
     const pod = ds.spec.template.spec;
     expect(pod.host_pid).toBe(true);
