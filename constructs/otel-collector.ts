@@ -118,7 +118,9 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const problems: string[] = [];
     const image = parseImage(props.image, OTEL_COLLECTOR_IMAGE);
     if (image.problem) problems.push(image.problem);
-    const main = mainPortPublish(this, { ...props, hostPort: props.hostPort ?? COURSE_HOST_PORTS[OTLP_GRPC] }, OTLP_GRPC);
+    // The course's host port 4327 applies on Docker; the Kubernetes target publishes nothing.
+    const onDocker = (props.runtime ?? Observability.of(this).runtime).kind !== 'kubernetes';
+    const main = mainPortPublish(this, { ...props, hostPort: props.hostPort ?? (onDocker ? COURSE_HOST_PORTS[OTLP_GRPC] : undefined) }, OTLP_GRPC);
     problems.push(...main.problems);
     for (const [what, n] of [['otlpHttpHostPort', props.otlpHttpHostPort], ['metricsHostPort', props.metricsHostPort]] as const) {
       if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);

@@ -17,9 +17,11 @@ import { TempoBackend, TempoBackendProps } from '../constructs/tempo-backend';
 import { AlertPacks, CourseAlertPackOptions } from '../lib/alerting/alert-rule';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
+import { secretVariable } from '../lib/core/secrets';
 import { nodeUseDashboard, redDashboard } from '../lib/grafana/dashboards';
 import { RuleSets } from '../lib/prometheus/presets';
 import { DockerRuntime, DockerRuntimeProps } from '../lib/runtime/docker-runtime';
+import { KubernetesRuntime, KubernetesRuntimeProps } from '../lib/runtime/kubernetes-runtime';
 import { IDeployment } from '../lib/runtime/runtime';
 import { courseAlertRoute } from './course-alerting';
 
@@ -41,16 +43,47 @@ export interface RetentionOptions {
   readonly traces?: DurationLike;
 }
 
+/** One S3-compatible object store for the stack's logs and traces. */
+export interface StackObjectStorage {
+  /** `host[:port]`, e.g. `s3.eu-central-1.amazonaws.com` or `minio:9000`. */
+  readonly endpoint: string;
+  /** @default - none */
+  readonly region?: string;
+  /** Bucket for Loki's chunks and index. */
+  readonly logsBucket: string;
+  /** Bucket for Tempo's trace blocks. */
+  readonly tracesBucket: string;
+  /** Plain HTTP (MinIO in a lab). @default false */
+  readonly insecure?: boolean;
+  /** Path-style addressing (MinIO). @default false */
+  readonly forcePathStyle?: boolean;
+}
+
 /** Properties of an ObservabilityStack. */
 export interface ObservabilityStackProps {
   /** Docker runtime settings (daemon host, name prefix, network name). @default - local Docker, network `observability` */
   readonly docker?: DockerRuntimeProps;
+  /**
+   * Run the stack on Kubernetes instead of Docker (see docs/kubernetes.md): the engines go
+   * to pinned Helm charts, with HA defaults. Loki and Tempo then need `objectStorage`, and
+   * the log agent is left out (pod logs are not collected yet).
+   * @default - Docker
+   */
+  readonly kubernetes?: KubernetesRuntimeProps;
   /**
    * Host address every published port binds to, unless a part sets its own `hostIp`.
    * `0.0.0.0` exposes the stack on every interface (reported as a warning).
    * @default '127.0.0.1'
    */
   readonly hostIp?: string;
+  /**
+   * Keep logs and traces in an S3-compatible object store (required on Kubernetes). The keys
+   * are the sensitive variables `object_storage_access_key_id` and
+   * `object_storage_secret_access_key`, created by the stack. A `loki` or `tempo` part with
+   * its own `objectStorage` keeps it.
+   * @default - local volumes (Docker)
+   */
+  readonly objectStorage?: StackObjectStorage;
   /** Retention per signal (metrics 30 d, logs 30 d, traces 14 d). @default - as listed */
   readonly retention?: RetentionOptions;
   /** Labels on every series and alert leaving Prometheus, e.g. `{ cluster: 'production' }`. @default - none */
@@ -117,7 +150,7 @@ export interface ObservabilityStackProps {
  * Add your services with `addService()` (a `MonitoredService`).
  */
 export class ObservabilityStack extends TerraformStack {
-  public readonly runtime: DockerRuntime;
+  public readonly runtime: DockerRuntime | KubernetesRuntime;
   public readonly prometheus?: PrometheusServer;
   public readonly routing?: AlertRoute;
   public readonly alertmanager?: Alertmanager;
@@ -176,7 +209,14 @@ export class ObservabilityStack extends TerraformStack {
     this.hostIp = hostIp;
     const at = <P extends object>(p: P | undefined): P => ({ ...(hostIp !== undefined ? { hostIp } : {}), ...(p ?? {}) }) as P;
 
-    this.runtime = new DockerRuntime(this, 'Docker', props.docker);
+    if (props.kubernetes && props.docker) {
+      throw new ValidationError('docker and kubernetes are both set: a stack runs on one target. Keep one of them.', this);
+    }
+    if (props.kubernetes && props.hostIp !== undefined) {
+      throw new ValidationError(`hostIp is a Docker option (got ${JSON.stringify(props.hostIp)}); on Kubernetes nothing is published on a node. Remove it and expose Grafana with an Ingress.`, this);
+    }
+    this.runtime = props.kubernetes ? new KubernetesRuntime(this, 'Kubernetes', props.kubernetes) : new DockerRuntime(this, 'Docker', props.docker);
+    const onKubernetes = this.runtime instanceof KubernetesRuntime;
 
     // Metrics.
     this.prometheus = build(this, 'Prometheus', props.prometheus, (p) =>
@@ -207,14 +247,34 @@ export class ObservabilityStack extends TerraformStack {
     this.routing = build(this, 'Routing', routing, (p) => (p ? new AlertRoute(this, 'Routing', p) : courseAlertRoute(this, 'Routing')));
     this.alertmanager = build(this, 'Alertmanager', props.alertmanager, (p) => new Alertmanager(this, 'Alertmanager', at(p)));
 
-    // Logs and traces.
-    this.loki = build(this, 'Loki', props.loki, (p) => new LokiCluster(this, 'Loki', { ...at(p), retentionPeriod: this.retention.logs }));
-    this.tempo = build(this, 'Tempo', props.tempo, (p) => new TempoBackend(this, 'Tempo', { ...at(p), retention: this.retention.traces }));
+    // Logs and traces, on the stack's object store when it has one.
+    const store = props.objectStorage;
+    const keys = store
+      ? {
+          id: secretVariable(this, 'object_storage_access_key_id', 'Access key id of the object store for logs and traces').stringValue,
+          secret: secretVariable(this, 'object_storage_secret_access_key', 'Secret access key of the object store for logs and traces').stringValue,
+        }
+      : undefined;
+    const common = store ? { endpoint: store.endpoint, region: store.region, insecure: store.insecure, forcePathStyle: store.forcePathStyle ?? false } : undefined;
+    this.loki = build(this, 'Loki', props.loki, (p) =>
+      new LokiCluster(this, 'Loki', {
+        ...(common && keys ? { objectStorage: { ...common, bucket: store!.logsBucket, accessKeyId: keys.id, secretAccessKey: keys.secret } } : {}),
+        ...at(p),
+        retentionPeriod: this.retention.logs,
+      }),
+    );
+    this.tempo = build(this, 'Tempo', props.tempo, (p) =>
+      new TempoBackend(this, 'Tempo', {
+        ...(common && keys ? { objectStorage: { ...common, bucket: store!.tracesBucket, accessKey: keys.id, secretKey: keys.secret } } : {}),
+        ...at(p),
+        retention: this.retention.traces,
+      }),
+    );
     this.collector = build(this, 'Collector', props.collector, (p) => new OtelCollector(this, 'Collector', at(p)));
     if (this.prometheus && this.collector) this.prometheus.scrape(this.collector);
     const socket = props.mountDockerSocket ?? false;
     // The log agent ships to the stack's Loki: without one (and without your own settings), it is left out.
-    const logAgent = props.logAgent ?? (this.loki ? undefined : false);
+    const logAgent = props.logAgent ?? (this.loki && !onKubernetes ? undefined : false);
     this.logAgent = build(this, 'Alloy', logAgent, (p) =>
       new LogAgent(this, 'Alloy', (p?.mountDockerSocket ?? socket) ? { mountDockerSocket: true, ...at(p) } : { containerLogs: false, readHostLogs: true, ...at(p) }),
     );

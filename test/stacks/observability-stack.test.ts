@@ -5,7 +5,7 @@ import { PrometheusServer } from '../../constructs/prometheus-server';
 import { secretVariable } from '../../lib/core/secrets';
 import { snapshotStack } from '../../lib/testing/snapshot';
 import { ObservabilityStack } from '../../stacks/observability-stack';
-import { amtoolCheckConfig, container, containerFiles, haveTool, promtoolCheckConfig, promtoolCheckRules, resources, synthJson } from '../helpers/synth';
+import { amtoolCheckConfig, container, containerFiles, haveTool, helmValues, promtoolCheckConfig, promtoolCheckRules, resources, synthJson } from '../helpers/synth';
 
 type Port = { internal: number; external: number; ip: string };
 
@@ -156,5 +156,37 @@ describe('snapshotStack (the snapshot helper)', () => {
     expect(prometheus.upload!.find((u) => u.file === '/etc/prometheus/prometheus.yml')!.content).toBe('see files["prometheus:/etc/prometheus/prometheus.yml"]');
     expect(Object.values(resource.grafana_dashboard).map((d) => d.config_json).sort()).toEqual(['see dashboards["node-use"]', 'see dashboards["service-overview"]']);
     expect((snap.dashboards['service-overview'] as { title: string }).title).toBe('Service Overview');
+  });
+});
+
+describe('ObservabilityStack storage and target', () => {
+  const store = { endpoint: 's3.eu-central-1.amazonaws.com', region: 'eu-central-1', logsBucket: 'obs-logs', tracesBucket: 'obs-traces' };
+
+  test('objectStorage puts logs and traces in their buckets, with the keys as sensitive variables the stack creates', () => {
+    const json = synthJson(new ObservabilityStack(Testing.app(), 'obs', { objectStorage: store }));
+    for (const v of ['object_storage_access_key_id', 'object_storage_secret_access_key']) expect(json.variable?.[v]).toMatchObject({ sensitive: true });
+    const loki = parse(containerFiles(json, 'loki')['/etc/loki/config.yaml']);
+    expect(JSON.stringify(loki)).toContain('obs-logs');
+    const tempo = parse(Object.values(containerFiles(json, 'tempo'))[0]);
+    expect(tempo.storage.trace).toMatchObject({ backend: 's3', s3: { bucket: 'obs-traces', endpoint: 's3.eu-central-1.amazonaws.com' } });
+    expect(JSON.stringify(json)).not.toMatch(/"(access_key_id|secret_access_key|access_key|secret_key)":\s*"[A-Za-z0-9]/);
+  });
+
+  test('kubernetes: the same stack on Helm releases, no container, no published port, no log agent', () => {
+    const stack = new ObservabilityStack(Testing.app(), 'obs', { kubernetes: { namespace: 'observability' }, objectStorage: store });
+    const json = synthJson(stack);
+    expect(json.resource?.docker_container).toBeUndefined();
+    expect(Object.values(resources(json, 'helm_release')).map((r) => r.chart).sort()).toEqual(['grafana', 'kube-prometheus-stack', 'loki', 'tempo-distributed']);
+    expect(stack.logAgent).toBeUndefined();
+    expect(helmValues(json, 'prometheus').prometheus.prometheusSpec).toMatchObject({ replicas: 2, retention: '30d' });
+    // Grafana's data sources point at the in-cluster Services.
+    const urls = Object.values(resources(json, 'grafana_data_source')).map((d) => String(d.url));
+    expect(urls).toHaveLength(4);
+    for (const url of urls) expect(url).toMatch(/^http:\/\/[a-z0-9-]+\.observability\.svc:\d+/);
+  });
+
+  test('errors: both targets, or hostIp on Kubernetes', () => {
+    expect(() => new ObservabilityStack(Testing.app(), 'obs', { kubernetes: {}, docker: {} })).toThrow(/docker and kubernetes are both set: a stack runs on one target/);
+    expect(() => new ObservabilityStack(Testing.app(), 'obs', { kubernetes: {}, hostIp: '10.0.0.5' })).toThrow(/hostIp is a Docker option \(got "10\.0\.0\.5"\); on Kubernetes nothing is published/);
   });
 });
