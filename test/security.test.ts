@@ -11,6 +11,7 @@ import { FullStack } from '../examples/full-stack/main';
 import { GrafanaCloudStack } from '../examples/grafana-cloud/main';
 import { LogsAndTracesStack } from '../examples/logs-and-traces/main';
 import { PrometheusOnlyStack } from '../examples/prometheus-only/main';
+import { PaymentsSloStack } from '../examples/kubernetes/main';
 import { ServiceWithSloStack } from '../examples/service-with-slo/main';
 import { parse as parseYaml } from 'yaml';
 import { SynthJson, resources, synthJson } from './helpers/synth';
@@ -34,6 +35,14 @@ const CASES: Case[] = [
   { name: 'examples/grafana-cloud', build: (app) => new GrafanaCloudStack(app, 'g'), hostIp: '127.0.0.1', socket: [], stateful: [] },
   { name: 'examples/logs-and-traces', build: (app) => new LogsAndTracesStack(app, 'l'), hostIp: '127.0.0.1', socket: ['alloy'], stateful: ['prometheus', 'alertmanager', 'loki', 'tempo'] },
   { name: 'examples/service-with-slo', build: (app) => new ServiceWithSloStack(app, 's'), hostIp: '127.0.0.1', socket: [], stateful: ['prometheus', 'alertmanager', 'loki', 'tempo', 'grafana'] },
+  { name: 'examples/kubernetes (kubernetes)', build: (app) => new PaymentsSloStack(app, 'pk', { target: 'kubernetes' }), hostIp: '127.0.0.1', socket: [], stateful: [] },
+  {
+    name: 'ObservabilityStack on Kubernetes',
+    build: (app) => new ObservabilityStack(app, 'k8s', { kubernetes: {}, objectStorage: { endpoint: 's3.example.com', logsBucket: 'obs-logs', tracesBucket: 'obs-traces' } }),
+    hostIp: '127.0.0.1',
+    socket: [],
+    stateful: [],
+  },
   { name: 'examples/full-stack', build: (app) => new FullStack(app, 'f'), hostIp: '10.0.0.5', socket: ['obs-alloy'], stateful: ['obs-prometheus', 'obs-alertmanager', 'obs-alertmanager-2', 'obs-alertmanager-3', 'obs-loki', 'obs-tempo', 'obs-grafana'] },
 ];
 
@@ -82,6 +91,9 @@ function strings(value: unknown, where = ''): Array<[string, string]> {
 }
 
 const SECRET_KEY = /(password|passwd|pass$|token|secret|routing_key|integration_key|service_key|api_?key|webhook_url|private_key|credentials$|dsn$|database_url|auth$)/i;
+/** Keys that name a Kubernetes Secret (or a key in one) rather than hold a secret. */
+const SECRET_REFERENCE_KEY = /^(secrets|secret_?name|existing_?secret|(user|password)_?key|secret_key_ref)$/i;
+const isSecretKey = (key: string) => SECRET_KEY.test(key) && !SECRET_REFERENCE_KEY.test(key) && !/_file$/.test(key);
 
 /** Keys of a parsed YAML document, with their string values. */
 function yamlPairs(value: unknown, where: string): Array<[string, string]> {
@@ -97,7 +109,17 @@ function secretFindings(json: SynthJson): string[] {
   for (const [where, text] of strings({ resource: json.resource, provider: json.provider, output: json.output, locals: (json as Record<string, unknown>).locals })) {
     for (const [what, shape] of SECRET_SHAPES) if (shape.test(text)) found.push(`${what} at ${where}: ${text.slice(0, 120)}`);
     const key = where.split('.').pop() ?? '';
-    if (SECRET_KEY.test(key) && !/^(\$\{var\.[a-z0-9_]+\})?$/.test(text.replace(/^[a-z]+:(?=\$\{var\.)/, ''))) found.push(`secret-named field ${where} holds ${JSON.stringify(text.slice(0, 80))}`);
+    if (isSecretKey(key) && !/^(\$\{var\.[a-z0-9_]+\})?$/.test(text.replace(/^[a-z]+:(?=\$\{var\.)/, ''))) found.push(`secret-named field ${where} holds ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  // Helm values (Kubernetes): the same key check inside each values document.
+  for (const [id, release] of Object.entries(resources(json, 'helm_release'))) {
+    for (const doc of (release.values ?? []) as string[]) {
+      for (const [where, text] of yamlPairs(parseYaml(doc), `helm_release.${id}`)) {
+        const key = where.split('.').pop()!.replace(/\[\d+\]$/, '');
+        if (isSecretKey(key) && !REFERENCE.test(text)) found.push(`secret-named key ${where} holds ${JSON.stringify(text.slice(0, 60))}`);
+        if (/\$\{var\./.test(text)) found.push(`${where} holds a variable reference: the secret would be in the Helm values (put it in a Secret)`);
+      }
+    }
   }
   for (const ct of Object.values(resources(json, 'docker_container'))) {
     for (const u of (ct.upload ?? []) as Array<{ file: string; content: string }>) {
@@ -113,7 +135,7 @@ function secretFindings(json: SynthJson): string[] {
         }
         for (const [where, text] of yamlPairs(doc, `${ct.name}:${u.file}`)) {
           const key = where.split('.').pop()!.replace(/\[\d+\]$/, '');
-          if (SECRET_KEY.test(key) && !/_file$/.test(key) && !REFERENCE.test(text)) found.push(`secret-named key ${where} holds ${JSON.stringify(text.slice(0, 60))}`);
+          if (isSecretKey(key) && !REFERENCE.test(text)) found.push(`secret-named key ${where} holds ${JSON.stringify(text.slice(0, 60))}`);
         }
       }
     }

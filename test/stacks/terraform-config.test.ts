@@ -28,6 +28,7 @@ const STACKS: Array<[string, (app: App) => TerraformStack]> = [
   ['examples/full-stack', (app) => new FullStack(app, 'f')],
   ['examples/kubernetes (docker)', (app) => new PaymentsSloStack(app, 'd', { target: 'docker' })],
   ['examples/kubernetes (kubernetes)', (app) => new PaymentsSloStack(app, 'k', { target: 'kubernetes' })],
+  ['ObservabilityStack on Kubernetes', (app) => new ObservabilityStack(app, 'ok', { kubernetes: {}, objectStorage: { endpoint: 's3.example.com', logsBucket: 'obs-logs', tracesBucket: 'obs-traces' } })],
 ];
 
 describe('terraform init reads the synthesized configuration without an error', () => {
