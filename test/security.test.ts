@@ -103,6 +103,13 @@ function yamlPairs(value: unknown, where: string): Array<[string, string]> {
   return [];
 }
 
+/** Secret-named keys of a YAML document that hold something other than a reference. */
+function secretKeyFindings(pairs: Array<[string, string]>): string[] {
+  return pairs
+    .filter(([where, text]) => isSecretKey(where.split('.').pop()!.replace(/\[\d+\]$/, '')) && !REFERENCE.test(text))
+    .map(([where, text]) => `secret-named key ${where} holds ${JSON.stringify(text.slice(0, 60))}`);
+}
+
 /** Secrets written as literals: by shape, in secret-named fields, in secret files and env. */
 function secretFindings(json: SynthJson): string[] {
   const found: string[] = [];
@@ -114,9 +121,9 @@ function secretFindings(json: SynthJson): string[] {
   // Helm values (Kubernetes): the same key check inside each values document.
   for (const [id, release] of Object.entries(resources(json, 'helm_release'))) {
     for (const doc of (release.values ?? []) as string[]) {
-      for (const [where, text] of yamlPairs(parseYaml(doc), `helm_release.${id}`)) {
-        const key = where.split('.').pop()!.replace(/\[\d+\]$/, '');
-        if (isSecretKey(key) && !REFERENCE.test(text)) found.push(`secret-named key ${where} holds ${JSON.stringify(text.slice(0, 60))}`);
+      const pairs = yamlPairs(parseYaml(doc), `helm_release.${id}`);
+      found.push(...secretKeyFindings(pairs));
+      for (const [where, text] of pairs) {
         if (/\$\{var\./.test(text)) found.push(`${where} holds a variable reference: the secret would be in the Helm values (put it in a Secret)`);
       }
     }
@@ -133,10 +140,7 @@ function secretFindings(json: SynthJson): string[] {
           found.push(`${u.file} of ${ct.name} is not valid YAML`);
           continue;
         }
-        for (const [where, text] of yamlPairs(doc, `${ct.name}:${u.file}`)) {
-          const key = where.split('.').pop()!.replace(/\[\d+\]$/, '');
-          if (isSecretKey(key) && !REFERENCE.test(text)) found.push(`secret-named key ${where} holds ${JSON.stringify(text.slice(0, 60))}`);
-        }
+        found.push(...secretKeyFindings(yamlPairs(doc, `${ct.name}:${u.file}`)));
       }
     }
     for (const e of (ct.env ?? []) as string[]) {
