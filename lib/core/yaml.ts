@@ -1,7 +1,19 @@
 import { Fn, Token } from 'cdktf';
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
+import { ValidationError } from './errors';
 
 const TOKEN = /^\$\{TfToken\[[^\]]+\]\}$/;
+
+/**
+ * Characters that Go's YAML parsers (Prometheus, Alertmanager, Loki, Tempo, the Collector)
+ * do not read back as written: U+0085, U+2028 and U+2029 are line breaks to them (a raw one
+ * folds or ends the scalar), and DEL, the C1 controls, U+FEFF, U+FFFE and U+FFFF are refused
+ * as "control characters". The `yaml` package writes them raw; a scalar holding one is
+ * written double-quoted with the character as a `\uXXXX` escape, which every YAML parser
+ * reads back exactly.
+ */
+const NOT_RAW = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Renders a config object as YAML the way a person would write it (no line folding).
@@ -9,17 +21,48 @@ const TOKEN = /^\$\{TfToken\[[^\]]+\]\}$/;
  * A string that is a whole cdktf token (a variable, another resource's attribute) becomes
  * `jsonencode(<token>)`, written unquoted: at apply time Terraform inserts a JSON string,
  * which is valid YAML whatever the value holds (`#`, `:`, quotes).
+ *
+ * Strings holding characters that Go's YAML parsers misread are written double-quoted with
+ * those characters escaped; a lone UTF-16 surrogate (not encodable in UTF-8) is refused.
  */
 export function toYaml(doc: unknown, header?: string): string {
-  const body = stringify(wrapTokens(doc), { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false })
+  const document = new Document(wrapTokens(doc, '$'), { aliasDuplicateObjects: false });
+  let quoted = false;
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && NOT_RAW.test(node.value)) {
+        node.type = 'QUOTE_DOUBLE';
+        quoted = true;
+      }
+      NOT_RAW.lastIndex = 0;
+    },
+  });
+  let body = document
+    .toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true })
     .replace(/(['"])(\$\{TfToken\[[^\]]+\]\})\1/g, '$2');
+  // Only double-quoted scalars hold these characters now, where `\uXXXX` is an escape.
+  if (quoted) body = body.replace(NOT_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return header ? `# ${header}\n${body}` : body;
 }
 
-function wrapTokens(v: unknown): unknown {
-  if (typeof v === 'string') return TOKEN.test(v) && Token.isUnresolved(v) ? Fn.jsonencode(v) : v;
-  if (Array.isArray(v)) return v.map(wrapTokens);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wrapTokens(x)]));
+function wrapTokens(v: unknown, path: string): unknown {
+  if (typeof v === 'string') {
+    if (LONE_SURROGATE.test(v)) {
+      throw new ValidationError(
+        `${path} holds a lone UTF-16 surrogate (got ${JSON.stringify(v)}): it has no UTF-8 encoding, so no configuration file can carry it. Remove it or use the whole character (a surrogate pair).`,
+      );
+    }
+    return TOKEN.test(v) && Token.isUnresolved(v) ? Fn.jsonencode(v) : v;
+  }
+  if (Array.isArray(v)) return v.map((x, i) => wrapTokens(x, `${path}[${i}]`));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => {
+        wrapTokens(k, `${path} key`);
+        return [k, wrapTokens(x, `${path}.${k}`)];
+      }),
+    );
+  }
   return v;
 }
 
