@@ -1,3 +1,4 @@
+import { Tokenization } from 'cdktf';
 /**
  * Terraform evaluates every string of the synthesized JSON as a template: `${...}` is an
  * interpolation and `%{...}` a directive. File content we render (prometheus.yml with
@@ -9,13 +10,23 @@
  * works. `Fn.rawString` is not used: it also escapes quotes and newlines.
  */
 
-const TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
+/** cdktf's own string-token pattern (`VALID_KEY_CHARS` in its encoding). */
+const TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 
-/** Escapes the literal parts of `content`, leaving cdktf tokens untouched. */
+/**
+ * Escapes the literal parts of `content`, leaving the cdktf tokens of this app untouched.
+ *
+ * A user's string that only looks like a token (`${TfToken[TOKEN.999]}`, `${TfToken[x y]}`)
+ * is a literal like any other. It cannot become `$${TfToken[...`: cdktf would still find its
+ * marker inside and fail with "Unrecognized Token Key". Its `$` is written as the Terraform
+ * interpolation `${"$"}` instead (with any `$` right before it), which yields `$` at apply and
+ * hides the marker from cdktf.
+ */
 export function escapeTemplate(content: string): string {
   let out = '';
   let last = 0;
   for (const m of content.matchAll(TOKEN)) {
+    if (!isTokenOfThisApp(m[0])) continue;
     const at = m.index ?? 0;
     out += escapeLiteral(content.slice(last, at)) + m[0];
     last = at + m[0].length;
@@ -23,9 +34,23 @@ export function escapeTemplate(content: string): string {
   return out + escapeLiteral(content.slice(last));
 }
 
+/** Whether `marker` is a token cdktf created in this process (its key is registered). */
+export function isTokenOfThisApp(marker: string): boolean {
+  try {
+    Tokenization.reverseString(marker);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function escapeLiteral(text: string): string {
   // Replacement functions, not strings: in a replacement string `$$` means a single `$`.
-  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  // A `$` just before `${"$"}` would make `$${`, Terraform's escape: the whole run of `$` is
+  // written as interpolations there.
+  return text
+    .replace(/(\$*)\$\{(TfToken\[)?/g, (_m, run: string, marker?: string) => (marker ? `${DOLLAR.repeat(run.length + 1)}{TfToken[` : `${run}$\${`))
+    .replace(/%\{/g, () => '%%{');
 }
 
 /**
@@ -43,6 +68,9 @@ export function unescapeTemplate(text: string, references: (expr: string) => str
     } else if (text.startsWith('%%{', i)) {
       out += '%{';
       i += 3;
+    } else if (text.startsWith(DOLLAR, i)) {
+      out += '$';
+      i += DOLLAR.length;
     } else if (text.startsWith('${', i)) {
       const end = findClose(text, i + 2);
       out += references(text.slice(i + 2, end).trim());
@@ -56,6 +84,9 @@ export function unescapeTemplate(text: string, references: (expr: string) => str
   }
   return out;
 }
+
+/** The interpolation `escapeTemplate` writes for the `$` of a token-shaped literal. */
+const DOLLAR = '${"$"}';
 
 function findClose(text: string, from: number): number {
   let depth = 1;

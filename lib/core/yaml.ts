@@ -1,8 +1,9 @@
-import { Fn, Token } from 'cdktf';
+import { Fn } from 'cdktf';
 import { Document, visit } from 'yaml';
 import { ValidationError } from './errors';
+import { isTokenOfThisApp } from './tf-escape';
 
-const TOKEN = /^\$\{TfToken\[[^\]]+\]\}$/;
+const TOKEN = /^\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}$/;
 
 /**
  * Characters that Go's YAML parsers (Prometheus, Alertmanager, Loki, Tempo, the Collector)
@@ -26,7 +27,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * those characters escaped; a lone UTF-16 surrogate (not encodable in UTF-8) is refused.
  */
 export function toYaml(doc: unknown, header?: string): string {
-  const document = new Document(wrapTokens(doc, '$'), { aliasDuplicateObjects: false });
+  const wrapped = new Set<string>();
+  const document = new Document(wrapTokens(doc, '$', wrapped), { aliasDuplicateObjects: false });
   let quoted = false;
   visit(document, {
     Scalar(_key, node) {
@@ -39,27 +41,30 @@ export function toYaml(doc: unknown, header?: string): string {
   });
   let body = document
     .toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true })
-    .replace(/(['"])(\$\{TfToken\[[^\]]+\]\})\1/g, '$2');
+    .replace(/(['"])(\$\{TfToken\[[a-zA-Z0-9:._-]+\]\})\1/g, (m, _q, marker: string) => (wrapped.has(marker) ? marker : m));
   // Only double-quoted scalars hold these characters now, where `\uXXXX` is an escape.
   if (quoted) body = body.replace(NOT_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return header ? `# ${header}\n${body}` : body;
 }
 
-function wrapTokens(v: unknown, path: string): unknown {
+function wrapTokens(v: unknown, path: string, wrapped: Set<string>): unknown {
   if (typeof v === 'string') {
     if (LONE_SURROGATE.test(v)) {
       throw new ValidationError(
         `${path} holds a lone UTF-16 surrogate (got ${JSON.stringify(v)}): it has no UTF-8 encoding, so no configuration file can carry it. Remove it or use the whole character (a surrogate pair).`,
       );
     }
-    return TOKEN.test(v) && Token.isUnresolved(v) ? Fn.jsonencode(v) : v;
+    if (!TOKEN.test(v) || !isTokenOfThisApp(v)) return v;
+    const encoded = Fn.jsonencode(v);
+    wrapped.add(encoded);
+    return encoded;
   }
-  if (Array.isArray(v)) return v.map((x, i) => wrapTokens(x, `${path}[${i}]`));
+  if (Array.isArray(v)) return v.map((x, i) => wrapTokens(x, `${path}[${i}]`, wrapped));
   if (v && typeof v === 'object') {
     return Object.fromEntries(
       Object.entries(v).map(([k, x]) => {
-        wrapTokens(k, `${path} key`);
-        return [k, wrapTokens(x, `${path}.${k}`)];
+        wrapTokens(k, `${path} key`, wrapped);
+        return [k, wrapTokens(x, `${path}.${k}`, wrapped)];
       }),
     );
   }
