@@ -20,7 +20,7 @@ import {
   timeIntervalProblems,
 } from '../lib/alertmanager/config';
 import { ReceiverSpec, isNullReceiver, receiverProblems } from '../lib/alertmanager/receivers';
-import { RouteNode, RouteOptions, routeTreeProblems } from '../lib/alertmanager/route';
+import { routeCycleProblem, RouteNode, RouteOptions, routeTreeProblems } from '../lib/alertmanager/route';
 import { isWatchdog } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
@@ -264,6 +264,8 @@ export class AlertRoute extends Construct {
   }
 
   private validateTree(requireRouting: boolean): string[] {
+    const cycle = routeCycleProblem(this.root);
+    if (cycle) return [cycle];
     const out = routeTreeProblems(this.root, new Set(this.receivers.keys()), new Set(this.timeIntervals.keys()));
     if (this.grafanaScope && !Observability.of(this).find('grafana').length && !TerraformStack.of(this).node.findAll().some((c) => c instanceof GrafanaProvider)) {
       out.push(`target ${JSON.stringify(this.target)} deploys contact points and a notification policy to Grafana, but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana (or a grafana provider), or use target: "alertmanager".`);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
 import { throwIfProblems } from '../lib/core/errors';
 import { logqlProblem } from '../lib/core/logql';
-import { promqlProblem } from '../lib/core/promql';
+import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { dashboardQueries, validateDashboardQueries } from '../lib/grafana/dashboards';
 import { grafanaUidProblem } from '../lib/grafana/uid';
@@ -50,7 +50,7 @@ export class Dashboard extends Construct {
     if (!title) problems.push('the dashboard has no title. Give it one.');
     const twin = Observability.of(this).find<Dashboard>('dashboard').find((d) => d.uid === this.uid);
     if (twin) problems.push(`dashboard uid ${JSON.stringify(this.uid)} is already used by ${twin.node.path}. Give each dashboard its own uid.`);
-    problems.push(...validateDashboardQueries(this.model, promqlProblem, { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
+    problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
     this.resource = new DashboardResource(this, 'Resource', {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { LogPipelineSpec, PipelineDuration, renderAlloyPipeline, renderPromtailPipeline } from '../lib/alloy/pipeline';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
-import { labelNameProblem, re2Problem } from '../lib/core/names';
+import { dockerSocketProblem, labelNameProblem, re2Problem } from '../lib/core/names';
 import { ResolvedCorrelation } from '../lib/grafana/correlation';
 import { Observability } from '../lib/observability';
 import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef } from '../lib/runtime/component';
@@ -166,6 +166,8 @@ export class LogAgent extends Construct {
     const hostMounts: HostMountSpec[] = [];
     if (!Token.isUnresolved(dockerHost) && !/^(unix:\/\/\/\S+|tcp:\/\/[^\s/]+|https?:\/\/[^\s/]+)$/.test(dockerHost)) {
       problems.push(`dockerHost must be unix:///path or tcp://host:port (got ${JSON.stringify(dockerHost)}). Use "${DOCKER_SOCKET}" or a socket proxy such as "tcp://docker-proxy:2375".`);
+    } else if (!Token.isUnresolved(dockerHost) && dockerSocketProblem('dockerHost', dockerHost)) {
+      problems.push(dockerSocketProblem('dockerHost', dockerHost)!);
     } else if (usesDocker && dockerHost.startsWith('unix://') && !props.mountDockerSocket) {
       const what = containerLogs ? 'container logs are read' : 'scrapeMetrics discovers containers';
       problems.push(`${what} through the Docker socket ${dockerHost}, which is not mounted (mountDockerSocket is false). Set mountDockerSocket: true to mount it read-only (it grants control of the host's Docker), or point dockerHost at a TCP socket proxy.`);

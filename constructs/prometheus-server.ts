@@ -1,4 +1,5 @@
 import { TerraformResource, Token } from 'cdktf';
+import { dockerSocketProblem } from '../lib/core/names';
 import { Construct, IConstruct } from 'constructs';
 import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
@@ -159,7 +160,9 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     const hostMounts: HostMountSpec[] = [];
     if (props.dockerDiscovery) {
       const host = props.dockerDiscovery.host ?? 'unix:///var/run/docker.sock';
-      if (host.startsWith('unix://')) {
+      const socketProblem = Token.isUnresolved(host) ? undefined : dockerSocketProblem('dockerDiscovery.host', host);
+      if (socketProblem) problems.push(socketProblem);
+      else if (host.startsWith('unix://')) {
         if (!props.mountDockerSocket) {
           problems.push(`dockerDiscovery reads the Docker socket ${host}, which is not mounted (mountDockerSocket is false). Set mountDockerSocket: true to mount it read-only (it grants control of the host's Docker), or point dockerDiscovery.host at a TCP socket proxy.`);
         } else {

@@ -176,7 +176,7 @@ group('Scrape jobs and relabeling', () => {
   bad('job without targets', job({ jobName: 'nothing', targets: undefined }), /scrape job "nothing" has no targets: give targets, staticConfigs, dockerSdConfigs or kubernetesSdConfigs/);
   bad('unknown relabel action', relabel({ action: 'remove' as never, sourceLabels: ['a'] }), /relabel_configs\[0\]\.action is not a relabel action \(got "remove"\)\. Use one of replace, keep/);
   bad('relabel source label name', relabel(Relabel.keep(['meta.label'], 'true')), /relabel_configs\[0\]\.source_labels\[0\] is not a valid label name \(got "meta\.label"\)/);
-  bad('relabel regex does not compile', relabel(Relabel.replace({ sourceLabels: ['__address__'], regex: '(.+:9100', targetLabel: 'instance' })), /relabel_configs\[0\]\.regex is not a valid regular expression: .*\(got "\(\.\+:9100"\)\. Check brackets, parentheses and escapes/);
+  bad('relabel regex does not compile', relabel(Relabel.replace({ sourceLabels: ['__address__'], regex: '(.+:9100', targetLabel: 'instance' })), /relabel_configs\[0\]\.regex is not a valid regular expression: .*\(got "\(\.\+:9100"\)\. Check brackets, parentheses, escapes/);
   bad('relabel regex look-around', job({ metricRelabelConfigs: [Relabel.drop(['__name__'], 'go_(?!info).*')] }), /metric_relabel_configs\[0\]\.regex uses look-around assertions .*Go's RE2 engine does not support \(got "go_\(\?!info\)\.\*"\)\. Rewrite it without them/);
   bad('relabel regex back-reference', relabel(Relabel.keep(['a'], '(a)\\1')), /regex uses back-references \(\\1 \.\.\. \\9\), which Go's RE2 engine does not support \(got "\(a\)\\\\1"\)/);
   bad('relabel regex unknown escape', relabel(Relabel.keep(['a'], 'a\\e')), /regex uses the escape \\e, which Go's RE2 engine rejects \(got "a\\\\e"\)\. Escape only punctuation/);
@@ -664,6 +664,34 @@ group('Kubernetes target', () => {
   bad('Loki without object storage on Kubernetes', onK8s((s) => new LokiCluster(s, 'Loki')), /objectStorage is required on the Kubernetes target \(got none\)/);
   bad('Loki monolithic on Kubernetes', onK8s((s) => new LokiCluster(s, 'Loki', { mode: 'monolithic', objectStorage: s3(s) })), /mode "monolithic" is not available on the Kubernetes target/);
   bad('Tempo without object storage on Kubernetes', onK8s((s) => new TempoBackend(s, 'Tempo')), /objectStorage is required on the Kubernetes target \(got none\): Tempo runs distributed/);
+});
+
+group('Hostile input: PromQL, regexes, characters', () => {
+  bad('function without its range vector', rule({ record: 'a:b', expr: 'rate(x)' }), /recording rule "a:b": expr is not valid PromQL: expected type range vector in call to function "rate", got instant vector at line 1, column 6 \(got "rate\(x\)"\)/);
+  bad('function with too few arguments', rule({ record: 'a:b', expr: 'histogram_quantile(0.9)' }), /expr is not valid PromQL: expected 2 argument\(s\) in call to "histogram_quantile", got 1 at line 1, column 1/);
+  bad('matcher regex RE2 refuses', rule({ record: 'a:b', expr: 'up{job=~"(("}' }), /expr is not valid PromQL: error parsing regexp: missing closing \): `\(\(` at line 1, column 9/);
+  bad('scalar comparison without bool', rule({ record: 'a:b', expr: '1 > 2' }), /comparisons between scalars must use BOOL modifier at line 1, column 3/);
+  bad('aggregation over a range', rule({ record: 'a:b', expr: 'sum(x[5m])' }), /expected type instant vector in aggregation expression, got range vector/);
+  bad('selector that matches everything', rule({ record: 'a:b', expr: '{job=~".*"}' }), /vector selector must contain at least one non-empty matcher/);
+  bad('unknown escape in a PromQL string', rule({ record: 'a:b', expr: 'x{a=~"\\d+"}' }), /unknown escape sequence \\d in a string: write a backslash as \\\\/);
+  bad('recording rule yielding a range vector', rule({ record: 'a:b', expr: 'x[5m]' }), /recording rule "a:b": expr yields a range vector \(got "x\[5m\]"\); a rule must yield an instant vector or a scalar/);
+  bad('alert yielding a string', rule({ alert: 'A', expr: '"down"' }), /alert "A": expr yields a string/);
+  bad('regex repeat count over 1000', relabel({ sourceLabels: ['a'], regex: 'a{1001}', targetLabel: 'b' }), /relabel_configs\[0\]\.regex is not a valid regular expression: error parsing regexp: invalid repeat count: `\{1001\}` \(got "a\{1001\}"\)/);
+  bad('unterminated \\Q that swallows the anchor', relabel({ sourceLabels: ['a'], regex: 'x\\Q', targetLabel: 'b' }), /regex is not a valid regular expression: error parsing regexp: missing closing \)/);
+  bad('dashboard query Prometheus refuses', dashboard(panel('sum(rate(http_requests_total[5m])) offset 5m')), /panel "P" query A: is not valid PromQL: offset modifier must be preceded by an instant vector selector/);
+  bad('dockerHost pointing at a host folder', agent({ dockerHost: 'unix:///etc' }), /\[test\/Agent\] dockerHost must be a Docker socket: unix:\/\/ and a \*\.sock path under \/run, \/var\/run .*\(got "unix:\/\/\/etc"\)\. The path is bind-mounted into the container/);
+  bad('dockerDiscovery.host escaping with ..', (s) => prom(s, { mountDockerSocket: true, dockerDiscovery: { host: 'unix:///var/run/../../etc/shadow.sock' } }), /dockerDiscovery\.host must be a Docker socket: .*without "\.\." \(got "unix:\/\/\/var\/run\/\.\.\/\.\.\/etc\/shadow\.sock"\)/);
+  badAtSynth('route node pushed into its own children', (s) => {
+    const r = route(s);
+    const child = r.addRoute({ receiver: 'hook', matchers: [Matcher.eq('team', 'a')] });
+    child.children.push(child);
+  }, /route\.routes\[0\]\.routes\[0\]: this route node already stands elsewhere in the tree \(it is its own ancestor: a cycle\)\. Add children with addRoute\(\)/);
+  bad('route options holding themselves', (s) => {
+    const o: { receiver: string; routes?: unknown[] } = { receiver: 'hook' };
+    o.routes = [o];
+    route(s).addRoute(o as never);
+  }, /route options with receiver "hook" hold themselves in routes \(a cycle\), which would nest without end/);
+  bad('named group in Go 1.22 syntax', relabel({ sourceLabels: ['a'], regex: '(?<host>.+):9100', targetLabel: 'b' }), /regex writes a named group as \(\?<name>\.\.\.\) .*Write \(\?P<name>\.\.\.\)/);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { ValidationError } from '../core/errors';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { labelNameProblem } from '../core/names';
 import { Matcher } from './matchers';
@@ -31,6 +32,11 @@ export class RouteNode {
   public readonly children: RouteNode[] = [];
 
   constructor(public readonly options: RouteOptions, public readonly parent?: RouteNode) {
+    for (let p = parent; p; p = p.parent) {
+      if (p.options === options) {
+        throw new ValidationError(`route options with receiver ${JSON.stringify(options.receiver)} hold themselves in routes (a cycle), which would nest without end. Build each child route as its own object.`);
+      }
+    }
     for (const child of options.routes ?? []) this.addRoute(child);
   }
 
@@ -82,12 +88,47 @@ export class RouteNode {
 
   /** Every node, depth-first. */
   public all(): RouteNode[] {
-    return [this, ...this.children.flatMap((c) => c.all())];
+    const out: RouteNode[] = [];
+    const seen = new Set<RouteNode>();
+    const walk = (n: RouteNode) => {
+      if (seen.has(n)) return;
+      seen.add(n);
+      out.push(n);
+      n.children.forEach(walk);
+    };
+    walk(this);
+    return out;
   }
+}
+
+/**
+ * A problem when a node appears twice in the tree (`children` is a plain array, so a node can
+ * be pushed into its own children or an ancestor's): Alertmanager's config would nest without
+ * end. Checked before anything else walks the tree.
+ */
+export function routeCycleProblem(root: RouteNode): string | undefined {
+  const onPath = new Set<RouteNode>();
+  const seen = new Set<RouteNode>();
+  const walk = (n: RouteNode, where: string): string | undefined => {
+    if (onPath.has(n) || seen.has(n)) {
+      return `${where}: this route node already stands elsewhere in the tree (${onPath.has(n) ? 'it is its own ancestor: a cycle' : 'the same node twice'}). Add children with addRoute(), which creates a new node each time; never push an existing node into children.`;
+    }
+    onPath.add(n);
+    seen.add(n);
+    for (let i = 0; i < n.children.length; i++) {
+      const p = walk(n.children[i], `${where}.routes[${i}]`);
+      if (p) return p;
+    }
+    onPath.delete(n);
+    return undefined;
+  };
+  return walk(root, 'route');
 }
 
 /** Structural problems of the tree: names, durations, regexes, unknown receivers and intervals, unreachable routes. */
 export function routeTreeProblems(root: RouteNode, receivers: ReadonlySet<string>, timeIntervals: ReadonlySet<string>): string[] {
+  const cycle = routeCycleProblem(root);
+  if (cycle) return [cycle];
   const out: string[] = [];
   if (!root.options.receiver) out.push('route: the root route needs a receiver (got none). Set the default receiver.');
   if (root.options.matchers?.length) out.push('route: the root route must not have matchers; it receives every alert. Move them to a child route.');

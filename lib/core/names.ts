@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js';
+import { createHash } from 'crypto';
 /**
  * Validators for Prometheus identifiers and RE2 regular expressions. Each returns a message
  * (what is wrong, value received, fix) or undefined when the value is valid.
@@ -29,13 +31,31 @@ export function nonEmptyNameProblem(kind: string, name: string): string | undefi
 
 /**
  * Checks that `pattern` is a regular expression Go's RE2 (used by Prometheus, Alertmanager
- * and the blackbox exporter) accepts. RE2 has no look-around and no back-references; those
- * are reported explicitly. The rest is checked by compiling a JavaScript equivalent.
+ * and the blackbox exporter) accepts, by compiling it with re2js, a port of Go's own
+ * `regexp/syntax` parser: exactly RE2, with Go's messages (`invalid repeat count`, `invalid
+ * or unsupported Perl syntax`), so `a(?i)b` and `\p{Greek}+` pass and look-arounds do not.
  */
 export function re2Problem(pattern: string): string | undefined {
   if (typeof pattern !== 'string') {
     return `is not a regular expression (got ${JSON.stringify(pattern)}). Pass a string such as "(.+):9100".`;
   }
+  try {
+    // Prometheus and Alertmanager compile `^(?:pattern)$`: an unterminated \Q then swallows
+    // the closing parenthesis, so both forms must compile.
+    RE2JS.compile(pattern);
+    RE2JS.compile(`^(?:${pattern})$`);
+  } catch (e) {
+    return re2Hint(pattern) ?? `is not a valid regular expression: ${(e as Error).message} (got ${JSON.stringify(pattern)}). Check brackets, parentheses, escapes and repeat counts (at most 1000); Prometheus uses Go's RE2 syntax.`;
+  }
+  const syntax = pattern.replace(/\\Q[\s\S]*?(\\E|$)/g, '_').replace(/\\./g, '__').replace(/\[[^\]]*\]/g, '_');
+  if (/\(\?<(?![=!])/.test(syntax)) {
+    return `writes a named group as (?<name>...) (got ${JSON.stringify(pattern)}), which Go's regexp accepts only from Go 1.22: Alertmanager 0.27 and older Prometheus builds refuse it. Write (?P<name>...).`;
+  }
+  return undefined;
+}
+
+/** A clearer message for the Perl features people reach for, once RE2 has refused the pattern. */
+function re2Hint(pattern: string): string | undefined {
   const outsideClasses = pattern.replace(/\\./g, '__').replace(/\[[^\]]*\]/g, '_');
   const unsupported: Array<[RegExp, string, string]> = [
     [/\(\?<?[=!]/, outsideClasses, 'look-around assertions ((?=...), (?!...), (?<=...), (?<!...))'],
@@ -48,46 +68,17 @@ export function re2Problem(pattern: string): string | undefined {
       return `uses ${what}, which Go's RE2 engine does not support (got ${JSON.stringify(pattern)}). Rewrite it without them; Prometheus anchors every regex, so "foo" already means "^foo$".`;
     }
   }
-  // RE2 knows these escapes (and \Q...\E, octal, \x); JavaScript accepts more letters silently.
-  const badEscape = /\\([a-zA-Z])/g;
-  for (const m of pattern.matchAll(badEscape)) {
-    if (!'aAbBdDfnrsStvwWzpPQECx'.includes(m[1])) {
-      return `uses the escape \\${m[1]}, which Go's RE2 engine rejects (got ${JSON.stringify(pattern)}). Escape only punctuation, or use a class such as \\d, \\s, \\w.`;
-    }
-  }
-  try {
-    toJsRegExp(pattern);
-  } catch (e) {
-    const reason = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
-    return `is not a valid regular expression: ${reason} (got ${JSON.stringify(pattern)}). Check brackets, parentheses and escapes; Prometheus uses Go's RE2 syntax.`;
+  const escape = [...pattern.matchAll(/\\([a-zA-Z])/g)].find((m) => !'aAbBdDfnrsStvwWzpPQECx'.includes(m[1]));
+  if (escape) {
+    return `uses the escape \\${escape[1]}, which Go's RE2 engine rejects (got ${JSON.stringify(pattern)}). Escape only punctuation, or use a class such as \\d, \\s, \\w.`;
   }
   return undefined;
 }
 
-/** A JavaScript RegExp equivalent to an RE2 pattern (flags, named groups, POSIX classes, \p). */
-function toJsRegExp(pattern: string, anchored = false): RegExp {
-  let js = pattern.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$').replace(/\\A/g, '^');
-  let flags = 'u';
-  js = js.replace(/^\(\?([imsU]+)\)/, (_m, f: string) => {
-    flags += [...new Set(f.replace('U', '').split(''))].join('');
-    return '';
-  });
-  js = js.replace(/\(\?([imsU]+):/g, '(?:');
-  const posix: Record<string, string> = {
-    alnum: 'a-zA-Z0-9', alpha: 'a-zA-Z', ascii: '\\x00-\\x7F', blank: ' \\t', cntrl: '\\x00-\\x1F\\x7F', digit: '0-9', graph: '!-~',
-    lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\s', upper: 'A-Z', word: '\\w', xdigit: '0-9A-Fa-f',
-  };
-  js = js.replace(/\[:(\w+):\]/g, (m, n: string) => posix[n] ?? m);
-  js = js.replace(/\\([pP])([A-Z])(?![{\w])/g, '\\$1{$2}');
-  // u-mode is strict about identity escapes of non-syntax characters that RE2 allows.
-  js = js.replace(/\\([^a-zA-Z0-9\\^$.*+?()[\]{}|\/-])/g, (_m, c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  js = js.replace(/\\-/g, '\\x2d');
-  return new RegExp(anchored ? `^(?:${js})$` : js, flags);
-}
-
 /** Compiles an RE2 pattern as Prometheus does (fully anchored) for evaluation in TypeScript. */
-export function anchoredRegExp(pattern: string): RegExp {
-  return toJsRegExp(pattern, true);
+export function anchoredRegExp(pattern: string): { test(value: string): boolean } {
+  const re = RE2JS.compile(`^(?:${pattern})$`);
+  return { test: (value: string) => re.matches(value) };
 }
 
 /** Levenshtein distance, for "did you mean ...?" hints. */
@@ -100,4 +91,32 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length][b.length];
+}
+
+/**
+ * A problem when a `unix://` Docker address is not a Docker socket path: the path is
+ * bind-mounted into a container (Alloy runs as root), so `unix:///etc` would hand it the
+ * host's /etc. Accepted: a normalised absolute path ending in `.sock` under a runtime
+ * directory (`/run/`, `/var/run/`) or a user's Docker Desktop or Colima folder.
+ */
+export function dockerSocketProblem(prop: string, address: string): string | undefined {
+  if (!address.startsWith('unix://')) return undefined;
+  const path = address.slice('unix://'.length);
+  const segments = path.split('/');
+  const normalised = path.startsWith('/') && !segments.slice(1).some((s) => s === '' || s === '.' || s === '..');
+  const underRuntime = /^\/(var\/)?run\/[^\s]+\.sock$/.test(path) || /^\/(home|Users)\/[^/\s]+\/\.(docker|colima)\/[^\s]+\.sock$/.test(path);
+  if (normalised && underRuntime) return undefined;
+  return `${prop} must be a Docker socket: unix:// and a *.sock path under /run, /var/run or a user's ~/.docker or ~/.colima, without ".." (got ${JSON.stringify(address)}). The path is bind-mounted into the container, so any other path would expose that host file or folder. Use "unix:///var/run/docker.sock", or a socket proxy such as "tcp://docker-proxy:2375".`;
+}
+
+/**
+ * A file-name-safe form of `name` that keeps distinct names distinct: a name made only of
+ * `[A-Za-z0-9_.-]` and at most 100 characters is kept as it is; any other gets its unsafe runs
+ * replaced by `_`, is cut to 100 characters, and ends with 8 hex digits of its SHA-256, so
+ * `api v1` and `api/v1` never share a file (nor a secret), and no file name passes 255 bytes.
+ */
+export function fileSafeName(name: string): string {
+  if (/^[A-Za-z0-9_.-]{1,100}$/.test(name) && name !== '.' && name !== '..') return name;
+  const base = name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 100);
+  return `${base}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }

@@ -1,17 +1,43 @@
 import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
+import { checkPromqlTypes, PromqlType } from './promql-types';
 
 /**
  * Parses a PromQL expression with Prometheus's own Lezer grammar and returns a message
  * describing the first syntax error, or undefined when the expression parses.
  *
  * Lezer parsers never throw: they recover and insert error nodes. The first error node is
- * the position reported. Types (instant vs range vectors) are not checked here; promtool
- * does that in the test suite.
+ * the position reported. Then the checks Prometheus makes after its grammar (function arity
+ * and argument types, operand types, aggregation parameters, modifiers, empty selectors,
+ * RE2 regexes): what `promtool check rules` refuses is refused here, with its position.
  */
 export function promqlProblem(expr: string): string | undefined {
-  return lezerProblem(parser, expr, 'PromQL', "sum(rate(http_requests_total[5m]))", 'Check parentheses, brackets, quotes and range durations such as [5m]; test it in the Prometheus UI.');
+  const syntax = promqlSyntaxProblem(expr);
+  if (syntax || typeof expr !== 'string' || Token.isUnresolved(expr)) return syntax;
+  const { error } = checkPromqlTypes(parser.parse(expr).topNode, expr);
+  if (!error) return undefined;
+  const { line, column } = lineColumn(expr, error.from);
+  return `is not valid PromQL: ${error.message} at line ${line}, column ${column} (got ${JSON.stringify(compact(expr))}). Prometheus refuses it when it loads the rules; check the function's arguments and the operand types.`;
+}
+
+/**
+ * The syntax check alone, for queries whose variables were replaced by stand-ins (Grafana's
+ * `topk($k, x)`), where the stand-in's type says nothing about the query's.
+ */
+export function promqlSyntaxProblem(expr: string): string | undefined {
+  return lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT);
+}
+
+const PROMQL_HINT = 'Check parentheses, brackets, quotes and range durations such as [5m]; test it in the Prometheus UI.';
+
+/**
+ * The type a valid PromQL expression evaluates to (`instant vector`, `range vector`,
+ * `scalar` or `string`), or undefined when it does not parse or holds a token.
+ */
+export function promqlType(expr: string): PromqlType | undefined {
+  if (typeof expr !== 'string' || Token.isUnresolved(expr) || promqlProblem(expr)) return undefined;
+  return checkPromqlTypes(parser.parse(expr).topNode, expr).type;
 }
 
 /** The first syntax error a Lezer grammar finds in `expr`, as a message, or undefined. */

@@ -576,7 +576,13 @@ function collectQueries(panels: unknown, out: DashboardQuery[]): void {
 }
 
 /** Parses one query; returns a message for the first error, or undefined. */
-export type QueryParser = (expr: string, datasource?: unknown) => string | undefined;
+export type QueryParser = (expr: string, datasource?: unknown, context?: QueryContext) => string | undefined;
+
+/** What a {@link QueryParser} is told about the query it checks. */
+export interface QueryContext {
+  /** Grafana variables were replaced by stand-ins: only the syntax is meaningful, not the types. */
+  readonly substituted: boolean;
+}
 
 /** Options of {@link validateDashboardQueries}. */
 export interface ValidateDashboardQueriesOptions {
@@ -602,7 +608,8 @@ export function validateDashboardQueries(model: unknown, parse: QueryParser, opt
     const language = queryLanguage(q.datasource);
     if (language === 'other') continue;
     const check = language === 'logql' && options.logql ? options.logql : parse;
-    const problem = check(substituteGrafanaVariables(q.expr), q.datasource);
+    const expr = substituteGrafanaVariables(q.expr);
+    const problem = check(expr, q.datasource, { substituted: expr !== q.expr });
     if (problem) problems.push(`panel ${JSON.stringify(q.panel)} query ${q.refId}: ${problem}`);
   }
   return problems;

@@ -35,7 +35,7 @@ import { Token } from 'cdktf';
 import { parser } from '@grafana/lezer-logql';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { logqlProblem } from '../core/logql';
-import { labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
+import { fileSafeName, labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
 import { literalSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 
@@ -256,7 +256,7 @@ function isLogQuery(expr: string): boolean {
 
 /** File-name-safe form of a group name. */
 export function ruleFileName(group: string): string {
-  return `${group.replace(/[^A-Za-z0-9_.-]+/g, '_')}.yaml`;
+  return `${fileSafeName(group)}.yaml`;
 }
 
 /** Problems with a LogQL rule group (names, durations, LogQL, duplicates within the group). */

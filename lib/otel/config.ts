@@ -17,7 +17,7 @@
 import { goDurationText } from '../core/duration';
 import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
-import { labelNameProblem, re2Problem, editDistance } from '../core/names';
+import { editDistance, fileSafeName, labelNameProblem, re2Problem } from '../core/names';
 import { literalSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 
@@ -780,7 +780,7 @@ export interface CollectorSecretFile {
 }
 
 function slugPart(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return fileSafeName(s);
 }
 
 function secretPath(exporterId: string, header: string): string {

@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
-import { labelNameProblem, nonEmptyNameProblem } from '../core/names';
+import { fileSafeName, labelNameProblem, nonEmptyNameProblem } from '../core/names';
 import { literalSecretProblem } from '../core/secrets';
 import { RelabelConfig, relabelProblems, renderRelabel } from './relabel';
 
@@ -175,9 +175,9 @@ function allStaticGroups(job: ScrapeJobOptions): StaticTargets[] {
   return groups;
 }
 
-/** File-name-safe slug of a job name. */
+/** File-name-safe slug of a job or group name, distinct for distinct names ({@link fileSafeName}). */
 export function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return fileSafeName(name);
 }
 
 /** Secret files a job needs, relative to the config directory. */

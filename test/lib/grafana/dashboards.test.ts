@@ -1,4 +1,4 @@
-import { promqlProblem } from '../../../lib/core/promql';
+import { promqlProblem, promqlSyntaxProblem } from '../../../lib/core/promql';
 import {
   dashboardQueries,
   nodeUseDashboard,
@@ -342,7 +342,7 @@ describe('substituteGrafanaVariables', () => {
     ['topk($k, x)', 'topk(var_k, x)'],
   ])('%s', (input, expected) => {
     expect(substituteGrafanaVariables(input)).toBe(expected);
-    expect(promqlProblem(expected)).toBeUndefined();
+    expect(promqlSyntaxProblem(expected)).toBeUndefined();
   });
 });
 
