@@ -55,7 +55,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     const problems: string[] = [];
     const runtime = props.runtime ?? Observability.of(this).runtime;
     const replicas = props.replicas ?? (runtime.engines ? 3 : 1);
-    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
+    if (!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 9) {
       problems.push(`replicas must be an integer from 1 to 9 (got ${JSON.stringify(replicas)}). Use 1, or 3 for a highly available cluster.`);
     }
     const image = parseImage(props.image, ALERTMANAGER_IMAGE);
@@ -70,7 +70,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     if (props.route && props.route.target === 'grafana') {
       problems.push(`route ${props.route.node.path} targets Grafana only (target: "grafana"). Set its target to "alertmanager" or "both" to use it here.`);
     }
-    if (runtime.engines && Number.isInteger(replicas) && replicas >= 1 && replicas < 3) {
+    if (runtime.engines && Number.isSafeInteger(replicas) && replicas >= 1 && replicas < 3) {
       Annotations.of(this).addWarning(`replicas is ${replicas}: with fewer than 3 Alertmanagers a single restart or node drain can lose silences or send a notification twice. Use 3 (the default on Kubernetes).`);
     }
     throwIfProblems(this, problems);

@@ -136,7 +136,7 @@ export class LokiCluster extends Construct {
       if (!props.objectStorage) {
         problems.push('objectStorage is required on the Kubernetes target (got none): Loki runs simple-scalable there, and its read, write and backend pods share chunks and the index through an S3-compatible bucket, not a local disk. Pass objectStorage: { endpoint, bucket, accessKeyId, secretAccessKey } with the keys from sensitive variables.');
       }
-      if (!Number.isInteger(replicas) || replicas < 1) {
+      if (!Number.isSafeInteger(replicas) || replicas < 1) {
         problems.push(`replicas must be a positive integer (got ${JSON.stringify(props.replicas)}). Use 3, which replication factor 3 needs.`);
       } else if (replicas < 3) {
         Annotations.of(this).addWarning(`replicas is ${replicas}: with fewer than 3 write replicas the replication factor drops to ${replicas} and losing a pod loses recent logs. Use 3 (the default on Kubernetes).`);

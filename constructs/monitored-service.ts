@@ -219,7 +219,7 @@ export class MonitoredService extends Construct {
     if (c) {
       image = parseImage(c.image, { repository: 'registry.example.com/my-service', tag: '1.0.0' });
       if (image.problem) problems.push(`container.${image.problem}`);
-      if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) problems.push(`container.port must be a port number from 1 to 65535 (got ${JSON.stringify(c.port)}).`);
+      if (!Number.isSafeInteger(c.port) || c.port < 1 || c.port > 65535) problems.push(`container.port must be a port number from 1 to 65535 (got ${JSON.stringify(c.port)}).`);
       for (const [k, v] of Object.entries(c.env ?? {})) {
         if (SECRET_ENV.test(k)) {
           const p = literalSecretProblem(v);

@@ -123,7 +123,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const main = mainPortPublish(this, { ...props, hostPort: props.hostPort ?? (onDocker ? COURSE_HOST_PORTS[OTLP_GRPC] : undefined) }, OTLP_GRPC);
     problems.push(...main.problems);
     for (const [what, n] of [['otlpHttpHostPort', props.otlpHttpHostPort], ['metricsHostPort', props.metricsHostPort]] as const) {
-      if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
+      if (n !== undefined && (!Number.isSafeInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
     }
 
     this.courseDefaults = !props.receivers && !props.processors && !props.exporters && !props.pipelines;

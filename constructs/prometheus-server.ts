@@ -186,7 +186,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
           );
         }
       }
-      if (!Number.isInteger(replicas) || replicas < 1) {
+      if (!Number.isSafeInteger(replicas) || replicas < 1) {
         problems.push(`replicas must be a positive integer (got ${JSON.stringify(props.replicas)}). Use 2 for a highly available pair.`);
       } else if (replicas < 2) {
         Annotations.of(this).addWarning(`replicas is ${replicas}: a single Prometheus stops scraping and alerting while it restarts or its node drains. Use 2 (the default on Kubernetes).`);

@@ -66,7 +66,7 @@ export class SloBudget extends Construct {
     if (window.problem) problems.push(`window ${window.problem}`);
     else if (window.ms !== undefined) {
       windowDays = window.ms / 86_400_000;
-      if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 90) {
+      if (!Number.isSafeInteger(windowDays) || windowDays < 1 || windowDays > 90) {
         problems.push(`window must be a whole number of days from 1d to 90d (got ${JSON.stringify(window.text)}). Use e.g. "30d", "28d" or "7d".`);
         windowDays = 30;
       }

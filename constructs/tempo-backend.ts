@@ -135,7 +135,7 @@ export class TempoBackend extends Construct {
     }
     problems.push(...tempoProblems({ ...this.model, metricsGenerator: this.generator && { ...this.generator, remoteWriteUrl: props.remoteWriteUrl, traceIdLabelName: 'trace_id' } }));
     for (const [what, n] of [['otlpGrpcHostPort', props.otlpGrpcHostPort], ['otlpHttpHostPort', props.otlpHttpHostPort]] as const) {
-      if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
+      if (n !== undefined && (!Number.isSafeInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
     }
     const runtime = props.runtime ?? Observability.of(this).runtime;
     const engines = runtime.engines;
@@ -147,7 +147,7 @@ export class TempoBackend extends Construct {
       for (const [prop, value] of [['otlpGrpcHostPort', props.otlpGrpcHostPort], ['otlpHttpHostPort', props.otlpHttpHostPort]] as const) {
         if (value !== undefined) problems.push(`${prop} is a Docker option; the Kubernetes target publishes nothing on a node (got ${value}). Remove it: senders reach the distributor at <name>-distributor.<namespace>.svc.`);
       }
-      if (!Number.isInteger(replicas) || replicas < 1) {
+      if (!Number.isSafeInteger(replicas) || replicas < 1) {
         problems.push(`replicas must be a positive integer (got ${JSON.stringify(props.replicas)}). Use 3, which replication factor 3 needs.`);
       } else if (replicas < 3) {
         Annotations.of(this).addWarning(`replicas is ${replicas}: with fewer than 3 ingesters the replication factor drops to ${replicas} and losing a pod loses traces not yet flushed. Use 3 (the default on Kubernetes).`);

@@ -691,6 +691,14 @@ group('Hostile input: PromQL, regexes, characters', () => {
     o.routes = [o];
     route(s).addRoute(o as never);
   }, /route options with receiver "hook" hold themselves in routes \(a cycle\), which would nest without end/);
+  bad('duration past int64 nanoseconds', (s) => prom(s, { scrapeInterval: '99999999999999999999d' }), /global\.scrape_interval is out of range \(got "99999999999999999999d"\): Go and Prometheus hold durations as int64 nanoseconds/);
+  bad('Duration factory past 292 years', () => Duration.days(1e300), /a duration must be at most 292 years, the largest Go and Prometheus can hold \(got 1e\+300 days\)/);
+  bad('sample limit past int64', job({ sampleLimit: 1e20 }), /scrape job "j": sample_limit must be a non-negative integer \(got 100000000000000000000\)/);
+  bad('group limit 2^63', rules({ limit: 2 ** 63, rules: [{ record: 'a:b', expr: 'vector(1)' }] }), /limit must be a non-negative integer \(got 9223372036854776000\)/);
+  badAtSynth('zero group_interval', (s) => route(s, { groupInterval: '0s' }), /route: group_interval must be greater than zero \(got "0s"\); Alertmanager refuses a zero group_interval/);
+  badAtSynth('zero repeat_interval', (s) => route(s).addRoute({ receiver: 'hook', matchers: [Matcher.eq('a', 'b')], repeatInterval: '0s' }), /route\.routes\[0\]: repeat_interval must be greater than zero/);
+  bad('image reference with a shell command', (s) => prom(s, { image: 'prom/prometheus:v2 ; rm' }), /image is not a valid image reference \(got "prom\/prometheus:v2 ; rm"\)/);
+  bad('leading-zero IPv4 host address', (s) => prom(s, { hostIp: '00.0.0.0' }), /hostIp must be an IP address \(got "00\.0\.0\.0"\)/);
   bad('named group in Go 1.22 syntax', relabel({ sourceLabels: ['a'], regex: '(?<host>.+):9100', targetLabel: 'b' }), /regex writes a named group as \(\?<name>\.\.\.\) .*Write \(\?P<name>\.\.\.\)/);
 });
 

@@ -178,7 +178,7 @@ export function receiverProblems(r: ReceiverSpec): string[] {
         out.push(`${where}: webhook[${i}].url points at ${host}, outside this network: such URLs usually carry a credential, so it must not be a literal (got a literal URL of ${w.url.length} characters). Pass it as a token, e.g. secretVariable(this, 'hook_url').stringValue.`);
       }
     }
-    if (w.maxAlerts !== undefined && (!Number.isInteger(w.maxAlerts) || w.maxAlerts < 0)) {
+    if (w.maxAlerts !== undefined && (!Number.isSafeInteger(w.maxAlerts) || w.maxAlerts < 0)) {
       out.push(`${where}: webhook[${i}].maxAlerts must be a non-negative integer (got ${JSON.stringify(w.maxAlerts)}).`);
     }
   });

@@ -140,8 +140,9 @@ export function routeTreeProblems(root: RouteNode, receivers: ReadonlySet<string
     }
     for (const [k, v] of [['group_wait', o.groupWait], ['group_interval', o.groupInterval], ['repeat_interval', o.repeatInterval]] as const) {
       if (v !== undefined) {
-        const p = resolveDuration(v).problem;
-        if (p) out.push(`${where}: ${k} ${p}`);
+        const r = resolveDuration(v);
+        if (r.problem) out.push(`${where}: ${k} ${r.problem}`);
+        else if (r.ms === 0 && k !== 'group_wait') out.push(`${where}: ${k} must be greater than zero (got ${JSON.stringify(r.text)}); Alertmanager refuses a zero ${k}. Use e.g. ${k === 'group_interval' ? '"5m"' : '"4h"'}.`);
       }
     }
     for (const l of o.groupBy ?? []) {

@@ -124,7 +124,7 @@ export function blackboxModuleProblems(name: string, m: BlackboxModule): string[
       }
     }
     (m.http.validStatusCodes ?? []).forEach((c, i) => {
-      if (!Number.isInteger(c) || c < 100 || c > 599) out.push(`${where}: http.valid_status_codes[${i}] must be an HTTP status between 100 and 599 (got ${JSON.stringify(c)}).`);
+      if (!Number.isSafeInteger(c) || c < 100 || c > 599) out.push(`${where}: http.valid_status_codes[${i}] must be an HTTP status between 100 and 599 (got ${JSON.stringify(c)}).`);
     });
     for (const [k, list] of [['fail_if_body_matches_regexp', m.http.failIfBodyMatchesRegexp], ['fail_if_body_not_matches_regexp', m.http.failIfBodyNotMatchesRegexp]] as const) {
       (list ?? []).forEach((re, i) => {

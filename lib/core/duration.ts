@@ -11,6 +11,8 @@ const UNIT_MS: Record<string, number> = {
   y: 31_536_000_000,
 };
 const ORDER = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
+/** Go's time.Duration (and Prometheus's model.Duration) is int64 nanoseconds: about 292 years. */
+export const MAX_DURATION_MS = 9_223_372_036_854;
 const PART = /(\d+)(ms|y|w|d|h|m|s)/g;
 const WHOLE = /^((\d+)(ms|y|w|d|h|m|s))+$/;
 
@@ -49,7 +51,8 @@ export class Duration {
   }
 
   private static fromMs(ms: number, what: string): Duration {
-    if (!Number.isInteger(ms) || ms < 0) {
+    if (ms > MAX_DURATION_MS) throw new ValidationError(`a duration must be at most 292 years, the largest Go and Prometheus can hold (got ${what}).`);
+    if (!Number.isSafeInteger(ms) || ms < 0) {
       throw new ValidationError(`a duration must be a whole, non-negative number of milliseconds (got ${what}). Use a smaller unit, e.g. Duration.seconds(90) instead of Duration.minutes(1.5).`);
     }
     return new Duration(ms);
@@ -92,7 +95,12 @@ export function durationProblem(text: string): string | undefined {
   if (!WHOLE.test(text)) {
     return `is not a valid duration (got ${JSON.stringify(text)}). ${hint}.`;
   }
-  const units = [...text.matchAll(PART)].map((m) => m[2]);
+  const parts = [...text.matchAll(PART)];
+  const ms = parts.reduce((sum, m) => sum + Number(m[1]) * UNIT_MS[m[2]], 0);
+  if (ms > MAX_DURATION_MS) {
+    return `is out of range (got ${JSON.stringify(text)}): Go and Prometheus hold durations as int64 nanoseconds, at most about 292 years (106751d). ${hint}.`;
+  }
+  const units = parts.map((m) => m[2]);
   for (let i = 1; i < units.length; i++) {
     if (ORDER.indexOf(units[i]) <= ORDER.indexOf(units[i - 1])) {
       return `is not a valid duration (got ${JSON.stringify(text)}): units must appear once each, largest first. ${hint}.`;

@@ -407,7 +407,7 @@ export function sloDashboard(options: SloDashboardOptions): DashboardModel {
   if (typeof objective !== 'number' || !(objective > 0 && objective < 100)) {
     problems.push(`objective must be a percentage strictly between 0 and 100 (got ${JSON.stringify(objective)}). Give e.g. 99.9.`);
   }
-  if (!Number.isInteger(windowDays) || windowDays < 1) {
+  if (!Number.isSafeInteger(windowDays) || windowDays < 1) {
     problems.push(`windowDays must be a whole number of days, at least 1 (got ${JSON.stringify(windowDays)}). Give e.g. 30.`);
   }
   throwProblems('sloDashboard', problems);

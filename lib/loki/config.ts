@@ -203,7 +203,7 @@ export function resolveLokiLimits(limits: LokiLimits = {}): { limits: ResolvedLo
   };
   for (const [k, v] of Object.entries(resolved)) {
     const integer = k !== 'ingestionRateMb' && k !== 'ingestionBurstSizeMb';
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isSafeInteger(v))) {
       problems.push(`limits.${k} must be a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(v)}). A zero or negative limit blocks ${k.startsWith('ingestion') ? 'every push' : 'every query'}; raise it, or leave it out for the default.`);
     }
   }

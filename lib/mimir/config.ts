@@ -56,7 +56,7 @@ export function mimirProblems(m: MimirOptions): string[] {
     if (p) out.push(`mimir.objectStorage.${what} ${p}`);
   }
   const replicas = m.replicas ?? 3;
-  if (!Number.isInteger(replicas) || replicas < 1) out.push(`mimir.replicas must be a positive integer (got ${JSON.stringify(m.replicas)}). Use 3 for replication.`);
+  if (!Number.isSafeInteger(replicas) || replicas < 1) out.push(`mimir.replicas must be a positive integer (got ${JSON.stringify(m.replicas)}). Use 3 for replication.`);
   if (m.retention !== undefined) {
     const r = resolveDuration(m.retention);
     if (r.problem) out.push(`mimir.retention ${r.problem}`);

@@ -434,7 +434,7 @@ function durationProblemAt(what: string, value: DurationLike | undefined, positi
 
 function intProblem(what: string, n: number | undefined, min: number): string | undefined {
   if (n === undefined) return undefined;
-  if (!Number.isInteger(n) || n < min) return `${what} must be an integer ≥ ${min} (got ${q(n)}).`;
+  if (!Number.isSafeInteger(n) || n < min) return `${what} must be an integer ≥ ${min} (got ${q(n)}).`;
   return undefined;
 }
 
@@ -589,9 +589,9 @@ function processorProblems(where: string, p: ProcessorConfig): string[] {
   switch (p.type) {
     case 'memory_limiter':
       push(durationProblemAt(`${where}: checkInterval`, p.checkInterval, true));
-      if (!Number.isInteger(p.limitMib) || p.limitMib <= 0) {
+      if (!Number.isSafeInteger(p.limitMib) || p.limitMib <= 0) {
         out.push(`${where}: limitMib must be a positive integer (got ${q(p.limitMib)}). Use the memory the Collector may use, in MiB, e.g. 512.`);
-      } else if (p.spikeLimitMib !== undefined && (!Number.isInteger(p.spikeLimitMib) || p.spikeLimitMib < 0 || p.spikeLimitMib >= p.limitMib)) {
+      } else if (p.spikeLimitMib !== undefined && (!Number.isSafeInteger(p.spikeLimitMib) || p.spikeLimitMib < 0 || p.spikeLimitMib >= p.limitMib)) {
         out.push(`${where}: spikeLimitMib must be an integer ≥ 0 and below limitMib ${p.limitMib} (got ${q(p.spikeLimitMib)}). The course uses 128 for 512.`);
       }
       break;

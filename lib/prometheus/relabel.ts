@@ -99,7 +99,7 @@ export function relabelProblems(r: RelabelConfig, where: string): string[] {
       if (p) out.push(`${where}.target_label ${p}`);
     }
   }
-  if (action === 'hashmod' && (!Number.isInteger(r.modulus) || (r.modulus ?? 0) < 1)) {
+  if (action === 'hashmod' && (!Number.isSafeInteger(r.modulus) || (r.modulus ?? 0) < 1)) {
     out.push(`${where}: hashmod requires a positive integer modulus (got ${JSON.stringify(r.modulus)}). Set modulus to the number of shards.`);
   }
   if (action === 'labeldrop' || action === 'labelkeep') {

@@ -63,7 +63,7 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
     const p = resolveDuration(group.interval).problem;
     if (p) out.push(`${where}: interval ${p}`);
   }
-  if (group.limit !== undefined && (!Number.isInteger(group.limit) || group.limit < 0)) {
+  if (group.limit !== undefined && (!Number.isSafeInteger(group.limit) || group.limit < 0)) {
     out.push(`${where}: limit must be a non-negative integer (got ${JSON.stringify(group.limit)}).`);
   }
   if (!Array.isArray(group.rules) || group.rules.length === 0) {

@@ -159,7 +159,7 @@ export function scrapeJobProblems(job: ScrapeJobOptions, globalIntervalMs: numbe
     const roles = ['pod', 'service', 'endpoints', 'endpointslice', 'node', 'ingress'];
     if (!roles.includes(k.role)) out.push(`${where}: kubernetes_sd_configs[${i}].role must be one of ${roles.join(', ')} (got ${JSON.stringify(k.role)}).`);
   });
-  if (job.sampleLimit !== undefined && (!Number.isInteger(job.sampleLimit) || job.sampleLimit < 0)) {
+  if (job.sampleLimit !== undefined && (!Number.isSafeInteger(job.sampleLimit) || job.sampleLimit < 0)) {
     out.push(`${where}: sample_limit must be a non-negative integer (got ${JSON.stringify(job.sampleLimit)}).`);
   }
   if (!groups.length && !job.dockerSdConfigs?.length && !job.kubernetesSdConfigs?.length) {

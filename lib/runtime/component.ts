@@ -149,7 +149,7 @@ export function componentSpecProblems(spec: ComponentSpec): string[] {
     if (seen.has(p.name)) problems.push(`port name ${JSON.stringify(p.name)} is used twice. Give each port a unique name.`);
     seen.add(p.name);
     for (const [what, n] of [['container port', p.containerPort], ['host port', p.publish?.hostPort]] as const) {
-      if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 65535)) {
+      if (n !== undefined && (!Number.isSafeInteger(n) || n < 1 || n > 65535)) {
         problems.push(`${what} of ${JSON.stringify(p.name)} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
       }
     }
@@ -166,10 +166,10 @@ export function componentSpecProblems(spec: ComponentSpec): string[] {
     vols.add(v.name);
   }
   const r = spec.resources;
-  if (r?.memoryMiB !== undefined && !(Number.isInteger(r.memoryMiB) && r.memoryMiB >= 6)) {
+  if (r?.memoryMiB !== undefined && !(Number.isSafeInteger(r.memoryMiB) && r.memoryMiB >= 6)) {
     problems.push(`resources.memoryMiB must be a whole number of MiB, at least 6 (Docker's minimum) (got ${JSON.stringify(r.memoryMiB)}). E.g. 512.`);
   }
-  if (r?.cpuShares !== undefined && !(Number.isInteger(r.cpuShares) && r.cpuShares >= 2)) {
+  if (r?.cpuShares !== undefined && !(Number.isSafeInteger(r.cpuShares) && r.cpuShares >= 2)) {
     problems.push(`resources.cpuShares must be an integer of at least 2 (got ${JSON.stringify(r.cpuShares)}). The default weight is 1024.`);
   }
   for (const key of Object.keys(spec.labels ?? {})) {

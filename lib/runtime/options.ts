@@ -44,9 +44,16 @@ export interface ComponentOptions {
   readonly labels?: Record<string, string>;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** Dotted-quad IPv4 without leading zeros (Go's net.ParseIP refuses "00.0.0.0" since Go 1.17). */
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** Parses `repository:tag` (tag pinned) or returns a problem. */
+/** distribution/reference: `[host[:port]/]component(/component)*`, lower-case components. */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)';
+const REPOSITORY = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 export function parseImage(image: string | undefined, fallback: ImageRef): { ref: ImageRef; problem?: string } {
   if (image === undefined) return { ref: fallback };
   const at = image.lastIndexOf(':');
@@ -55,6 +62,15 @@ export function parseImage(image: string | undefined, fallback: ImageRef): { ref
     return { ref: fallback, problem: `image must be "repository:tag" with a pinned tag (got ${JSON.stringify(image)}). Use e.g. "${fallback.repository}:${fallback.tag}".` };
   }
   const ref = { repository: image.slice(0, at), tag: image.slice(at + 1) };
+  const first = ref.repository.split('/')[0];
+  // Docker reads the first component as a registry host only with a '.', a ':' or "localhost".
+  const upperPath = ref.repository.includes('/') && !/[.:]/.test(first) && first !== 'localhost' && /[A-Z]/.test(first);
+  if (!REPOSITORY.test(ref.repository) || upperPath || !(TAG.test(ref.tag) || ref.tag === '')) {
+    return {
+      ref: fallback,
+      problem: `image is not a valid image reference (got ${JSON.stringify(image)}): a repository of lower-case path components (optionally after a registry host[:port]/) and a tag of letters, digits, '_', '.' and '-' (at most 128). Use e.g. "${fallback.repository}:${fallback.tag}".`,
+    };
+  }
   if (ref.tag === 'latest' || ref.tag === '') {
     return { ref, problem: `image tag must be pinned (got ${JSON.stringify(image)}); "latest" changes under you. Use e.g. "${fallback.repository}:${fallback.tag}".` };
   }
