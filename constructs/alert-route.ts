@@ -19,7 +19,8 @@ import {
   renderAlertmanagerFiles,
   timeIntervalProblems,
 } from '../lib/alertmanager/config';
-import { ReceiverSpec, isNullReceiver, receiverProblems } from '../lib/alertmanager/receivers';
+import { ReceiverSpec, isNullReceiver, receiverProblems, receiverTemplateCalls } from '../lib/alertmanager/receivers';
+import { ALERTMANAGER_DEFAULT_TEMPLATES, ALERTMANAGER_FUNCS, checkGoTemplate } from '../lib/alertmanager/go-template';
 import { routeCycleProblem, RouteNode, RouteOptions, routeTreeProblems } from '../lib/alertmanager/route';
 import { isWatchdog } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
@@ -209,10 +210,12 @@ export class AlertRoute extends Construct {
     const problems: string[] = [];
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) problems.push(`template name must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(name)}).`);
     if (this.templates.has(name)) problems.push(`template ${JSON.stringify(name)} is already defined.`);
-    if (!/\{\{\s*define\s+"[^"]+"\s*\}\}/.test(content)) problems.push(`template ${JSON.stringify(name)} defines nothing: wrap it in {{ define "name" }} ... {{ end }} so receivers can call it.`);
-    const opens = (content.match(/\{\{/g) ?? []).length;
-    const closes = (content.match(/\}\}/g) ?? []).length;
-    if (opens !== closes) problems.push(`template ${JSON.stringify(name)} has ${opens} "{{" but ${closes} "}}". Close every action.`);
+    const check = typeof content === 'string' ? checkGoTemplate(content) : { problem: `must be a string (got ${typeof content})`, defines: [], calls: [] };
+    if (check.problem) {
+      problems.push(`template ${JSON.stringify(name)} is not a valid Alertmanager template: ${check.problem}. Alertmanager refuses the config at load. Templates see .Alerts, .CommonLabels, .GroupLabels (no $labels); functions are Go's and ${ALERTMANAGER_FUNCS.join(', ')}.`);
+    } else if (!check.defines.length) {
+      problems.push(`template ${JSON.stringify(name)} defines nothing: wrap it in {{ define "name" }} ... {{ end }} so receivers can call it.`);
+    }
     throwIfProblems(this, problems);
     this.templates.set(name, content);
     if (this.grafanaScope) {
@@ -275,6 +278,28 @@ export class AlertRoute extends Construct {
       if (root && isNullReceiver(root)) out.push(`the root receiver ${JSON.stringify(root.name)} is a null receiver, which Grafana cannot use as its default contact point. Use a real receiver at the root.`);
     }
     if (requireRouting) out.push(...this.coverageProblems());
+    out.push(...this.templateCallProblems());
+    return out;
+  }
+
+  /** `{{ template "x" }}` calls that name no template: Go finds them only when it sends. */
+  private templateCallProblems(): string[] {
+    const defined = new Set<string>(ALERTMANAGER_DEFAULT_TEMPLATES);
+    const callers: Array<[string, string[]]> = [];
+    for (const [name, content] of this.templates) {
+      const c = checkGoTemplate(content);
+      c.defines.forEach((d) => defined.add(d));
+      callers.push([`template ${JSON.stringify(name)}`, c.calls]);
+    }
+    for (const r of this.receivers.values()) callers.push([`receiver ${JSON.stringify(r.name)}`, receiverTemplateCalls(r)]);
+    const out: string[] = [];
+    for (const [who, calls] of callers) {
+      for (const call of calls) {
+        if (!defined.has(call)) {
+          out.push(`${who} calls template ${JSON.stringify(call)}, which no template defines (defined: ${[...defined].filter((d) => !ALERTMANAGER_DEFAULT_TEMPLATES.includes(d)).map((d) => JSON.stringify(d)).join(', ') || 'only Alertmanager\'s defaults'}). Every notification that uses it would fail; add it with addTemplate() or fix the name.`);
+        }
+      }
+    }
     return out;
   }
 

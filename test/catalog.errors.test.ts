@@ -699,6 +699,11 @@ group('Hostile input: PromQL, regexes, characters', () => {
   badAtSynth('zero repeat_interval', (s) => route(s).addRoute({ receiver: 'hook', matchers: [Matcher.eq('a', 'b')], repeatInterval: '0s' }), /route\.routes\[0\]: repeat_interval must be greater than zero/);
   bad('image reference with a shell command', (s) => prom(s, { image: 'prom/prometheus:v2 ; rm' }), /image is not a valid image reference \(got "prom\/prometheus:v2 ; rm"\)/);
   bad('leading-zero IPv4 host address', (s) => prom(s, { hostIp: '00.0.0.0' }), /hostIp must be an IP address \(got "00\.0\.0\.0"\)/);
+  bad('Prometheus variable in an Alertmanager template', (s) => route(s).addTemplate('t', '{{ define "t" }}{{ $labels.instance }}{{ end }}'), /template "t" is not a valid Alertmanager template: undefined variable "\$labels"\. Alertmanager refuses the config at load\. Templates see \.Alerts, \.CommonLabels/);
+  bad('template with a stray brace', (s) => route(s).addTemplate('t', '{{ define "t" }}{{{ end }}'), /template "t" is not a valid Alertmanager template: unexpected "\{" in command/);
+  bad('template function Alertmanager lacks', (s) => route(s).addTemplate('t', '{{ define "t" }}{{ .Status | upper }}{{ end }}'), /function "upper" not defined\. .*functions are Go's and toUpper, toLower/);
+  bad('slack title with an unknown function', receiver(Receiver.slack('s', { webhookUrl: 'https://hooks.example.com/x', title: '{{ humanize .Status }}' })), /receiver "s": slack\[0\]\.title is not a valid Alertmanager template: function "humanize" not defined/);
+  badAtSynth('call of a template nobody defines', (s) => route(s).addReceiver(Receiver.slack('s', { webhookUrl: secret(s), title: '{{ template "slack.custom.title" . }}' })), /receiver "s" calls template "slack\.custom\.title", which no template defines .*Every notification that uses it would fail/);
   bad('named group in Go 1.22 syntax', relabel({ sourceLabels: ['a'], regex: '(?<host>.+):9100', targetLabel: 'b' }), /regex writes a named group as \(\?<name>\.\.\.\) .*Write \(\?P<name>\.\.\.\)/);
 });
 

@@ -1,4 +1,5 @@
 import { Token } from 'cdktf';
+import { checkGoTemplate } from './go-template';
 import { literalSecretProblem } from '../core/secrets';
 
 /** A Slack message button. */
@@ -118,15 +119,20 @@ export function isNullReceiver(r: ReceiverSpec): boolean {
 
 const RECEIVER_NAME = /^[A-Za-z0-9_.-]+$/;
 
-/** A Go template whose `{{` and `}}` do not pair up: Alertmanager refuses the config. */
-function templateBalanceProblem(text: string): string | undefined {
-  if (Token.isUnresolved(text)) return undefined;
-  let depth = 0;
-  for (const m of text.matchAll(/\{\{|\}\}/g)) {
-    depth += m[0] === '{{' ? 1 : -1;
-    if (depth < 0 || depth > 1) break;
-  }
-  return depth === 0 ? undefined : `is not a valid Go template: its {{ and }} do not pair up (got ${JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)}). Close every action, e.g. "{{ .Status }}".`;
+/**
+ * A templated field that Go's text/template refuses, or that calls a function Alertmanager
+ * does not have: Alertmanager only parses it when it sends, so every notification would fail.
+ */
+function templateFieldProblem(text: string): string | undefined {
+  if (Token.isUnresolved(text) || !text.includes('{{')) return undefined;
+  const { problem } = checkGoTemplate(text);
+  return problem ? `is not a valid Alertmanager template: ${problem} (got ${JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)}). Check every {{ }} action, e.g. "{{ .Status }}" or '{{ template "slack.default.title" . }}'; Alertmanager templates have no $labels (use .CommonLabels or range over .Alerts).` : undefined;
+}
+
+/** The template names a receiver's templated fields call (`{{ template "x" . }}`). */
+export function receiverTemplateCalls(r: ReceiverSpec): string[] {
+  const fields = [...(r.slack ?? []).flatMap((s) => [s.title, s.text]), ...(r.pagerduty ?? []).map((p) => p.description)];
+  return fields.filter((f): f is string => typeof f === 'string' && !Token.isUnresolved(f) && f.includes('{{')).flatMap((f) => checkGoTemplate(f).calls);
 }
 
 export function receiverProblems(r: ReceiverSpec): string[] {
@@ -142,7 +148,7 @@ export function receiverProblems(r: ReceiverSpec): string[] {
       out.push(`${where}: slack[${i}].channel is not a Slack channel (got ${JSON.stringify(s.channel)}). Use e.g. "#alerts-critical".`);
     }
     for (const [k, v] of [['title', s.title], ['text', s.text]] as const) {
-      const p = v === undefined ? undefined : templateBalanceProblem(v);
+      const p = v === undefined ? undefined : templateFieldProblem(v);
       if (p) out.push(`${where}: slack[${i}].${k} ${p}`);
     }
     (s.actions ?? []).forEach((a, j) => {
@@ -152,6 +158,10 @@ export function receiverProblems(r: ReceiverSpec): string[] {
   (r.pagerduty ?? []).forEach((p, i) => {
     const sp = literalSecretProblem(p.routingKey);
     if (sp) out.push(`${where}: pagerduty[${i}].routingKey ${sp}`);
+    for (const [k, v] of [['description', p.description], ['severity', p.severity]] as const) {
+      const tp = v === undefined ? undefined : templateFieldProblem(v);
+      if (tp) out.push(`${where}: pagerduty[${i}].${k} ${tp}`);
+    }
     const sev = p.severity ?? 'critical';
     if (!Token.isUnresolved(sev) && !['critical', 'error', 'warning', 'info'].includes(sev) && !sev.includes('{{')) {
       out.push(`${where}: pagerduty[${i}].severity must be critical, error, warning or info (or a template) (got ${JSON.stringify(sev)}).`);
