@@ -1,4 +1,5 @@
 import { Annotations, TerraformResource } from 'cdktf';
+import { urlSecretProblem } from '../lib/core/secrets';
 import { Construct } from 'constructs';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -64,6 +65,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     problems.push(...port.problems);
     const retention = resolveDuration(props.retention ?? '120h');
     if (retention.problem) problems.push(`retention ${retention.problem}`);
+    if (props.externalUrl !== undefined && urlSecretProblem(props.externalUrl)) problems.push(`externalUrl ${urlSecretProblem(props.externalUrl)}`);
     if (props.externalUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(props.externalUrl)) {
       problems.push(`externalUrl must be an absolute http(s) URL, used in the links of notifications (got ${JSON.stringify(props.externalUrl)}), e.g. "https://alertmanager.example.com".`);
     }

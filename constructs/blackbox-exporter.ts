@@ -1,4 +1,5 @@
 import { TerraformResource, Token } from 'cdktf';
+import { urlSecretProblem } from '../lib/core/secrets';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -147,6 +148,8 @@ export class BlackboxExporter extends Construct {
     if (!options.targets?.length) problems.push(`probe job ${JSON.stringify(jobName)} has no targets. Give the URLs or hosts to probe.`);
     for (const t of options.targets ?? []) {
       if (Token.isUnresolved(t)) continue;
+      const secret = urlSecretProblem(t);
+      if (secret) problems.push(`probe job ${JSON.stringify(jobName)}: target ${secret}`);
       if (module?.prober === 'http' && !/^https?:\/\/[^\s/]+/.test(t)) {
         problems.push(`probe job ${JSON.stringify(jobName)}: target ${JSON.stringify(t)} is not an http(s) URL, but module ${options.module} uses the http prober. Use e.g. "https://example.com/health".`);
       }

@@ -1,4 +1,5 @@
 import { resolveDuration } from '../lib/core/duration';
+import { urlSecretProblem } from '../lib/core/secrets';
 import { Construct } from 'constructs';
 import { DataSource } from '../.gen/providers/grafana/data-source';
 import { throwIfProblems } from '../lib/core/errors';
@@ -81,6 +82,7 @@ export class GrafanaDataSources extends Construct {
     if (dup) problems.push(`data source uid ${JSON.stringify(dup)} is used twice. Give each data source its own uid.`);
     for (const [k, t] of [['prometheus', prom], ['loki', loki], ['tempo', tempo], ['alertmanager', am]] as const) {
       if (t && !/^https?:\/\/[^\s]+$/.test(t.url)) problems.push(`${k}.url must be an http(s) URL (got ${JSON.stringify(t.url)}).`);
+      else if (t && urlSecretProblem(t.url)) problems.push(`${k}.url ${urlSecretProblem(t.url)}`);
     }
     if (props.serviceDashboardUid !== undefined) {
       const p = grafanaUidProblem(props.serviceDashboardUid);

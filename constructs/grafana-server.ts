@@ -2,7 +2,7 @@ import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack, Token
 import { Construct, IConstruct } from 'constructs';
 import { GrafanaProvider } from '../.gen/providers/grafana/provider';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
-import { literalSecretProblem, secretVariable } from '../lib/core/secrets';
+import { literalSecretProblem, secretVariable, urlSecretProblem } from '../lib/core/secrets';
 import { Observability } from '../lib/observability';
 import { Endpoint, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
@@ -80,6 +80,7 @@ export class GrafanaServer extends Construct implements IGrafana {
     if (!/^[A-Za-z0-9._@-]+$/.test(adminUser)) problems.push(`adminUser must be a login name (got ${JSON.stringify(adminUser)}), e.g. "admin".`);
     for (const [k, v] of [['rootUrl', props.rootUrl], ['providerUrl', props.providerUrl]] as const) {
       if (v !== undefined && !Token.isUnresolved(v) && !/^https?:\/\/[^\s/]+/.test(v)) problems.push(`${k} must be an absolute http(s) URL (got ${JSON.stringify(v)}), e.g. "https://grafana.example.com".`);
+      else if (urlSecretProblem(v)) problems.push(`${k} ${urlSecretProblem(v)}`);
     }
     for (const plugin of props.plugins ?? []) {
       if (!/^[a-z0-9][a-z0-9-]*(\s+[\w.-]+)?$/.test(plugin)) problems.push(`plugins entry is not a plugin id (got ${JSON.stringify(plugin)}), e.g. "grafana-clock-panel".`);
@@ -160,6 +161,7 @@ export class ExistingGrafana extends Construct implements IGrafana {
     super(scope, id);
     const problems: string[] = [];
     if (!Token.isUnresolved(props.url) && !/^https?:\/\/[^\s/]+/.test(props.url)) problems.push(`url must be an http(s) URL (got ${JSON.stringify(props.url)}).`);
+    else if (urlSecretProblem(props.url)) problems.push(`url ${urlSecretProblem(props.url)}`);
     if (props.auth !== undefined) {
       const p = literalSecretProblem(props.auth);
       if (p) problems.push(`auth ${p}`);

@@ -1,4 +1,5 @@
 import { TerraformResource, Token } from 'cdktf';
+import { urlSecretProblem } from '../lib/core/secrets';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { LogPipelineSpec, PipelineDuration, renderAlloyPipeline, renderPromtailPipeline } from '../lib/alloy/pipeline';
@@ -391,7 +392,8 @@ function httpUrlProblems(key: string, url: string): string[] {
     const example = key === 'remoteWriteUrl' ? '"http://prometheus:9090/api/v1/write"' : '"http://loki:3100/loki/api/v1/push" or "https://logs.example.com/loki/api/v1/push"';
     return [`${key} must be an http(s) URL (got ${JSON.stringify(url)}). Use e.g. ${example}.`];
   }
-  return [];
+  const secret = urlSecretProblem(url);
+  return secret ? [`${key} ${secret}`] : [];
 }
 
 function describeValue(v: unknown): unknown {

@@ -1,4 +1,5 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
+import { urlSecretProblem } from '../lib/core/secrets';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
@@ -165,6 +166,8 @@ export class LokiCluster extends Construct {
     }
     if (props.remoteWriteUrl !== undefined && !Token.isUnresolved(props.remoteWriteUrl) && !/^https?:\/\/[^\s/]+/.test(props.remoteWriteUrl)) {
       problems.push(`remoteWriteUrl must be an http(s) URL (got ${JSON.stringify(props.remoteWriteUrl)}). Use e.g. "http://prometheus:9090/api/v1/write".`);
+    } else if (props.remoteWriteUrl !== undefined && urlSecretProblem(props.remoteWriteUrl)) {
+      problems.push(`remoteWriteUrl ${urlSecretProblem(props.remoteWriteUrl)}`);
     }
     throwIfProblems(this, problems);
     // Remote-writing recording-rule results to a PrometheusServer of this stack: switch on its

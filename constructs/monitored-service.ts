@@ -6,7 +6,7 @@ import { RouteNode } from '../lib/alertmanager/route';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, metricNameProblem } from '../lib/core/names';
-import { literalSecretProblem } from '../lib/core/secrets';
+import { literalSecretProblem, urlSecretProblem } from '../lib/core/secrets';
 import { redDashboard, sanitizeDashboardUid } from '../lib/grafana/dashboards';
 import { Observability } from '../lib/observability';
 import { RuleSets } from '../lib/prometheus/presets';
@@ -270,6 +270,7 @@ export class MonitoredService extends Construct {
       const h = props.healthCheck;
       if (props.external && !/^https?:\/\/\S+$/.test(h)) problems.push(`healthCheck of an external service must be a full http(s) URL (got ${JSON.stringify(h)}), e.g. "https://payments.example.com/health".`);
       if (c && !h.startsWith('/') && !/^https?:\/\/\S+$/.test(h)) problems.push(`healthCheck must be a path on the container ("/health") or a full http(s) URL (got ${JSON.stringify(h)}).`);
+      if (urlSecretProblem(h)) problems.push(`healthCheck ${urlSecretProblem(h)}`);
     }
     throwIfProblems(this, problems);
 

@@ -195,7 +195,9 @@ export function renderAlertmanagerFiles(model: AlertmanagerConfigModel): Rendere
   const { doc, secrets } = renderAlertmanagerDocument(model, DOCKER_ALERTMANAGER_LAYOUT);
   const yaml = toYaml(doc, GENERATED_HEADER);
   return [
-    { relativePath: 'alertmanager.yml', content: yaml },
+    // Webhook URLs given as references are inlined (amtool 0.25 has no url_file): the file
+    // then holds a secret and is delivered as one.
+    { relativePath: 'alertmanager.yml', content: yaml, secret: Token.isUnresolved(yaml) || undefined },
     ...[...model.templates].map(([name, content]) => ({ relativePath: `${TEMPLATES_DIR}/${name}.tmpl`, content })),
     ...secrets.map((s) => ({ ...s, secret: true })),
   ];

@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { checkGoTemplate } from './go-template';
-import { literalSecretProblem } from '../core/secrets';
+import { literalSecretProblem, SECRET_HEADER_NAME } from '../core/secrets';
 
 /** A Slack message button. */
 export interface SlackAction {
@@ -168,6 +168,10 @@ export function receiverProblems(r: ReceiverSpec): string[] {
     }
   });
   (r.email ?? []).forEach((e, i) => {
+    for (const [h, v] of Object.entries(e.headers ?? {})) {
+      const sp = SECRET_HEADER_NAME.test(h) ? literalSecretProblem(v) : undefined;
+      if (sp) out.push(`${where}: email[${i}].headers.${h} carries a credential and ${sp}`);
+    }
     if (!Token.isUnresolved(e.to) && !/^[^\s@,]+@[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+)*$/.test(e.to)) {
       out.push(`${where}: email[${i}].to is not an email address list (got ${JSON.stringify(e.to)}). Use e.g. "oncall@example.com".`);
     }

@@ -1,4 +1,4 @@
-import { literalSecretProblem } from '../core/secrets';
+import { literalSecretProblem, SECRET_HEADER_NAME } from '../core/secrets';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { re2Problem, editDistance } from '../core/names';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
@@ -118,7 +118,7 @@ export function blackboxModuleProblems(name: string, m: BlackboxModule): string[
   }
   if (m.prober === 'http' && m.http) {
     for (const [h, v] of Object.entries(m.http.headers ?? {})) {
-      if (/^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)$/i.test(h)) {
+      if (SECRET_HEADER_NAME.test(h)) {
         const p = literalSecretProblem(v);
         if (p) out.push(`${where}: header ${h} ${p}`);
       }

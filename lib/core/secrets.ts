@@ -1,5 +1,5 @@
-import { TerraformStack, TerraformVariable, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * Returns a problem message when `value` is a literal string: secrets (passwords, tokens,
@@ -26,4 +26,83 @@ export function secretVariable(scope: Construct, id: string, description?: strin
     nullable: false,
     description: description ?? `Secret ${id} (sensitive; set TF_VAR_${id}).`,
   });
+}
+
+/**
+ * Header names that carry a credential: `Authorization`, API keys and tokens, cookies, and
+ * the vendors' own (`x-honeycomb-team`, New Relic's `x-insert-key` / `x-license-key`).
+ */
+export const SECRET_HEADER_NAME = /authorization|api[-_]?key|token|secret|passw(or)?d|cookie|session|credential|signature|private|honeycomb-team|insert-key|license-key/i;
+
+/** Query parameter names that carry a credential (`?api_key=`, `?access_token=`, `?auth=`, `?sig=`). */
+export const SECRET_PARAM_NAME = /^(api[-_]?key|apikey|key|access[-_]?token|auth|auth[-_]?token|token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|private[-_]?token|session)$/i;
+
+/** Webhook URLs whose path is itself the credential. */
+const TOKEN_PATHS: Array<[RegExp, string]> = [
+  [/^https?:\/\/hooks\.slack\.com\/(services|workflows|triggers)\//i, 'a Slack webhook'],
+  [/^https?:\/\/(\w+\.)?discord(app)?\.com\/api\/webhooks\//i, 'a Discord webhook'],
+  [/^https?:\/\/[^/]*\.webhook\.office\.com\//i, 'a Microsoft Teams webhook'],
+  [/^https?:\/\/outlook\.office\.com\/webhook\//i, 'a Microsoft Teams webhook'],
+  [/^https?:\/\/api\.telegram\.org\/bot[^/]+/i, 'a Telegram bot token'],
+  [/^https?:\/\/events\.pagerduty\.com\/.*\/[0-9a-f]{32}/i, 'a PagerDuty integration key'],
+];
+
+/**
+ * A problem when a URL given as a plain string carries a credential: a password in its user
+ * part (`https://user:token@host`), a secret-named query parameter (`?api_key=...`, even one
+ * holding a reference: the file it lands in is not a secret), or a webhook path that is itself
+ * the token. Such a URL reaches cdk.tf.json or a plain config file. A URL that is a reference
+ * as a whole (a sensitive variable) is fine.
+ */
+export function urlSecretProblem(url: unknown): string | undefined {
+  if (typeof url !== 'string' || (Token.isUnresolved(url) && /^\$\{TfToken\[[^\]]+\]\}$/.test(url))) return undefined;
+  const fix = 'Keep credentials out of URLs: put the secret in secretVariable(this, \'name\') and pass it through the prop made for it (basic auth, bearer token, secret headers, or the whole URL as a sensitive variable where the prop accepts one), so it is delivered as a secret file or environment variable.';
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@\s]*)@/i.exec(url)?.[1];
+  if (userinfo !== undefined && userinfo.includes(':')) return `carries credentials in its user part (got a URL with "${userinfo.slice(0, userinfo.indexOf(':'))}:…@"). ${fix}`;
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1).split('#')[0] : '';
+  for (const pair of query.split('&')) {
+    const name = decodeURIComponentSafe(pair.split('=')[0]);
+    if (pair.includes('=') && SECRET_PARAM_NAME.test(name)) return `carries a secret in its query parameter "${name}" (got a URL with ?${name}=…). ${fix}`;
+  }
+  const bare = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, '$1');
+  for (const [re, what] of TOKEN_PATHS) if (re.test(bare)) return `is ${what} URL, whose path is the credential (got a literal URL of ${url.length} characters). ${fix}`;
+  return undefined;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The sensitive Terraform variables that `text` interpolates (directly or inside a function
+ * such as `jsonencode`): a file or value holding one is no longer a secret of its own, so it
+ * must be delivered as one (a secret file or environment variable), never as plain config.
+ */
+export function sensitiveVariablesIn(text: string, scope: IConstruct): string[] {
+  if (typeof text !== 'string' || !Token.isUnresolved(text)) return [];
+  const names = new Set<string>();
+  const visitString = (s: string) => {
+    try {
+      Tokenization.reverseString(s).tokens.forEach(visit);
+    } catch {
+      // a look-alike, not a token of this app
+    }
+  };
+  const visit = (t: unknown): void => {
+    if (!t || typeof t !== 'object') return;
+    const o = t as { identifier?: unknown; args?: unknown[] };
+    if (typeof o.identifier === 'string' && o.identifier.startsWith('var.')) names.add(o.identifier.slice('var.'.length));
+    for (const a of Array.isArray(o.args) ? o.args : []) {
+      if (typeof a === 'string') visitString(a);
+      else visit(a);
+    }
+  };
+  visitString(text);
+  if (!names.size) return [];
+  const variables = TerraformStack.of(scope).node.findAll().filter((c): c is TerraformVariable => c instanceof TerraformVariable);
+  return [...names].filter((n) => variables.some((v) => v.friendlyUniqueId === n && v.sensitive === true));
 }

@@ -18,7 +18,7 @@ import { goDurationText } from '../core/duration';
 import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { editDistance, fileSafeName, labelNameProblem, re2Problem } from '../core/names';
-import { literalSecretProblem } from '../core/secrets';
+import { literalSecretProblem, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 
 // ---------------------------------------------------------------------------------------------
@@ -403,7 +403,6 @@ export function componentType(id: string): string {
 const NAME = /^[A-Za-z0-9_.-]+$/;
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/[\]]+):(\d{1,5})$/;
 const URL = /^https?:\/\/[^\s/?#]+(\/[^\s]*)?$/;
-const SECRET_HEADER = /authorization|api[-_]?key|token|secret|password|cookie/i;
 
 function q(v: unknown): string {
   return JSON.stringify(v);
@@ -421,7 +420,8 @@ function hostPortProblem(what: string, value: string | undefined, example: strin
 function urlProblem(what: string, value: string | undefined, example: string): string | undefined {
   if (value === undefined || Token.isUnresolved(value)) return undefined;
   if (!URL.test(value)) return `${what} is not an http(s) URL (got ${q(value)}). Use e.g. "${example}".`;
-  return undefined;
+  const secret = urlSecretProblem(value);
+  return secret ? `${what} ${secret}` : undefined;
 }
 
 function durationProblemAt(what: string, value: DurationLike | undefined, positive = false): string | undefined {
@@ -636,7 +636,7 @@ function headerProblems(where: string, headers: Record<string, string> | undefin
   const out: string[] = [];
   for (const [k, v] of Object.entries(headers ?? {})) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) out.push(`${where}: header name ${q(k)} is not a valid HTTP header name. Use letters, digits and '-'.`);
-    if (SECRET_HEADER.test(k)) {
+    if (SECRET_HEADER_NAME.test(k)) {
       const p = literalSecretProblem(v);
       if (p) out.push(`${where}: header ${q(k)} carries a credential and ${p}`);
     }

@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { fileSafeName, labelNameProblem, nonEmptyNameProblem } from '../core/names';
-import { literalSecretProblem } from '../core/secrets';
+import { literalSecretProblem, SECRET_PARAM_NAME } from '../core/secrets';
 import { RelabelConfig, relabelProblems, renderRelabel } from './relabel';
 
 /** A group of static targets sharing labels. */
@@ -159,6 +159,11 @@ export function scrapeJobProblems(job: ScrapeJobOptions, globalIntervalMs: numbe
     const roles = ['pod', 'service', 'endpoints', 'endpointslice', 'node', 'ingress'];
     if (!roles.includes(k.role)) out.push(`${where}: kubernetes_sd_configs[${i}].role must be one of ${roles.join(', ')} (got ${JSON.stringify(k.role)}).`);
   });
+  for (const name of Object.keys(job.params ?? {})) {
+    if (SECRET_PARAM_NAME.test(name)) {
+      out.push(`${where}: params.${name} would put a credential in prometheus.yml and in every scrape URL (got a parameter named ${JSON.stringify(name)}); Prometheus has no secret file for params. Send it as a header instead: basicAuth or bearerToken with a secretVariable(...) reference, read from a secret file.`);
+    }
+  }
   if (job.sampleLimit !== undefined && (!Number.isSafeInteger(job.sampleLimit) || job.sampleLimit < 0)) {
     out.push(`${where}: sample_limit must be a non-negative integer (got ${JSON.stringify(job.sampleLimit)}).`);
   }

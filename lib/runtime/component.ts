@@ -3,6 +3,8 @@
  * they run once, here; a runtime (Docker today, Kubernetes later) turns it into resources.
  * Nothing in this file imports a provider.
  */
+import { IConstruct } from 'constructs';
+import { sensitiveVariablesIn } from '../core/secrets';
 
 /** A container image reference with a pinned tag. */
 export interface ImageRef {
@@ -176,4 +178,18 @@ export function componentSpecProblems(spec: ComponentSpec): string[] {
     if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key)) problems.push(`label key ${JSON.stringify(key)} is not a valid container label key. Use e.g. "com.example.team".`);
   }
   return problems;
+}
+
+/**
+ * Problems for plain (non-secret) files that interpolate a sensitive variable, e.g. an
+ * annotation built from `secretVariable(...)`: the value would sit in a plain config file.
+ */
+export function plainFileSecretProblems(files: readonly ConfigFile[], scope: IConstruct): string[] {
+  return files
+    .filter((f) => !f.secret)
+    .flatMap((f) =>
+      sensitiveVariablesIn(f.content, scope).map(
+        (v) => `${f.path} is a plain configuration file but interpolates the sensitive variable ${JSON.stringify(v)}: its value would be readable in that file. Pass secrets only through the props made for them (passwords, tokens, webhook URLs, secret headers), which deliver them as secret files; never build labels, annotations or URLs from a secret. A file of your own that must hold it is declared with secret: true.`,
+      ),
+    );
 }

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ValidationError, throwIfProblems } from '../core/errors';
 import { Observability } from '../observability';
 import { escapeTemplate } from '../core/tf-escape';
-import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, ImageRef, endpoint } from './component';
+import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, ImageRef, endpoint, plainFileSecretProblems } from './component';
 import { hostUrl } from './options';
 import { DynamicParts, IDeployment, IRuntime } from './runtime';
 
@@ -136,6 +136,7 @@ export class DockerRuntime extends Construct implements IRuntime {
     }
 
     const staticFiles = spec.files ?? [];
+    scope.node.addValidation({ validate: () => plainFileSecretProblems([...staticFiles, ...(dynamic.files?.() ?? [])], scope) });
     const upload = Lazy.anyValue({
       produce: () => {
         const files: ConfigFile[] = [...staticFiles, ...(dynamic.files?.() ?? [])];

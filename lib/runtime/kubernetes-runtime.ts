@@ -37,7 +37,7 @@ import { Observability } from '../observability';
 import { RuleGroup } from '../prometheus/rules';
 import { scrapeJobSecrets, slug } from '../prometheus/scrape';
 import { TEMPO_OTLP_GRPC_PORT, TEMPO_OTLP_HTTP_PORT, TEMPO_S3_ACCESS_KEY_ENV, TEMPO_S3_SECRET_KEY_ENV } from '../tempo/config';
-import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, endpoint } from './component';
+import { ComponentSpec, componentSpecProblems, ConfigFile, Endpoint, endpoint, plainFileSecretProblems } from './component';
 import {
   AlertmanagerEngineSpec,
   GrafanaEngineSpec,
@@ -238,6 +238,7 @@ export class KubernetesRuntime extends Construct implements IRuntime {
       return files;
     };
     const plain = () => allFiles().filter((f) => !f.secret);
+    scope.node.addValidation({ validate: () => plainFileSecretProblems(allFiles(), scope) });
     const secretFiles = () => allFiles().filter((f) => f.secret);
     const secretEnv = Object.entries(spec.env ?? {}).filter(([, v]) => Token.isUnresolved(v));
 

@@ -16,7 +16,7 @@
 import { Token } from 'cdktf';
 import { DurationLike } from '../core/duration';
 import { labelNameProblem } from '../core/names';
-import { literalSecretProblem } from '../core/secrets';
+import { literalSecretProblem, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { goDuration } from '../otel/config';
 
@@ -109,6 +109,8 @@ export function tempoProblems(m: TempoModel): string[] {
     }
     if (g.remoteWriteUrl !== undefined && !Token.isUnresolved(g.remoteWriteUrl) && !/^https?:\/\/[^\s/]+\/\S*$/.test(g.remoteWriteUrl)) {
       out.push(`remoteWriteUrl is not an http(s) URL with a path (got ${q(g.remoteWriteUrl)}). Use e.g. "http://prometheus:9090/api/v1/write".`);
+    } else if (g.remoteWriteUrl !== undefined && urlSecretProblem(g.remoteWriteUrl)) {
+      out.push(`remoteWriteUrl ${urlSecretProblem(g.remoteWriteUrl)}`);
     }
   }
   if (m.objectStorage) {

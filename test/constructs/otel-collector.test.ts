@@ -209,7 +209,7 @@ describe('OtelCollector', () => {
       pipelines: { traces: { receivers: ['otlp'], exporters: ['otlphttp/grafana-cloud'] } },
     });
     const json = synthJson(stack);
-    const secretPath = '/etc/otel/secrets/otlphttp_grafana-cloud.authorization';
+    const secretPath = '/etc/otel/secrets/otlphttp_grafana-cloud-2ab6c9c1.authorization'; // the id holds '/', so the file name carries a hash (distinct ids, distinct files)
     const cfg = collectorConfig(json);
     expect(cfg.exporters['otlphttp/grafana-cloud'].headers).toEqual({ Authorization: `\${file:${secretPath}}`, 'X-Scope-OrgID': 'tenant-1' });
     expect(rawFiles(json, 'otel-collector')[CONFIG]).not.toContain('var.grafana_cloud_otlp_auth');

@@ -35,7 +35,7 @@ describe('DockerRuntime', () => {
       entrypoint: ['/bin/app'],
       args: ['--listen=:8080', '--greeting=${HOME}'],
       env: { B: '2', A: '1', API_KEY: secret.stringValue },
-      files: [{ path: '/etc/app/app.conf', content: 'value: "${1}"\nkey: ' + secret.stringValue }],
+      files: [{ path: '/etc/app/app.conf', content: 'value: "${1}"\nkey: ' + secret.stringValue, secret: true }],
       ports: [{ name: 'http', containerPort: 8080, publish: { hostPort: 18080 } }, { name: 'admin', containerPort: 9000 }],
       volumes: [{ name: 'data', path: '/var/lib/app' }],
       healthcheck: { test: ['CMD', 'true'], interval: '5s' },
