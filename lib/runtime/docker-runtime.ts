@@ -136,7 +136,7 @@ export class DockerRuntime extends Construct implements IRuntime {
     }
 
     const staticFiles = spec.files ?? [];
-    scope.node.addValidation({ validate: () => plainFileSecretProblems([...staticFiles, ...(dynamic.files?.() ?? [])], scope) });
+    scope.node.addValidation({ validate: () => plainFileSecretProblems([...staticFiles, ...renderedOrNone(dynamic.files)], scope) });
     const upload = Lazy.anyValue({
       produce: () => {
         const files: ConfigFile[] = [...staticFiles, ...(dynamic.files?.() ?? [])];
@@ -227,4 +227,16 @@ function pascal(s: string): string {
     .filter(Boolean)
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
+}
+
+/**
+ * The files a component renders, or none when rendering fails: the construct that owns them
+ * reports that failure through its own validation, with its own message.
+ */
+function renderedOrNone(files: (() => ConfigFile[]) | undefined): ConfigFile[] {
+  try {
+    return files?.() ?? [];
+  } catch {
+    return [];
+  }
 }

@@ -238,7 +238,15 @@ export class KubernetesRuntime extends Construct implements IRuntime {
       return files;
     };
     const plain = () => allFiles().filter((f) => !f.secret);
-    scope.node.addValidation({ validate: () => plainFileSecretProblems(allFiles(), scope) });
+    scope.node.addValidation({
+      validate: () => {
+        try {
+          return plainFileSecretProblems(allFiles(), scope);
+        } catch {
+          return []; // a file that cannot be rendered is reported by the construct that owns it
+        }
+      },
+    });
     const secretFiles = () => allFiles().filter((f) => f.secret);
     const secretEnv = Object.entries(spec.env ?? {}).filter(([, v]) => Token.isUnresolved(v));
 
