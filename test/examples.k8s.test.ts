@@ -32,7 +32,7 @@ describe('the payments SLO example on both targets (only the target switched)', 
     expect(Object.values(resources(k8s, 'helm_release')).map((r) => `${r.name}: ${r.chart}@${r.version}`).sort()).toEqual([
       'loki: loki@6.27.0',
       'prometheus: kube-prometheus-stack@65.1.1',
-      'tempo: tempo-distributed@1.33.1',
+      'tempo: tempo-distributed@1.33.0',
     ]);
     expect(resources(k8s, 'docker_container')).toEqual({});
   });
