@@ -105,8 +105,8 @@ const AM_STACKS: Array<[string, () => TerraformStack]> = [
   [
     'ObservabilityStack on Kubernetes',
     () => {
-      const store = { endpoint: 's3.eu-central-1.amazonaws.com', accessKeyId: 'x', secretAccessKey: 'y', buckets: { logs: 'obs-logs', traces: 'obs-traces' } } as never;
-      return new ObservabilityStack(Testing.app(), 'obs', { kubernetes: { namespace: 'observability' }, objectStorage: store });
+      const objectStorage = { endpoint: 's3.eu-central-1.amazonaws.com', region: 'eu-central-1', logsBucket: 'obs-logs', tracesBucket: 'obs-traces' };
+      return new ObservabilityStack(Testing.app(), 'obs', { kubernetes: { namespace: 'observability' }, objectStorage });
     },
   ],
 ];
