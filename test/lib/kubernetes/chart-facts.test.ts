@@ -73,6 +73,11 @@ describe('(a) chart pins', () => {
   });
 });
 
+const DOWN = {
+  name: 'payment_api',
+  rules: [{ alert: 'PaymentApiDown', expr: 'up{job="payment-api"} == 0', for: '2m', labels: { severity: 'critical' }, annotations: { summary: 'down', description: '{{ $labels.instance }} is down.', runbook_url: 'https://wiki.example.com/down' } }],
+};
+
 /** Stacks whose effective Alertmanager configuration must be exactly the library's. */
 const AM_STACKS: Array<[string, () => TerraformStack]> = [
   [
@@ -89,7 +94,7 @@ const AM_STACKS: Array<[string, () => TerraformStack]> = [
     'child routes, inhibit rules, templates and receiver credentials',
     () => {
       const stack = k8s();
-      new PrometheusServer(stack, 'Prometheus');
+      new PrometheusServer(stack, 'Prometheus').addRuleGroup(DOWN);
       const routing = new AlertRoute(stack, 'Routing', {
         receiver: Receiver.slack('slack', { webhookUrl: secretVariable(stack, 'slack_url').stringValue, channel: '#alerts', text: '{{ template "payments.text" . }}' }),
         templates: { payments: '{{ define "payments.text" }}{{ .CommonLabels.alertname }}{{ end }}' },
@@ -124,6 +129,20 @@ describe('(b) the effective Alertmanager configuration', () => {
     if (haveTool('amtool')) {
       const r = amtoolCheckConfigObject(effective.config, effective.templates);
       expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
+      expect(r.code).toBe(0);
+    }
+  });
+
+  // The first stack has no rule (an alert would reach the default receiver only, which the library refuses).
+  test.each(AM_STACKS.slice(1))('%s: promtool accepts the effective rules, labelled for the Prometheus rule selector', (_name, make) => {
+    const values = effectiveValues(synthJson(make()), 'prometheus', KPS);
+    const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
+    const objects = Object.values(values.additionalPrometheusRulesMap as Record<string, { additionalLabels: Record<string, string>; groups: unknown[] }>);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) expect(o.additionalLabels).toMatchObject(selector);
+    if (haveTool('promtool')) {
+      const r = promtoolCheckRuleGroups(objects.flatMap((o) => o.groups));
+      expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     }
   });
