@@ -17,6 +17,8 @@ import { AlertmanagerEngineSpec, GrafanaEngineSpec, LokiClusterLayout, LokiEngin
 
 /** The label the operator's Prometheus replicas differ by (`replicaExternalLabelName`). */
 export const PROMETHEUS_REPLICA_LABEL = 'prometheus_replica';
+/** The label an AlertmanagerConfig object needs for the operator to merge it into our Alertmanager's configuration. */
+export const ALERTMANAGER_CONFIG_SELECTOR_LABEL = 'obs-stack.io/alertmanager';
 /** Label put on our PrometheusRule objects; the Prometheus selects rules by it. */
 export const RULE_SELECTOR_LABEL = 'obs-stack.io/prometheus';
 
@@ -215,6 +217,10 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
           retention: s.retention,
           useExistingSecret: true,
           configSecret: a.configSecretName,
+          // The chart renders an empty selector when none is given, with which the operator
+          // merges every AlertmanagerConfig object of every namespace into ours: only those
+          // labelled for this Alertmanager are merged.
+          alertmanagerConfigSelector: escapeHelmTplDeep({ matchLabels: { [ALERTMANAGER_CONFIG_SELECTOR_LABEL]: s.name } }),
           // Passed through tpl by the chart (templates/alertmanager/alertmanager.yaml).
           ...(s.externalUrl ? { externalUrl: escapeHelmTpl(s.externalUrl) } : {}),
           ...(a.secretName ? { secrets: [a.secretName] } : {}),

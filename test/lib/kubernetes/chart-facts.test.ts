@@ -126,6 +126,9 @@ describe('(b) the effective Alertmanager configuration', () => {
     const alertmanager = stack.node.findAll().find((c) => c instanceof Alertmanager) as Alertmanager;
     const ours = alertmanager.route.renderAlertmanagerDocument(operatorAlertmanagerLayout('prometheus-alertmanager-credentials')).doc;
     expect(effective.config).toEqual(JSON.parse(JSON.stringify(ours)));
+    // The operator merges the AlertmanagerConfig objects its selector picks: only ours, by label (the chart's {} picks all).
+    const selector = effectiveValues(json, 'prometheus', KPS).alertmanager.alertmanagerSpec.alertmanagerConfigSelector;
+    expect(selector).toEqual({ matchLabels: { 'obs-stack.io/alertmanager': 'alertmanager' } });
     if (haveTool('amtool')) {
       const r = amtoolCheckConfigObject(effective.config, effective.templates);
       expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
