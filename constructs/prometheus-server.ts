@@ -39,6 +39,12 @@ export interface IAlertmanagerTarget {
 export interface IRemoteWriteTarget extends IConstruct {
   /** How components on the shared network reach it (`http://prometheus:9090`). */
   readonly endpoint: Endpoint;
+  /**
+   * Every URL a pushed series must be written to so that each replica holds it (one per
+   * replica on Kubernetes, where the Service would spread pushes over independent replicas).
+   * @default - `${endpoint.url}/api/v1/write`
+   */
+  readonly remoteWriteUrls?: string[];
   /** Turns on `--web.enable-remote-write-receiver`. */
   enableRemoteWriteReceiver(): void;
   /** Turns on `--enable-feature=exemplar-storage`. */
@@ -125,6 +131,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   public readonly endpoint: Endpoint;
   /** The component name (container and host name). */
   public readonly componentName: string;
+  /** Where pushed series go so that every replica holds them: each replica's `/api/v1/write`. */
+  public readonly remoteWriteUrls: string[];
 
   private readonly global: GlobalConfig;
   private readonly jobs: ScrapeJobOptions[] = [];
@@ -219,6 +227,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
     for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
 
+    let replicaEndpoints: Endpoint[] | undefined;
     if (runtime.engines) {
       const engine = runtime.engines.prometheus(this, {
         name: this.componentName,
@@ -234,6 +243,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
         flags: () => ({ remoteWriteReceiver: this.flags.remoteWrite, exemplarStorage: this.flags.exemplars, nativeHistograms: this.flags.nativeHistograms }),
       });
       this.deployment = engine;
+      replicaEndpoints = engine.replicaEndpoints;
       this.engineRules = (g) => engine.addRuleGroup(g);
       for (const g of this.groups) this.engineRules(g);
     } else this.deployment = runtime.deploy(
@@ -256,6 +266,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     );
     this.resource = this.deployment.resource;
     this.endpoint = this.deployment.endpoint('http');
+    this.remoteWriteUrls = (replicaEndpoints ?? [this.endpoint]).map((e) => `${e.url}/api/v1/write`);
     Observability.of(this).register('prometheus', this);
   }
 

@@ -275,6 +275,8 @@ export class TempoBackend extends Construct {
       metricsGenerator: {
         ...this.generator,
         remoteWriteUrl: this.remoteWriteUrl ?? (target ? `${target.endpoint.url}/api/v1/write` : undefined),
+        // Every replica of the target (on Kubernetes, each pod, not the load-balanced Service).
+        remoteWriteUrls: this.remoteWriteUrl === undefined ? target?.remoteWriteUrls : undefined,
         traceIdLabelName: Observability.of(this).correlation.exemplarTraceIdLabel,
       },
     };

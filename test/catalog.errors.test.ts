@@ -663,6 +663,8 @@ group('Kubernetes target', () => {
   bad('Loki without object storage on Kubernetes', onK8s((s) => new LokiCluster(s, 'Loki')), /objectStorage is required on the Kubernetes target \(got none\)/);
   bad('Loki monolithic on Kubernetes', onK8s((s) => new LokiCluster(s, 'Loki', { mode: 'monolithic', objectStorage: s3(s) })), /mode "monolithic" is not available on the Kubernetes target/);
   bad('Tempo without object storage on Kubernetes', onK8s((s) => new TempoBackend(s, 'Tempo')), /objectStorage is required on the Kubernetes target \(got none\): Tempo runs distributed/);
+  bad('chartMonitors not a boolean', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartMonitors: 'yes' as never }), /chartMonitors must be true or false \(got "yes"\)/);
+  bad('Mimir region read by Helm as a template', onK8s((s) => prom(s, { mimir: { objectStorage: { ...s3(s), bucket: 'blocks', region: 'eu-{{ .Values.x }}' } } })), /mimir\.objectStorage\.region must not contain "\{\{" \(got "eu-\{\{ \.Values\.x \}\}"\): Helm would read it as a template/);
 });
 
 group('Hostile input: PromQL, regexes, characters', () => {

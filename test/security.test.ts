@@ -92,7 +92,7 @@ function strings(value: unknown, where = ''): Array<[string, string]> {
 
 const SECRET_KEY = /(password|passwd|pass$|token|secret|routing_key|integration_key|service_key|api_?key|webhook_url|private_key|credentials$|dsn$|database_url|auth$)/i;
 /** Keys that name a Kubernetes Secret (or a key in one) rather than hold a secret. */
-const SECRET_REFERENCE_KEY = /^(secrets|secret_?name|existing_?secret|(user|password)_?key|secret_key_ref)$/i;
+const SECRET_REFERENCE_KEY = /^(secrets|secret_?name|existing_?secret|config_?secret|(user|password)_?key|secret_key_ref)$/i;
 const isSecretKey = (key: string) => SECRET_KEY.test(key) && !SECRET_REFERENCE_KEY.test(key) && !/_file$/.test(key);
 
 /** Keys of a parsed YAML document, with their string values. */

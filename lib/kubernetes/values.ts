@@ -12,10 +12,13 @@ import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
 import { ImageRef, ResourceLimits } from '../runtime/component';
+import { toYaml } from '../core/yaml';
 import { AlertmanagerEngineSpec, GrafanaEngineSpec, LokiClusterLayout, LokiEngineSpec, PrometheusEngineSpec, TempoEngineSpec } from '../runtime/engines';
 
 /** The label the operator's Prometheus replicas differ by (`replicaExternalLabelName`). */
 export const PROMETHEUS_REPLICA_LABEL = 'prometheus_replica';
+/** The label an AlertmanagerConfig object needs for the operator to merge it into our Alertmanager's configuration. */
+export const ALERTMANAGER_CONFIG_SELECTOR_LABEL = 'obs-stack.io/alertmanager';
 /** Label put on our PrometheusRule objects; the Prometheus selects rules by it. */
 export const RULE_SELECTOR_LABEL = 'obs-stack.io/prometheus';
 
@@ -30,6 +33,36 @@ export const LOKI_CHART_RULES_DIR = '/etc/loki/rules';
 
 /** Default volume sizes of the stateful engines. */
 export const VOLUME_SIZES = { prometheus: '50Gi', alertmanager: '1Gi', loki: '10Gi', tempo: '10Gi', grafana: '10Gi' } as const;
+
+/**
+ * Escapes a string for a value the chart passes through Helm's `tpl`: each literal `{{`
+ * becomes the action `` {{`{{`}} ``, which prints `{{`, so the engine receives the string as
+ * written (a `{{ $labels.x }}` would otherwise be evaluated by Helm and fail the release). A
+ * raw-string action, not `{{ "{{" }}`: the chart's `toYaml` may write the value as a YAML
+ * double-quoted scalar, where `"` becomes `\"` and the action would no longer parse. Terraform's
+ * own escaping (`${` → `$${`) is applied after this, on the whole values document.
+ */
+export function escapeHelmTpl(s: string): string {
+  return s.replace(/\{\{/g, () => '{{`{{`}}');
+}
+
+/** escapeHelmTpl on every string (keys included) of a JSON-like value. */
+export function escapeHelmTplDeep<T>(v: T): T {
+  if (typeof v === 'string') return escapeHelmTpl(v) as unknown as T;
+  if (Array.isArray(v)) return v.map(escapeHelmTplDeep) as unknown as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [escapeHelmTpl(k), escapeHelmTplDeep(x)])) as T;
+  return v;
+}
+
+/**
+ * A value the grafana chart writes as `value: "{{ tpl (print $value) $ }}"` (templates/_pod.tpl
+ * at grafana-8.10.1): escaped for the YAML double-quoted scalar the chart wraps it in, then for
+ * `tpl`, so Grafana reads the string as written.
+ */
+export function escapeGrafanaEnvValue(s: string): string {
+  const quoted = s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return escapeHelmTpl(quoted);
+}
 
 /** `{ registry, repository, tag }` as the charts take an image. */
 export function chartImage(ref: ImageRef): { registry: string; repository: string; tag: string } {
@@ -92,9 +125,12 @@ export interface PrometheusStackInput {
     /** Mimir's push URL, when Mimir is on. */
     readonly remoteWriteUrl?: string;
   };
+  /** Turn on the chart's own exporters and ServiceMonitors (kubelet, kube-state-metrics, control plane, self-monitoring). */
+  readonly chartMonitors?: boolean;
   readonly alertmanager?: {
     readonly spec: AlertmanagerEngineSpec;
-    readonly document: AlertmanagerDocument;
+    /** The Secret holding alertmanager.yaml and the templates (`alertmanagerSpec.configSecret`). */
+    readonly configSecretName: string;
     /** The Secret with receiver credentials, when a receiver has any. */
     readonly secretName?: string;
   };
@@ -104,6 +140,7 @@ export interface PrometheusStackInput {
 
 /** values.yaml of kube-prometheus-stack (object form). */
 export function prometheusStackValues(input: PrometheusStackInput): Record<string, unknown> {
+  const monitors = input.chartMonitors ?? false;
   const values: Record<string, unknown> = {
     fullnameOverride: input.fullname,
     crds: { enabled: true },
@@ -113,6 +150,9 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     defaultRules: { create: false },
     grafana: { enabled: false },
     nodeExporter: { enabled: false },
+    // The chart's exporters and ServiceMonitors (all on by default at 65.1.1) scrape far more
+    // than the stack's own jobs: off unless chartMonitors asks for them.
+    ...chartMonitorSwitches(monitors),
   };
   const p = input.prometheus;
   if (p) {
@@ -123,12 +163,14 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     const secretsDir = p.secretName ? operatorPrometheusSecretsDir(p.secretName) : undefined;
     values.prometheus = {
       enabled: true,
+      serviceMonitor: { selfMonitor: monitors },
       prometheusSpec: withResources(
         {
           image: chartImage(s.image),
           replicas: s.replicas,
           replicaExternalLabelName: PROMETHEUS_REPLICA_LABEL,
-          ...(g.externalLabels && Object.keys(g.externalLabels).length ? { externalLabels: g.externalLabels } : {}),
+          // Passed through tpl by the chart (templates/prometheus/prometheus.yaml).
+          ...(g.externalLabels && Object.keys(g.externalLabels).length ? { externalLabels: escapeHelmTplDeep(g.externalLabels) } : {}),
           scrapeInterval: resolveDuration(g.scrapeInterval ?? '15s').text,
           ...(g.scrapeTimeout !== undefined ? { scrapeTimeout: resolveDuration(g.scrapeTimeout).text } : {}),
           evaluationInterval: resolveDuration(g.evaluationInterval ?? '15s').text,
@@ -136,15 +178,15 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
           ...(s.retentionSize ? { retentionSize: s.retentionSize } : {}),
           enableRemoteWriteReceiver: flags.remoteWriteReceiver,
           ...(features.length ? { enableFeatures: features } : {}),
-          additionalScrapeConfigs: s.scrapeJobs().map((j) => renderScrapeJob(j, secretsDir)),
+          // Passed through tpl by the chart (templates/prometheus/additionalScrapeConfigs.yaml).
+          additionalScrapeConfigs: escapeHelmTplDeep(s.scrapeJobs().map((j) => renderScrapeJob(j, secretsDir))),
           ...(p.secretName ? { secrets: [p.secretName] } : {}),
           ruleSelectorNilUsesHelmValues: false,
-          ruleSelector: { matchLabels: { [RULE_SELECTOR_LABEL]: s.name } },
-          serviceMonitorSelectorNilUsesHelmValues: false,
-          podMonitorSelectorNilUsesHelmValues: false,
-          // Mimir runs single-tenant (multitenancy off): no X-Scope-OrgID header is needed.
-          ...(p.remoteWriteUrl ? { remoteWrite: [{ url: p.remoteWriteUrl }] } : {}),
-          storageSpec: { volumeClaimTemplate: pvcTemplate(VOLUME_SIZES.prometheus, input.storageClass) },
+          ruleSelector: escapeHelmTplDeep({ matchLabels: { [RULE_SELECTOR_LABEL]: s.name } }),
+          // Service and pod monitors keep the chart's selector (its release label): only the
+          // chart's own monitors carry it, and they are off unless chartMonitors.
+          ...(p.remoteWriteUrl ? { remoteWrite: escapeHelmTplDeep([singleWriter(p.remoteWriteUrl, input.fullname)]) } : {}),
+          storageSpec: escapeHelmTplDeep({ volumeClaimTemplate: pvcTemplate(VOLUME_SIZES.prometheus, input.storageClass) }),
         },
         s.resources,
       ),
@@ -157,31 +199,108 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
       );
     }
   } else {
-    values.prometheus = { enabled: false };
+    values.prometheus = { enabled: false, serviceMonitor: { selfMonitor: monitors } };
   }
   const a = input.alertmanager;
   if (a) {
     const s = a.spec;
     values.alertmanager = {
       enabled: true,
-      config: a.document.doc,
-      ...(a.document.templates.size ? { templateFiles: Object.fromEntries([...a.document.templates].map(([n, c]) => [`${n}.tmpl`, c])) } : {}),
+      serviceMonitor: { selfMonitor: monitors },
+      // The configuration is our own Secret (alertmanagerConfigFiles), not `config`: Helm would
+      // merge `config` into the chart's default (its Watchdog route to receiver "null", its
+      // inhibit rules and templates), and the operator would run that mix or refuse it.
       alertmanagerSpec: withResources(
         {
           image: chartImage(s.image),
           replicas: s.replicas,
           retention: s.retention,
-          ...(s.externalUrl ? { externalUrl: s.externalUrl } : {}),
+          useExistingSecret: true,
+          configSecret: a.configSecretName,
+          // The chart renders an empty selector when none is given, with which the operator
+          // merges every AlertmanagerConfig object of every namespace into ours: only those
+          // labelled for this Alertmanager are merged.
+          alertmanagerConfigSelector: escapeHelmTplDeep({ matchLabels: { [ALERTMANAGER_CONFIG_SELECTOR_LABEL]: s.name } }),
+          // Passed through tpl by the chart (templates/alertmanager/alertmanager.yaml).
+          ...(s.externalUrl ? { externalUrl: escapeHelmTpl(s.externalUrl) } : {}),
           ...(a.secretName ? { secrets: [a.secretName] } : {}),
-          storage: { volumeClaimTemplate: pvcTemplate(VOLUME_SIZES.alertmanager, input.storageClass) },
+          storage: escapeHelmTplDeep({ volumeClaimTemplate: pvcTemplate(VOLUME_SIZES.alertmanager, input.storageClass) }),
         },
         s.resources,
       ),
     };
   } else {
-    values.alertmanager = { enabled: false };
+    values.alertmanager = { enabled: false, serviceMonitor: { selfMonitor: monitors } };
   }
   return values;
+}
+
+/**
+ * The files of the Secret the operator reads the Alertmanager configuration from
+ * (`alertmanagerSpec.configSecret`): `alertmanager.yaml` exactly as the model renders it, and
+ * the templates, which the operator copies next to it under /etc/alertmanager/config.
+ */
+export function alertmanagerConfigFiles(document: AlertmanagerDocument): Record<string, string> {
+  return {
+    'alertmanager.yaml': toYaml(document.doc),
+    ...Object.fromEntries([...document.templates].map(([n, c]) => [`${n}.tmpl`, c])),
+  };
+}
+
+/** The chart values whose default adds exporters, ServiceMonitors or self-monitoring (kube-prometheus-stack 65.1.1 values.yaml). */
+export function chartMonitorSwitches(on: boolean): Record<string, unknown> {
+  const enabled = { enabled: on };
+  return {
+    kubeStateMetrics: enabled,
+    kubelet: enabled,
+    kubeApiServer: enabled,
+    kubeControllerManager: enabled,
+    coreDns: enabled,
+    kubeEtcd: enabled,
+    kubeScheduler: enabled,
+    kubeProxy: enabled,
+    prometheusOperator: { serviceMonitor: { selfMonitor: on } },
+  };
+}
+
+/** The name of the Prometheus custom resource kube-prometheus-stack creates (`<fullname>-prometheus`). */
+export function prometheusCrName(fullname: string): string {
+  return `${fullname}-prometheus`;
+}
+
+/**
+ * The pod of one Prometheus replica as the operator names it: StatefulSet
+ * `prometheus-<custom resource>` (pkg/prometheus/common.go PrefixedName, operator v0.77.1),
+ * ordinal `i`. It is also the replica's `prometheus_replica` label value (`$(POD_NAME)`).
+ */
+export function prometheusPodName(fullname: string, i: number): string {
+  return `prometheus-${prometheusCrName(fullname)}-${i}`;
+}
+
+/**
+ * Every replica's own address, through the operator's headless governing Service
+ * `prometheus-operated` (pkg/prometheus/server/statefulset.go): pushes that must reach every
+ * replica (Tempo's span metrics) go to each of them, not through the load-balanced Service.
+ */
+export function prometheusReplicaHosts(fullname: string, namespace: string, replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${prometheusPodName(fullname, i)}.prometheus-operated.${namespace}.svc`);
+}
+
+/**
+ * Mimir's remote write from one replica only. Every replica writes the same series, differing
+ * by `prometheus_replica`; Mimir would store both copies. Its HA tracker deduplicates, but
+ * needs Consul or etcd (memberlist cannot back it), which the chart does not install: so
+ * replica 0 writes (write relabelling sees the external labels), without its replica label.
+ * Mimir misses samples while replica 0 is down; docs/kubernetes.md says so.
+ */
+function singleWriter(url: string, fullname: string): Record<string, unknown> {
+  return {
+    url,
+    writeRelabelConfigs: [
+      { sourceLabels: [PROMETHEUS_REPLICA_LABEL], regex: prometheusPodName(fullname, 0), action: 'keep' },
+      { action: 'labeldrop', regex: PROMETHEUS_REPLICA_LABEL },
+    ],
+  };
 }
 
 /** The name of the PrometheusRule holding one group: `<prometheus>-<group>`, DNS-safe. */
@@ -213,7 +332,12 @@ export function prometheusRuleManifest(prometheus: string, namespace: string, gr
   };
 }
 
-/** Loki's cluster layout on the chart (service names derive from `fullname`). */
+/**
+ * Loki's cluster layout on the chart. Most services derive from `fullnameOverride`, but the
+ * memberlist Service is `<loki.name>-memberlist`, where loki.name is `nameOverride` or "loki"
+ * (templates/_helpers.tpl at helm-loki-6.27.0): the values set both to `fullname`, so the
+ * Service is `<fullname>-memberlist` and two Loki releases in a namespace do not collide.
+ */
 export function lokiChartLayout(fullname: string, namespace: string, replicas: number): LokiClusterLayout {
   return {
     joinMembers: [`${fullname}-memberlist.${namespace}.svc.cluster.local:${LOKI_MEMBERLIST_PORT}`],
@@ -242,19 +366,21 @@ export function lokiValues(input: LokiValuesInput): Record<string, unknown> {
   const layout = lokiChartLayout(input.fullname, input.namespace, s.replicas);
   const doc = s.document(layout);
   const storage = s.objectStorage;
+  const persistence = { persistence: { size: VOLUME_SIZES.loki, ...(input.storageClass ? { storageClass: input.storageClass } : {}) } };
   const target = (extra: Record<string, unknown> = {}) =>
     withResources(
       {
         replicas: s.replicas,
         extraArgs: ['-config.expand-env=true'],
         extraEnvFrom: [{ secretRef: { name: input.credentialsSecret } }],
-        persistence: { size: VOLUME_SIZES.loki, ...(input.storageClass ? { storageClass: input.storageClass } : {}) },
         ...extra,
       },
       s.resources,
     );
   return {
     fullnameOverride: input.fullname,
+    // loki.name: the memberlist Service (and the runtime ConfigMap) are named after it.
+    nameOverride: input.fullname,
     deploymentMode: 'SimpleScalable',
     loki: {
       image: chartImage(s.image),
@@ -272,17 +398,21 @@ export function lokiValues(input: LokiValuesInput): Record<string, unknown> {
           s3ForcePathStyle: storage.forcePathStyle ?? true,
         },
       },
-      structuredConfig: doc,
+      // Passed through tpl by the chart (loki.calculatedConfig).
+      structuredConfig: escapeHelmTplDeep(doc),
     },
+    // read is a Deployment with an emptyDir (no legacyReadTarget): the chart ignores
+    // read.persistence, so it is not set. write and backend are StatefulSets with volumes.
     read: target(),
-    write: target(),
+    write: target(persistence),
     backend: target(
       input.rulesConfigMap
         ? {
+            ...persistence,
             extraVolumes: [{ name: 'rules', configMap: { name: input.rulesConfigMap } }],
             extraVolumeMounts: [{ name: 'rules', mountPath: `${LOKI_CHART_RULES_DIR}/${LOKI_TENANT}`, readOnly: true }],
           }
-        : {},
+        : persistence,
     ),
     singleBinary: { replicas: 0 },
     gateway: { enabled: false },
@@ -324,7 +454,8 @@ export function tempoValues(input: TempoValuesInput): Record<string, unknown> {
   const values: Record<string, unknown> = {
     fullnameOverride: input.fullname,
     reportingEnabled: false,
-    tempo: { structuredConfig: doc },
+    // Passed through tpl by the chart (tempo.calculatedConfig).
+    tempo: { structuredConfig: escapeHelmTplDeep(doc) },
     storage: { trace: { backend: 's3' } },
     traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
   };
@@ -345,8 +476,14 @@ export const GRAFANA_ADMIN_KEYS = { user: 'admin-user', password: 'admin-passwor
 
 /** values.yaml of the grafana chart (object form); the admin credentials come from a Secret. */
 export function grafanaValues(fullname: string, s: GrafanaEngineSpec, storageClass?: string, adminSecret?: string): Record<string, unknown> {
-  // The chart sets the admin credentials itself (from its Secret): keep GF_SECURITY_* out.
-  const env = Object.fromEntries(Object.entries(s.env).filter(([k]) => !k.startsWith('GF_SECURITY_ADMIN_')));
+  // The chart sets the admin credentials itself (from its Secret), and GF_INSTALL_PLUGINS
+  // from `plugins`: keep both out of env. The chart writes each value through tpl inside
+  // double quotes (templates/_pod.tpl at grafana-8.10.1).
+  const env = Object.fromEntries(
+    Object.entries(s.env)
+      .filter(([k]) => !k.startsWith('GF_SECURITY_ADMIN_') && k !== 'GF_INSTALL_PLUGINS')
+      .map(([k, v]) => [k, escapeGrafanaEnvValue(v)]),
+  );
   return withResources(
     {
       fullnameOverride: fullname,

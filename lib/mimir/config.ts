@@ -55,6 +55,10 @@ export function mimirProblems(m: MimirOptions): string[] {
     const p = literalSecretProblem(v);
     if (p) out.push(`mimir.objectStorage.${what} ${p}`);
   }
+  if (typeof s.region === 'string' && !Token.isUnresolved(s.region) && s.region.includes('{{')) {
+    // mimir-distributed renders its configuration through Helm's tpl.
+    out.push(`mimir.objectStorage.region must not contain "{{" (got ${JSON.stringify(s.region)}): Helm would read it as a template. Use a region name such as "eu-central-1".`);
+  }
   const replicas = m.replicas ?? 3;
   if (!Number.isSafeInteger(replicas) || replicas < 1) out.push(`mimir.replicas must be a positive integer (got ${JSON.stringify(m.replicas)}). Use 3 for replication.`);
   if (m.retention !== undefined) {

@@ -121,6 +121,11 @@ export interface LokiEngineDeployment extends IDeployment {
 export interface PrometheusEngineDeployment extends IDeployment {
   /** Delivers a rule group added to the server (also those added before deployment). */
   addRuleGroup(group: RuleGroup): void;
+  /**
+   * Each replica's own HTTP endpoint (not load-balanced): what pushes must reach so that
+   * every replica holds the pushed series.
+   */
+  readonly replicaEndpoints: Endpoint[];
 }
 
 /** A runtime that runs engines itself (the Kubernetes target). */

@@ -17,6 +17,7 @@ import { escapeTemplate } from '../core/tf-escape';
 import { toYaml } from '../core/yaml';
 import { ChartName, ChartRef, CHARTS, chartVersionProblem } from '../kubernetes/charts';
 import {
+  alertmanagerConfigFiles,
   dnsLabel,
   GRAFANA_ADMIN_KEYS,
   grafanaValues,
@@ -25,6 +26,7 @@ import {
   mimirValues,
   operatorAlertmanagerLayout,
   prometheusRuleManifest,
+  prometheusReplicaHosts,
   prometheusStackValues,
   ruleObjectName,
   tempoValues,
@@ -93,6 +95,14 @@ export interface KubernetesRuntimeProps {
    * @default 'chart-values'
    */
   readonly prometheusRules?: PrometheusRuleDelivery;
+  /**
+   * Turn on kube-prometheus-stack's own exporters and ServiceMonitors (kube-state-metrics,
+   * kubelet and cAdvisor, API server, controller manager, scheduler, etcd, CoreDNS, kube-proxy,
+   * the operator's and Prometheus's and Alertmanager's self-monitoring). Off, Prometheus
+   * scrapes the stack's own jobs only, as on Docker.
+   * @default false
+   */
+  readonly chartMonitors?: boolean;
 }
 
 /** The default namespace. */
@@ -119,6 +129,8 @@ export class KubernetesRuntime extends Construct implements IRuntime {
   public readonly helmProvider?: HelmProvider;
   public readonly storageClass?: string;
   public readonly prometheusRules: PrometheusRuleDelivery;
+  /** Whether the chart's own exporters and ServiceMonitors are on. */
+  public readonly chartMonitors: boolean;
   private readonly charts: Record<ChartName, ChartRef>;
   private readonly names = new Map<string, string>();
 
@@ -144,6 +156,10 @@ export class KubernetesRuntime extends Construct implements IRuntime {
     this.prometheusRules = props.prometheusRules ?? 'chart-values';
     if (!['manifest', 'chart-values'].includes(this.prometheusRules)) {
       problems.push(`prometheusRules must be "manifest" or "chart-values" (got ${JSON.stringify(this.prometheusRules)}).`);
+    }
+    this.chartMonitors = props.chartMonitors ?? false;
+    if (typeof this.chartMonitors !== 'boolean') {
+      problems.push(`chartMonitors must be true or false (got ${JSON.stringify(this.chartMonitors)}).`);
     }
     throwIfProblems(this, problems);
     this.charts = charts;
@@ -391,7 +407,7 @@ class KubernetesEngines implements IEngineRuntime {
     release: Release;
     fullname: string;
     prometheus?: { spec: PrometheusEngineSpec; secret: SecretV1; mimirUrl?: string };
-    alertmanager?: { spec: AlertmanagerEngineSpec; secret: SecretV1 };
+    alertmanager?: { spec: AlertmanagerEngineSpec; secret: SecretV1; configSecretName: string };
   };
 
   constructor(private readonly rt: KubernetesRuntime) {}
@@ -421,8 +437,9 @@ class KubernetesEngines implements IEngineRuntime {
           fullname,
           storageClass: this.rt.storageClass,
           prometheus: p && { spec: p.spec, secretName: promSecretName, remoteWriteUrl: p.mimirUrl },
-          alertmanager: a && amDoc && { spec: a.spec, document: amDoc, secretName: amDoc.secrets.length ? amSecretName : undefined },
+          alertmanager: a && amDoc && { spec: a.spec, configSecretName: a.configSecretName, secretName: amDoc.secrets.length ? amSecretName : undefined },
           rulesInValues: this.rt.prometheusRules === 'chart-values',
+          chartMonitors: this.rt.chartMonitors,
         });
       }),
     };
@@ -459,6 +476,7 @@ class KubernetesEngines implements IEngineRuntime {
       resource: stack.release,
       dataVolumes: {},
       endpoint: (port: string) => this.named(scope, spec.name, port, { http: this.rt.serviceEndpoint(`${stack.fullname}-prometheus`, 9090) }),
+      replicaEndpoints: prometheusReplicaHosts(stack.fullname, this.rt.namespace, spec.replicas).map((host) => endpoint(host, 9090)),
       publishedUrl: () => undefined,
       addRuleGroup: (group: RuleGroup) => {
         const objectName = ruleObjectName(spec.name, group.name);
@@ -489,7 +507,14 @@ class KubernetesEngines implements IEngineRuntime {
       Object.fromEntries((spec.document(operatorAlertmanagerLayout(name)).secrets ?? []).map((f) => [f.relativePath.slice('secrets/'.length), f.content])),
     );
     addDependsOn(stack.release, secret);
-    stack.alertmanager = { spec, secret };
+    // The configuration and templates, exactly as rendered: the operator reads this Secret
+    // (alertmanagerSpec.configSecret), and the chart renders no config of its own.
+    const configSecretName = `${stack.fullname}-alertmanager-config`;
+    const config = this.rt.secret(scope, 'Config', configSecretName, () =>
+      Object.fromEntries(Object.entries(alertmanagerConfigFiles(spec.document(operatorAlertmanagerLayout(name)))).map(([k, v]) => [k, escapeTemplate(v)])),
+    );
+    addDependsOn(stack.release, config);
+    stack.alertmanager = { spec, secret, configSecretName };
     return {
       resource: stack.release,
       dataVolumes: {},

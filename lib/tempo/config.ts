@@ -62,6 +62,11 @@ export interface TempoS3Storage {
 export interface TempoMetricsGenerator {
   /** Where span metrics and service graphs are written. @default - not written (no remote_write) */
   readonly remoteWriteUrl?: string;
+  /**
+   * Several remote-write URLs, each receiving every series (one per Prometheus replica on
+   * Kubernetes). Takes precedence over remoteWriteUrl. @default - [remoteWriteUrl]
+   */
+  readonly remoteWriteUrls?: string[];
   /** Labels added to every generated series. */
   readonly externalLabels: Record<string, string>;
   readonly serviceGraphDimensions: string[];
@@ -172,7 +177,8 @@ export function renderTempoConfig(m: TempoModel): Record<string, unknown> {
   const g = m.metricsGenerator;
   if (g) {
     const storage: Record<string, unknown> = { path: `${TEMPO_DATA_PATH}/generator/wal` };
-    if (g.remoteWriteUrl !== undefined) storage.remote_write = [{ url: g.remoteWriteUrl, send_exemplars: true }];
+    const urls = g.remoteWriteUrls ?? (g.remoteWriteUrl !== undefined ? [g.remoteWriteUrl] : []);
+    if (urls.length) storage.remote_write = urls.map((url) => ({ url, send_exemplars: true }));
     doc.metrics_generator = {
       registry: { external_labels: g.externalLabels },
       storage,

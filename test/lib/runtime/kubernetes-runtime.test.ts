@@ -30,6 +30,8 @@ import {
   synthJson,
   testStack,
 } from '../../helpers/synth';
+import { effectiveAlertmanager, secretData } from '../../helpers/helm';
+import { parse } from 'yaml';
 
 const ALERT = {
   alert: 'PaymentApiDown',
@@ -286,7 +288,16 @@ describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => 
     expect(values.mimir.structuredConfig.ingester.ring.replication_factor).toBe(3);
     expect(values.global.extraEnvFrom).toEqual([{ secretRef: { name: 'mimir-s3-credentials' } }]);
     expect(k8sResource(json, 'kubernetes_secret_v1', 'mimir-s3-credentials').data).toEqual({ MIMIR_S3_ACCESS_KEY_ID: '${var.s3_access_key_id}', MIMIR_S3_SECRET_ACCESS_KEY: '${var.s3_secret_access_key}' });
-    expect(helmValues(json, 'prometheus').prometheus.prometheusSpec.remoteWrite).toEqual([{ url: 'http://mimir-nginx.observability.svc:80/api/v1/push' }]);
+    // One writer (replica 0, its replica label dropped): Mimir would store both replicas' copies.
+    expect(helmValues(json, 'prometheus').prometheus.prometheusSpec.remoteWrite).toEqual([
+      {
+        url: 'http://mimir-nginx.observability.svc:80/api/v1/push',
+        writeRelabelConfigs: [
+          { sourceLabels: ['prometheus_replica'], regex: 'prometheus-prometheus-prometheus-0', action: 'keep' },
+          { action: 'labeldrop', regex: 'prometheus_replica' },
+        ],
+      },
+    ]);
   });
 
   test('chartVersions moves one chart to another exact version', () => {
@@ -320,23 +331,36 @@ describe('KubernetesRuntime: Alertmanager from the same AlertRoute', () => {
     const json = synthJson(stack);
     const release = helmRelease(json, 'prometheus');
     expect(JSON.stringify(release.values)).not.toMatch(/var\.(hook_url|slack_url|pd_key|smtp_password)/);
-    const values = helmValues(json, 'prometheus').alertmanager;
-    const hook = values.config.receivers.find((r: { name: string }) => r.name === 'hook');
+    const { config } = effectiveAlertmanager(json);
+    const hook = config.receivers.find((r: { name: string }) => r.name === 'hook');
     expect(hook.webhook_configs[0]).toMatchObject({ url_file: '/etc/alertmanager/secrets/prometheus-alertmanager-credentials/hook.webhook_url.0' });
     expect(hook.webhook_configs[0].url).toBeUndefined();
     const secret = Object.values(resources(json, 'kubernetes_secret_v1')).find((x) => (x.metadata as { name: string }).name === 'prometheus-alertmanager-credentials');
     expect(Object.values(secret!.data as Record<string, string>)).toContain('${var.hook_url}');
   });
 
-  test('3 replicas by default, the config in the chart values, secrets in a Secret mounted by the operator', () => {
+  test('3 replicas by default, the config and templates in a Secret of ours (configSecret), credentials in a Secret mounted by the operator', () => {
     const { stack, am } = amStack();
     const json = synthJson(stack);
     const values = helmValues(json, 'prometheus').alertmanager;
-    expect(values.alertmanagerSpec).toMatchObject({ replicas: 3, retention: '120h', secrets: ['prometheus-alertmanager-credentials'], image: { repository: 'prom/alertmanager', tag: 'v0.27.0' } });
-    expect(values.config.receivers[0].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/prometheus-alertmanager-credentials/slack.slack_url.0');
-    expect(values.config.global.smtp_auth_password_file).toBe('/etc/alertmanager/secrets/prometheus-alertmanager-credentials/global.smtp_password');
-    expect(values.config.templates).toEqual(['/etc/alertmanager/config/*.tmpl']);
-    expect(values.templateFiles).toEqual({ 'payments.tmpl': '{{ define "payments.text" }}{{ .CommonLabels.alertname }}{{ end }}' });
+    expect(values.alertmanagerSpec).toMatchObject({
+      replicas: 3,
+      retention: '120h',
+      secrets: ['prometheus-alertmanager-credentials'],
+      image: { repository: 'prom/alertmanager', tag: 'v0.27.0' },
+      // The chart renders no config of its own: nothing of its default merges into ours.
+      useExistingSecret: true,
+      configSecret: 'prometheus-alertmanager-config',
+    });
+    expect(values.config).toBeUndefined();
+    expect(values.templateFiles).toBeUndefined();
+    const files = secretData(json, 'prometheus-alertmanager-config');
+    const config = parse(files['alertmanager.yaml']);
+    expect(config.receivers[0].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/prometheus-alertmanager-credentials/slack.slack_url.0');
+    expect(config.global.smtp_auth_password_file).toBe('/etc/alertmanager/secrets/prometheus-alertmanager-credentials/global.smtp_password');
+    expect(config.templates).toEqual(['/etc/alertmanager/config/*.tmpl']);
+    expect(files['payments.tmpl']).toBe('{{ define "payments.text" }}{{ .CommonLabels.alertname }}{{ end }}');
+    expect(helmRelease(json, 'prometheus').depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\.Alertmanager_Config_/)]));
     expect(k8sResource(json, 'kubernetes_secret_v1', 'prometheus-alertmanager-credentials').data).toEqual({
       'global.smtp_password': '${var.smtp_password}',
       'slack.slack_url.0': '${var.slack_url}',
@@ -345,10 +369,10 @@ describe('KubernetesRuntime: Alertmanager from the same AlertRoute', () => {
     expect(am.endpoints.map((e) => e.url)).toEqual(['http://prometheus-alertmanager.observability.svc:9093']);
   });
 
-  (haveTool('amtool') ? test : test.skip)('amtool accepts the config embedded in the values, templates included', () => {
+  (haveTool('amtool') ? test : test.skip)('amtool accepts the effective config, templates included', () => {
     const { stack } = amStack();
-    const values = helmValues(synthJson(stack), 'prometheus').alertmanager;
-    const r = amtoolCheckConfigObject(values.config, values.templateFiles);
+    const { config, templates } = effectiveAlertmanager(synthJson(stack));
+    const r = amtoolCheckConfigObject(config, templates);
     expect(r.stdout + r.stderr).toMatch(/SUCCESS/);
     expect(r.code).toBe(0);
   });
@@ -393,7 +417,8 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
     const cfg = values.tempo.structuredConfig;
     expect(cfg.server).toBeUndefined();
     expect(cfg.storage.trace.s3).toMatchObject({ bucket: 'traces', access_key: '${TEMPO_S3_ACCESS_KEY}' });
-    expect(cfg.metrics_generator.storage.remote_write).toEqual([{ url: 'http://prometheus-prometheus.observability.svc:9090/api/v1/write', send_exemplars: true }]);
+    // Every replica, by pod, through the operator's headless Service: the load-balanced one would split the series.
+    expect(cfg.metrics_generator.storage.remote_write).toEqual([0, 1].map((i) => ({ url: `http://prometheus-prometheus-prometheus-${i}.prometheus-operated.observability.svc:9090/api/v1/write`, send_exemplars: true })));
     expect(helmValues(json, 'prometheus').prometheus.prometheusSpec).toMatchObject({ enableRemoteWriteReceiver: true, enableFeatures: ['exemplar-storage'] });
     expect(tempo.otlpGrpcEndpoint.address).toBe('tempo-distributor.observability.svc:4317');
     expect(tempo.queryUrl).toBe('http://tempo-query-frontend.observability.svc:3100');
