@@ -1,5 +1,6 @@
 import { Annotations, Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { ContactPoint, ContactPointConfig } from '../.gen/providers/grafana/contact-point';
 import { MessageTemplate } from '../.gen/providers/grafana/message-template';
 import { MuteTiming } from '../.gen/providers/grafana/mute-timing';
@@ -106,6 +107,7 @@ export class AlertRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertRouteProps) {
     super(scope, id);
+    checkShape(this, 'AlertRouteProps', props, 'props');
     this.target = props.target ?? 'alertmanager';
     const problems: string[] = [];
     if (!['alertmanager', 'grafana', 'both'].includes(this.target)) {
@@ -149,6 +151,7 @@ export class AlertRoute extends Construct {
 
   /** Adds a receiver. Throws when it is invalid or its name is taken. */
   public addReceiver(receiver: ReceiverSpec): void {
+    checkShape(this, 'ReceiverSpec', receiver, 'addReceiver(receiver)');
     const problems = receiverProblems(receiver);
     (receiver.email ?? []).forEach((m, i) => {
       if (m.from === undefined && this.globalConfig.smtpFrom === undefined) {
@@ -169,11 +172,14 @@ export class AlertRoute extends Construct {
    * Routes match in order; `index` inserts at a position (0: before all others).
    */
   public addRoute(options: RouteOptions, index?: number): RouteNode {
+    checkShape(this, 'RouteOptions', options, 'addRoute(options)');
+    if (index !== undefined) checkPrimitive(this, 'number', index, 'addRoute(index)');
     return this.root.addRoute(options, index);
   }
 
   /** Adds an inhibit rule. */
   public addInhibitRule(rule: InhibitRule): void {
+    checkShape(this, 'InhibitRule', rule, 'addInhibitRule(rule)');
     throwIfProblems(this, inhibitRuleProblems(rule, this.inhibitRules.length));
     if (this.target === 'grafana') {
       Annotations.of(this).addWarning(`inhibit rules only apply to an Alertmanager; Grafana-managed alerting has no inhibition, so this rule has no effect with target "grafana".`);
@@ -183,6 +189,7 @@ export class AlertRoute extends Construct {
 
   /** Adds a named time interval for `muteTimeIntervals` / `activeTimeIntervals`. */
   public addTimeInterval(interval: TimeInterval): void {
+    checkShape(this, 'TimeInterval', interval, 'addTimeInterval(interval)');
     const problems = timeIntervalProblems(interval);
     if (this.timeIntervals.has(interval.name) || interval.name === NULL_MUTE_TIMING) problems.unshift(`time interval ${JSON.stringify(interval.name)} is already defined (or reserved). Rename it.`);
     throwIfProblems(this, problems);
@@ -207,6 +214,8 @@ export class AlertRoute extends Construct {
 
   /** Adds a notification template (`{{ define "name" }}...{{ end }}`). */
   public addTemplate(name: string, content: string): void {
+    checkPrimitive(this, 'string', name, 'addTemplate(name)');
+    checkPrimitive(this, 'string', content, 'addTemplate(content)');
     const problems: string[] = [];
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) problems.push(`template name must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(name)}).`);
     if (this.templates.has(name)) problems.push(`template ${JSON.stringify(name)} is already defined.`);

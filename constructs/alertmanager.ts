@@ -1,5 +1,6 @@
 import { Annotations, TerraformResource } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
+import { checkShape } from '../lib/core/shape';
 import { Construct } from 'constructs';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -53,6 +54,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
+    checkShape(this, 'AlertmanagerProps', props, 'props');
     const problems: string[] = [];
     const runtime = props.runtime ?? Observability.of(this).runtime;
     const replicas = props.replicas ?? (runtime.engines ? 3 : 1);

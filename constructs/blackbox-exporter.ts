@@ -1,5 +1,6 @@
 import { TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
+import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -72,6 +73,7 @@ export class BlackboxExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: BlackboxExporterProps = {}) {
     super(scope, id);
+    checkShape(this, 'BlackboxExporterProps', props, 'props');
     const problems: string[] = [];
     const image = parseImage(props.image, BLACKBOX_EXPORTER_IMAGE);
     if (image.problem) problems.push(image.problem);
@@ -126,6 +128,8 @@ export class BlackboxExporter extends Construct {
 
   /** Adds a module. Throws when it is invalid or the name is taken. */
   public addModule(name: string, module: BlackboxModule): void {
+    checkPrimitive(this, 'string', name, 'addModule(name)');
+    checkShape(this, 'BlackboxModule', module, 'addModule(module)');
     const problems = blackboxModuleProblems(name, module);
     if (this.modules.has(name)) problems.unshift(`blackbox module ${JSON.stringify(name)} is already defined. Module names must be unique; rename one.`);
     throwIfProblems(this, problems);
@@ -143,6 +147,8 @@ export class BlackboxExporter extends Construct {
    * `__address__` → this exporter).
    */
   public probe(jobName: string, options: ProbeOptions): IScrapeTarget {
+    checkPrimitive(this, 'string', jobName, 'probe(jobName)');
+    checkShape(this, 'ProbeOptions', options, 'probe(options)');
     const module = this.modules.get(options.module);
     const problems: string[] = [];
     if (!options.targets?.length) problems.push(`probe job ${JSON.stringify(jobName)} has no targets. Give the URLs or hosts to probe.`);

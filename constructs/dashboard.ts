@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
+import { checkShape } from '../lib/core/shape';
 import { throwIfProblems } from '../lib/core/errors';
 import { logqlProblem } from '../lib/core/logql';
 import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
@@ -37,6 +38,7 @@ export class Dashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
+    checkShape(this, 'DashboardProps', props, 'props');
     const source = props.dashboard as Partial<IDashboardBuilder>;
     this.model = (typeof source.build === 'function' ? source.build() : source) as Record<string, unknown>;
     this.uid = String(this.model.uid ?? '');

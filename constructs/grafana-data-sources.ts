@@ -1,5 +1,6 @@
 import { resolveDuration } from '../lib/core/duration';
 import { urlSecretProblem } from '../lib/core/secrets';
+import { checkShape } from '../lib/core/shape';
 import { Construct } from 'constructs';
 import { DataSource } from '../.gen/providers/grafana/data-source';
 import { throwIfProblems } from '../lib/core/errors';
@@ -58,6 +59,7 @@ export class GrafanaDataSources extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaDataSourcesProps = {}) {
     super(scope, id);
+    checkShape(this, 'GrafanaDataSourcesProps', props, 'props');
     const registry = Observability.of(this);
     this.correlation = props.correlation ? resolveCorrelation(props.correlation) : registry.correlation;
     const prom = props.prometheus ?? firstEndpoint(registry.find<PrometheusServer>('prometheus').map((p) => p.endpoint.url));

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Folder } from '../.gen/providers/grafana/folder';
+import { checkShape } from '../lib/core/shape';
 import { throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { grafanaUidProblem, toGrafanaUid } from '../lib/grafana/uid';
@@ -25,6 +26,7 @@ export class GrafanaFolder extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaFolderProps) {
     super(scope, id);
+    checkShape(this, 'GrafanaFolderProps', props, 'props');
     this.uid = props.uid ?? toGrafanaUid(props.title ?? '');
     this.title = props.title;
     const problems: string[] = [];

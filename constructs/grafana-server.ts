@@ -1,5 +1,6 @@
 import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack, Token, dependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { checkShape } from '../lib/core/shape';
 import { GrafanaProvider } from '../.gen/providers/grafana/provider';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { literalSecretProblem, secretVariable, urlSecretProblem } from '../lib/core/secrets';
@@ -67,6 +68,7 @@ export class GrafanaServer extends Construct implements IGrafana {
 
   constructor(scope: Construct, id: string, props: GrafanaServerProps = {}) {
     super(scope, id);
+    checkShape(this, 'GrafanaServerProps', props, 'props');
     const problems: string[] = [];
     const image = parseImage(props.image, GRAFANA_IMAGE);
     if (image.problem) problems.push(image.problem);
@@ -159,6 +161,7 @@ export class ExistingGrafana extends Construct implements IGrafana {
 
   constructor(scope: Construct, id: string, props: ExistingGrafanaProps) {
     super(scope, id);
+    checkShape(this, 'ExistingGrafanaProps', props, 'props');
     const problems: string[] = [];
     if (!Token.isUnresolved(props.url) && !/^https?:\/\/[^\s/]+/.test(props.url)) problems.push(`url must be an http(s) URL (got ${JSON.stringify(props.url)}).`);
     else if (urlSecretProblem(props.url)) problems.push(`url ${urlSecretProblem(props.url)}`);

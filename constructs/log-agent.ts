@@ -1,5 +1,6 @@
 import { TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
+import { checkShape } from '../lib/core/shape';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { LogPipelineSpec, PipelineDuration, renderAlloyPipeline, renderPromtailPipeline } from '../lib/alloy/pipeline';
@@ -128,6 +129,7 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
+    checkShape(this, 'LogAgentProps', props, 'props');
     this.props = props;
     const registry = Observability.of(this);
     this.correlation = registry.correlation;

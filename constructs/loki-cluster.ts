@@ -1,5 +1,6 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
+import { checkShape } from '../lib/core/shape';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
@@ -118,6 +119,7 @@ export class LokiCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: LokiClusterProps = {}) {
     super(scope, id);
+    checkShape(this, 'LokiClusterProps', props, 'props');
     const problems: string[] = [];
     const image = parseImage(props.image, LOKI_IMAGE);
     if (image.problem) problems.push(image.problem);
@@ -273,6 +275,7 @@ export class LokiCluster extends Construct {
 
   /** Adds a group of LogQL recording and alerting rules. Throws when it is invalid or its name is taken. */
   public addRuleGroup(group: LokiRuleGroup): void {
+    checkShape(this, 'LokiRuleGroup', group, 'addRuleGroup(group)');
     const problems = lokiRuleGroupProblems(group);
     if (!problems.length) {
       const file = ruleFileName(group.name);

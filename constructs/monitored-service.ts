@@ -1,5 +1,6 @@
 import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkShape } from '../lib/core/shape';
 import { ReceiverSpec } from '../lib/alertmanager/receivers';
 import { Matcher } from '../lib/alertmanager/matchers';
 import { RouteNode } from '../lib/alertmanager/route';
@@ -198,6 +199,7 @@ export class MonitoredService extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoredServiceProps) {
     super(scope, id);
+    checkShape(this, 'MonitoredServiceProps', props, 'props');
     const registry = Observability.of(this);
     const problems: string[] = [];
     for (const [k, v] of [['service', props.service], ['team', props.team]] as const) {
@@ -481,6 +483,7 @@ export class MonitoredService extends Construct {
 
   /** Adds an SLO (an `SloBudget` on the service's Prometheus, with its team label and runbook). */
   public addSlo(slo: ServiceSloOptions): SloBudget {
+    checkShape(this, 'ServiceSloOptions', slo, 'addSlo(slo)');
     const budget = new SloBudget(this, `Slo-${slo.name}`, {
       service: this.service,
       name: slo.name,
@@ -498,6 +501,7 @@ export class MonitoredService extends Construct {
 
   /** Adds a rule group for this service to its Prometheus. */
   public addRules(group: RuleGroup): void {
+    checkShape(this, 'RuleGroup', group, 'addRules(group)');
     this.prometheus.addRuleGroup(group);
     this.ruleGroups.push(group);
   }

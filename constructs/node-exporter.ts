@@ -1,5 +1,6 @@
 import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkShape } from '../lib/core/shape';
 import { DurationLike } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
 import { nonEmptyNameProblem, re2Problem } from '../lib/core/names';
@@ -44,6 +45,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
+    checkShape(this, 'NodeExporterProps', props, 'props');
     const problems: string[] = [];
     const image = parseImage(props.image, NODE_EXPORTER_IMAGE);
     if (image.problem) problems.push(image.problem);

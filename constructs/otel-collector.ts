@@ -1,5 +1,6 @@
 import { Annotations, TerraformResource } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
 import {
@@ -115,6 +116,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
     super(scope, id);
+    checkShape(this, 'OtelCollectorProps', props, 'props');
     const problems: string[] = [];
     const image = parseImage(props.image, OTEL_COLLECTOR_IMAGE);
     if (image.problem) problems.push(image.problem);
@@ -182,16 +184,19 @@ export class OtelCollector extends Construct implements IScrapeTarget {
 
   /** Adds a receiver. Throws when it is invalid or its id (`type[/name]`) is taken. */
   public addReceiver(receiver: ReceiverConfig): void {
+    checkShape(this, 'ReceiverConfig', receiver, 'addReceiver(receiver)');
     throwIfProblems(this, this.collect('receiver', this.receivers, receiver));
   }
 
   /** Adds a processor. Throws when it is invalid or its id is taken. */
   public addProcessor(processor: ProcessorConfig): void {
+    checkShape(this, 'ProcessorConfig', processor, 'addProcessor(processor)');
     throwIfProblems(this, this.collect('processor', this.processors, processor));
   }
 
   /** Adds an exporter. Throws when it is invalid or its id is taken. */
   public addExporter(exporter: ExporterConfig): void {
+    checkShape(this, 'ExporterConfig', exporter, 'addExporter(exporter)');
     throwIfProblems(this, this.collect('exporter', this.exporters, exporter));
   }
 
@@ -200,6 +205,8 @@ export class OtelCollector extends Construct implements IScrapeTarget {
    * added before or after; undefined ones fail synth.
    */
   public addPipeline(id: string, pipeline: PipelineConfig): void {
+    checkPrimitive(this, 'string', id, 'addPipeline(id)');
+    checkShape(this, 'PipelineConfig', pipeline, 'addPipeline(pipeline)');
     const problems = pipelineProblems(id, pipeline);
     if (this.pipelines.has(id)) problems.unshift(`pipeline ${JSON.stringify(id)} is already defined. Pipeline ids must be unique; use "<signal>/<name>" for a second one, e.g. "${pipelineSignal(id) ?? 'traces'}/2".`);
     throwIfProblems(this, problems);

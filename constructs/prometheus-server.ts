@@ -1,5 +1,6 @@
 import { TerraformResource, Token } from 'cdktf';
 import { dockerSocketProblem } from '../lib/core/names';
+import { checkShape } from '../lib/core/shape';
 import { Construct, IConstruct } from 'constructs';
 import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
@@ -148,6 +149,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
     super(scope, id);
+    checkShape(this, 'PrometheusServerProps', props, 'props');
     const problems: string[] = [];
     this.global = {
       scrapeInterval: props.scrapeInterval,
@@ -272,6 +274,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
 
   /** Adds a scrape job. Throws when it is invalid or its name is taken. */
   public addScrapeJob(job: ScrapeJobOptions): void {
+    checkShape(this, 'ScrapeJobOptions', job, 'addScrapeJob(job)');
     throwIfProblems(this, jobProblemsInContext(job, this.jobNameSet, this.global));
     this.jobs.push(job);
     this.jobNameSet.add(job.jobName);
@@ -284,6 +287,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
 
   /** Adds a rule group (recording and alerting rules). Throws when it is invalid or its name is taken. */
   public addRuleGroup(group: RuleGroup): void {
+    checkShape(this, 'RuleGroup', group, 'addRuleGroup(group)');
     const problems = groupProblemsInContext(group, this.ruleFiles);
     const policy = this.alertPolicy === 'off' || problems.length ? [] : groupPolicyProblems(group);
     if (this.alertPolicy === 'error') problems.push(...policy);
@@ -296,6 +300,9 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
 
   /** Sends alerts to an Alertmanager, given as `host:port` or as an Alertmanager construct. */
   public addAlertmanager(target: string | IAlertmanagerTarget): void {
+    if (typeof target !== 'string' && (target === null || typeof target !== 'object')) {
+      throw new ValidationError(`addAlertmanager(target) must be a host:port string or an Alertmanager construct (got ${target === null ? 'null' : typeof target}).`, this);
+    }
     if (typeof target === 'string') {
       if (!Token.isUnresolved(target) && !/^[^\s:/]+:\d{1,5}$/.test(target)) {
         throw new ValidationError(`Alertmanager address must be host:port (got ${JSON.stringify(target)}). Use e.g. "alertmanager:9093", or pass the Alertmanager construct.`, this);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkShape } from '../lib/core/shape';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration, DurationLike, resolveDuration } from '../lib/core/duration';
@@ -52,6 +53,7 @@ export class SloBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: SloBudgetProps) {
     super(scope, id);
+    checkShape(this, 'SloBudgetProps', props, 'props');
     const problems: string[] = [];
     const { objective } = props;
     if (typeof objective !== 'number' || !Number.isFinite(objective)) {

@@ -1,5 +1,6 @@
 import { Annotations, Aspects, TerraformResource } from 'cdktf';
 import { IRemoteWriteTarget } from './prometheus-server';
+import { checkShape } from '../lib/core/shape';
 import { Construct, IConstruct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
@@ -111,6 +112,7 @@ export class TempoBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: TempoBackendProps = {}) {
     super(scope, id);
+    checkShape(this, 'TempoBackendProps', props, 'props');
     const problems: string[] = [];
     const image = parseImage(props.image, TEMPO_IMAGE);
     if (image.problem) problems.push(image.problem);

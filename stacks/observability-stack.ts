@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { AlertRoute, AlertRouteProps } from '../constructs/alert-route';
 import { Alertmanager, AlertmanagerProps } from '../constructs/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, COURSE_BLACKBOX_MODULES } from '../constructs/blackbox-exporter';
@@ -175,6 +176,7 @@ export class ObservabilityStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     super(scope, id);
+    checkShape(this, 'ObservabilityStackProps', props, 'props');
     const problems: string[] = [];
     const retention = { metrics: props.retention?.metrics ?? '30d', logs: props.retention?.logs ?? '30d', traces: props.retention?.traces ?? '14d' };
     for (const [signal, value] of Object.entries(retention)) {
@@ -320,6 +322,8 @@ export class ObservabilityStack extends TerraformStack {
 
   /** Adds a service of yours, monitored the way the course asks (see `MonitoredService`). */
   public addService(id: string, props: MonitoredServiceProps): MonitoredService {
+    checkPrimitive(this, 'string', id, 'addService(id)');
+    checkShape(this, 'MonitoredServiceProps', props, 'addService(props)');
     const container = props.container && this.hostIp !== undefined ? { hostIp: this.hostIp, ...props.container } : props.container;
     const service = new MonitoredService(this, id, { folder: this.folder, ...props, container });
     this.services.push(service);

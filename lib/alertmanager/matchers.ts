@@ -1,5 +1,6 @@
 import { ValidationError } from '../core/errors';
 import { labelNameProblem, re2Problem, anchoredRegExp } from '../core/names';
+import { checkPrimitive } from '../core/shape';
 
 /** Matcher operators, as in Alertmanager's `matchers` syntax. */
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
@@ -8,23 +9,32 @@ export type MatchOperator = '=' | '!=' | '=~' | '!~';
 export class Matcher {
   /** `label="value"` */
   public static eq(label: string, value: string): Matcher {
+    checkPrimitive(undefined, 'string', label, 'Matcher.eq(label)');
+    checkPrimitive(undefined, 'string', value, 'Matcher.eq(value)');
     return new Matcher(label, '=', value);
   }
   /** `label!="value"` */
   public static ne(label: string, value: string): Matcher {
+    checkPrimitive(undefined, 'string', label, 'Matcher.ne(label)');
+    checkPrimitive(undefined, 'string', value, 'Matcher.ne(value)');
     return new Matcher(label, '!=', value);
   }
   /** `label=~"regex"` (anchored, RE2) */
   public static re(label: string, regex: string): Matcher {
+    checkPrimitive(undefined, 'string', label, 'Matcher.re(label)');
+    checkPrimitive(undefined, 'string', regex, 'Matcher.re(regex)');
     return new Matcher(label, '=~', regex);
   }
   /** `label!~"regex"` (anchored, RE2) */
   public static notRe(label: string, regex: string): Matcher {
+    checkPrimitive(undefined, 'string', label, 'Matcher.notRe(label)');
+    checkPrimitive(undefined, 'string', regex, 'Matcher.notRe(regex)');
     return new Matcher(label, '!~', regex);
   }
 
   /** Parses `label=value`, `label = "value"`, `label=~"a|b"`, ... */
   public static parse(text: string): Matcher {
+    checkPrimitive(undefined, 'string', text, 'Matcher.parse(text)');
     const m = /^\s*([^\s=!~]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
     if (!m) {
       throw new ValidationError(`matcher ${JSON.stringify(text)} is not of the form label=value, label!=value, label=~regex or label!~regex.`);

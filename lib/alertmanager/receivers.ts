@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { checkGoTemplate } from './go-template';
+import { checkPrimitive, checkShape } from '../core/shape';
 import { literalSecretProblem, SECRET_HEADER_NAME } from '../core/secrets';
 
 /** A Slack message button. */
@@ -95,19 +96,28 @@ export interface ReceiverSpec {
 /** Factories for single-integration receivers. */
 export class Receiver {
   public static slack(name: string, config: SlackConfig): ReceiverSpec {
+    checkPrimitive(undefined, 'string', name, 'Receiver.slack(name)');
+    checkShape(undefined, 'SlackConfig', config, 'Receiver.slack(config)');
     return { name, slack: [config] };
   }
   public static pagerduty(name: string, config: PagerDutyConfig): ReceiverSpec {
+    checkPrimitive(undefined, 'string', name, 'Receiver.pagerduty(name)');
+    checkShape(undefined, 'PagerDutyConfig', config, 'Receiver.pagerduty(config)');
     return { name, pagerduty: [config] };
   }
   public static email(name: string, config: EmailConfig): ReceiverSpec {
+    checkPrimitive(undefined, 'string', name, 'Receiver.email(name)');
+    checkShape(undefined, 'EmailConfig', config, 'Receiver.email(config)');
     return { name, email: [config] };
   }
   public static webhook(name: string, config: WebhookConfig): ReceiverSpec {
+    checkPrimitive(undefined, 'string', name, 'Receiver.webhook(name)');
+    checkShape(undefined, 'WebhookConfig', config, 'Receiver.webhook(config)');
     return { name, webhook: [config] };
   }
   /** A receiver that drops what it gets (for the Watchdog heartbeat). */
   public static null(name = 'null'): ReceiverSpec {
+    checkPrimitive(undefined, 'string', name, 'Receiver.null(name)');
     return { name };
   }
 }

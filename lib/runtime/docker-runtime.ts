@@ -1,5 +1,6 @@
 import { Container, containerUploadToTerraform } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
+import { checkShape } from '../core/shape';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
@@ -61,6 +62,7 @@ export class DockerRuntime extends Construct implements IRuntime {
 
   constructor(scope: Construct, id: string, props: DockerRuntimeProps = {}) {
     super(scope, id);
+    checkShape(this, 'DockerRuntimeProps', props, 'props');
     this.prefix = props.namePrefix ?? '';
     if (this.prefix && !/^[a-z0-9][a-z0-9_.-]*$/.test(this.prefix)) {
       throw new ValidationError(`namePrefix ${JSON.stringify(this.prefix)} is not valid in a container name. Use lower-case letters, digits, '-', '_' or '.', e.g. "staging-".`, this);

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { checkShape } from '../core/shape';
 import { DaemonSetV1, DaemonSetV1SpecTemplate } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { DeploymentV1, DeploymentV1SpecTemplate } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
@@ -136,6 +137,7 @@ export class KubernetesRuntime extends Construct implements IRuntime {
 
   constructor(scope: Construct, id: string, props: KubernetesRuntimeProps = {}) {
     super(scope, id);
+    checkShape(this, 'KubernetesRuntimeProps', props, 'props');
     const problems: string[] = [];
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     if (!Token.isUnresolved(this.namespace) && (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63)) {

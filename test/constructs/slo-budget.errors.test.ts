@@ -33,7 +33,7 @@ describe('SloBudget rejects bad input with messages', () => {
   });
 
   test('"99.9%" as a string', () => {
-    expect(slo({ objective: '99.9%' as unknown as number })).toThrow(/^\[test\/Slo\] objective must be a number of percent \(got "99\.9%"\)\. Write 99\.9, not "99\.9%"\./);
+    expect(slo({ objective: '99.9%' as unknown as number })).toThrow(/^\[test\/Slo\] props\.objective must be a number \(got string "99\.9%"\); write 99\.9, not "99\.9%"\./);
   });
 
   test('an unknown window', () => {
