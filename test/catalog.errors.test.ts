@@ -714,6 +714,8 @@ group('Hostile input: PromQL, regexes, characters', () => {
   bad('token as a scrape parameter', job({ params: { access_token: ['abc'] } }), /scrape job "j": params\.access_token would put a credential in prometheus\.yml and in every scrape URL/);
   bad('Authorization header in an email receiver', receiver(Receiver.email('mail', { to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com:587', headers: { Authorization: 'Bearer abc' } })), /receiver "mail": email\[0\]\.headers\.Authorization carries a credential and must not be a literal secret/);
   badAtSynth('secret variable in an external label', (s) => prom(s, { externalLabels: { token: `t-${secret(s, 'api_token')}` } }), /prometheus\.yml is a plain configuration file but interpolates the sensitive variable "api_token"/);
+  bad('Loki rule over every stream', lokiRule({ alert: 'A', expr: 'count_over_time({job=~".*"}[5m]) > 0' }), /is not valid LogQL: queries require at least one regexp or equality matcher that does not have an empty-compatible value/);
+  bad('Loki range aggregation without unwrap', lokiRule({ alert: 'A', expr: 'sum_over_time({job="api"}[5m]) > 0' }), /is not valid LogQL: invalid aggregation sum_over_time without unwrap/);
   bad('named group in Go 1.22 syntax', relabel({ sourceLabels: ['a'], regex: '(?<host>.+):9100', targetLabel: 'b' }), /regex writes a named group as \(\?<name>\.\.\.\) .*Write \(\?P<name>\.\.\.\)/);
 });
 

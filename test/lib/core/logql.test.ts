@@ -1,0 +1,36 @@
+/**
+ * LogQL that parses but that Loki refuses (issue 13, class 3): the checks Loki makes after
+ * its grammar, from pkg/logql/syntax at v3.4.0 (commit 24084b3dd801d81ceeaf1f187b83b55b30d2257d).
+ */
+import { logqlProblem } from '../../../lib/core/logql';
+
+describe('logqlProblem: what Loki refuses after the grammar', () => {
+  test.each<[string, RegExp]>([
+    ['{a=""}', /queries require at least one regexp or equality matcher that does not have an empty-compatible value/],
+    ['{a=~".*"}', /queries require at least one regexp or equality matcher/],
+    ['{a!="x"}', /queries require at least one regexp or equality matcher/],
+    ['{a=~"(("}', /error parsing regexp: missing closing \): `\(\(` at line 1, column 5/],
+    ['{a="b"} |~ "(("', /error parsing regexp: missing closing \)/],
+    ['{a="b"} | json | x=~"a{1001}"', /invalid repeat count/],
+    ['sum_over_time({a="b"}[5m])', /invalid aggregation sum_over_time without unwrap/],
+    ['count_over_time({a="b"} | unwrap x [5m])', /invalid aggregation count_over_time with unwrap/],
+    ['count_over_time({a="b"}[5m]) by (x)', /grouping not allowed for count_over_time aggregation/],
+    ['{a=~"\\d+"}', /unknown escape sequence \\d/],
+  ])('refuses %s', (expr, message) => {
+    expect(logqlProblem(expr)).toMatch(message);
+  });
+
+  test.each([
+    '{a="b"}',
+    '{a=~".+"}',
+    '{a=~".*", b="c"}',
+    'sum by (x) (count_over_time({a="b"} |= "error" [5m])) > 1',
+    'rate({a="b"} | unwrap x [5m])',
+    'absent_over_time({a="b"}[5m])',
+    'quantile_over_time(0.9, {a="b"} | json | unwrap latency [5m]) by (route)',
+    '{a="b"} |~ `\\d+` | logfmt | level=~"err|warn"',
+    'sum(rate({job="api"} |= "OOM" [5m]))',
+  ])('accepts %s', (expr) => {
+    expect(logqlProblem(expr)).toBeUndefined();
+  });
+});
