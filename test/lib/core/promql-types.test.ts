@@ -88,6 +88,7 @@ describe('the type checker agrees with promtool (property, differential)', () =>
         // Stricter on purpose: promtool loads label_replace with a bad regex, which then fails
         // at every evaluation ("invalid regular expression in label_replace()").
         .filter((d) => !(d.promtool === false && /^label_replace\(/.test(d.expr) && /error parsing regexp/.test(d.ours ?? '')));
+      if (process.env.OBS_STATS) console.log(`promql: ${exprs.length} expressions, promtool refused ${refusedByPromtool.size}, synth refused ${exprs.filter((e) => promqlProblem(e)).length}`);
       expect(disagreements).toEqual([]);
       // The corpus holds both verdicts in number (the property says something).
       expect(refusedByPromtool.size).toBeGreaterThan(50);
@@ -114,6 +115,7 @@ describe('re2Problem accepts exactly RE2 (property, differential with promtool)'
       const r = run('promtool', ['check', 'rules', ...files], undefined, 120_000);
       const refused = new Set([...r.stderr.matchAll(/^(\S+\.yml): /gm)].map((m) => m[1]));
       const disagreements = patterns.map((p, i) => ({ p, ours: re2Problem(p), promtool: refused.has(files[i]) })).filter((d) => (d.ours !== undefined) !== d.promtool);
+      if (process.env.OBS_STATS) console.log(`re2: ${patterns.length} patterns, promtool refused ${refused.size}`);
       expect(disagreements).toEqual([]);
       expect(refused.size).toBeGreaterThan(50);
       expect(patterns.length - refused.size).toBeGreaterThan(50);
