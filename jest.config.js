@@ -10,7 +10,7 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   // Tests and the guides' copyable tests import the package by name, as users do.
-  moduleNameMapper: { '^@obs-stack/cdktf-observability$': '<rootDir>/index.ts' },
+  moduleNameMapper: { '^@obs-stack/cdktf-observability$': '<rootDir>/index.ts', '^@obs-stack/cdktf-observability/kubernetes$': '<rootDir>/kubernetes.ts' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
   // Most time goes to promtool and live servers in child processes: use both cores.

@@ -2,7 +2,6 @@ import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './core/errors';
 import { CorrelationSettings, ResolvedCorrelation, resolveCorrelation } from './grafana/correlation';
-import { DockerRuntime } from './runtime/docker-runtime';
 import { IRuntime } from './runtime/runtime';
 
 // An id no user construct is likely to take (a clash would be a cdktf error on the user's construct).
@@ -24,7 +23,7 @@ export class Observability extends Construct {
 
   private correlationSettings: ResolvedCorrelation = resolveCorrelation();
   private explicitRuntime?: IRuntime;
-  private defaultRuntime?: DockerRuntime;
+  private defaultRuntime?: IRuntime;
   private readonly members = new Map<string, IConstruct[]>();
 
   private constructor(scope: Construct, id: string) {
@@ -37,8 +36,25 @@ export class Observability extends Construct {
    */
   public get runtime(): IRuntime {
     if (this.explicitRuntime) return this.explicitRuntime;
-    if (!this.defaultRuntime) this.defaultRuntime = new DockerRuntime(TerraformStack.of(this), 'Docker');
+    if (!this.defaultRuntime) this.defaultRuntime = Observability.defaultRuntimeFactory()(TerraformStack.of(this));
     return this.defaultRuntime;
+  }
+
+  /**
+   * Registers how a stack's default runtime is created (DockerRuntime registers itself when its
+   * module loads). The registry knows no runtime class, so the modules import no circle.
+   */
+  public static registerDefaultRuntime(factory: (stack: TerraformStack) => IRuntime): void {
+    Observability.factory = factory;
+  }
+
+  private static factory?: (stack: TerraformStack) => IRuntime;
+
+  private static defaultRuntimeFactory(): (stack: TerraformStack) => IRuntime {
+    // The Docker runtime registers itself on load; a deep import of one construct may not
+    // have loaded it yet.
+    if (!Observability.factory) require('./runtime/docker-runtime');
+    return Observability.factory!;
   }
 
   /** Sets the runtime for every component of the stack created without a `runtime` prop. */

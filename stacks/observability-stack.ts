@@ -22,7 +22,9 @@ import { secretVariable } from '../lib/core/secrets';
 import { nodeUseDashboard, redDashboard } from '../lib/grafana/dashboards';
 import { RuleSets } from '../lib/prometheus/presets';
 import { DockerRuntime, DockerRuntimeProps } from '../lib/runtime/docker-runtime';
-import { KubernetesRuntime, KubernetesRuntimeProps } from '../lib/runtime/kubernetes-runtime';
+import type { KubernetesRuntimeProps } from '../lib/runtime/kubernetes-options';
+import { loadKubernetesRuntime } from '../lib/runtime/kubernetes-loader';
+import { IRuntime } from '../lib/runtime/runtime';
 import { IDeployment } from '../lib/runtime/runtime';
 import { courseAlertRoute } from './course-alerting';
 
@@ -151,7 +153,7 @@ export interface ObservabilityStackProps {
  * Add your services with `addService()` (a `MonitoredService`).
  */
 export class ObservabilityStack extends TerraformStack {
-  public readonly runtime: DockerRuntime | KubernetesRuntime;
+  public readonly runtime: IRuntime;
   public readonly prometheus?: PrometheusServer;
   public readonly routing?: AlertRoute;
   public readonly alertmanager?: Alertmanager;
@@ -217,8 +219,8 @@ export class ObservabilityStack extends TerraformStack {
     if (props.kubernetes && props.hostIp !== undefined) {
       throw new ValidationError(`hostIp is a Docker option (got ${JSON.stringify(props.hostIp)}); on Kubernetes nothing is published on a node. Remove it and expose Grafana with an Ingress.`, this);
     }
-    this.runtime = props.kubernetes ? new KubernetesRuntime(this, 'Kubernetes', props.kubernetes) : new DockerRuntime(this, 'Docker', props.docker);
-    const onKubernetes = this.runtime instanceof KubernetesRuntime;
+    this.runtime = props.kubernetes ? new (loadKubernetesRuntime(this))(this, 'Kubernetes', props.kubernetes) : new DockerRuntime(this, 'Docker', props.docker);
+    const onKubernetes = this.runtime.kind === 'kubernetes';
 
     // Metrics.
     this.prometheus = build(this, 'Prometheus', props.prometheus, (p) =>

@@ -48,7 +48,7 @@ function snippets(): Snippet[] {
 
 /** A module for the snippet: programs as they are, stack snippets inside a constructor. */
 function moduleSource(s: Snippet): string {
-  const imports = s.imports.map((i) => i.replace(`'${PACKAGE}'`, `'${path.join(ROOT, 'index')}'`));
+  const imports = s.imports.map((i) => i.replace(`'${PACKAGE}'`, `'${path.join(ROOT, 'index')}'`).replace(`'${PACKAGE}/kubernetes'`, `'${path.join(ROOT, 'kubernetes')}'`));
   if (s.kind === 'jest') return `${imports.join('\n')}\n${s.body}\nexport {};\n`;
   if (s.kind === 'app') {
     // The program as written, with its App made by Testing.app() (a temporary outdir) so that

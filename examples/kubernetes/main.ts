@@ -6,7 +6,6 @@ import { Construct } from 'constructs';
 import {
   Alertmanager,
   DockerRuntime,
-  KubernetesRuntime,
   LokiCluster,
   PrometheusServer,
   SloBudget,
@@ -15,6 +14,7 @@ import {
   courseAlertRoute,
   secretVariable,
 } from '../../index';
+import { KubernetesRuntime } from '../../kubernetes';
 
 /** Where the stack runs. */
 export type Target = 'docker' | 'kubernetes';

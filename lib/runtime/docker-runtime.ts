@@ -242,3 +242,6 @@ function renderedOrNone(files: (() => ConfigFile[]) | undefined): ConfigFile[] {
     return [];
   }
 }
+
+// The stack registry creates this runtime for stacks that chose none.
+Observability.registerDefaultRuntime((stack) => new DockerRuntime(stack, 'Docker'));
