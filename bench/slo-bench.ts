@@ -13,8 +13,9 @@
  * tickets by up to 5 more minutes (noted under the table).
  *
  * Cost: 5 latency SLOs × 10 instances, 30 days backfilled with `promtool tsdb
- * create-blocks-from openmetrics` (raw histogram series every 60s; the recorded 5m series the
- * 30-day rules read, every 30s, as the rules would have written them), then one Prometheus per
+ * create-blocks-from openmetrics` (raw histogram series every 60s; the recorded series the
+ * long windows read, as the rules would have written them: 5m rates every 30s, the library's
+ * 5-minute averages every 5m), then one Prometheus per
  * rule set. Every group runs every 10s for the measurement; `evaluationTime` from
  * `/api/v1/rules` (median, first evaluation dropped) times the evaluations per minute at the
  * group's real interval gives CPU-ms per minute. See bench/README.md.
@@ -253,14 +254,17 @@ function writeOpenMetrics(file: string, endS: number): number {
       }
     }
   }
-  const recorded: Array<[string, (s: number) => string, number]> = [
-    ['slo:sli_bad:rate5m', (s) => `{slo="latency",service="svc${s}"}`, (INSTANCES * (perMinCount - perMinGood)) / 60],
-    ['slo:sli_total:rate5m', (s) => `{slo="latency",service="svc${s}"}`, (INSTANCES * perMinCount) / 60],
-    ['slo:sli_error:ratio_rate5m', (s) => `{sloth_id="svc${s}-latency",sloth_service="svc${s}",sloth_slo="latency",sloth_window="5m"}`, (perMinCount - perMinGood) / perMinCount],
+  const recorded: Array<[string, (s: number) => string, number, number]> = [
+    ['slo:sli_bad:rate5m', (s) => `{slo="latency",service="svc${s}"}`, (INSTANCES * (perMinCount - perMinGood)) / 60, 30],
+    ['slo:sli_total:rate5m', (s) => `{slo="latency",service="svc${s}"}`, (INSTANCES * perMinCount) / 60, 30],
+    ['slo:sli_error:ratio_rate5m', (s) => `{sloth_id="svc${s}-latency",sloth_service="svc${s}",sloth_slo="latency",sloth_window="5m"}`, (perMinCount - perMinGood) / perMinCount, 30],
   ];
-  for (const [name, labels, value] of recorded) {
+  const lib = (s: number) => `{slo="latency",service="svc${s}"}`;
+  // the library's budget group sums 5-minute averages of its 5m rates, recorded every 5 minutes
+  recorded.push(['slo:sli_bad:rate5m_avg5m', lib, recorded[0][2], 300], ['slo:sli_total:rate5m_avg5m', lib, recorded[1][2], 300]);
+  for (const [name, labels, value, step] of recorded) {
     push(`# TYPE ${name} unknown\n`);
-    for (let s = 1; s <= COST_SLOS; s++) for (let t = startS; t <= endS; t += 30) push(`${name}${labels(s)} ${value} ${t}\n`);
+    for (let s = 1; s <= COST_SLOS; s++) for (let t = startS; t <= endS; t += step) push(`${name}${labels(s)} ${value} ${t}\n`);
   }
   push('# EOF\n');
   flush();
@@ -300,6 +304,7 @@ function getJson(url: string): Promise<any> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface GroupCost {
+  name: string;
   service: string;
   realIntervalS: number;
   medianMs: number;
@@ -326,6 +331,7 @@ async function measure(system: System, dataDir: string, work: string, seconds: n
   let log = '';
   prom.stderr!.on('data', (d) => (log += d));
   const samples = new Map<string, Map<string, number>>();
+  const ruleTimes = new Map<string, number[]>();
   try {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
@@ -345,6 +351,9 @@ async function measure(system: System, dataDir: string, work: string, seconds: n
         const m = samples.get(g.name) ?? new Map<string, number>();
         m.set(g.lastEvaluation, g.evaluationTime * 1000);
         samples.set(g.name, m);
+        if (process.env.SLO_BENCH_RULES && g.name.includes('svc1')) {
+          for (const rule of g.rules) ruleTimes.set(`${g.name} ${rule.name}`, [...(ruleTimes.get(`${g.name} ${rule.name}`) ?? []), rule.evaluationTime * 1000]);
+        }
       }
       await sleep(1500);
     }
@@ -352,16 +361,17 @@ async function measure(system: System, dataDir: string, work: string, seconds: n
     prom.kill('SIGTERM');
     await new Promise((r) => prom.once('exit', r));
   }
+  for (const [rule, times] of ruleTimes) console.error(`${rule}: ${[...times].sort((a, b) => a - b)[Math.floor(times.length / 2)].toFixed(2)} ms`);
   return [...real.entries()].map(([name, info]) => {
     const times = [...(samples.get(name)?.entries() ?? [])].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
     const kept = times.length > 1 ? times.slice(1) : times;
     const sorted = [...kept].sort((a, b) => a - b);
     if (!sorted.length) throw new Error(`no evaluation of ${name} (${system}):\n${log}`);
-    return { service: info.service, realIntervalS: info.intervalS, medianMs: sorted[Math.floor(sorted.length / 2)], rules: info.rules };
+    return { name, service: info.service, realIntervalS: info.intervalS, medianMs: sorted[Math.floor(sorted.length / 2)], rules: info.rules };
   });
 }
 
-async function costTable(seconds: number): Promise<string> {
+async function costTable(seconds: number, systems: System[]): Promise<string> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-bench-cost-'));
   const started = Date.now();
   try {
@@ -375,9 +385,10 @@ async function costTable(seconds: number): Promise<string> {
     fs.rmSync(om);
     const importS = (Date.now() - started) / 1000 - genS;
     const rows: string[] = [];
+    const details: string[] = [];
     let slothMean = 0;
     const means: Record<string, number> = {};
-    for (const system of SYSTEMS) {
+    for (const system of systems) {
       const costs = await measure(system, data, work, seconds);
       const perSlo = new Map<string, number>();
       const rules = new Map<string, number>();
@@ -391,6 +402,13 @@ async function costTable(seconds: number): Promise<string> {
       if (system === 'sloth') slothMean = mean;
       const groupsText = [...new Set(costs.filter((c) => c.service === 'svc1').map((c) => `${c.realIntervalS}s`))].join(', ');
       rows.push(`| ${LABEL[system]} | ${[...rules.values()][0]} | ${groupsText} | ${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)} | ${mean.toFixed(1)} |`);
+      details.push(
+        `${LABEL[system]}, per group of svc1: ` +
+          costs
+            .filter((c) => c.service === 'svc1')
+            .map((c) => `${c.name} ${c.medianMs.toFixed(2)} ms × ${(60 / c.realIntervalS).toFixed(1)}/min`)
+            .join('; '),
+      );
     }
     return [
       `Rule evaluation cost per SLO (${COST_SLOS} latency SLOs × ${INSTANCES} instances, 30 days backfilled: ${(lines / 1e6).toFixed(1)} M samples; CPU-ms per minute = median evaluationTime × evaluations per minute at the group's real interval):`,
@@ -399,7 +417,8 @@ async function costTable(seconds: number): Promise<string> {
       '|---|---|---|---|---|',
       ...rows,
       '',
-      `Library / Sloth-style: ${(means.library / slothMean).toFixed(3)} (goal ≤ 0.2); Pyrra-style / Sloth-style: ${(means.pyrra / slothMean).toFixed(3)}.`,
+      slothMean ? `Library / Sloth-style: ${(means.library / slothMean).toFixed(3)} (goal ≤ 0.2); Pyrra-style / Sloth-style: ${(means.pyrra / slothMean).toFixed(3)}.` : '',
+      ...details,
       `(data written in ${genS.toFixed(0)} s, backfilled in ${importS.toFixed(0)} s, ${seconds} s of evaluations per rule set; total ${Math.round((Date.now() - started) / 1000)} s)`,
     ].join('\n');
   } finally {
@@ -412,7 +431,8 @@ async function main() {
   const part = args.includes('--part') ? args[args.indexOf('--part') + 1] : 'all';
   const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 45;
   if (part === 'timing' || part === 'all') console.log(`${await timingTable()}\n`);
-  if (part === 'cost' || part === 'all') console.log(await costTable(seconds));
+  const systems = args.includes('--systems') ? (args[args.indexOf('--systems') + 1].split(',') as System[]) : SYSTEMS;
+  if (part === 'cost' || part === 'all') console.log(await costTable(seconds, systems));
 }
 
 main().catch((e) => {

@@ -43,8 +43,12 @@ export const BURN_TIERS: Record<'fast' | 'medium' | 'day' | 'slow', BurnTier> = 
 
 export const NO_DATA_ALERT = 'SLONoData';
 const BASE_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => Duration.parse(w));
-/** Windows read straight from the raw series (no recorded-rate lag): the page's short windows and the fast long window. */
-const RAW_WINDOWS = ['5m', '30m', '1h'];
+/**
+ * Windows read straight from the raw series, without the recorded 5m rates' ramp: the 14.4×
+ * tier's long window (a 14.4× burn pages when its hour is full) and the 6× tier's short window
+ * (the page resolves within 30m of the burn's end).
+ */
+const RAW_WINDOWS = ['30m', '1h'];
 /** Windows the page reads from the recorded 5m rates, in the fast group. */
 const FAST_RECORDED_WINDOWS = ['6h'];
 /** Interval of the budget group (ticket windows, whole window, remaining budget, policy state). */
@@ -122,9 +126,14 @@ export function recordedWindows(windowDays: number): Duration[] {
   return [...out.values()].sort((a, b) => a.milliseconds - b.milliseconds);
 }
 
-/** Where each recorded window is computed: raw series, recorded 5m rates in the fast group, or in the budget group. */
-export function windowSource(w: Duration, windowDays: number): 'raw' | 'fast' | 'budget' {
+/**
+ * Where each recorded window is computed: the recorded 5m rates themselves (5m), the raw
+ * series (30m and 1h), sums of recorded 5m rates in the fast group, or sums
+ * of their 5-minute averages in the budget group.
+ */
+export function windowSource(w: Duration, windowDays: number): 'rate5m' | 'raw' | 'fast' | 'budget' {
   const scaled = (names: string[]) => names.some((n) => scaleWindow(Duration.parse(n), windowDays).toString() === w.toString());
+  if (w.toString() === '5m') return 'rate5m';
   if (scaled(RAW_WINDOWS)) return 'raw';
   if (scaled(FAST_RECORDED_WINDOWS)) return 'fast';
   return 'budget';
@@ -134,6 +143,9 @@ export function windowSource(w: Duration, windowDays: number): 'raw' | 'fast' | 
 export const SloMetrics = {
   badRate5m: 'slo:sli_bad:rate5m',
   totalRate5m: 'slo:sli_total:rate5m',
+  /** The 5m rates averaged over 5 minutes, recorded every 5 minutes: what the budget group's windows sum. */
+  badRate5mAvg: 'slo:sli_bad:rate5m_avg5m',
+  totalRate5mAvg: 'slo:sli_total:rate5m_avg5m',
   errorRatio: (w: Duration | string) => `slo:sli_error:ratio_rate${w.toString()}`,
   objective: 'slo:objective:ratio',
   errorBudget: 'slo:error_budget:ratio',
@@ -161,20 +173,25 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
   const whole = Duration.days(spec.windowDays);
   const names = sloGroupNames(spec);
   const on = 'on (slo, service)';
-  const fromRecorded = (w: Duration | string) =>
-    `sum_over_time(${SloMetrics.badRate5m}${sel}[${w}])\n/\nsum_over_time(${SloMetrics.totalRate5m}${sel}[${w}])`;
+  const fromRecorded = (w: Duration | string, bad: string, total: string) => `sum_over_time(${bad}${sel}[${w}])\n/\nsum_over_time(${total}${sel}[${w}])`;
 
   const fast: Array<RecordingRule | AlertingRule> = [
-    { record: SloMetrics.badRate5m, expr: spec.sli.badRate('5m'), labels },
-    { record: SloMetrics.totalRate5m, expr: spec.sli.totalRate('5m'), labels },
+    { record: SloMetrics.badRate5m, expr: spec.sli.perSecond('bad', '5m', 300), labels },
+    { record: SloMetrics.totalRate5m, expr: spec.sli.perSecond('total', '5m', 300), labels },
   ];
-  const slow: RecordingRule[] = [];
+  const slow: RecordingRule[] = [
+    // one sample per 5 minutes: the long windows sum a tenth of the samples of the 30s series
+    { record: SloMetrics.badRate5mAvg, expr: `avg_over_time(${SloMetrics.badRate5m}${sel}[5m])`, labels },
+    { record: SloMetrics.totalRate5mAvg, expr: `avg_over_time(${SloMetrics.totalRate5m}${sel}[5m])`, labels },
+  ];
   const windows = recordedWindows(spec.windowDays);
   for (const w of windows) {
     const source = windowSource(w, spec.windowDays);
     let expr: string;
-    if (source === 'raw') expr = spec.sli.errorRatio(w.toString());
-    else expr = fromRecorded(w);
+    if (source === 'rate5m') expr = `${SloMetrics.badRate5m}${sel}\n/\n${SloMetrics.totalRate5m}${sel}`;
+    else if (source === 'raw') expr = spec.sli.errorRatio(w.toString());
+    else if (source === 'fast') expr = fromRecorded(w, SloMetrics.badRate5m, SloMetrics.totalRate5m);
+    else expr = fromRecorded(w, SloMetrics.badRate5mAvg, SloMetrics.totalRate5mAvg);
     (source === 'budget' ? slow : fast).push({ record: SloMetrics.errorRatio(w), expr, labels });
   }
   fast.push({ record: SloMetrics.burnRate, expr: `${SloMetrics.errorRatio(scaleWindow(Duration.hours(1), spec.windowDays))}${sel} / ${b}`, labels });

@@ -92,14 +92,25 @@ export class Sli {
   ) {}
 
   /**
-   * PromQL for the error ratio over `window` straight from the raw series. Built from
-   * `increase()` rather than `rate()` for the library's SLIs (the same ratio: both scale by the
-   * window), because increase skips a division by the range: a burn at exactly a threshold
-   * then yields exactly the threshold on aligned samples. Raw SLIs use their own PromQL.
+   * Bad or total events over `window` as `increase()`s (raw SLIs: their own rates). Same
+   * ratios as the rates (both scale with the window), but increase skips rate's division by
+   * the range: a burn at exactly a threshold then yields exactly the threshold on aligned
+   * samples.
    */
+  private events(which: 'bad' | 'total', window: string): string {
+    const e = which === 'bad' ? this.badRate(window) : this.totalRate(window);
+    return this.kind === 'raw' ? e : e.replace(/\brate\(/g, 'increase(');
+  }
+
+  /** PromQL for the error ratio over `window` straight from the raw series. */
   public errorRatio(window: string): string {
-    const events = (e: string) => (this.kind === 'raw' ? e : e.replace(/\brate\(/g, 'increase('));
-    return `(\n${events(this.badRate(window))}\n)\n/\n(\n${events(this.totalRate(window))}\n)`;
+    return `(\n${this.events('bad', window)}\n)\n/\n(\n${this.events('total', window)}\n)`;
+  }
+
+  /** PromQL for bad or total events per second over `window` (`seconds` long), from increases. */
+  public perSecond(which: 'bad' | 'total', window: string, seconds: number): string {
+    if (this.kind === 'raw') return this.events(which, window);
+    return `(\n${this.events(which, window)}\n)\n/ ${seconds}`;
   }
 
   /** Problems: empty selectors, unparsable PromQL, a non-positive threshold. Warnings separately. */

@@ -56,27 +56,30 @@ describe('SloBudget', () => {
       'alert:SLONoData',
     ]);
     expect(names(budget)).toEqual([
+      'slo:sli_bad:rate5m_avg5m',
+      'slo:sli_total:rate5m_avg5m',
       ...['2h', '1d', '3d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`),
       'slo:objective:ratio',
       'slo:error_budget:ratio',
       'slo:error_budget:remaining_ratio',
       'slo:error_budget:policy_state',
     ]);
+    // events per second from increase()s: a burn at exactly a factor gives exactly the factor on aligned samples
     expect(fast.rules[0].expr).toBe(
-      'sum(rate(http_request_duration_seconds_count{service="payment-api", method!="OPTIONS"}[5m]))\n-\nsum(rate(http_request_duration_seconds_bucket{service="payment-api", method!="OPTIONS", le="0.3"}[5m]))',
+      '(\nsum(increase(http_request_duration_seconds_count{service="payment-api", method!="OPTIONS"}[5m]))\n-\nsum(increase(http_request_duration_seconds_bucket{service="payment-api", method!="OPTIONS", le="0.3"}[5m]))\n)\n/ 300',
     );
     // page windows from the raw series (no recorded-rate lag), as a ratio of increases
     expect(fast.rules.find((r) => 'record' in r && r.record === 'slo:sli_error:ratio_rate1h')!.expr).toBe(
       '(\nsum(increase(http_request_duration_seconds_count{service="payment-api", method!="OPTIONS"}[1h]))\n-\nsum(increase(http_request_duration_seconds_bucket{service="payment-api", method!="OPTIONS", le="0.3"}[1h]))\n)\n/\n(\nsum(increase(http_request_duration_seconds_count{service="payment-api", method!="OPTIONS"}[1h]))\n)',
     );
     expect(budget.rules.find((r) => 'record' in r && r.record === 'slo:sli_error:ratio_rate30d')!.expr).toBe(
-      'sum_over_time(slo:sli_bad:rate5m{slo="latency", service="payment-api"}[30d])\n/\nsum_over_time(slo:sli_total:rate5m{slo="latency", service="payment-api"}[30d])',
+      'sum_over_time(slo:sli_bad:rate5m_avg5m{slo="latency", service="payment-api"}[30d])\n/\nsum_over_time(slo:sli_total:rate5m_avg5m{slo="latency", service="payment-api"}[30d])',
     );
     expect([...fast.rules, ...budget.rules].every((r) => r.labels?.slo === 'latency' && r.labels?.service === 'payment-api')).toBe(true);
   });
 
   test('a whole-second threshold matches both le spellings; leLabel overrides', () => {
-    const one = (o: Partial<Parameters<typeof Sli.latency>[0]>) => Sli.latency({ metric: 'h', thresholdSeconds: 1, selector: 'service="a"', ...o }).badRate('5m');
+    const one = (o: Partial<Parameters<typeof Sli.latency>[0]>) => Sli.latency({ metric: 'h', thresholdSeconds: 1, selector: 'service="a"', ...o }).errorRatio('5m');
     expect(one({})).toContain('h_bucket{service="a", le=~"1|1\\\\.0"}');
     expect(one({ thresholdSeconds: 2.5 })).toContain('le="2.5"');
     expect(one({ leLabel: '1.00' })).toContain('le="1.00"');
