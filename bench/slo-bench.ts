@@ -429,7 +429,7 @@ async function costTable(seconds: number, systems: System[]): Promise<string> {
 async function main() {
   const args = process.argv.slice(2);
   const part = args.includes('--part') ? args[args.indexOf('--part') + 1] : 'all';
-  const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 45;
+  const seconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : 30;
   if (part === 'timing' || part === 'all') console.log(`${await timingTable()}\n`);
   const systems = args.includes('--systems') ? (args[args.indexOf('--systems') + 1].split(',') as System[]) : SYSTEMS;
   if (part === 'cost' || part === 'all') console.log(await costTable(seconds, systems));

@@ -167,8 +167,8 @@ describe('SloBudget', () => {
   }, 300_000);
 });
 
-describe('a healthy service with no error series yet', () => {
-  (haveTool('promtool') ? test : test.skip)('has its whole budget left and policy state normal (not "no data")', () => {
+describe('a healthy service with no error series yet, and a quiet one', () => {
+  (haveTool('promtool') ? test : test.skip)('has its whole budget left and policy state normal (not "no data"); an hour without traffic keeps the budget a number', () => {
     const stack = testStack();
     new PrometheusServer(stack, 'Prometheus');
     new SloBudget(stack, 'Slo', { service: 'payment-api', name: 'availability', objective: 99.9, sli: availability, runbookUrl });
@@ -188,6 +188,18 @@ describe('a healthy service with no error series yet', () => {
             promql_expr_test: [
               { expr: `slo:error_budget:remaining_ratio${sel}`, eval_time: '2h', exp_samples: [{ labels: `slo:error_budget:remaining_ratio${sel}`, value: 1 }] },
               { expr: `slo:error_budget:policy_state${sel}`, eval_time: '2h', exp_samples: [{ labels: `slo:error_budget:policy_state${sel}`, value: 0 }] },
+            ],
+          },
+          {
+            // an hour of errors at 2x the budget, then an hour without any traffic: the budget stays a number
+            interval: '1m',
+            input_series: [
+              { series: 'http_requests_total{service="payment-api", status="200"}', values: '0+998x60 59880x60' },
+              { series: 'http_requests_total{service="payment-api", status="500"}', values: '0+2x60 120x60' },
+            ],
+            promql_expr_test: [
+              { expr: `round(slo:error_budget:remaining_ratio${sel}, 0.1)`, eval_time: '2h', exp_samples: [{ labels: sel, value: -1 }] },
+              { expr: `slo:error_budget:policy_state${sel}`, eval_time: '2h', exp_samples: [{ labels: `slo:error_budget:policy_state${sel}`, value: 3 }] },
             ],
           },
         ],
