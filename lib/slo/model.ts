@@ -316,7 +316,8 @@ export function burnScenarios(spec: Pick<SloSpec, 'windowDays' | 'dayTicket' | '
   const bound = (m: number) => Duration.minutes(Math.ceil(m * 1.1 + 10));
   const early = (m: number) => Duration.minutes(Math.max(1, Math.floor(m * 0.5)));
   const out: BurnScenario[] = [];
-  const exact = Number.isInteger(TEST_RATE * fast.factor * b * 4);
+  // exact only when the bad events per second are a multiple of 1/4 (binary-exact sums)
+  const exact = Number.isInteger(Number(num(TEST_RATE * fast.factor * b * 4)));
   if (exact) {
     const l = fast.longWindow.toSeconds() / 60;
     out.push({
