@@ -270,7 +270,7 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
 
 /** One expectation of a scenario: an alert firing or not at a time after the onset. */
 export interface BurnExpectation {
-  /** Alert name, or '*' for "no alert of this SLO". */
+  /** Alert name, '*' for "no alert of this SLO", or {@link ANY_PAGE}. */
   readonly alert: string;
   readonly firing: boolean;
   /** Time after the onset. */
@@ -288,8 +288,12 @@ export interface BurnScenario {
   readonly duration?: Duration;
   readonly expect: BurnExpectation[];
   /** Number of times the page starts firing over the test (rising edges). @default - not checked */
+  /** Critical alert series of the SLO that start firing (rising edges), under any alert name. */
   readonly pages?: { count: number; over: Duration };
 }
+
+/** In expectations: any critical alert of the SLO (a page under any alert name). */
+export const ANY_PAGE = 'severity=critical';
 
 /** Events per second the generated tests feed: 62,500/s makes every rate and ratio exact in binary. */
 const TEST_RATE = 62_500;
@@ -366,7 +370,7 @@ export function burnScenarios(spec: Pick<SloSpec, 'windowDays' | 'dayTicket' | '
     expect: [
       // the 6x tier's long window is built from recorded 5m rates: it sees the whole outage 5 minutes after it ends
       { alert: PAGE_ALERT, firing: true, after: Duration.minutes(outage + 6) },
-      { alert: PAGE_ALERT, firing: false, after: reset },
+      { alert: ANY_PAGE, firing: false, after: reset },
     ],
     pages: { count: 1, over: Duration.seconds(reset.toSeconds() + 3600) },
   });
@@ -410,6 +414,7 @@ export function sloUnitTests(spec: SloSpec, ruleFiles: string[]): string | undef
       .join(',')}}`;
   const severityOf = (alert: string) => (alert === PAGE_ALERT ? 'critical' : 'warning');
   const sloSel = `slo=${JSON.stringify(spec.name)},service=${JSON.stringify(spec.service)}`;
+  const anyPage = `ALERTS{alertstate="firing",severity="critical",${sloSel}}`;
   const alertSel = (alert: string) => `ALERTS{alertname=${JSON.stringify(alert)},alertstate="firing",${sloSel}}`;
   const zero = (expr: string, evalTime: string) => ({ expr: `count(${expr}) or vector(0)`, eval_time: evalTime, exp_samples: [{ labels: '{}', value: 0 }] });
   /** Input series: `spans` of [minutes, bad fraction]; `good` may be renamed (another le spelling). */
@@ -429,14 +434,14 @@ export function sloUnitTests(spec: SloSpec, ruleFiles: string[]): string | undef
     const at = (after: Duration) => Duration.seconds(onset * 60 + after.toSeconds()).toString();
     const checks = sc.expect.map((e) => {
       if (e.alert === '*') return zero(`ALERTS{alertstate="firing",${sloSel}}`, at(e.after));
+      if (e.alert === ANY_PAGE) return zero(anyPage, at(e.after));
       return e.firing
         ? { expr: alertSel(e.alert), eval_time: at(e.after), exp_samples: [{ labels: labels(e.alert, severityOf(e.alert)), value: 1 }] }
         : zero(alertSel(e.alert), at(e.after));
     });
     if (sc.pages) {
-      const page = alertSel(PAGE_ALERT);
       checks.push({
-        expr: `sum(sum_over_time((${page} unless ${page} offset 1m)[${sc.pages.over}:1m])) or vector(0)`,
+        expr: `sum(sum_over_time((${anyPage} unless ${anyPage} offset 1m)[${sc.pages.over}:1m])) or vector(0)`,
         eval_time: at(sc.pages.over),
         exp_samples: [{ labels: '{}', value: sc.pages.count }],
       });
