@@ -68,7 +68,7 @@ export interface ServiceSloOptions {
   readonly sli: Sli;
   /** @default - `<runbookBaseUrl>/slo-<service>-<name>` */
   readonly runbookUrl?: string;
-  /** Also ticket at 3× burn over 1d. @default false */
+  /** Also ticket at 2× burn over 1d and 2h (see `SloBudgetProps.dayTicket`). @default true */
   readonly dayTicket?: boolean;
 }
 

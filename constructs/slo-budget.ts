@@ -29,7 +29,10 @@ export interface SloBudgetProps {
   readonly runbookUrl: string;
   /** Dashboard linked from the alerts. @default - none */
   readonly dashboardUrl?: string;
-  /** Also ticket at 3× burn over 1d and 2h (scaled with the window). @default false */
+  /**
+   * Also ticket at 2× burn over 1d and 2h (scaled with the window): a 14.4× burn then tickets
+   * after about 200 minutes instead of 300 (the 1× tier over 3d and 6h). @default true
+   */
   readonly dayTicket?: boolean;
   /** Extra labels on every series and alert, e.g. `{ team: 'payments' }`. @default - none */
   readonly labels?: Record<string, string>;
@@ -47,7 +50,11 @@ export class SloBudget extends Construct {
   /** 1 − objective, allowed bad minutes and bad events per million. */
   public readonly figures: BudgetFigures;
   public readonly spec: SloSpec;
-  /** The recording group and the alerting group. */
+  /**
+   * The fast group `slo_<service>_<name>` (every 30s: the 5m rates, the page's windows from the
+   * raw series, the alerts) and the budget group `slo_<service>_<name>_budget` (every 5m: the
+   * ticket windows, the whole window, remaining budget and policy state).
+   */
   public readonly ruleGroups: RuleGroup[];
   public readonly prometheus: PrometheusServer;
 
@@ -123,8 +130,10 @@ export class SloBudget extends Construct {
   }
 
   /**
-   * A `promtool test rules` file proving the alerts (fast burn pages, slower burn pages
-   * later, 1× tickets without paging, 0.5× is quiet, no data fires SLONoData). Rule files
+   * A `promtool test rules` file proving the alerts (an exact 14.4× burn pages when its window
+   * fills, a 6× burn pages later, a ticket burn tickets without paging, 0.5× is quiet, a
+   * 3-minute total outage pages once and resets, a 1-minute one does not page, a dead SLI
+   * and missing data fire SLONoData, the `1.0` spelling of a threshold bucket). Rule files
    * are named as Prometheus loads them (`rules/<group>.yml`), relative to the test file.
    * Throws for a raw SLI, whose metric names are unknown.
    */
@@ -133,7 +142,7 @@ export class SloBudget extends Construct {
     if (this.spec.windowDays > 30) {
       throw new ValidationError(`unit tests are generated for windows up to 30d (got ${this.spec.windowDays}d): promtool's test engine caps a query at 10,000 samples, which longer windows exceed.`, this);
     }
-    const content = sloUnitTests(this.spec, [`${rulesDir}/${names.rules}.yml`, `${rulesDir}/${names.alerts}.yml`]);
+    const content = sloUnitTests(this.spec, [`${rulesDir}/${names.rules}.yml`, `${rulesDir}/${names.budget}.yml`]);
     if (!content) throw new ValidationError('unit tests need the SLI\'s metric names; a raw SLI has none. Write your own promtool tests for it.', this);
     return { fileName: `${names.rules}.test.yml`, content };
   }

@@ -39,7 +39,7 @@ describe('the payments SLO example on both targets (only the target switched)', 
   });
 
   test('the same rule groups: rule files on Docker, PrometheusRule objects (chart values) on Kubernetes', () => {
-    expect(dockerRuleGroups.map((g: { name: string }) => g.name).sort()).toEqual(['slo_payment_api_latency', 'slo_payment_api_latency_alerts']);
+    expect(dockerRuleGroups.map((g: { name: string }) => g.name).sort()).toEqual(['slo_payment_api_latency', 'slo_payment_api_latency_budget']);
     expect(k8sRuleGroups).toEqual(expect.arrayContaining(dockerRuleGroups));
     expect(k8sRuleGroups).toHaveLength(dockerRuleGroups.length);
   });

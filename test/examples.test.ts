@@ -101,9 +101,9 @@ describe('service with an SLO and routes example (the seed demo-app)', () => {
     expect(Object.keys(prom).filter((f) => /demo[-_]app/.test(f)).sort()).toEqual([
       '/etc/prometheus/rules/demo-app_alerts.yml',
       '/etc/prometheus/rules/slo_demo_app_availability.yml',
-      '/etc/prometheus/rules/slo_demo_app_availability_alerts.yml',
+      '/etc/prometheus/rules/slo_demo_app_availability_budget.yml',
       '/etc/prometheus/rules/slo_demo_app_latency.yml',
-      '/etc/prometheus/rules/slo_demo_app_latency_alerts.yml',
+      '/etc/prometheus/rules/slo_demo_app_latency_budget.yml',
     ]);
     expect(Object.values(json.resource?.grafana_dashboard ?? {}).some((d) => String(d.config_json).includes('"uid":"service-demo-app"'))).toBe(true);
     if (haveTool('promtool')) {

@@ -1,33 +1,60 @@
 import { Duration } from '../core/duration';
 import { toYaml, GENERATED_HEADER } from '../core/yaml';
 import { AlertingRule, RecordingRule, RuleGroup } from '../prometheus/rules';
+import { leSpellings } from './le';
 import { Sli } from './sli';
 
 /** One tier of the multi-window, multi-burn-rate alerts (Google SRE workbook, 30-day SLO). */
 export interface BurnTier {
+  /** The alert the tier belongs to: the page ({@link PAGE_ALERT}) or the ticket ({@link TICKET_ALERT}). */
   readonly alert: string;
-  /** Burn rate that fires it. */
+  /** Burn rate that fires it (the error ratio must be at least factor × budget in both windows). */
   readonly factor: number;
   /** Long and short windows for a 30-day SLO; scaled with the SLO window. */
   readonly longWindow: Duration;
   readonly shortWindow: Duration;
   readonly severity: 'critical' | 'warning';
-  /** How long both conditions must hold. */
-  readonly for: Duration;
   /** Share of the budget consumed in the long window at this burn rate. */
   readonly budgetShare: number;
+  /**
+   * The short-window error ratio must also have stayed at or above the budget (1×) for this
+   * long: a burst shorter than about `sustain − shortWindow` (a 1-minute total outage) does
+   * not page through this tier. @default - no such condition
+   */
+  readonly sustain?: Duration;
 }
 
-/** The workbook's tiers: page at 14.4× (1h, 5m) and 6× (6h, 30m), ticket at 1× (3d, 6h), optionally 3× (1d, 2h). */
+/** The page: one alert for both page tiers, so one incident pages once. */
+export const PAGE_ALERT = 'SLOFastBurn';
+/** The ticket: one alert for both ticket tiers. */
+export const TICKET_ALERT = 'SLOSlowBurn';
+
+/**
+ * The tiers: page at 14.4× (1h, 5m) or 6× (6h, 30m); ticket at 2× (1d, 2h) or 1× (3d, 6h).
+ * The 2× day tier (Pyrra's) replaces the workbook's 3×: it tickets a 14.4× burn after 200
+ * minutes instead of 300.
+ */
 export const BURN_TIERS: Record<'fast' | 'medium' | 'day' | 'slow', BurnTier> = {
-  fast: { alert: 'SLOFastBurn', factor: 14.4, longWindow: Duration.hours(1), shortWindow: Duration.minutes(5), severity: 'critical', for: Duration.minutes(2), budgetShare: 0.02 },
-  medium: { alert: 'SLOMediumBurn', factor: 6, longWindow: Duration.hours(6), shortWindow: Duration.minutes(30), severity: 'critical', for: Duration.minutes(15), budgetShare: 0.05 },
-  day: { alert: 'SLODayBurn', factor: 3, longWindow: Duration.days(1), shortWindow: Duration.hours(2), severity: 'warning', for: Duration.hours(1), budgetShare: 0.1 },
-  slow: { alert: 'SLOSlowBurn', factor: 1, longWindow: Duration.days(3), shortWindow: Duration.hours(6), severity: 'warning', for: Duration.hours(1), budgetShare: 0.1 },
+  fast: { alert: PAGE_ALERT, factor: 14.4, longWindow: Duration.hours(1), shortWindow: Duration.minutes(5), severity: 'critical', budgetShare: 0.02, sustain: Duration.minutes(8) },
+  medium: { alert: PAGE_ALERT, factor: 6, longWindow: Duration.hours(6), shortWindow: Duration.minutes(30), severity: 'critical', budgetShare: 0.05 },
+  day: { alert: TICKET_ALERT, factor: 2, longWindow: Duration.days(1), shortWindow: Duration.hours(2), severity: 'warning', budgetShare: 1 / 15 },
+  slow: { alert: TICKET_ALERT, factor: 1, longWindow: Duration.days(3), shortWindow: Duration.hours(6), severity: 'warning', budgetShare: 0.1 },
 };
 
 export const NO_DATA_ALERT = 'SLONoData';
 const BASE_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => Duration.parse(w));
+/**
+ * Windows read straight from the raw series, without the recorded 5m rates' ramp: the 14.4×
+ * tier's long window (a 14.4× burn pages when its hour is full) and the 6× tier's short window
+ * (the page resolves within 30m of the burn's end).
+ */
+const RAW_WINDOWS = ['30m', '1h'];
+/** Windows the page reads from the recorded 5m rates, in the fast group. */
+const FAST_RECORDED_WINDOWS = ['6h'];
+/** Interval of the budget group (ticket windows, whole window, remaining budget, policy state). */
+export const BUDGET_GROUP_INTERVAL = Duration.minutes(5);
+/** Interval of the fast group (5m rates, page windows, the alerts). */
+export const FAST_GROUP_INTERVAL = Duration.seconds(30);
 
 /** Everything an SLO's rules are generated from. */
 export interface SloSpec {
@@ -40,7 +67,7 @@ export interface SloSpec {
   readonly sli: Sli;
   readonly runbookUrl: string;
   readonly dashboardUrl?: string;
-  /** Also ticket at 3× over 1d and 2h. */
+  /** Also ticket at 2× over 1d and 2h (default true). */
   readonly dayTicket?: boolean;
   /** Extra labels on every rule (e.g. team). */
   readonly labels?: Record<string, string>;
@@ -68,7 +95,7 @@ function round(n: number): number {
 
 /**
  * A window scaled from the 30-day reference to `windowDays`, to the second, and never below
- * 5m: every window is built from recorded 5m rates, so a shorter one would mean nothing.
+ * 5m: the long windows are built from recorded 5m rates, so a shorter one would mean nothing.
  */
 export function scaleWindow(d: Duration, windowDays: number): Duration {
   return Duration.seconds(Math.max(300, Math.round((d.toSeconds() * windowDays) / 30)));
@@ -76,7 +103,7 @@ export function scaleWindow(d: Duration, windowDays: number): Duration {
 
 /** The tiers in use, with windows scaled to the SLO window. */
 export function tiersFor(spec: Pick<SloSpec, 'windowDays' | 'dayTicket'>): BurnTier[] {
-  const keys: Array<keyof typeof BURN_TIERS> = spec.dayTicket ? ['fast', 'medium', 'day', 'slow'] : ['fast', 'medium', 'slow'];
+  const keys: Array<keyof typeof BURN_TIERS> = spec.dayTicket === false ? ['fast', 'medium', 'slow'] : ['fast', 'medium', 'day', 'slow'];
   return keys.map((k) => {
     const t = BURN_TIERS[k];
     return { ...t, longWindow: scaleWindow(t.longWindow, spec.windowDays), shortWindow: scaleWindow(t.shortWindow, spec.windowDays) };
@@ -90,7 +117,7 @@ export function recordedWindows(windowDays: number): Duration[] {
     const s = scaleWindow(w, windowDays);
     out.set(s.toString(), s);
   }
-  // every window an alert reads is recorded (the 3x tier's too)
+  // every window an alert reads is recorded (the day tier's too)
   for (const t of tiersFor({ windowDays, dayTicket: true })) {
     for (const w of [t.longWindow, t.shortWindow]) out.set(w.toString(), w);
   }
@@ -99,10 +126,26 @@ export function recordedWindows(windowDays: number): Duration[] {
   return [...out.values()].sort((a, b) => a.milliseconds - b.milliseconds);
 }
 
+/**
+ * Where each recorded window is computed: the recorded 5m rates themselves (5m), the raw
+ * series (30m and 1h), sums of recorded 5m rates in the fast group, or sums
+ * of their 5-minute averages in the budget group.
+ */
+export function windowSource(w: Duration, windowDays: number): 'rate5m' | 'raw' | 'fast' | 'budget' {
+  const scaled = (names: string[]) => names.some((n) => scaleWindow(Duration.parse(n), windowDays).toString() === w.toString());
+  if (w.toString() === '5m') return 'rate5m';
+  if (scaled(RAW_WINDOWS)) return 'raw';
+  if (scaled(FAST_RECORDED_WINDOWS)) return 'fast';
+  return 'budget';
+}
+
 /** Metric names of the recorded series (one naming scheme, `slo`/`service` labels on each). */
 export const SloMetrics = {
   badRate5m: 'slo:sli_bad:rate5m',
   totalRate5m: 'slo:sli_total:rate5m',
+  /** The 5m rates averaged over 5 minutes, recorded every 5 minutes: what the budget group's windows sum. */
+  badRate5mAvg: 'slo:sli_bad:rate5m_avg5m',
+  totalRate5mAvg: 'slo:sli_total:rate5m_avg5m',
   errorRatio: (w: Duration | string) => `slo:sli_error:ratio_rate${w.toString()}`,
   objective: 'slo:objective:ratio',
   errorBudget: 'slo:error_budget:ratio',
@@ -116,12 +159,12 @@ export function num(n: number): string {
   return String(round(n));
 }
 
-export function sloGroupNames(spec: Pick<SloSpec, 'service' | 'name'>): { rules: string; alerts: string } {
+export function sloGroupNames(spec: Pick<SloSpec, 'service' | 'name'>): { rules: string; budget: string } {
   const base = `slo_${spec.service}_${spec.name}`.replace(/[^A-Za-z0-9_]+/g, '_');
-  return { rules: base, alerts: `${base}_alerts` };
+  return { rules: base, budget: `${base}_budget` };
 }
 
-/** The recording and alerting rule groups of an SLO. */
+/** The recording and alerting rule groups of an SLO: the fast group (30s) and the budget group (5m). */
 export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
   const labels = { ...(spec.labels ?? {}), slo: spec.name, service: spec.service };
   const sel = `{slo=${JSON.stringify(spec.name)}, service=${JSON.stringify(spec.service)}}`;
@@ -129,26 +172,33 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
   const b = num(budget.errorBudgetRatio);
   const whole = Duration.days(spec.windowDays);
   const names = sloGroupNames(spec);
+  const on = 'on (slo, service)';
+  const fromRecorded = (w: Duration | string, bad: string, total: string) => `sum_over_time(${bad}${sel}[${w}])\n/\nsum_over_time(${total}${sel}[${w}])`;
 
-  const recording: RecordingRule[] = [
-    { record: SloMetrics.badRate5m, expr: spec.sli.badRate('5m'), labels },
-    { record: SloMetrics.totalRate5m, expr: spec.sli.totalRate('5m'), labels },
+  const fast: Array<RecordingRule | AlertingRule> = [
+    { record: SloMetrics.badRate5m, expr: spec.sli.perSecond('bad', '5m', 300), labels },
+    { record: SloMetrics.totalRate5m, expr: spec.sli.perSecond('total', '5m', 300), labels },
   ];
-  for (const w of recordedWindows(spec.windowDays)) {
-    recording.push({
-      record: SloMetrics.errorRatio(w),
-      expr:
-        w.toString() === '5m'
-          ? `${SloMetrics.badRate5m}${sel}\n/\n${SloMetrics.totalRate5m}${sel}`
-          : `sum_over_time(${SloMetrics.badRate5m}${sel}[${w}])\n/\nsum_over_time(${SloMetrics.totalRate5m}${sel}[${w}])`,
-      labels,
-    });
+  const slow: RecordingRule[] = [
+    // one sample per 5 minutes: the long windows sum a tenth of the samples of the 30s series
+    { record: SloMetrics.badRate5mAvg, expr: `avg_over_time(${SloMetrics.badRate5m}${sel}[5m])`, labels },
+    { record: SloMetrics.totalRate5mAvg, expr: `avg_over_time(${SloMetrics.totalRate5m}${sel}[5m])`, labels },
+  ];
+  const windows = recordedWindows(spec.windowDays);
+  for (const w of windows) {
+    const source = windowSource(w, spec.windowDays);
+    let expr: string;
+    if (source === 'rate5m') expr = `${SloMetrics.badRate5m}${sel}\n/\n${SloMetrics.totalRate5m}${sel}`;
+    else if (source === 'raw') expr = spec.sli.errorRatio(w.toString());
+    else if (source === 'fast') expr = fromRecorded(w, SloMetrics.badRate5m, SloMetrics.totalRate5m);
+    else expr = fromRecorded(w, SloMetrics.badRate5mAvg, SloMetrics.totalRate5mAvg);
+    (source === 'budget' ? slow : fast).push({ record: SloMetrics.errorRatio(w), expr, labels });
   }
-  recording.push(
+  fast.push({ record: SloMetrics.burnRate, expr: `${SloMetrics.errorRatio(scaleWindow(Duration.hours(1), spec.windowDays))}${sel} / ${b}`, labels });
+  slow.push(
     { record: SloMetrics.objective, expr: `vector(${num(spec.objective / 100)})`, labels },
     { record: SloMetrics.errorBudget, expr: `vector(${b})`, labels },
     { record: SloMetrics.budgetRemaining, expr: `1 - (${SloMetrics.errorRatio(whole)}${sel} / ${b})`, labels },
-    { record: SloMetrics.burnRate, expr: `${SloMetrics.errorRatio(scaleWindow(Duration.hours(1), spec.windowDays))}${sel} / ${b}`, labels },
     {
       // 0 normal (> 50 % left), 1 caution (25–50 %), 2 freeze non-critical deploys (< 25 %), 3 incident (exhausted)
       record: SloMetrics.policyState,
@@ -164,93 +214,191 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
     runbook_url: spec.runbookUrl,
     ...(spec.dashboardUrl ? { dashboard_url: spec.dashboardUrl } : {}),
   };
-  const alerts: AlertingRule[] = tiersFor(spec).map((t) => {
-    const threshold = num(t.factor * budget.errorBudgetRatio);
-    const exhaust = Duration.seconds(Math.round((spec.windowDays * 86400) / t.factor));
-    return {
-      alert: t.alert,
-      expr: `${SloMetrics.errorRatio(t.longWindow)}${sel} > ${threshold}\nand\n${SloMetrics.errorRatio(t.shortWindow)}${sel} > ${threshold}`,
-      for: t.for,
-      labels: { ...labels, severity: t.severity },
+  const tiers = tiersFor(spec);
+  for (const alert of [PAGE_ALERT, TICKET_ALERT]) {
+    const mine = tiers.filter((t) => t.alert === alert);
+    const conditions = mine.map((t) => {
+      const threshold = num(t.factor * budget.errorBudgetRatio);
+      const parts = [`${SloMetrics.errorRatio(t.longWindow)}${sel} >= ${threshold}`, `${SloMetrics.errorRatio(t.shortWindow)}${sel} >= ${threshold}`];
+      if (t.sustain) parts.push(`min_over_time(${SloMetrics.errorRatio(t.shortWindow)}${sel}[${t.sustain}]) >= ${b}`);
+      return `(\n  ${parts.join(`\n  and ${on}\n  `)}\n)`;
+    });
+    const tierText = mine.map((t) => `${t.factor}x over ${t.longWindow} and ${t.shortWindow}`).join(', or ');
+    const first = mine[0];
+    const page = alert === PAGE_ALERT;
+    fast.push({
+      alert,
+      // `or`: the tiers share one label set, so a burn that moves from one tier to the other stays one alert (one page)
+      expr: conditions.join('\nor\n'),
+      fireImmediately: true,
+      labels: { ...labels, severity: first.severity },
       annotations: {
-        summary: `{{ $labels.service }}: SLO {{ $labels.slo }} burns its error budget ${t.factor}x too fast`,
+        summary: `{{ $labels.service }}: SLO {{ $labels.slo }} burns its error budget too fast (${page ? 'page' : 'ticket'})`,
         description:
-          `Error ratio {{ $value | humanizePercentage }} over ${t.longWindow} and ${t.shortWindow} (threshold ${num(t.factor * budget.errorBudgetRatio * 100)}%). ` +
-          `At this rate ${num(t.budgetShare * 100)}% of the ${spec.windowDays}d budget is consumed every ${t.longWindow}, and all of it in ${exhaust}.`,
-        budget_consumed: `${num(t.budgetShare * 100)}% of the budget per ${t.longWindow}`,
+          `Error ratio {{ $value | humanizePercentage }} over the long window of a tier: ${tierText} (burn rate at or above the factor in both windows). ` +
+          mine.map((t) => `At ${t.factor}x, ${num(t.budgetShare * 100)}% of the ${spec.windowDays}d budget goes every ${t.longWindow}, all of it in ${Duration.seconds(Math.round((spec.windowDays * 86400) / t.factor))}.`).join(' ') +
+          (first.sustain ? ` The ${first.factor}x tier also needs the ${first.shortWindow} ratio at or above the budget for ${first.sustain}, so a burst of a minute or two does not page through it.` : ''),
+        tiers: tierText,
         ...figures,
       },
-    };
-  });
-  alerts.push({
+    });
+  }
+  // Every series an alert reads must exist while the SLI has traffic: a threshold bucket that
+  // no series matches (a dead SLI) leaves only the total, and no burn alert could ever fire.
+  const needed = [...new Set(tiers.flatMap((t) => [t.longWindow, t.shortWindow]).map((w) => w.toString()))].map((w) => `${SloMetrics.errorRatio(w)}${sel}`);
+  fast.push({
     alert: NO_DATA_ALERT,
-    expr: `absent(${SloMetrics.totalRate5m}${sel})`,
+    expr: `absent(${SloMetrics.totalRate5m}${sel})\nor\n(\n  ${SloMetrics.totalRate5m}${sel} > 0\n  unless ${on}\n  (${needed.join(` and ${on} `)})\n)`,
     for: Duration.minutes(10),
     labels: { ...labels, severity: 'warning' },
     annotations: {
       summary: '{{ $labels.service }}: no data for SLO {{ $labels.slo }}',
-      description: 'The SLI of this SLO has had no data for 10 minutes: the service, its metrics or the scrape are broken, and burn-rate alerts cannot fire.',
+      description:
+        'For 10 minutes the SLI has had no data, or has traffic while a series the burn-rate alerts read is missing (e.g. no bucket matches the latency threshold, or an error series is absent): the burn-rate alerts cannot fire. Check the scrape, the metric names and the le value of the threshold bucket.',
       ...figures,
     },
   });
   return [
-    { name: names.rules, interval: '30s', rules: recording },
-    { name: names.alerts, interval: '30s', rules: alerts },
+    { name: names.rules, interval: FAST_GROUP_INTERVAL.toString(), rules: fast },
+    { name: names.budget, interval: BUDGET_GROUP_INTERVAL.toString(), rules: slow },
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated promtool unit tests
+// ---------------------------------------------------------------------------------------------
+
+/** One expectation of a scenario: an alert firing or not at a time after the onset. */
+export interface BurnExpectation {
+  /** Alert name, '*' for "no alert of this SLO", or {@link ANY_PAGE}. */
+  readonly alert: string;
+  readonly firing: boolean;
+  /** Time after the onset. */
+  readonly after: Duration;
 }
 
 /** A scenario of the generated unit tests. */
 export interface BurnScenario {
   readonly name: string;
-  /** Burn rate relative to the budget (errors = burn × budget × traffic). */
+  /** Error ratio as a burn rate (errors = burn × budget × traffic) from the onset on. */
   readonly burn: number;
-  /** Expected alert and when it must be firing / not yet firing, after the burn starts. */
-  readonly expect: Array<{ alert: string; firing: boolean; after: Duration }>;
+  /** Healthy traffic before the onset. */
+  readonly history: Duration;
+  /** How long the burn lasts. @default - until the end of the test */
+  readonly duration?: Duration;
+  readonly expect: BurnExpectation[];
+  /** Number of times the page starts firing over the test (rising edges). @default - not checked */
+  /** Critical alert series of the SLO that start firing (rising edges), under any alert name. */
+  readonly pages?: { count: number; over: Duration };
 }
 
-/** Scenarios proving the tiers: each burn 25 % above its threshold, plus a harmless 0.5×. */
-export function burnScenarios(spec: Pick<SloSpec, 'windowDays' | 'dayTicket'>): BurnScenario[] {
+/** In expectations: any critical alert of the SLO (a page under any alert name). */
+export const ANY_PAGE = 'severity=critical';
+
+/** Events per second the generated tests feed: 62,500/s makes every rate and ratio exact in binary. */
+const TEST_RATE = 62_500;
+
+/** First minute after the onset at which the tier's windows both reach the factor (ignoring the 5m-rate ramp). */
+function crossing(t: BurnTier, burn: number, history: Duration): number {
+  const h = history.toSeconds() / 60;
+  const ratio = (w: Duration, m: number) => (burn * Math.min(m, w.toSeconds() / 60)) / Math.min(w.toSeconds() / 60, h + m);
+  for (let m = 1; m < 100_000; m++) if (ratio(t.longWindow, m) >= t.factor && ratio(t.shortWindow, m) >= t.factor) return m;
+  return Infinity;
+}
+
+/** Scenarios proving the tiers, the single page per incident, its reset time and the quiet cases. */
+export function burnScenarios(spec: Pick<SloSpec, 'windowDays' | 'dayTicket' | 'objective'>): BurnScenario[] {
   const tiers = tiersFor(spec);
-  const [fast, medium] = tiers;
-  const slow = tiers[tiers.length - 1];
-  // The long window crosses the threshold after long × factor / burn; the recorded 5m rates
-  // lag by up to 5 minutes; then `for` must elapse.
-  const detect = (t: BurnTier, burn: number) => (t.longWindow.toSeconds() * t.factor) / burn + 300 + t.for.toSeconds();
-  const bound = (s: number) => Duration.seconds(Math.ceil((s * 1.1 + 300) / 60) * 60);
-  const early = (s: number) => Duration.seconds(Math.floor(((s - 300) * 0.5) / 60) * 60);
-  const fastBurn = fast.factor * 1.25;
+  const fast = tiers[0];
+  const medium = tiers[1];
+  const tickets = tiers.filter((x) => x.alert === TICKET_ALERT);
+  const ticket = tickets[0];
+  const b = budgetFigures(spec.objective, spec.windowDays).errorBudgetRatio;
+  // long enough that the page's long windows hold healthy history, as on a server running for a while
+  const history = Duration.seconds(medium.longWindow.toSeconds() + 600);
+  // 5 minutes of recorded-rate ramp, plus 10 % and 5 minutes of slack
+  const bound = (m: number) => Duration.minutes(Math.ceil(m * 1.1 + 10));
+  const early = (m: number) => Duration.minutes(Math.max(1, Math.floor(m * 0.5)));
+  const out: BurnScenario[] = [];
+  // exact only when the bad events per second are a multiple of 1/4 (binary-exact sums)
+  const exact = Number.isInteger(Number(num(TEST_RATE * fast.factor * b * 4)));
+  if (exact) {
+    const l = fast.longWindow.toSeconds() / 60;
+    out.push({
+      name: `a burn of exactly ${fast.factor}x pages when its ${fast.longWindow} window is full of it (>= the exact threshold)`,
+      burn: fast.factor,
+      history,
+      expect: [
+        { alert: PAGE_ALERT, firing: false, after: Duration.minutes(l - 1) },
+        { alert: PAGE_ALERT, firing: true, after: Duration.minutes(l) },
+      ],
+    });
+  }
   const mediumBurn = medium.factor * 1.25;
-  const slowBurn = slow.factor * 1.25;
-  const out: BurnScenario[] = [
-    {
-      name: `${fast.factor}x burn pages`,
-      burn: fastBurn,
-      expect: [
-        { alert: fast.alert, firing: false, after: early(detect(fast, fastBurn)) },
-        { alert: fast.alert, firing: true, after: bound(detect(fast, fastBurn)) },
-      ],
-    },
-    {
-      name: `${medium.factor}x burn pages later`,
-      burn: mediumBurn,
-      expect: [
-        { alert: fast.alert, firing: false, after: bound(detect(medium, mediumBurn)) },
-        { alert: medium.alert, firing: false, after: bound(detect(fast, fastBurn)) },
-        { alert: medium.alert, firing: true, after: bound(detect(medium, mediumBurn)) },
-      ],
-    },
-    {
-      name: `${slow.factor}x burn tickets and does not page`,
-      burn: slowBurn,
-      expect: [
-        { alert: slow.alert, firing: true, after: bound(detect(slow, slowBurn)) },
-        { alert: fast.alert, firing: false, after: bound(detect(slow, slowBurn)) },
-        { alert: medium.alert, firing: false, after: bound(detect(slow, slowBurn)) },
-      ],
-    },
-    { name: '0.5x burn fires nothing', burn: 0.5, expect: [{ alert: '*', firing: false, after: bound(detect(slow, slowBurn)) }] },
-  ];
+  const m = crossing(medium, mediumBurn, history);
+  out.push({
+    name: `${mediumBurn}x burn pages through the ${medium.factor}x tier`,
+    burn: mediumBurn,
+    history,
+    expect: [
+      { alert: PAGE_ALERT, firing: false, after: early(m) },
+      { alert: PAGE_ALERT, firing: true, after: bound(m) },
+    ],
+  });
+  const ticketBurn = ticket.factor * 1.25;
+  const t = Math.min(...tickets.map((x) => crossing(x, ticketBurn, history)));
+  out.push({
+    name: `${ticketBurn}x burn tickets and does not page`,
+    burn: ticketBurn,
+    history,
+    expect: [
+      { alert: TICKET_ALERT, firing: false, after: early(t) },
+      { alert: TICKET_ALERT, firing: true, after: bound(t) },
+      { alert: PAGE_ALERT, firing: false, after: bound(t) },
+    ],
+  });
+  out.push({ name: '0.5x burn fires nothing', burn: 0.5, history, expect: [{ alert: '*', firing: false, after: bound(t) }] });
+
+  // A total outage long enough to cost 1.2 times the 6x tier's threshold pages once, then resets.
+  const outage = Math.max(3, Math.ceil(1.2 * medium.factor * b * (medium.longWindow.toSeconds() / 60)));
+  const reset = Duration.seconds(outage * 60 + medium.shortWindow.toSeconds() + 120);
+  out.push({
+    name: `a ${outage}-minute total outage pages once, and the page resolves within ${medium.shortWindow} after it`,
+    burn: 1 / b,
+    history,
+    duration: Duration.minutes(outage),
+    expect: [
+      // the 6x tier's long window is built from recorded 5m rates: it sees the whole outage 5 minutes after it ends
+      { alert: PAGE_ALERT, firing: true, after: Duration.minutes(outage + 6) },
+      { alert: ANY_PAGE, firing: false, after: reset },
+    ],
+    pages: { count: 1, over: Duration.seconds(reset.toSeconds() + 3600) },
+  });
+  // A 1-minute outage stays under the 6x tier and is too short for the 14.4x tier's sustain condition.
+  if (1 / (medium.longWindow.toSeconds() / 60) < medium.factor * b) {
+    out.push({
+      name: 'a 1-minute total outage does not page',
+      burn: 1 / b,
+      history,
+      duration: Duration.minutes(1),
+      expect: [],
+      pages: { count: 0, over: Duration.seconds(medium.longWindow.toSeconds() + 600) },
+    });
+  }
   return out;
+}
+
+/** Builds `values` for a counter growing by `perMin[i]` during the i-th span of `spans[i]` minutes. */
+function counterValues(spans: Array<[number, number]>): string {
+  let v = 0;
+  const parts = [`0+${num(spans[0][1])}x${spans[0][0]}`];
+  v = spans[0][1] * spans[0][0];
+  for (const [minutes, perMin] of spans.slice(1)) {
+    if (minutes <= 0) continue;
+    parts.push(`${num(v + perMin)}+${num(perMin)}x${minutes - 1}`);
+    v += perMin * minutes;
+  }
+  return parts.join(' ');
 }
 
 /** A `promtool test rules` file for an SLO, or undefined for raw SLIs (no metric names to feed). */
@@ -258,52 +406,84 @@ export function sloUnitTests(spec: SloSpec, ruleFiles: string[]): string | undef
   const series = spec.sli.series();
   if (!series) return undefined;
   const budget = budgetFigures(spec.objective, spec.windowDays).errorBudgetRatio;
-  const onsetMin = 60;
-  const perMin = 1000;
+  const perMin = TEST_RATE * 60;
   const labels = (alert: string, severity: string) =>
     `ALERTS{${Object.entries({ ...(spec.labels ?? {}), alertname: alert, alertstate: 'firing', service: spec.service, severity, slo: spec.name })
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [c]) => a.localeCompare(c))
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .join(',')}}`;
-  const severityOf = (alert: string) => Object.values(BURN_TIERS).find((t) => t.alert === alert)?.severity ?? 'warning';
+  const severityOf = (alert: string) => (alert === PAGE_ALERT ? 'critical' : 'warning');
   const sloSel = `slo=${JSON.stringify(spec.name)},service=${JSON.stringify(spec.service)}`;
+  const anyPage = `ALERTS{alertstate="firing",severity="critical",${sloSel}}`;
+  const alertSel = (alert: string) => `ALERTS{alertname=${JSON.stringify(alert)},alertstate="firing",${sloSel}}`;
+  const zero = (expr: string, evalTime: string) => ({ expr: `count(${expr}) or vector(0)`, eval_time: evalTime, exp_samples: [{ labels: '{}', value: 0 }] });
+  /** Input series: `spans` of [minutes, bad fraction]; `good` may be renamed (another le spelling). */
+  const input = (spans: Array<[number, number]>, good = series.good) => {
+    const goodValues = counterValues(spans.map(([m, f]) => [m, perMin * (1 - f)]));
+    return series.total
+      ? [{ series: series.total, values: counterValues(spans.map(([m]) => [m, perMin])) }, { series: good, values: goodValues }]
+      : [{ series: good, values: goodValues }, { series: series.bad!, values: counterValues(spans.map(([m, f]) => [m, perMin * f])) }];
+  };
 
-  const tests = burnScenarios(spec).map((sc) => {
-    const lastMin = onsetMin + Math.max(...sc.expect.map((e) => e.after.toSeconds() / 60)) + 5;
-    const bad = perMin * budget * sc.burn;
-    const burnMin = lastMin - onsetMin;
-    const input = series.total
-      ? [
-          { series: series.total, values: `0+${perMin}x${lastMin}` },
-          { series: series.good, values: `0+${perMin}x${onsetMin} ${num(perMin * onsetMin + perMin - bad)}+${num(perMin - bad)}x${burnMin - 1}` },
-        ]
-      : [
-          { series: series.good, values: `0+${perMin}x${onsetMin} ${num(perMin * onsetMin + perMin - bad)}+${num(perMin - bad)}x${burnMin - 1}` },
-          { series: series.bad!, values: `0+0x${onsetMin} ${num(bad)}+${num(bad)}x${burnMin - 1}` },
-        ];
+  const tests: object[] = burnScenarios(spec).map((sc) => {
+    const onset = sc.history.toSeconds() / 60;
+    const lastAfter = Math.max(0, ...sc.expect.map((e) => e.after.toSeconds() / 60), (sc.pages?.over.toSeconds() ?? 0) / 60);
+    const total = onset + lastAfter + 5;
+    const burnMin = sc.duration ? sc.duration.toSeconds() / 60 : total - onset;
+    const f = Math.min(1, sc.burn * budget);
+    const at = (after: Duration) => Duration.seconds(onset * 60 + after.toSeconds()).toString();
+    const checks = sc.expect.map((e) => {
+      if (e.alert === '*') return zero(`ALERTS{alertstate="firing",${sloSel}}`, at(e.after));
+      if (e.alert === ANY_PAGE) return zero(anyPage, at(e.after));
+      return e.firing
+        ? { expr: alertSel(e.alert), eval_time: at(e.after), exp_samples: [{ labels: labels(e.alert, severityOf(e.alert)), value: 1 }] }
+        : zero(alertSel(e.alert), at(e.after));
+    });
+    if (sc.pages) {
+      checks.push({
+        expr: `sum(sum_over_time((${anyPage} unless ${anyPage} offset 1m)[${sc.pages.over}:1m])) or vector(0)`,
+        eval_time: at(sc.pages.over),
+        exp_samples: [{ labels: '{}', value: sc.pages.count }],
+      });
+    }
     return {
       name: `${spec.service}/${spec.name}: ${sc.name}`,
       interval: '1m',
-      input_series: input,
-      promql_expr_test: sc.expect.map((e) => {
-        const evalTime = Duration.seconds(onsetMin * 60 + e.after.toSeconds()).toString();
-        if (e.alert === '*') {
-          return { expr: `count(ALERTS{alertstate="firing",${sloSel}}) or vector(0)`, eval_time: evalTime, exp_samples: [{ labels: '{}', value: 0 }] };
-        }
-        const sel = `ALERTS{alertname=${JSON.stringify(e.alert)},alertstate="firing",${sloSel}}`;
-        return e.firing
-          ? { expr: sel, eval_time: evalTime, exp_samples: [{ labels: labels(e.alert, severityOf(e.alert)), value: 1 }] }
-          : { expr: `count(${sel}) or vector(0)`, eval_time: evalTime, exp_samples: [{ labels: '{}', value: 0 }] };
-      }),
+      input_series: input([[onset, 0], [burnMin, f], [total - onset - burnMin, 0]]),
+      promql_expr_test: checks,
     };
   });
+
+  if (spec.sli.kind === 'latency') {
+    // A dead SLI: traffic, but no bucket matches the threshold (a wrong le spelling or bucket).
+    tests.push({
+      name: `${spec.service}/${spec.name}: a dead SLI (traffic, no threshold bucket) fires ${NO_DATA_ALERT}`,
+      interval: '1m',
+      input_series: [{ series: series.total!, values: `0+${perMin}x40` }, { series: series.good.replace(/le="[^"]*"/, 'le="+Inf"'), values: `0+${perMin}x40` }],
+      promql_expr_test: [{ expr: alertSel(NO_DATA_ALERT), eval_time: '20m', exp_samples: [{ labels: labels(NO_DATA_ALERT, 'warning'), value: 1 }] }],
+    });
+    const o = spec.sli.options as { thresholdSeconds: number; leLabel?: string };
+    const spellings = leSpellings(o.thresholdSeconds);
+    if (o.leLabel === undefined && spellings.length > 1) {
+      // The float spelling (Python and Java clients, Prometheus 3) reaches the same alerts.
+      const floatGood = series.good.replace(/le="[^"]*"/, `le="${spellings[spellings.length - 1]}"`);
+      const onset = 60;
+      tests.push({
+        name: `${spec.service}/${spec.name}: a threshold bucket written le="${spellings[spellings.length - 1]}" still pages`,
+        interval: '1m',
+        input_series: input([[onset, 0], [60, 1]], floatGood),
+        promql_expr_test: [
+          { expr: alertSel(PAGE_ALERT), eval_time: `${onset + 20}m`, exp_samples: [{ labels: labels(PAGE_ALERT, 'critical'), value: 1 }] },
+          zero(alertSel(NO_DATA_ALERT), `${onset + 20}m`),
+        ],
+      });
+    }
+  }
   tests.push({
     name: `${spec.service}/${spec.name}: missing data fires ${NO_DATA_ALERT}`,
     interval: '1m',
     input_series: [{ series: 'up{job="unrelated"}', values: '1x30' }],
-    promql_expr_test: [
-      { expr: `ALERTS{alertname="${NO_DATA_ALERT}",alertstate="firing",${sloSel}}`, eval_time: '15m', exp_samples: [{ labels: labels(NO_DATA_ALERT, 'warning'), value: 1 }] },
-    ],
+    promql_expr_test: [{ expr: alertSel(NO_DATA_ALERT), eval_time: '15m', exp_samples: [{ labels: labels(NO_DATA_ALERT, 'warning'), value: 1 }] }],
   });
   return toYaml({ rule_files: ruleFiles, evaluation_interval: '1m', tests }, `${GENERATED_HEADER} Run: promtool test rules <this file>`);
 }

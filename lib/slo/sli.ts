@@ -1,17 +1,25 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { promqlProblem } from '../core/promql';
+import { leSpellings } from './le';
 
 /** A latency SLI: the share of requests faster than a threshold, from a histogram. */
 export interface LatencySliOptions {
   /** Histogram name without suffix, e.g. `http_request_duration_seconds`. */
   readonly metric: string;
-  /** Threshold in seconds; must equal a bucket boundary (`le`). */
+  /**
+   * Threshold in seconds; must equal a bucket boundary (`le`). The bucket is matched in every
+   * spelling clients write: `1` (Go) and `1.0` (Python, Java, Prometheus 3), `0.3`.
+   */
   readonly thresholdSeconds: number;
   /** Label matchers selecting the service's requests, e.g. `service="payment-api", method!="OPTIONS"`. */
   readonly selector: string;
   /** The histogram's declared bucket boundaries, to check the threshold against. @default - not checked */
   readonly buckets?: number[];
-  /** The `le` label value of the threshold bucket, when the client library formats it differently (e.g. "0.30"). @default - the threshold as written by Go clients (`0.3`, `1`) */
+  /**
+   * The `le` label value of the threshold bucket, when the client library formats it in yet
+   * another way (e.g. "0.30"); matched exactly.
+   * @default - the threshold as Go clients write it and, for whole numbers, the float form too (`le=~"1|1\\.0"`)
+   */
   readonly leLabel?: string;
 }
 
@@ -46,11 +54,11 @@ export interface SliSeries {
 /** A service level indicator: bad and total event rates over a window. */
 export class Sli {
   public static latency(options: LatencySliOptions): Sli {
-    const le = options.leLabel ?? formatLe(options.thresholdSeconds);
     const sel = options.selector.trim();
+    const le = leMatcher(options);
     return new Sli(
       'latency',
-      (w) => `sum(rate(${options.metric}_count{${sel}}[${w}]))\n-\nsum(rate(${options.metric}_bucket{${sel}, le="${le}"}[${w}]))`,
+      (w) => `sum(rate(${options.metric}_count{${sel}}[${w}]))\n-\nsum(rate(${options.metric}_bucket{${sel}, ${le}}[${w}]))`,
       (w) => `sum(rate(${options.metric}_count{${sel}}[${w}]))`,
       options,
     );
@@ -82,6 +90,28 @@ export class Sli {
     public readonly totalRate: (window: string) => string,
     public readonly options: LatencySliOptions | AvailabilitySliOptions | RawSliOptions,
   ) {}
+
+  /**
+   * Bad or total events over `window` as `increase()`s (raw SLIs: their own rates). Same
+   * ratios as the rates (both scale with the window), but increase skips rate's division by
+   * the range: a burn at exactly a threshold then yields exactly the threshold on aligned
+   * samples.
+   */
+  private events(which: 'bad' | 'total', window: string): string {
+    const e = which === 'bad' ? this.badRate(window) : this.totalRate(window);
+    return this.kind === 'raw' ? e : e.replace(/\brate\(/g, 'increase(');
+  }
+
+  /** PromQL for the error ratio over `window` straight from the raw series. */
+  public errorRatio(window: string): string {
+    return `(\n${this.events('bad', window)}\n)\n/\n(\n${this.events('total', window)}\n)`;
+  }
+
+  /** PromQL for bad or total events per second over `window` (`seconds` long), from increases. */
+  public perSecond(which: 'bad' | 'total', window: string, seconds: number): string {
+    if (this.kind === 'raw') return this.events(which, window);
+    return `(\n${this.events(which, window)}\n)\n/ ${seconds}`;
+  }
 
   /** Problems: empty selectors, unparsable PromQL, a non-positive threshold. Warnings separately. */
   public problems(): { errors: string[]; warnings: string[] } {
@@ -133,7 +163,7 @@ export class Sli {
     if (this.kind === 'latency') {
       const o = this.options as LatencySliOptions;
       const sel = concreteLabels(o.selector);
-      return { good: `${o.metric}_bucket{${[sel, `le="${o.leLabel ?? formatLe(o.thresholdSeconds)}"`].filter(Boolean).join(', ')}}`, total: `${o.metric}_count{${sel}}` };
+      return { good: `${o.metric}_bucket{${[sel, `le="${o.leLabel ?? leSpellings(o.thresholdSeconds)[0]}"`].filter(Boolean).join(', ')}}`, total: `${o.metric}_count{${sel}}` };
     }
     if (this.kind === 'availability') {
       const o = this.options as AvailabilitySliOptions;
@@ -147,9 +177,11 @@ export class Sli {
   }
 }
 
-/** Go clients write `le` as the shortest float: 0.3 → "0.3", 1 → "1". */
-function formatLe(n: number): string {
-  return String(n);
+/** `le="0.3"`, `le=~"1|1\\.0"` (both spellings of a whole number), or `le="<leLabel>"`. */
+function leMatcher(o: LatencySliOptions): string {
+  if (o.leLabel !== undefined) return `le="${o.leLabel}"`;
+  const spellings = leSpellings(o.thresholdSeconds);
+  return spellings.length === 1 ? `le="${spellings[0]}"` : `le=~"${spellings.map((x) => x.replace(/[.+]/g, (c) => `\\\\${c}`)).join('|')}"`;
 }
 
 function selectorProblems(what: string, selector: string): string[] {
