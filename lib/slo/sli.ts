@@ -1,5 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { promqlProblem } from '../core/promql';
+import { checkShape } from '../core/shape';
 import { leSpellings } from './le';
 
 /** A latency SLI: the share of requests faster than a threshold, from a histogram. */
@@ -54,6 +55,7 @@ export interface SliSeries {
 /** A service level indicator: bad and total event rates over a window. */
 export class Sli {
   public static latency(options: LatencySliOptions): Sli {
+    checkShape(undefined, 'LatencySliOptions', options, 'Sli.latency(options)');
     const sel = options.selector.trim();
     const le = leMatcher(options);
     return new Sli(
@@ -65,6 +67,7 @@ export class Sli {
   }
 
   public static availability(options: AvailabilitySliOptions): Sli {
+    checkShape(undefined, 'AvailabilitySliOptions', options, 'Sli.availability(options)');
     const metric = options.metric ?? 'http_requests_total';
     const sel = options.selector.trim();
     const err = (options.errorSelector ?? 'status=~"5.."').trim();
@@ -79,6 +82,7 @@ export class Sli {
   }
 
   public static raw(options: RawSliOptions): Sli {
+    checkShape(undefined, 'RawSliOptions', options, 'Sli.raw(options)');
     return new Sli('raw', (w) => options.badRate.split('$window').join(w), (w) => options.totalRate.split('$window').join(w), options);
   }
 

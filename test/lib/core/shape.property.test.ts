@@ -138,3 +138,14 @@ describe('values that used to be silently misread', () => {
     expect(() => build(testStack())).toThrow(message);
   });
 });
+
+describe('Sli factories check their options', () => {
+  test.each<[string, () => unknown, RegExp]>([
+    ['latency with a string threshold', () => Sli.latency({ metric: 'h', thresholdSeconds: '0.3' as never, selector: 'a="b"' }), /Sli\.latency\(options\)\.thresholdSeconds must be a number \(got string "0\.3"\); write 0\.3, not "0\.3"/],
+    ['availability without options', () => Sli.availability(undefined as never), /Sli\.availability\(options\) must be an object \(AvailabilitySliOptions\) \(got undefined\)/],
+    ['raw with a number', () => Sli.raw({ badRate: 1 as never, totalRate: 'x' }), /Sli\.raw\(options\)\.badRate must be a string \(got number 1\)/],
+  ])('%s', (_n, build, message) => {
+    expect(build).toThrow(ValidationError);
+    expect(build).toThrow(message);
+  });
+});
