@@ -2,7 +2,7 @@ import { TerraformResource, Token } from 'cdktf';
 import { dockerSocketProblem } from '../lib/core/names';
 import { checkShape } from '../lib/core/shape';
 import { Construct, IConstruct } from 'constructs';
-import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
+import { AlertPolicyMode, groupPolicyProblems, withPolicyOptOut } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { Annotations } from 'cdktf';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -290,7 +290,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     checkShape(this, 'RuleGroup', group, 'addRuleGroup(group)');
     const problems = groupProblemsInContext(group, this.ruleFiles);
     const policy = this.alertPolicy === 'off' || problems.length ? [] : groupPolicyProblems(group);
-    if (this.alertPolicy === 'error') problems.push(...policy);
+    if (this.alertPolicy === 'error') problems.push(...policy.map(withPolicyOptOut));
     throwIfProblems(this, problems);
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     this.groups.push(group);

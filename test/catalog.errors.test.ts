@@ -216,7 +216,7 @@ group('Alert policy', () => {
   bad('severity none outside the Watchdog', policy({ labels: { severity: 'none' } }), /alert "A": severity "none" is only for the Watchdog heartbeat \(got "none"\)\. Use "critical" or "warning"/);
   bad('unknown severity', policy({ labels: { severity: 'info' } }), /alert "A": severity must be "critical" or "warning" \(got "info"\)\. Two levels are enough/);
   bad('threshold alert without for', policy({ for: undefined }), /alert "A": a threshold alert needs for: \(got none\), or it fires on a 15-second spike\. Set e\.g\. for: '5m', or fireImmediately: true/);
-  bad('critical alert without runbook', policy({ labels: { severity: 'critical' } }), /alert "A": critical alerts need annotations\.runbook_url \(got none\): whoever is woken up needs the steps\. Add a runbook link/);
+  bad('critical alert without runbook', policy({ labels: { severity: 'critical' } }), /alert "A": critical alerts need annotations\.runbook_url \(got none\): whoever is woken up needs the steps\. Add a runbook link\. This is the anti-fatigue policy, not a Prometheus rule: to keep the rule as it is, set alertPolicy: 'warn' \(warnings\) or 'off' on the PrometheusServer\./);
   bad('alert without summary', policy({ annotations: { description: 'd' } }), /alert "A": annotations\.summary is missing\. Say what is wrong and its impact/);
 });
 
@@ -307,10 +307,11 @@ group('AlertRoute, receivers, matchers and time intervals', () => {
     grafana(s);
     route(s, { receiver: Receiver.null('quiet'), target: 'grafana' });
   }, /the root receiver "quiet" is a null receiver, which Grafana cannot use as its default contact point\. Use a real receiver at the root/);
-  badAtSynth('alert that reaches only the default receiver', (s) => {
+  // Issue 14: reaching only the (real) default receiver is accepted now; reaching only a null receiver is still refused.
+  badAtSynth('alert that reaches only a null receiver', (s) => {
     prom(s).addRuleGroup({ name: 'app', rules: [{ ...goodAlert, alert: 'AppSlow' }] });
-    route(s);
-  }, /test\/Prometheus: rule group "app", alert "AppSlow" with labels \{alertname="AppSlow", severity="warning"\} only reaches "hook" \(default\)\. Add a route that matches it/);
+    route(s, { receivers: [Receiver.null('quiet')], routes: [{ receiver: 'quiet', matchers: [Matcher.eq('severity', 'warning')] }] });
+  }, /test\/Prometheus: rule group "app", alert "AppSlow" with labels \{alertname="AppSlow", severity="warning"\} only reaches "quiet" \(null\): nobody is notified\. Add a route to a real receiver that matches it .*set requireRouting: false on this AlertRoute/);
 });
 
 group('SloBudget and Sli', () => {
