@@ -392,6 +392,8 @@ group('Dashboard', () => {
   bad('SLO dashboard window', () => sloDashboard({ service: 'a', name: 'b', objective: 99.9, windowDays: 0.5 }), /sloDashboard: windowDays must be a whole number of days, at least 1 \(got 0\.5\)\. Give e\.g\. 30/);
   bad('SLO dashboard no burn windows', () => sloDashboard({ service: 'a', name: 'b', objective: 99.9, windowDays: 30, burnWindows: [] }), /sloDashboard: burnWindows must not be empty\. Give the recorded windows/);
   bad('SLO dashboard burn window', () => sloDashboard({ service: 'a', name: 'b', objective: 99.9, windowDays: 30, burnWindows: ['1 hour'] }), /sloDashboard: burnWindows\[0\] is not a valid duration \(got "1 hour"\)/);
+  bad('old-style row panel PromQL (rows[].panels)', dashboard({ uid: 'd', title: 'T', schemaVersion: 14, rows: [{ title: 'R', panels: [{ title: 'P', type: 'graph', targets: [{ refId: 'A', expr: 'sum(rate(x[5m])' }] }] }] }), /dashboard "T": panel "R \/ P" query A: is not valid PromQL: syntax error/);
+  bad('library panel model PromQL', dashboard({ uid: 'd', title: 'T', panels: [{ title: 'P', libraryPanel: { uid: 'l', name: 'P', model: { targets: [{ refId: 'A', expr: 'sum(rate(x[5m])' }] } } }] }), /dashboard "T": panel "P" query A: is not valid PromQL: syntax error/);
 });
 
 group('LokiCluster', () => {
