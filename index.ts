@@ -57,3 +57,4 @@ export * from './lib/runtime/kubernetes-runtime';
 export * from './lib/kubernetes/charts';
 export * from './lib/kubernetes/values';
 export * from './lib/mimir/config';
+export * from './constructs/container';

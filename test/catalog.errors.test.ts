@@ -10,6 +10,7 @@ import { AlertRoute, AlertRouteProps } from '../constructs/alert-route';
 import { Alertmanager } from '../constructs/alertmanager';
 import { BlackboxExporter } from '../constructs/blackbox-exporter';
 import { Dashboard } from '../constructs/dashboard';
+import { Container, ContainerProps } from '../constructs/container';
 import { GrafanaDataSources } from '../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../constructs/grafana-folder';
 import { ExistingGrafana, GrafanaServer } from '../constructs/grafana-server';
@@ -720,6 +721,43 @@ group('Hostile input: PromQL, regexes, characters', () => {
   bad('Loki rule over every stream', lokiRule({ alert: 'A', expr: 'count_over_time({job=~".*"}[5m]) > 0' }), /is not valid LogQL: queries require at least one regexp or equality matcher that does not have an empty-compatible value/);
   bad('Loki range aggregation without unwrap', lokiRule({ alert: 'A', expr: 'sum_over_time({job="api"}[5m]) > 0' }), /is not valid LogQL: invalid aggregation sum_over_time without unwrap/);
   bad('named group in Go 1.22 syntax', relabel({ sourceLabels: ['a'], regex: '(?<host>.+):9100', targetLabel: 'b' }), /regex writes a named group as \(\?<name>\.\.\.\) .*Write \(\?P<name>\.\.\.\)/);
+});
+
+group('Adopting an existing setup: Container, extraArgs, volumeNames, data sources (issue 14)', () => {
+  const app = (props: Partial<ContainerProps> = {}) => (s: Construct) => new Container(s, 'App', { image: 'registry.example.com/app:1.2.3', ...props });
+  bad('container image not pinned', app({ image: 'nginx:latest' }), /^\[test\/App\] image tag must be pinned \(got "nginx:latest"\)/);
+  bad('container literal secret in env', app({ env: { DB_PASSWORD: 'hunter2' } }), /env DB_PASSWORD looks like a secret and must not be a literal \(got a literal string of 7 characters\)\. Put it in secretEnv as a reference/);
+  bad('container literal secretEnv', app({ secretEnv: { API_TOKEN: 'abc' } }), /secretEnv API_TOKEN must not be a literal secret \(got a literal string of 3 characters\)/);
+  bad('container literal secret file', app({ files: [{ path: '/etc/app/token', content: 'abc', secret: true }] }), /files\[0\] \(\/etc\/app\/token\) is marked secret but its content is literal \(a string of 3 characters\)/);
+  bad('container health check not in exec form', app({ healthcheck: { test: ['curl', '-f', 'http://localhost/'] } }), /healthcheck\.test must start with "CMD" \(exec form\), "CMD-SHELL" \(one shell command\) or be \["NONE"\]/);
+  bad('container top-level hostPort', app({ hostPort: 80 }), /hostPort applies to one port; a Container has a host port per port \(got 80\)/);
+  bad('container scrape without a port', app({ scrape: {} }), /scrape needs a port serving metrics: the container has no port/);
+  bad('container scrape of a UDP port', app({ ports: [{ name: 'statsd', containerPort: 9125, protocol: 'udp' }], scrape: {} }), /scrape port "statsd" is a UDP port; Prometheus scrapes over HTTP/);
+  bad('container env name', app({ env: { 'MY-VAR': 'x' } }), /env name "MY-VAR" is not a valid environment variable name/);
+  bad('container capability name', app({ dropCapabilities: ['all caps'] }), /dropCapabilities entry is not a Linux capability name \(got "all caps"\)/);
+  bad('container device permissions', app({ devices: [{ hostPath: '/dev/kmsg', permissions: 'rx' }] }), /devices\[0\]\.permissions must combine r, w and m, each at most once \(got "rx"\)/);
+  bad('container privileged on Kubernetes', (s) => {
+    new KubernetesRuntime(s, 'Kubernetes');
+    app({ privileged: true })(s);
+  }, /privileged is a Docker option \(got true\): the Kubernetes target does not run privileged pods/);
+  bad('extraArgs several in one string', (s) => prom(s, { extraArgs: ['--web.enable-lifecycle --web.enable-admin-api'] }), /extraArgs\[0\] holds several arguments in one string/);
+  bad('extraArgs on a chart-run engine', (s) => {
+    new KubernetesRuntime(s, 'Kubernetes');
+    prom(s, { extraArgs: ['--web.enable-lifecycle'] });
+  }, /extraArgs is a Docker option for Prometheus \(got \["--web\.enable-lifecycle"\]\)/);
+  bad('volumeNames of a volume the component lacks', (s) => prom(s, { volumeNames: { tsdb: 'prometheus_data' } }), /volumeNames names a volume "tsdb" that prometheus does not have \(it has "data"\)/);
+  bad('one kept volume for two components', (s) => {
+    prom(s, { volumeNames: { data: 'shared' } });
+    new TempoBackend(s, 'Tempo', { volumeNames: { data: 'shared' } });
+  }, /\[test\/Tempo\] Docker volume "shared" \(volume "data"\) is already used by test\/Prometheus/);
+  bad('dataSources kind without a back end', (s) => {
+    grafana(s);
+    new GrafanaDataSources(s, 'DataSources', { dataSources: ['loki'] });
+  }, /dataSources lists "loki", but the stack has no LokiCluster and the loki prop is not set/);
+  bad('dataSources leaving out a given target', (s) => {
+    grafana(s);
+    new GrafanaDataSources(s, 'DataSources', { dataSources: ['prometheus'], prometheus: { url: 'http://prometheus:9090' }, alertmanager: { url: 'http://alertmanager:9093' } });
+  }, /the alertmanager prop is set but dataSources leaves "alertmanager" out/);
 });
 
 // ---------------------------------------------------------------------------------------------
