@@ -58,3 +58,4 @@ export * from './lib/kubernetes/charts';
 export * from './lib/kubernetes/values';
 export * from './lib/mimir/config';
 export * from './constructs/container';
+export * from './lib/testing/diagram';
