@@ -126,6 +126,7 @@ describe('Container refuses bad input, naming the construct path', () => {
     expect(build({ privileged: true, devices: [{ hostPath: '/dev/kmsg' }], networks: ['legacy'] }, k8s)).toThrow(
       /privileged is a Docker option \(got true\)[^]*devices is a Docker option \(got \["\/dev\/kmsg"\]\)[^]*networks is a Docker option \(got \["legacy"\]\)/,
     );
+    expect(build({ volumes: [{ name: 'data', path: '/data', volumeName: 'app_data' }] }, k8s)).toThrow(/volume names are a Docker option \(got \{"data":"app_data"\}\): the Kubernetes target keeps data in PersistentVolumeClaims/);
     expect(build({ ports: [{ containerPort: 80, publish: true }] }, k8s)).toThrow(/publishPorts is a Docker option; the Kubernetes target publishes nothing on a node/);
     const s = testStack();
     k8s(s);

@@ -13,7 +13,7 @@ import { PrometheusServer } from '../../constructs/prometheus-server';
 import { TempoBackend } from '../../constructs/tempo-backend';
 import { Receiver } from '../../lib/alertmanager/receivers';
 import { KubernetesRuntime } from '../../lib/runtime/kubernetes-runtime';
-import { container, containerFiles, haveTool, promtoolCheckConfig, resources, synthJson, testStack } from '../helpers/synth';
+import { container, containerFiles, haveTool, k8sResource, promtoolCheckConfig, resources, synthJson, testStack } from '../helpers/synth';
 
 /** Keeping what exists when moving a stack: flags, volumes, instance labels, data sources. */
 describe('extraArgs: every engine keeps the flags of an existing setup', () => {
@@ -57,6 +57,14 @@ describe('extraArgs: every engine keeps the flags of an existing setup', () => {
     expect(() => synthJson(((s) => (new PrometheusServer(s, 'P', { extraArgs: ['--web.enable-lifecycle --web.enable-admin-api'] }), s))(testStack()))).toThrow(
       /extraArgs\[0\] holds several arguments in one string \(got "--web\.enable-lifecycle --web\.enable-admin-api"\).*\["--web\.enable-lifecycle","--web\.enable-admin-api"\]/,
     );
+  });
+
+  test('on the Kubernetes target a component the runtime deploys itself takes extraArgs (NodeExporter DaemonSet)', () => {
+    const s = testStack();
+    new KubernetesRuntime(s, 'Kubernetes');
+    new NodeExporter(s, 'Node', { extraArgs: ['--collector.systemd'] });
+    const args = k8sResource(synthJson(s), 'kubernetes_daemon_set_v1', 'node-exporter').spec.template.spec.container[0].args as string[];
+    expect(args).toEqual(['--path.rootfs=/host', '--collector.systemd']);
   });
 
   test('on the Kubernetes target a chart-run engine refuses extraArgs and volumeNames', () => {
