@@ -97,6 +97,10 @@ export type { ILokiOtlpTarget, ITempoOtlpTarget, OtelCollectorProps } from './co
 export { ALLOY_IMAGE, LogAgent, PROMTAIL_IMAGE } from './constructs/log-agent';
 export type { ILokiPushTarget, LogAgentKind, LogAgentProps } from './constructs/log-agent';
 
+// Any other container (cAdvisor, Pushgateway, a reverse proxy, your own app)
+export { Container } from './constructs/container';
+export type { ContainerFile, ContainerPort, ContainerProps, ContainerScrapeOptions, ContainerVolume } from './constructs/container';
+
 // Services and whole stacks
 export { MonitoredService } from './constructs/monitored-service';
 export type { ExternalServiceOptions, MonitoredServiceProps, ServiceAlertOptions, ServiceContainerOptions, ServiceMetricNames, ServiceSloOptions } from './constructs/monitored-service';
@@ -110,3 +114,5 @@ export type { CourseAlertRouteOptions } from './stacks/course-alerting';
 // Testing
 export { snapshotStack } from './lib/testing/snapshot';
 export type { SnapshotOptions, StackSnapshot } from './lib/testing/snapshot';
+export { diagram } from './lib/testing/diagram';
+export type { DiagramFlow, DiagramOptions } from './lib/testing/diagram';

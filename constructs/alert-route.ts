@@ -65,8 +65,10 @@ export interface AlertRouteProps {
    */
   readonly target?: AlertRouteTarget;
   /**
-   * Fail synth when an alerting rule of a PrometheusServer in this stack can only reach the
-   * default or a null receiver (the Watchdog excepted).
+   * Check that every alerting rule of a PrometheusServer in this stack reaches a real
+   * receiver (the Watchdog excepted): reaching only null receivers fails synth; with child
+   * routes, falling through to the default receiver is a warning. A tree with only a real
+   * root receiver is always accepted. `false` turns the check off.
    * @default true
    */
   readonly requireRouting?: boolean;
@@ -312,36 +314,62 @@ export class AlertRoute extends Construct {
     return out;
   }
 
-  /** Every alerting rule of the stack's Prometheus servers must reach a real, non-default receiver. */
+  /**
+   * Every alerting rule of the stack's Prometheus servers must reach a real receiver. An
+   * alert that only falls through to the (real) default receiver while child routes exist
+   * is reported as a warning; one that only reaches a null receiver is an error.
+   */
   private coverageProblems(): string[] {
     const out: string[] = [];
     const servers = Observability.of(this).find<{ ruleGroups: readonly RuleGroup[]; externalLabels: Record<string, string> } & Construct>('prometheus');
     for (const server of servers) {
       for (const group of server.ruleGroups) {
         for (const rule of group.rules.filter(isAlertingRule)) {
-          const problem = this.coverageProblem(rule, server.externalLabels);
-          if (problem) out.push(`${server.node.path}: rule group ${JSON.stringify(group.name)}, ${problem}`);
+          const c = this.coverage(rule, server.externalLabels);
+          if (!c) continue;
+          const message = `${server.node.path}: rule group ${JSON.stringify(group.name)}, ${c.message}`;
+          if (c.level === 'error') out.push(message);
+          else this.warnOnce(message);
         }
       }
     }
     return out;
   }
 
+  private readonly warned = new Set<string>();
+
+  /** Validations run at every synth: each warning is added once. */
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    Annotations.of(this).addWarning(message);
+  }
+
   /**
    * Runs the alert's known labels (its static labels, its name, the server's external
-   * labels) through the tree; a matcher on a label only the series can carry may match. The
-   * alert must be able to reach a receiver that is neither the default nor a null one.
+   * labels) through the tree; a matcher on a label only the series can carry may match.
+   * A tree of only a root receiver sends every alert there: accepted when it is real. With
+   * child routes, falling through to the real default is a warning (maybe a forgotten
+   * route); reaching only null receivers is an error.
    */
-  private coverageProblem(rule: AlertingRule, externalLabels: Record<string, string>): string | undefined {
+  private coverage(rule: AlertingRule, externalLabels: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
     if (isWatchdog(rule)) return undefined;
     const labels = { ...externalLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
     const nodes = this.root.resolve(labels, true);
     const defaultReceiver = this.root.receiver;
     const isNull = (name: string) => isNullReceiver(this.receivers.get(name) ?? { name });
     if (nodes.some((n) => n.receiver !== defaultReceiver && !isNull(n.receiver))) return undefined;
+    const reachesDefault = nodes.some((n) => n.receiver === defaultReceiver) && !isNull(defaultReceiver);
+    if (reachesDefault && !this.root.children.length) return undefined;
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
     const where = [...new Set(nodes.map((n) => `${JSON.stringify(n.receiver)}${isNull(n.receiver) ? ' (null)' : ' (default)'}`))].join(', ');
-    return `alert ${JSON.stringify(rule.alert)} with labels {${shown}} only reaches ${where}. Add a route that matches it (e.g. on severity or team), or fix its labels.`;
+    if (reachesDefault) {
+      return { level: 'warning', message: `alert ${JSON.stringify(rule.alert)} with labels {${shown}} matches none of the child routes and only falls through to the default receiver ${JSON.stringify(defaultReceiver)}. If that is intended, nothing to do; otherwise add a route that matches it (e.g. on severity or team), or fix its labels.` };
+    }
+    return {
+      level: 'error',
+      message: `alert ${JSON.stringify(rule.alert)} with labels {${shown}} only reaches ${where}: nobody is notified. Add a route to a real receiver that matches it (e.g. on severity or team), or fix its labels; if silencing it is intended, set requireRouting: false on this AlertRoute.`,
+    };
   }
 
   private createContactPoint(r: ReceiverSpec): void {

@@ -6,7 +6,7 @@ import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
 import { ConfigFile, Endpoint, PortPublish, endpoint } from '../lib/runtime/component';
-import { ComponentOptions, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, engineOptionProblems, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 import { ALERTMANAGER_CONFIG_DIR } from '../lib/alertmanager/receivers';
 import { AlertRoute } from './alert-route';
@@ -77,6 +77,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     if (runtime.engines && Number.isSafeInteger(replicas) && replicas >= 1 && replicas < 3) {
       Annotations.of(this).addWarning(`replicas is ${replicas}: with fewer than 3 Alertmanagers a single restart or node drain can lose silences or send a notification twice. Use 3 (the default on Kubernetes).`);
     }
+    if (runtime.engines) problems.push(...engineOptionProblems('Alertmanager', props));
     throwIfProblems(this, problems);
     this.explicitRoute = props.route;
 
@@ -108,7 +109,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
       const publish: PortPublish | undefined = port.publish ? { ...port.publish, hostPort: port.publish.hostPort + i } : undefined;
       const peers = names.filter((n) => n !== name).map((n) => `--cluster.peer=${n}:${CLUSTER_PORT}`);
       const externalUrl = props.externalUrl ?? (publish ? hostUrl(publish.hostIp, publish.hostPort) : undefined);
-      return runtime.deploy(
+      return deployComponent(runtime, props, 
         scopeForReplica,
         {
           name,

@@ -9,7 +9,7 @@ import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget } from '../lib/prometheus/scrape';
 import { Endpoint } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
@@ -90,7 +90,7 @@ export class BlackboxExporter extends Construct {
     this.endpoint = componentEndpoint(props.runtime ?? Observability.of(this).runtime, name, PORT);
     const runtime = props.runtime ?? Observability.of(this).runtime;
     const needsRaw = () => [...this.modules.values()].some((m) => m.prober === 'icmp');
-    this.deployment = runtime.deploy(
+    this.deployment = deployComponent(runtime, props, 
       this,
       {
         name,

@@ -20,6 +20,9 @@ export interface DataSourceTarget {
   readonly uid?: string;
 }
 
+/** A kind of data source GrafanaDataSources creates. */
+export type DataSourceKind = 'prometheus' | 'loki' | 'tempo' | 'alertmanager';
+
 /** Properties of GrafanaDataSources. */
 export interface GrafanaDataSourcesProps {
   /** @default - the stack's Grafana */
@@ -38,6 +41,13 @@ export interface GrafanaDataSourcesProps {
   readonly serviceDashboardUid?: string;
   /** Scrape interval Prometheus queries assume (`timeInterval`). @default '15s' */
   readonly prometheusTimeInterval?: string;
+  /**
+   * The data sources to create, e.g. `['prometheus', 'loki', 'tempo']` to leave out the
+   * Alertmanager one (an existing Grafana that has its own). Correlation links only point at
+   * data sources that are created.
+   * @default - every kind whose back end is in the stack or given as a prop
+   */
+  readonly dataSources?: DataSourceKind[];
 }
 
 /**
@@ -62,17 +72,24 @@ export class GrafanaDataSources extends Construct {
     checkShape(this, 'GrafanaDataSourcesProps', props, 'props');
     const registry = Observability.of(this);
     this.correlation = props.correlation ? resolveCorrelation(props.correlation) : registry.correlation;
-    const prom = props.prometheus ?? firstEndpoint(registry.find<PrometheusServer>('prometheus').map((p) => p.endpoint.url));
-    const am = props.alertmanager ?? firstEndpoint(registry.find<Alertmanager>('alertmanager').map((a) => a.endpoints[0].url));
-    const loki = props.loki ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('loki').map((l) => l.queryUrl));
-    const tempo = props.tempo ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('tempo').map((t) => t.queryUrl));
+    const found = {
+      prometheus: props.prometheus ?? firstEndpoint(registry.find<PrometheusServer>('prometheus').map((p) => p.endpoint.url)),
+      alertmanager: props.alertmanager ?? firstEndpoint(registry.find<Alertmanager>('alertmanager').map((a) => a.endpoints[0].url)),
+      loki: props.loki ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('loki').map((l) => l.queryUrl)),
+      tempo: props.tempo ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('tempo').map((t) => t.queryUrl)),
+    };
+    const problems: string[] = dataSourceChoiceProblems(props, found);
+    const chosen = (k: DataSourceKind) => (props.dataSources === undefined || props.dataSources.includes(k) ? found[k] : undefined);
+    const prom = chosen('prometheus');
+    const am = chosen('alertmanager');
+    const loki = chosen('loki');
+    const tempo = chosen('tempo');
     const uids = {
       prometheus: prom?.uid ?? 'prometheus',
       loki: loki?.uid ?? 'loki',
       tempo: tempo?.uid ?? 'tempo',
       alertmanager: am?.uid ?? 'alertmanager',
     };
-    const problems: string[] = [];
     const present = { prometheus: !!prom, loki: !!loki, tempo: !!tempo, alertmanager: !!am };
     for (const [k, uid] of Object.entries(uids)) {
       if (!present[k as keyof typeof present]) continue;
@@ -191,6 +208,25 @@ export class GrafanaDataSources extends Construct {
       });
     }
   }
+}
+
+const KINDS: readonly DataSourceKind[] = ['prometheus', 'loki', 'tempo', 'alertmanager'];
+const BACK_END: Record<DataSourceKind, string> = { prometheus: 'PrometheusServer', loki: 'LokiCluster', tempo: 'TempoBackend', alertmanager: 'Alertmanager' };
+
+/** `dataSources` names known kinds, each with a back end, and leaves out no target given explicitly. */
+function dataSourceChoiceProblems(props: GrafanaDataSourcesProps, found: Record<DataSourceKind, DataSourceTarget | undefined>): string[] {
+  if (props.dataSources === undefined) return [];
+  const out: string[] = [];
+  for (const k of props.dataSources) {
+    if (!KINDS.includes(k)) out.push(`dataSources entry must be one of ${KINDS.map((x) => JSON.stringify(x)).join(', ')} (got ${JSON.stringify(k)}).`);
+    else if (!found[k]) out.push(`dataSources lists ${JSON.stringify(k)}, but the stack has no ${BACK_END[k]} and the ${k} prop is not set. Create the ${BACK_END[k]} before this construct, pass ${k}: { url }, or leave it out of dataSources.`);
+  }
+  const dup = props.dataSources.find((k, i) => props.dataSources!.indexOf(k) !== i);
+  if (dup) out.push(`dataSources lists ${JSON.stringify(dup)} twice. List each kind once.`);
+  for (const k of KINDS) {
+    if (props[k] !== undefined && !props.dataSources.includes(k)) out.push(`the ${k} prop is set but dataSources leaves ${JSON.stringify(k)} out (got ${JSON.stringify(props.dataSources)}). Add it to dataSources, or remove the ${k} prop.`);
+  }
+  return out;
 }
 
 function firstEndpoint(urls: string[]): DataSourceTarget | undefined {

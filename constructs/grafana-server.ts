@@ -6,7 +6,7 @@ import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { literalSecretProblem, secretVariable, urlSecretProblem } from '../lib/core/secrets';
 import { Observability } from '../lib/observability';
 import { Endpoint, endpoint } from '../lib/runtime/component';
-import { ComponentOptions, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, engineOptionProblems, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
@@ -90,6 +90,7 @@ export class GrafanaServer extends Construct implements IGrafana {
     for (const t of props.featureToggles ?? []) {
       if (!/^[A-Za-z][A-Za-z0-9]*$/.test(t)) problems.push(`featureToggles entry is not a toggle name (got ${JSON.stringify(t)}), e.g. "traceQLStreaming".`);
     }
+    if ((props.runtime ?? Observability.of(this).runtime).engines) problems.push(...engineOptionProblems('Grafana', props));
     throwIfProblems(this, problems);
     if (props.anonymousAccess) Annotations.of(this).addWarning('anonymous access is on: anyone who reaches Grafana can view dashboards without logging in.');
     if (props.allowSignUp) Annotations.of(this).addWarning('sign-up is on: anyone who reaches Grafana can create an account.');
@@ -116,7 +117,7 @@ export class GrafanaServer extends Construct implements IGrafana {
     if (props.featureToggles?.length) env.GF_FEATURE_TOGGLES_ENABLE = props.featureToggles.join(',');
     this.deployment = runtime.engines
       ? runtime.engines.grafana(this, { name, image: image.ref, adminUser, adminPassword: password, env, plugins: props.plugins ?? [], resources: props.resources })
-      : runtime.deploy(this, {
+      : deployComponent(runtime, props, this, {
       name,
       image: image.ref,
       user: '472',

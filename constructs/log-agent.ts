@@ -10,7 +10,7 @@ import { dockerSocketProblem, labelNameProblem, re2Problem } from '../lib/core/n
 import { ResolvedCorrelation } from '../lib/grafana/correlation';
 import { Observability } from '../lib/observability';
 import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /**
@@ -283,7 +283,7 @@ export class LogAgent extends Construct {
       : [`-config.file=${PROMTAIL.config}`];
 
     // runtime: resolved above
-    this.deployment = runtime.deploy(
+    this.deployment = deployComponent(runtime, props, 
       this,
       {
         name,

@@ -32,7 +32,7 @@ import {
 import { Observability } from '../lib/observability';
 import { LOKI_CHART_GRPC_PORT } from '../lib/kubernetes/values';
 import { ConfigFile, Endpoint, PortSpec, endpoint } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, engineOptionProblems, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
 /** The image this library is tested with (the course's docker-compose pins it). */
@@ -171,6 +171,7 @@ export class LokiCluster extends Construct {
     } else if (props.remoteWriteUrl !== undefined && urlSecretProblem(props.remoteWriteUrl)) {
       problems.push(`remoteWriteUrl ${urlSecretProblem(props.remoteWriteUrl)}`);
     }
+    if (runtime.engines) problems.push(...engineOptionProblems('Loki', props));
     throwIfProblems(this, problems);
     // Remote-writing recording-rule results to a PrometheusServer of this stack: switch on its
     // receiver, as TempoBackend and LogAgent do.
@@ -246,7 +247,7 @@ export class LokiCluster extends Construct {
         { name: 'grpc', containerPort: LOKI_GRPC_PORT },
       ];
       if (t.target) ports.push({ name: 'memberlist', containerPort: LOKI_MEMBERLIST_PORT });
-      return runtime.deploy(
+      return deployComponent(runtime, props, 
         t.scope,
         {
           name: t.name,

@@ -7,7 +7,7 @@ import { RouteNode } from '../lib/alertmanager/route';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, metricNameProblem } from '../lib/core/names';
-import { literalSecretProblem, urlSecretProblem } from '../lib/core/secrets';
+import { SECRET_ENV_NAME, literalSecretProblem, urlSecretProblem } from '../lib/core/secrets';
 import { redDashboard, sanitizeDashboardUid } from '../lib/grafana/dashboards';
 import { Observability } from '../lib/observability';
 import { RuleSets } from '../lib/prometheus/presets';
@@ -168,7 +168,7 @@ export interface MonitoredServiceProps {
 const DOCKER_LABELMAP = '__meta_docker_container_label_prometheus_label_(.+)';
 const NAME = /^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$/;
 /** Environment variable names that hold secrets: their values must be references. */
-const SECRET_ENV = /(PASSWORD|PASSWD|PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIAL|DSN$|DATABASE_URL|AUTH)/i;
+const SECRET_ENV = SECRET_ENV_NAME;
 
 /**
  * "Monitor my service": one construct wires what the course asks of a service — the OTel

@@ -8,7 +8,7 @@ import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { Endpoint } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, PodSelector, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
@@ -28,6 +28,13 @@ export interface NodeExporterProps extends ComponentOptions {
   readonly disableCollectors?: string[];
   /** Mount points ignored by the filesystem collector (regex). @default - the exporter's default */
   readonly filesystemMountPointsExclude?: string;
+  /**
+   * Rewrite `instance` to the host name without the port (the node name on Kubernetes), as
+   * in the course. `false` keeps Prometheus' default `instance` (`host:9100`), e.g. to keep
+   * the series, dashboards and alerts of an existing setup.
+   * @default true
+   */
+  readonly instanceRelabeling?: boolean;
 }
 
 /**
@@ -40,6 +47,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
   public readonly endpoint: Endpoint;
   private readonly jobName: string;
   private readonly scrapeInterval?: DurationLike;
+  private readonly instanceRelabeling: boolean;
   /** Set on runtimes with one pod per node (Kubernetes): the job scrapes each pod. */
   private readonly pods?: PodSelector;
 
@@ -67,6 +75,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
     if (both.length) problems.push(`collectors ${both.join(', ')} are both enabled and disabled. Keep each in one list.`);
     throwIfProblems(this, problems);
     this.scrapeInterval = props.scrapeInterval;
+    this.instanceRelabeling = props.instanceRelabeling ?? true;
 
     const name = props.name ?? 'node-exporter';
     const rt = props.runtime ?? Observability.of(this).runtime;
@@ -78,7 +87,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
     if (props.filesystemMountPointsExclude) args.push(`--collector.filesystem.mount-points-exclude=${props.filesystemMountPointsExclude}`);
 
     const runtime = props.runtime ?? Observability.of(this).runtime;
-    this.deployment = runtime.deploy(this, {
+    this.deployment = deployComponent(runtime, props, this, {
       name,
       image: image.ref,
       args,
@@ -94,7 +103,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
     Observability.of(this).register('node-exporter', this);
   }
 
-  /** The `node` job; `instance` keeps the host name without the port, as in the course. */
+  /** The `node` job; `instance` keeps the host name without the port, as in the course (unless `instanceRelabeling` is false). */
   public scrapeJobs(): ScrapeJobOptions[] {
     if (this.pods) {
       // One pod per node: scrape each pod (a Service would pick one node per scrape), and
@@ -108,7 +117,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
           relabelConfigs: [
             ...keep,
             Relabel.keep(['__meta_kubernetes_pod_container_port_number'], String(PORT)),
-            Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }),
+            ...(this.instanceRelabeling ? [Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' })] : []),
           ],
         },
       ];
@@ -118,7 +127,7 @@ export class NodeExporter extends Construct implements IScrapeTarget {
         jobName: this.jobName,
         targets: [this.endpoint.address],
         scrapeInterval: this.scrapeInterval,
-        relabelConfigs: [Relabel.replace({ sourceLabels: ['__address__'], regex: `(.+):${PORT}`, targetLabel: 'instance', replacement: '${1}' })],
+        relabelConfigs: this.instanceRelabeling ? [Relabel.replace({ sourceLabels: ['__address__'], regex: `(.+):${PORT}`, targetLabel: 'instance', replacement: '${1}' })] : undefined,
       },
     ];
   }

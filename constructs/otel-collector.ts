@@ -26,7 +26,7 @@ import {
 } from '../lib/otel/config';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /**
@@ -161,7 +161,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       [PROMETHEUS]: props.metricsHostPort ?? COURSE_HOST_PORTS[PROMETHEUS],
     };
     const runtime = props.runtime ?? Observability.of(this).runtime;
-    this.deployment = runtime.deploy(
+    this.deployment = deployComponent(runtime, props, 
       this,
       {
         name: this.componentName,

@@ -2,7 +2,7 @@ import { TerraformResource, Token } from 'cdktf';
 import { dockerSocketProblem } from '../lib/core/names';
 import { checkShape } from '../lib/core/shape';
 import { Construct, IConstruct } from 'constructs';
-import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
+import { AlertPolicyMode, groupPolicyProblems, withPolicyOptOut } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { Annotations } from 'cdktf';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
@@ -19,7 +19,7 @@ import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from
 import { RuleGroup } from '../lib/prometheus/rules';
 import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets, slug } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, HostMountSpec } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, engineOptionProblems, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, IRuntime } from '../lib/runtime/runtime';
 import { MimirOptions } from '../lib/mimir/config';
 
@@ -213,6 +213,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     if (!['error', 'warn', 'off'].includes(this.alertPolicy)) {
       problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
     }
+    if (runtime.engines) problems.push(...engineOptionProblems('Prometheus', props));
     throwIfProblems(this, problems);
 
     this.flags = {
@@ -248,7 +249,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       replicaEndpoints = engine.replicaEndpoints;
       this.engineRules = (g) => engine.addRuleGroup(g);
       for (const g of this.groups) this.engineRules(g);
-    } else this.deployment = runtime.deploy(
+    } else this.deployment = deployComponent(runtime, props, 
       this,
       {
         name: this.componentName,
@@ -290,7 +291,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     checkShape(this, 'RuleGroup', group, 'addRuleGroup(group)');
     const problems = groupProblemsInContext(group, this.ruleFiles);
     const policy = this.alertPolicy === 'off' || problems.length ? [] : groupPolicyProblems(group);
-    if (this.alertPolicy === 'error') problems.push(...policy);
+    if (this.alertPolicy === 'error') problems.push(...policy.map(withPolicyOptOut));
     throwIfProblems(this, problems);
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     this.groups.push(group);

@@ -6,7 +6,7 @@ import { DurationLike } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
 import { Endpoint, endpoint } from '../lib/runtime/component';
-import { ComponentOptions, mainPortPublish, parseImage } from '../lib/runtime/options';
+import { ComponentOptions, deployComponent, engineOptionProblems, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 import {
   COURSE_SERVICE_GRAPH_DIMENSIONS,
@@ -157,6 +157,7 @@ export class TempoBackend extends Construct {
     } else if (props.replicas !== undefined) {
       problems.push(`replicas is a Kubernetes option (got ${JSON.stringify(props.replicas)}): the Docker target runs Tempo as one container. Remove it, or deploy on Kubernetes (KubernetesRuntime).`);
     }
+    if (runtime.engines) problems.push(...engineOptionProblems('Tempo', props));
     throwIfProblems(this, problems);
     this.explicitPrometheus = props.prometheus;
     this.remoteWriteUrl = props.remoteWriteUrl;
@@ -186,7 +187,7 @@ export class TempoBackend extends Construct {
       this.otlpGrpcEndpoint = this.deployment.endpoint('otlp-grpc');
       this.otlpHttpEndpoint = this.deployment.endpoint('otlp-http');
       this.queryUrl = this.endpoint.url;
-    } else this.deployment = runtime.deploy(
+    } else this.deployment = deployComponent(runtime, props, 
       this,
       {
         name: this.componentName,

@@ -142,3 +142,30 @@ describe('full stack example', () => {
     }
   });
 });
+
+describe('migrating example: an existing Compose setup kept as it is', () => {
+  const { MigratingStack } = require('../examples/migrating/main') as typeof import('../examples/migrating/main');
+  const stack = new MigratingStack(Testing.app(), 'migrating');
+  const json = synthJson(stack);
+
+  test('keeps the flags, the volumes and the node instance labels; scrapes the extra containers', () => {
+    expect((container(json, 'prometheus').command as string[]).slice(-1)).toEqual(['--web.enable-lifecycle']);
+    expect(Object.values(json.resource?.docker_volume ?? {}).map((v) => v.name).sort()).toEqual(['monitoring_alertmanager_data', 'monitoring_grafana_data', 'monitoring_prometheus_data']);
+    const files = containerFiles(json, 'prometheus');
+    const config = parse(files['/etc/prometheus/prometheus.yml']) as { scrape_configs: Array<{ job_name: string; relabel_configs?: unknown }> };
+    expect(config.scrape_configs.map((j) => j.job_name)).toEqual(['prometheus', 'node', 'cadvisor', 'pushgateway']);
+    expect(config.scrape_configs.find((j) => j.job_name === 'node')?.relabel_configs).toBeUndefined();
+    expect(Object.values(json.resource?.grafana_data_source ?? {}).map((d) => d.type)).toEqual(['prometheus']);
+    if (haveTool('promtool')) {
+      expect(promtoolCheckConfig(files).code).toBe(0);
+      expect(promtoolCheckRules(files).code).toBe(0);
+    }
+    if (haveTool('amtool')) expect(amtoolCheckConfig(containerFiles(json, 'alertmanager')).code).toBe(0);
+  });
+
+  test('the old rules pass with warnings (alertPolicy: warn), and no secret is literal', () => {
+    const warnings = stack.prometheus.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/alert "monitor_service_down": critical alerts need annotations\.runbook_url/)]));
+    expect(container(json, 'caddy').env).toEqual(['ADMIN_PASSWORD_HASH=${var.caddy_admin_password_hash}', 'ADMIN_USER=admin']);
+  });
+});

@@ -27,7 +27,7 @@ export class AlertRule {
 
   /** Returns `rule` after checking its PromQL and the alert policy; throws with every problem. */
   public static define(rule: AlertingRule, group = 'alerts'): AlertingRule {
-    const problems = alertPolicyProblems(rule, group);
+    const problems = alertPolicyProblems(rule, group).map((m) => `${m} AlertRule.define applies the anti-fatigue policy: to keep the rule as it is, pass the plain rule to addRuleGroup on a PrometheusServer with alertPolicy: 'warn' or 'off'.`);
     const p = promqlProblem(rule.expr);
     if (p) problems.unshift(`alert ${JSON.stringify(rule.alert)}: expr ${p}`);
     if (problems.length) throw new ValidationError(problems.join('\n'));

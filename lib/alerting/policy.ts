@@ -44,6 +44,14 @@ export function alertPolicyProblems(rule: AlertingRule, group: string): string[]
   return out;
 }
 
+/** The way out named by every refusal of the policy: these rules are opinions, not Prometheus' rules. */
+export const ALERT_POLICY_OPT_OUT = "This is the anti-fatigue policy, not a Prometheus rule: to keep the rule as it is, set alertPolicy: 'warn' (warnings) or 'off' on the PrometheusServer.";
+
+/** `problem` followed by the policy's way out. */
+export function withPolicyOptOut(problem: string): string {
+  return `${problem} ${ALERT_POLICY_OPT_OUT}`;
+}
+
 /** Policy problems of every alerting rule of a group. */
 export function groupPolicyProblems(group: RuleGroup): string[] {
   return group.rules.filter(isAlertingRule).flatMap((r) => alertPolicyProblems(r, group.name));

@@ -28,6 +28,9 @@ export function secretVariable(scope: Construct, id: string, description?: strin
   });
 }
 
+/** Environment variable names that hold a credential (`DB_PASSWORD`, `API_TOKEN`, `SENTRY_DSN`, ...). */
+export const SECRET_ENV_NAME = /(PASSWORD|PASSWD|PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIAL|DSN$|DATABASE_URL|AUTH)/i;
+
 /**
  * Header names that carry a credential: `Authorization`, API keys and tokens, cookies, and
  * the vendors' own (`x-honeycomb-team`, New Relic's `x-insert-key` / `x-license-key`).

@@ -549,29 +549,50 @@ export interface DashboardQuery {
 }
 
 /**
- * Every target with an `expr` (Prometheus and Loki queries) of a dashboard model: top-level
- * panels and panels nested in (collapsed) rows. Also accepts the API form `{ dashboard: {...} }`.
+ * Every target with an `expr` (Prometheus and Loki queries) of a dashboard model, wherever a
+ * panel can hold one: top-level `panels`, panels nested in (collapsed) rows (schema 16+),
+ * panels of old-style `rows[].panels` (schema before 16, most dashboards on grafana.com),
+ * and library panels whose model is inline (`panel.libraryPanel.model`, or the export's
+ * `__elements[uid].model` for a panel that only references it). Also accepts the API form
+ * `{ dashboard: {...} }`. Panels under an old-style row are named `<row title> / <panel title>`.
  */
 export function dashboardQueries(model: unknown): DashboardQuery[] {
-  const root = isRecord(model) && !Array.isArray(model.panels) && isRecord(model.dashboard) ? model.dashboard : model;
+  const root = isRecord(model) && !Array.isArray(model.panels) && !Array.isArray(model.rows) && isRecord(model.dashboard) ? model.dashboard : model;
   const out: DashboardQuery[] = [];
-  if (isRecord(root)) collectQueries(root.panels, out);
+  if (!isRecord(root)) return out;
+  const elements = isRecord(root.__elements) ? root.__elements : {};
+  collectQueries(root.panels, out, elements, '');
+  if (Array.isArray(root.rows)) {
+    root.rows.forEach((row, i) => {
+      if (!isRecord(row)) return;
+      const title = typeof row.title === 'string' && row.title !== '' ? row.title : `rows[${i}]`;
+      collectQueries(row.panels, out, elements, `${title} / `);
+    });
+  }
   return out;
 }
 
-function collectQueries(panels: unknown, out: DashboardQuery[]): void {
+function collectQueries(panels: unknown, out: DashboardQuery[], elements: Record<string, unknown>, prefix: string): void {
   if (!Array.isArray(panels)) return;
   for (const panel of panels) {
     if (!isRecord(panel)) continue;
     const title = typeof panel.title === 'string' && panel.title !== '' ? panel.title : `#${String(panel.id ?? '?')}`;
-    const targets: unknown[] = Array.isArray(panel.targets) ? panel.targets : [];
-    targets.forEach((target, i) => {
+    const targets: Array<[unknown, unknown]> = (Array.isArray(panel.targets) ? panel.targets : []).map((t) => [t, panel.datasource]);
+    // A library panel: its inline model, or the export's element, holds the targets.
+    const library = isRecord(panel.libraryPanel) ? panel.libraryPanel : undefined;
+    const element = library && typeof library.uid === 'string' ? elements[library.uid] : undefined;
+    const libraryModel = library && isRecord(library.model) ? library.model : isRecord(element) && isRecord(element.model) ? element.model : undefined;
+    if (!targets.length && libraryModel && Array.isArray(libraryModel.targets)) {
+      for (const t of libraryModel.targets) targets.push([t, libraryModel.datasource ?? panel.datasource]);
+    }
+    targets.forEach(([target, panelDatasource], i) => {
       if (!isRecord(target) || typeof target.expr !== 'string') return;
       const refId = typeof target.refId === 'string' && target.refId !== '' ? target.refId : refIdFor(i);
-      const datasource = target.datasource ?? panel.datasource;
-      out.push(datasource === undefined ? { panel: title, refId, expr: target.expr } : { panel: title, refId, expr: target.expr, datasource });
+      const datasource = target.datasource ?? panelDatasource;
+      const name = `${prefix}${title}`;
+      out.push(datasource === undefined || datasource === null ? { panel: name, refId, expr: target.expr } : { panel: name, refId, expr: target.expr, datasource });
     });
-    collectQueries(panel.panels, out);
+    collectQueries(panel.panels, out, elements, prefix);
   }
 }
 

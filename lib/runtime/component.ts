@@ -53,6 +53,23 @@ export interface DataVolumeSpec {
   readonly name: string;
   /** Mount path inside the container, e.g. `/prometheus`. */
   readonly path: string;
+  /**
+   * Name of the Docker volume, to keep one that exists (its data is picked up: Docker's
+   * volume create returns the existing volume of that name). Such a volume gets
+   * `prevent_destroy`, so neither a destroy nor a replacement removes the data.
+   * @default - `<component name>-<name>`, created by the stack
+   */
+  readonly volumeName?: string;
+}
+
+/** A host device made available in the container (Docker `--device`). */
+export interface DeviceSpec {
+  /** Path on the host, e.g. `/dev/kmsg`. */
+  readonly hostPath: string;
+  /** Path inside the container. @default - the host path */
+  readonly containerPath?: string;
+  /** cgroup permissions: a combination of `r`, `w` and `m`. @default 'rwm' */
+  readonly permissions?: string;
 }
 
 /** A host path mounted into the container. */
@@ -99,6 +116,12 @@ export interface ComponentSpec {
   readonly entrypoint?: string[];
   /** Arguments (Docker `command`). @default - image default */
   readonly args?: string[];
+  /**
+   * Arguments appended after the component's own ones (static or rendered), e.g.
+   * `['--web.enable-lifecycle']`, to keep flags of an existing setup.
+   * @default - none
+   */
+  readonly extraArgs?: string[];
   /** Environment variables. Values may be tokens (e.g. a sensitive variable). */
   readonly env?: Record<string, string>;
   readonly files?: ConfigFile[];
@@ -117,6 +140,14 @@ export interface ComponentSpec {
   readonly hostPid?: boolean;
   /** Extra Linux capabilities, e.g. `NET_RAW` for ICMP probes. @default - none */
   readonly addCapabilities?: string[];
+  /** Linux capabilities to drop, e.g. `ALL`. @default - none */
+  readonly dropCapabilities?: string[];
+  /** Run privileged (every capability, every device). Docker only. @default false */
+  readonly privileged?: boolean;
+  /** Host devices made available in the container. Docker only. @default - none */
+  readonly devices?: DeviceSpec[];
+  /** Docker networks joined besides the runtime's shared network (they must exist). Docker only. @default - none */
+  readonly extraNetworks?: string[];
   /** Creation completes only once the healthcheck passes (others may depend on it). @default false */
   readonly waitUntilHealthy?: boolean;
 }
@@ -166,6 +197,29 @@ export function componentSpecProblems(spec: ComponentSpec): string[] {
   for (const v of spec.volumes ?? []) {
     if (vols.has(v.name)) problems.push(`volume name ${JSON.stringify(v.name)} is used twice. Give each volume of a component its own name.`);
     vols.add(v.name);
+  }
+  spec.extraArgs?.forEach((a, i) => {
+    if (typeof a !== 'string' || a === '') problems.push(`extraArgs[${i}] must be a non-empty string (got ${JSON.stringify(a)}).`);
+    else if (/^-\S*\s+-/.test(a)) problems.push(`extraArgs[${i}] holds several arguments in one string (got ${JSON.stringify(a)}); no shell splits them, so the program would see one unknown flag. Give one argument per element, e.g. ${JSON.stringify(a.split(/\s+(?=-)/))}.`);
+  });
+  for (const v of spec.volumes ?? []) {
+    if (v.volumeName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v.volumeName)) {
+      problems.push(`volume name for ${JSON.stringify(v.name)} is not a valid Docker volume name (got ${JSON.stringify(v.volumeName)}). Use letters, digits, '_', '.' or '-', starting with a letter or digit, e.g. "prometheus_data".`);
+    }
+  }
+  const CAP = /^[A-Z][A-Z0-9_]*$/;
+  for (const [what, caps] of [['addCapabilities', spec.addCapabilities], ['dropCapabilities', spec.dropCapabilities]] as const) {
+    for (const c of caps ?? []) {
+      if (!CAP.test(c.replace(/^CAP_/, ''))) problems.push(`${what} entry is not a Linux capability name (got ${JSON.stringify(c)}). Use e.g. "NET_ADMIN" or "SYS_PTRACE".`);
+    }
+  }
+  spec.devices?.forEach((d, i) => {
+    if (!d.hostPath.startsWith('/')) problems.push(`devices[${i}].hostPath must be an absolute path (got ${JSON.stringify(d.hostPath)}), e.g. "/dev/kmsg".`);
+    if (d.containerPath !== undefined && !d.containerPath.startsWith('/')) problems.push(`devices[${i}].containerPath must be an absolute path (got ${JSON.stringify(d.containerPath)}).`);
+    if (d.permissions !== undefined && !/^(?!.*(.).*\1)[rwm]{1,3}$/.test(d.permissions)) problems.push(`devices[${i}].permissions must combine r, w and m, each at most once (got ${JSON.stringify(d.permissions)}), e.g. "rw".`);
+  });
+  for (const n of spec.extraNetworks ?? []) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(n)) problems.push(`network name is not a valid Docker network name (got ${JSON.stringify(n)}). Use letters, digits, '-', '_' or '.'.`);
   }
   const r = spec.resources;
   if (r?.memoryMiB !== undefined && !(Number.isSafeInteger(r.memoryMiB) && r.memoryMiB >= 6)) {

@@ -57,6 +57,8 @@ export class DockerRuntime extends Construct implements IRuntime {
   private readonly keepImages: boolean;
   private readonly images = new Map<string, Image>();
   private readonly names = new Map<string, string>();
+  /** Docker volume names → owner, to refuse two components (or replicas) on one kept volume. */
+  private readonly volumeOwners = new Map<string, string>();
   /** Published host ports (`port/protocol` → ip → owner), to refuse a clash at synth rather than at apply. */
   private readonly hostPorts = new Map<string, Map<string, string>>();
 
@@ -128,13 +130,23 @@ export class DockerRuntime extends Construct implements IRuntime {
 
     const volumes: Record<string, Volume> = {};
     for (const v of spec.volumes ?? []) {
-      volumes[v.name] = new Volume(scope, pascal(v.name), {
-        name: `${name}-${v.name}`,
-        labels: [
-          { label: 'com.obs-stack.component', value: spec.name },
-          { label: 'com.obs-stack.path', value: v.path },
-        ],
-      });
+      const volumeName = v.volumeName ?? `${name}-${v.name}`;
+      const volumeOwner = this.volumeOwners.get(volumeName);
+      if (volumeOwner !== undefined) {
+        throw new ValidationError(`Docker volume ${JSON.stringify(volumeName)} (volume ${JSON.stringify(v.name)}) is already used by ${volumeOwner}: two containers writing one data directory corrupt it. Give each its own volume name.`, scope);
+      }
+      this.volumeOwners.set(volumeName, `${scope.node.path} (volume ${JSON.stringify(v.name)})`);
+      // A kept volume (volumeName) is the existing one: no labels to add (they would force a
+      // replacement) and prevent_destroy, so its data survives a destroy or a rename.
+      volumes[v.name] = new Volume(scope, pascal(v.name), v.volumeName !== undefined
+        ? { name: v.volumeName, lifecycle: { preventDestroy: true } }
+        : {
+            name: `${name}-${v.name}`,
+            labels: [
+              { label: 'com.obs-stack.component', value: spec.name },
+              { label: 'com.obs-stack.path', value: v.path },
+            ],
+          });
     }
 
     const staticFiles = spec.files ?? [];
@@ -158,8 +170,10 @@ export class DockerRuntime extends Construct implements IRuntime {
       image: this.image(spec.image).imageId,
       entrypoint: spec.entrypoint?.map(escapeTemplate),
       command: dynamic.args
-        ? Lazy.listValue({ produce: () => dynamic.args!().map(escapeTemplate) })
-        : spec.args?.map(escapeTemplate),
+        ? Lazy.listValue({ produce: () => [...dynamic.args!(), ...(spec.extraArgs ?? [])].map(escapeTemplate) })
+        : spec.args || spec.extraArgs
+          ? [...(spec.args ?? []), ...(spec.extraArgs ?? [])].map(escapeTemplate)
+          : undefined,
       env: spec.env
         ? Object.entries(spec.env)
             .sort(([a], [b]) => a.localeCompare(b))
@@ -173,9 +187,11 @@ export class DockerRuntime extends Construct implements IRuntime {
       pidMode: spec.hostPid ? 'host' : undefined,
       memory: spec.resources?.memoryMiB,
       cpuShares: spec.resources?.cpuShares,
-      capabilities: spec.addCapabilities?.length ? { add: spec.addCapabilities } : undefined,
+      capabilities: spec.addCapabilities?.length || spec.dropCapabilities?.length ? { add: spec.addCapabilities, drop: spec.dropCapabilities } : undefined,
+      privileged: spec.privileged ? true : undefined,
+      devices: spec.devices?.map((d) => ({ hostPath: escapeTemplate(d.hostPath), containerPath: d.containerPath !== undefined ? escapeTemplate(d.containerPath) : undefined, permissions: d.permissions })),
       labels: dynamic.labels ? Lazy.anyValue({ produce: () => labels(dynamic.labels!()) }) : labels({}),
-      networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }],
+      networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }, ...(spec.extraNetworks ?? []).map((n) => ({ name: n, aliases: [spec.name] }))],
       ports: (spec.ports ?? [])
         .filter((p) => p.publish)
         .map((p) => ({

@@ -192,7 +192,7 @@ export class KubernetesRuntime extends Construct implements IRuntime {
   }
 
   public deploy(scope: Construct, spec: ComponentSpec, dynamic: DynamicParts = {}): IDeployment {
-    throwIfProblems(scope, componentSpecProblems(spec));
+    throwIfProblems(scope, [...componentSpecProblems(spec), ...kubernetesSpecProblems(spec)]);
     if (!DNS_LABEL.test(spec.name) || spec.name.length > 63) {
       throw new ValidationError(`component name ${JSON.stringify(spec.name)} is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters). Set the \`name\` prop, e.g. ${JSON.stringify(dnsLabel(spec.name) || 'component')}.`, scope);
     }
@@ -272,7 +272,11 @@ export class KubernetesRuntime extends Construct implements IRuntime {
             name: spec.name,
             image: `${spec.image.repository}:${spec.image.tag}`,
             command: spec.entrypoint?.map(escapeTemplate),
-            args: dynamic.args ? Lazy.listValue({ produce: () => dynamic.args!().map(escapeTemplate) }) : spec.args?.map(escapeTemplate),
+            args: dynamic.args
+              ? Lazy.listValue({ produce: () => [...dynamic.args!(), ...(spec.extraArgs ?? [])].map(escapeTemplate) })
+              : spec.args || spec.extraArgs
+                ? [...(spec.args ?? []), ...(spec.extraArgs ?? [])].map(escapeTemplate)
+                : undefined,
             env: Object.entries(spec.env ?? {})
               .sort(([a], [b]) => a.localeCompare(b))
               .map(([k, v]) =>
@@ -284,7 +288,7 @@ export class KubernetesRuntime extends Construct implements IRuntime {
             securityContext: {
               runAsUser: numeric(uid),
               runAsGroup: numeric(gid),
-              capabilities: spec.addCapabilities?.length ? { add: spec.addCapabilities } : undefined,
+              capabilities: spec.addCapabilities?.length || spec.dropCapabilities?.length ? { add: spec.addCapabilities, drop: spec.dropCapabilities } : undefined,
             },
             resources,
             readinessProbe:
@@ -587,4 +591,15 @@ function pascal(s: string): string {
     .filter(Boolean)
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
+}
+
+/** Docker options of a component spec that the Kubernetes target cannot honour. */
+function kubernetesSpecProblems(spec: ComponentSpec): string[] {
+  const out: string[] = [];
+  if (spec.privileged) out.push(`privileged is a Docker option (got true): the Kubernetes target does not run privileged pods. Grant what the container needs with addCapabilities (a securityContext capability), or run it on Docker.`);
+  if (spec.devices?.length) out.push(`devices is a Docker option (got ${JSON.stringify(spec.devices.map((d) => d.hostPath))}): the Kubernetes target does not map host devices. Use a device plugin in the cluster, or run it on Docker.`);
+  if (spec.extraNetworks?.length) out.push(`networks is a Docker option (got ${JSON.stringify(spec.extraNetworks)}): on the Kubernetes target every pod shares the cluster network. Remove it.`);
+  const kept = (spec.volumes ?? []).filter((v) => v.volumeName !== undefined);
+  if (kept.length) out.push(`volume names are a Docker option (got ${JSON.stringify(Object.fromEntries(kept.map((v) => [v.name, v.volumeName])))}): the Kubernetes target keeps data in PersistentVolumeClaims named <component>-<volume>. Remove them.`);
+  return out;
 }

@@ -1,7 +1,8 @@
 import { Annotations } from 'cdktf';
-import { IConstruct } from 'constructs';
-import { ImageRef, PortPublish, ResourceLimits } from './component';
-import { IRuntime } from './runtime';
+import { Construct, IConstruct } from 'constructs';
+import { ComponentSpec, ImageRef, PortPublish, ResourceLimits } from './component';
+import { DynamicParts, IDeployment, IRuntime } from './runtime';
+import { throwIfProblems } from '../core/errors';
 import { Observability } from '../observability';
 
 /** Options every component construct accepts. */
@@ -42,6 +43,66 @@ export interface ComponentOptions {
   readonly resources?: ResourceLimits;
   /** Extra container labels. @default - none */
   readonly labels?: Record<string, string>;
+  /**
+   * Command-line arguments appended after the ones the library sets, to keep the flags of an
+   * existing setup (e.g. `['--web.enable-lifecycle']` on Prometheus). One argument per
+   * element. On the Kubernetes target, refused for the chart-run engines (Prometheus,
+   * Alertmanager, Loki, Tempo, Grafana).
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+  /**
+   * Docker volume names to use, by the component's volume name (Prometheus, Alertmanager,
+   * Loki, Tempo and Grafana keep theirs in `data`), e.g. `{ data: 'prometheus_data' }` to
+   * pick up the data of an existing Compose setup. Such volumes get `prevent_destroy`.
+   * Docker only.
+   * @default - `<name>-<volume>` for each volume, created by the stack
+   */
+  readonly volumeNames?: Record<string, string>;
+}
+
+/**
+ * `spec` with the options every component accepts applied: `extraArgs` and `volumeNames`
+ * (a name for a volume the component does not have is a problem).
+ */
+export function withComponentOptions(spec: ComponentSpec, options: ComponentOptions): { spec: ComponentSpec; problems: string[] } {
+  const problems: string[] = [];
+  const volumes = spec.volumes ?? [];
+  for (const key of Object.keys(options.volumeNames ?? {})) {
+    if (!volumes.some((v) => v.name === key)) {
+      problems.push(`volumeNames names a volume ${JSON.stringify(key)} that ${spec.name} does not have (it has ${volumes.map((v) => JSON.stringify(v.name)).join(', ') || 'none'}).`);
+    }
+  }
+  return {
+    problems,
+    spec: {
+      ...spec,
+      extraArgs: options.extraArgs?.length ? [...(spec.extraArgs ?? []), ...options.extraArgs] : spec.extraArgs,
+      volumes: spec.volumes?.map((v) => (options.volumeNames?.[v.name] !== undefined ? { ...v, volumeName: options.volumeNames[v.name] } : v)),
+    },
+  };
+}
+
+/** `runtime.deploy(scope, spec, dynamic)` with the options every component accepts applied. */
+export function deployComponent(runtime: IRuntime, options: ComponentOptions, scope: Construct, spec: ComponentSpec, dynamic?: DynamicParts): IDeployment {
+  const applied = withComponentOptions(spec, options);
+  throwIfProblems(scope, applied.problems);
+  return runtime.deploy(scope, applied.spec, dynamic);
+}
+
+/**
+ * Problems for options a chart-run engine (the Kubernetes target's Helm charts) cannot take:
+ * its flags and storage belong to the chart.
+ */
+export function engineOptionProblems(engine: string, options: ComponentOptions): string[] {
+  const out: string[] = [];
+  if (options.extraArgs?.length) {
+    out.push(`extraArgs is a Docker option for ${engine} (got ${JSON.stringify(options.extraArgs)}): on the Kubernetes target the chart sets its flags. Remove it, or set the chart value through the release's escape hatch.`);
+  }
+  if (options.volumeNames !== undefined) {
+    out.push(`volumeNames is a Docker option (got ${JSON.stringify(options.volumeNames)}): on the Kubernetes target ${engine} keeps its data in the chart's PersistentVolumeClaims. Remove it.`);
+  }
+  return out;
 }
 
 /** Dotted-quad IPv4 without leading zeros (Go's net.ParseIP refuses "00.0.0.0" since Go 1.17). */

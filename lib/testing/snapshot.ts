@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { unescapeTemplate } from '../core/tf-escape';
+import { diagram } from './diagram';
 
 /** A stack rendered for snapshot tests: Terraform JSON plus every generated file as text. */
 export interface StackSnapshot {
@@ -17,12 +18,20 @@ export interface StackSnapshot {
   readonly files: Record<string, string>;
   /** Grafana dashboards (`grafana_dashboard`), parsed, keyed by uid. */
   readonly dashboards: Record<string, unknown>;
+  /** The stack's Mermaid diagram ({@link diagram}), when `includeDiagram` is set. */
+  readonly diagram?: string;
 }
 
 /** Options of {@link snapshotStack}. */
 export interface SnapshotOptions {
   /** Run the constructs' validations first (as `cdktf synth` does). @default true */
   readonly runValidations?: boolean;
+  /**
+   * Add the stack's Mermaid diagram (`diagram`), so a pull request's snapshot diff shows the
+   * picture changing (a component, a port, a flow).
+   * @default false - the snapshot has `terraform`, `files` and `dashboards` only
+   */
+  readonly includeDiagram?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -67,7 +76,8 @@ export function snapshotStack(stack: TerraformStack, options: SnapshotOptions = 
     dashboards[uid] = model;
     dashboard.config_json = `see dashboards[${JSON.stringify(uid)}]`;
   }
-  return { terraform, files: sortKeys(files), dashboards: sortKeys(dashboards) };
+  const snapshot = { terraform, files: sortKeys(files), dashboards: sortKeys(dashboards) };
+  return options.includeDiagram ? { ...snapshot, diagram: diagram(stack) } : snapshot;
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

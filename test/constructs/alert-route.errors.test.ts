@@ -105,14 +105,36 @@ describe('AlertRoute and Alertmanager reject bad input with messages', () => {
     expect(() => route({ templates: { t: 'Alert: {{ .CommonLabels.alertname }}' } })).toThrow(/template "t" defines nothing: wrap it in \{\{ define "name" \}\}/);
   });
 
-  test('an alert that only reaches the default receiver fails synth, naming the alert and its labels', () => {
-    const { stack } = route({ receivers: [Receiver.null('null'), Receiver.webhook('pager', { url: 'http://pager:80/' })], routes: [{ receiver: 'pager', matchers: [Matcher.eq('severity', 'critical')] }] });
+  // Changed by issue 14: falling through to a real default receiver is a warning, not an error.
+  test('an alert that only falls through to the default receiver (child routes exist) is a warning naming the alert and its labels', () => {
+    const { stack, r } = route({ receivers: [Receiver.null('null'), Receiver.webhook('pager', { url: 'http://pager:80/' })], routes: [{ receiver: 'pager', matchers: [Matcher.eq('severity', 'critical')] }] });
     const prom = new PrometheusServer(stack, 'Prometheus');
     prom.addRuleGroup({
       name: 'app',
       rules: [{ alert: 'AppSlow', expr: 'app:latency:p99 > 1', for: '10m', labels: { severity: 'warning' }, annotations: { summary: 's', description: 'd' } }],
     });
-    expect(() => synthJson(stack)).toThrow(/test\/Prometheus: rule group "app", alert "AppSlow" with labels \{alertname="AppSlow", severity="warning"\} only reaches "hook" \(default\)\. Add a route that matches it/);
+    expect(() => synthJson(stack)).not.toThrow();
+    synthJson(stack); // a second synth adds no second warning
+    const warnings = r.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/test\/Prometheus: rule group "app", alert "AppSlow" with labels \{alertname="AppSlow", severity="warning"\} matches none of the child routes and only falls through to the default receiver "hook"/)]);
+  });
+
+  test('a tree with only a real root receiver accepts every alert, silently', () => {
+    const { stack, r } = route();
+    new PrometheusServer(stack, 'Prometheus').addRuleGroup({ name: 'app', rules: [{ alert: 'AppSlow', expr: 'x > 1', for: '10m', labels: { severity: 'warning' }, annotations: { summary: 's', description: 'd' } }] });
+    expect(() => synthJson(stack)).not.toThrow();
+    expect(r.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
+  });
+
+  test('a tree with only a null root receiver reaches nobody: an error that names requireRouting, which turns it off', () => {
+    const build = (requireRouting?: boolean) => {
+      const stack = testStack();
+      new AlertRoute(stack, 'Routing', { receiver: Receiver.null('quiet'), requireRouting });
+      new PrometheusServer(stack, 'Prometheus').addRuleGroup({ name: 'app', rules: [{ alert: 'AppSlow', expr: 'x > 1', for: '10m', labels: { severity: 'warning' }, annotations: { summary: 's', description: 'd' } }] });
+      return stack;
+    };
+    expect(() => synthJson(build())).toThrow(/alert "AppSlow" with labels .* only reaches "quiet" \(null\): nobody is notified\. .*set requireRouting: false on this AlertRoute/);
+    expect(() => synthJson(build(false))).not.toThrow();
   });
 
   test('an alert that only reaches a null receiver fails synth; the Watchdog does not', () => {
@@ -121,7 +143,7 @@ describe('AlertRoute and Alertmanager reject bad input with messages', () => {
     prom.addRuleGroup({ name: 'w', rules: [{ alert: 'Watchdog', expr: 'vector(1)', labels: { severity: 'none' }, annotations: { summary: 's', description: 'd' } }] });
     expect(() => synthJson(stack)).not.toThrow();
     prom.addRuleGroup({ name: 'legacy', rules: [{ alert: 'Old', expr: 'up == 0', for: '5m', labels: { severity: 'warning', team: 'legacy' }, annotations: { summary: 's', description: 'd' } }] });
-    expect(() => synthJson(stack)).toThrow(/alert "Old" with labels .* only reaches "null" \(null\)/);
+    expect(() => synthJson(stack)).toThrow(/alert "Old" with labels .* only reaches "null" \(null\): nobody is notified\. .*requireRouting: false/);
   });
 
   test('an Alertmanager with no AlertRoute in the stack', () => {
@@ -184,7 +206,7 @@ describe('the alert policy (course anti-fatigue rules)', () => {
   });
 
   test('a critical alert without runbook', () => {
-    expect(() => prom().addRuleGroup({ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', for: '2m', labels: { severity: 'critical' }, annotations: ok }] })).toThrow(/alert "A": critical alerts need annotations\.runbook_url/);
+    expect(() => prom().addRuleGroup({ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', for: '2m', labels: { severity: 'critical' }, annotations: ok }] })).toThrow(/alert "A": critical alerts need annotations\.runbook_url \(got none\)[^\n]* This is the anti-fatigue policy, not a Prometheus rule: to keep the rule as it is, set alertPolicy: 'warn' \(warnings\) or 'off' on the PrometheusServer\./);
   });
 
   test('missing summary and description', () => {
@@ -211,8 +233,9 @@ describe('the alert policy (course anti-fatigue rules)', () => {
     expect(() => AlertRule.trafficFloor({ ratio: 'r', above: 0, rate: 'q', minRate: 1 })).toThrow(/needs above > 0/);
   });
 
-  test('AlertRule.define checks PromQL and policy', () => {
+  test('AlertRule.define checks PromQL and policy, naming the way out of the policy', () => {
     expect(() => AlertRule.define({ alert: 'A', expr: 'rate(x[5m]', labels: { severity: 'warning' }, annotations: ok, for: '5m' })).toThrow(/alert "A": expr is not valid PromQL/);
+    expect(() => AlertRule.define({ alert: 'A', expr: 'up == 0', labels: { severity: 'critical' }, annotations: ok, for: '5m' })).toThrow(/runbook_url \(got none\).*AlertRule\.define applies the anti-fatigue policy: .*alertPolicy: 'warn' or 'off'/);
   });
 });
 
@@ -231,10 +254,12 @@ describe('route coverage uses what Alertmanager will see', () => {
     expect(() => synthJson(stack)).not.toThrow();
   });
 
-  test('a child route without its own receiver inherits the default: still the default', () => {
+  // Changed by issue 14: the inherited default is a real receiver, so this is a warning now.
+  test('a child route without its own receiver inherits the default: still the default, a warning', () => {
     const stack = testStack();
-    new AlertRoute(stack, 'Routing', { receiver: hook, routes: [{ matchers: [Matcher.eq('severity', 'warning')], groupBy: ['...'] }] });
+    const r = new AlertRoute(stack, 'Routing', { receiver: hook, routes: [{ matchers: [Matcher.eq('severity', 'warning')], groupBy: ['...'] }] });
     new PrometheusServer(stack, 'Prometheus').addRuleGroup({ name: 'g', rules: [{ alert: 'A', expr: 'x > 1', for: '1m', labels: { severity: 'warning' }, annotations }] });
-    expect(() => synthJson(stack)).toThrow(/alert "A" with labels \{alertname="A", severity="warning"\} only reaches "hook" \(default\)/);
+    expect(() => synthJson(stack)).not.toThrow();
+    expect(r.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data))).toEqual([expect.stringMatching(/alert "A" with labels \{alertname="A", severity="warning"\} matches none of the child routes and only falls through to the default receiver "hook"/)]);
   });
 });

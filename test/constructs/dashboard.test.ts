@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Dashboard } from '../../constructs/dashboard';
 import { GrafanaFolder } from '../../constructs/grafana-folder';
@@ -60,5 +62,41 @@ describe('Dashboard', () => {
 
   test('a dashboard without uid', () => {
     expect(() => new Dashboard(grafanaStack(), 'A', { dashboard: { title: 'No uid', panels: [] } })).toThrow(/dashboard "No uid" has no uid/);
+  });
+});
+
+describe('Dashboard imported from elsewhere: every place a panel holds a query is parsed', () => {
+  // Old-style export (schemaVersion 14): panels under rows[].panels, as on grafana.com.
+  const rowsFixture = () => JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/dashboards/rows-schema14.json'), 'utf8')) as { rows: Array<{ panels: Array<{ targets: Array<{ expr: string }> }> }> };
+
+  test('an old-style dashboard with rows[].panels: every query is listed and parsed, and it is accepted', () => {
+    const d = new Dashboard(grafanaStack(), 'Node', { dashboard: rowsFixture() });
+    expect(d.queries.map((q) => `${q.panel} ${q.refId}`)).toEqual([
+      'Overview / System Uptime A',
+      'Overview / CPU Usage A',
+      'Overview / CPU Usage B',
+      'Memory and disk / Memory Usage A',
+      'Memory and disk / Disk I/O A',
+      'Memory and disk / Disk I/O B',
+    ]);
+  });
+
+  test('a broken query in a row panel is refused like one in panels[], naming the row and the panel', () => {
+    const model = rowsFixture();
+    model.rows[1].panels[1].targets[1].expr = 'rate(node_disk_written_bytes_total{instance=~"$node:$port"}[$interval]';
+    expect(() => new Dashboard(grafanaStack(), 'Node', { dashboard: model })).toThrow(/^\[test\/Node\] dashboard "Node Exporter \(rows\)": panel "Memory and disk \/ Disk I\/O" query B: /);
+  });
+
+  test('a broken query in a collapsed row (schema 16+) and in a library panel model is refused', () => {
+    const broken = { refId: 'A', expr: 'sum(rate(x[5m])' };
+    const nested = { uid: 'n', title: 'N', schemaVersion: 39, panels: [{ type: 'row', title: 'R', collapsed: true, panels: [{ type: 'timeseries', title: 'Inner', targets: [broken] }] }] };
+    expect(() => new Dashboard(grafanaStack(), 'N', { dashboard: nested })).toThrow(/panel "Inner" query A: /);
+    const inline = { uid: 'l', title: 'L', panels: [{ title: 'Shared', libraryPanel: { uid: 'lib1', name: 'Shared', model: { type: 'stat', targets: [broken] } } }] };
+    expect(() => new Dashboard(grafanaStack(), 'L', { dashboard: inline })).toThrow(/panel "Shared" query A: /);
+    // A dashboard exported "for sharing externally": the panel only references the element.
+    const exported = { uid: 'e', title: 'E', __elements: { lib1: { kind: 1, uid: 'lib1', name: 'Shared', model: { type: 'stat', datasource: { type: 'prometheus', uid: '${DS_PROMETHEUS}' }, targets: [broken] } } }, panels: [{ id: 1, title: 'Shared', libraryPanel: { uid: 'lib1', name: 'Shared' } }] };
+    expect(() => new Dashboard(grafanaStack(), 'E', { dashboard: exported })).toThrow(/panel "Shared" query A: /);
+    exported.__elements.lib1.model.targets = [{ refId: 'A', expr: 'sum(rate(x[5m]))' }];
+    expect(() => new Dashboard(grafanaStack(), 'E2', { dashboard: { ...exported, uid: 'e2' } })).not.toThrow();
   });
 });

@@ -17,6 +17,7 @@ import { MonitoredService } from '../../../constructs/monitored-service';
 import { NodeExporter } from '../../../constructs/node-exporter';
 import { OtelCollector } from '../../../constructs/otel-collector';
 import { PrometheusServer } from '../../../constructs/prometheus-server';
+import { Container } from '../../../constructs/container';
 import { SloBudget } from '../../../constructs/slo-budget';
 import { TempoBackend } from '../../../constructs/tempo-backend';
 import { Matcher } from '../../../lib/alertmanager/matchers';
@@ -47,6 +48,7 @@ const ENTRY_POINTS: Array<{ name: string; type: string; valid: (s: TerraformStac
   { name: 'new NodeExporter', type: 'NodeExporterProps', valid: () => ({}), build: (s, a) => new NodeExporter(s, 'Node', a) },
   { name: 'new LokiCluster', type: 'LokiClusterProps', valid: () => ({}), build: (s, a) => new LokiCluster(s, 'Loki', a) },
   { name: 'new TempoBackend', type: 'TempoBackendProps', valid: () => ({}), build: (s, a) => new TempoBackend(s, 'Tempo', a) },
+  { name: 'new Container', type: 'ContainerProps', valid: () => ({ image: 'prom/pushgateway:v1.9.0', ports: [{ name: 'http', containerPort: 9091 }] }), build: (s, a) => new Container(s, 'Pushgateway', a as never) },
   { name: 'new OtelCollector', type: 'OtelCollectorProps', valid: () => ({}), build: (s, a) => new OtelCollector(s, 'Otel', a) },
   { name: 'new LogAgent', type: 'LogAgentProps', valid: () => ({ lokiUrl: 'http://loki:3100/loki/api/v1/push', containerLogs: false }), build: (s, a) => new LogAgent(s, 'Agent', a) },
   { name: 'new GrafanaServer', type: 'GrafanaServerProps', valid: (s) => ({ adminPassword: secretVariable(s, 'pw').stringValue }), build: (s, a) => new GrafanaServer(s, 'Grafana', a) },
