@@ -13,13 +13,31 @@ import { checkPromqlTypes, PromqlType } from './promql-types';
  * RE2 regexes): what `promtool check rules` refuses is refused here, with its position.
  */
 export function promqlProblem(expr: string): string | undefined {
-  const syntax = promqlSyntaxProblem(expr);
-  if (syntax || typeof expr !== 'string' || Token.isUnresolved(expr)) return syntax;
-  const { error } = checkPromqlTypes(parser.parse(expr).topNode, expr);
-  if (!error) return undefined;
-  const { line, column } = lineColumn(expr, error.from);
-  return `is not valid PromQL: ${error.message} at line ${line}, column ${column} (got ${JSON.stringify(compact(expr))}). Prometheus refuses it when it loads the rules; check the function's arguments and the operand types.`;
+  return analyse(expr).problem;
 }
+
+/** The verdict and type of one expression, parsed once and remembered (rules repeat). */
+function analyse(expr: string): { problem?: string; type?: PromqlType } {
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return { problem: promqlSyntaxProblem(expr) };
+  const cached = ANALYSED.get(expr);
+  if (cached) return cached;
+  let result: { problem?: string; type?: PromqlType };
+  const syntax = promqlSyntaxProblem(expr);
+  if (syntax) result = { problem: syntax };
+  else {
+    const { error, type } = checkPromqlTypes(parser.parse(expr).topNode, expr);
+    if (!error) result = { type };
+    else {
+      const { line, column } = lineColumn(expr, error.from);
+      result = { problem: `is not valid PromQL: ${error.message} at line ${line}, column ${column} (got ${JSON.stringify(compact(expr))}). Prometheus refuses it when it loads the rules; check the function's arguments and the operand types.` };
+    }
+  }
+  if (ANALYSED.size >= 20_000) ANALYSED.clear();
+  ANALYSED.set(expr, result);
+  return result;
+}
+
+const ANALYSED = new Map<string, { problem?: string; type?: PromqlType }>();
 
 /**
  * The syntax check alone, for queries whose variables were replaced by stand-ins (Grafana's
@@ -36,8 +54,8 @@ const PROMQL_HINT = 'Check parentheses, brackets, quotes and range durations suc
  * `scalar` or `string`), or undefined when it does not parse or holds a token.
  */
 export function promqlType(expr: string): PromqlType | undefined {
-  if (typeof expr !== 'string' || Token.isUnresolved(expr) || promqlProblem(expr)) return undefined;
-  return checkPromqlTypes(parser.parse(expr).topNode, expr).type;
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return undefined;
+  return analyse(expr).type;
 }
 
 /** The first syntax error a Lezer grammar finds in `expr`, as a message, or undefined. */

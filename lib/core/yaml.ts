@@ -28,9 +28,11 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export function toYaml(doc: unknown, header?: string): string {
   const wrapped = new Set<string>();
-  const document = new Document(wrapTokens(doc, '$', wrapped), { aliasDuplicateObjects: false });
+  const state = { hostile: false };
+  const document = new Document(wrapTokens(doc, '$', wrapped, state), { aliasDuplicateObjects: false });
   let quoted = false;
-  visit(document, {
+  // Only a document holding such a character needs the extra pass (most hold none).
+  if (state.hostile) visit(document, {
     Scalar(_key, node) {
       if (typeof node.value === 'string' && NOT_RAW.test(node.value)) {
         node.type = 'QUOTE_DOUBLE';
@@ -47,8 +49,10 @@ export function toYaml(doc: unknown, header?: string): string {
   return header ? `# ${header}\n${body}` : body;
 }
 
-function wrapTokens(v: unknown, path: string, wrapped: Set<string>): unknown {
+function wrapTokens(v: unknown, path: string, wrapped: Set<string>, state: { hostile: boolean }): unknown {
   if (typeof v === 'string') {
+    if (!state.hostile && NOT_RAW.test(v)) state.hostile = true;
+    NOT_RAW.lastIndex = 0;
     if (LONE_SURROGATE.test(v)) {
       throw new ValidationError(
         `${path} holds a lone UTF-16 surrogate (got ${JSON.stringify(v)}): it has no UTF-8 encoding, so no configuration file can carry it. Remove it or use the whole character (a surrogate pair).`,
@@ -59,12 +63,12 @@ function wrapTokens(v: unknown, path: string, wrapped: Set<string>): unknown {
     wrapped.add(encoded);
     return encoded;
   }
-  if (Array.isArray(v)) return v.map((x, i) => wrapTokens(x, `${path}[${i}]`, wrapped));
+  if (Array.isArray(v)) return v.map((x, i) => wrapTokens(x, `${path}[${i}]`, wrapped, state));
   if (v && typeof v === 'object') {
     return Object.fromEntries(
       Object.entries(v).map(([k, x]) => {
-        wrapTokens(k, `${path} key`, wrapped);
-        return [k, wrapTokens(x, `${path}.${k}`, wrapped)];
+        wrapTokens(k, `${path} key`, wrapped, state);
+        return [k, wrapTokens(x, `${path}.${k}`, wrapped, state)];
       }),
     );
   }
