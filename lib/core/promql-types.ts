@@ -262,12 +262,22 @@ function checkSelector(node: SyntaxNode, src: string): void {
 
 /** Compiles a matcher's regex as Prometheus does (`^(?:re)$`, RE2); throws a TypeFailure. */
 function regexProblem(value: string, from: number): RE2JS {
-  try {
-    return RE2JS.compile(`^(?:${value})$`);
-  } catch (e) {
-    throw new TypeFailure(`${(e as Error).message.replace(/`\^\(\?:(.*)\)\$`/, '`$1`')}`, from);
+  let compiled = COMPILED.get(value);
+  if (compiled === undefined) {
+    try {
+      compiled = RE2JS.compile(`^(?:${value})$`);
+    } catch (e) {
+      compiled = (e as Error).message.replace(/`\^\(\?:(.*)\)\$`/, '`$1`');
+    }
+    if (COMPILED.size >= 5_000) COMPILED.clear();
+    COMPILED.set(value, compiled);
   }
+  if (typeof compiled === 'string') throw new TypeFailure(compiled, from);
+  return compiled;
 }
+
+/** Compiled matchers (or their error), by pattern: services repeat the same regexes. */
+const COMPILED = new Map<string, RE2JS | string>();
 
 /**
  * The value of a PromQL string literal: Go's `strconv.Unquote` for "..." and '...' (escapes

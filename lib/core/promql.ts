@@ -22,10 +22,11 @@ function analyse(expr: string): { problem?: string; type?: PromqlType } {
   const cached = ANALYSED.get(expr);
   if (cached) return cached;
   let result: { problem?: string; type?: PromqlType };
-  const syntax = promqlSyntaxProblem(expr);
+  const tree = parser.parse(expr);
+  const syntax = lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT, tree);
   if (syntax) result = { problem: syntax };
   else {
-    const { error, type } = checkPromqlTypes(parser.parse(expr).topNode, expr);
+    const { error, type } = checkPromqlTypes(tree.topNode, expr);
     if (!error) result = { type };
     else {
       const { line, column } = lineColumn(expr, error.from);
@@ -59,12 +60,12 @@ export function promqlType(expr: string): PromqlType | undefined {
 }
 
 /** The first syntax error a Lezer grammar finds in `expr`, as a message, or undefined. */
-export function lezerProblem(grammar: { parse(input: string): Tree }, expr: string, language: string, example: string, hint: string): string | undefined {
+export function lezerProblem(grammar: { parse(input: string): Tree }, expr: string, language: string, example: string, hint: string, parsed?: Tree): string | undefined {
   if (typeof expr !== 'string' || expr.trim().length === 0) {
     return `is empty (got ${JSON.stringify(expr)}). Give a ${language} expression such as '${example}'.`;
   }
   if (Token.isUnresolved(expr)) return undefined;
-  const tree = grammar.parse(expr);
+  const tree = parsed ?? grammar.parse(expr);
   let errorAt: number | undefined;
   tree.iterate({
     enter(node) {

@@ -150,11 +150,12 @@ export class DockerRuntime extends Construct implements IRuntime {
     }
 
     const staticFiles = spec.files ?? [];
-    scope.node.addValidation({ validate: () => plainFileSecretProblems([...staticFiles, ...renderedOrNone(dynamic.files)], scope) });
     const upload = Lazy.anyValue({
       produce: () => {
         const files: ConfigFile[] = [...staticFiles, ...(dynamic.files?.() ?? [])];
-        throwIfProblems(scope, componentSpecProblems({ ...spec, files }));
+        // Checked here, on the files as rendered for the upload: a separate validation would
+        // render every component's files once more.
+        throwIfProblems(scope, [...componentSpecProblems({ ...spec, files }), ...plainFileSecretProblems(files, scope)]);
         return files.map((f) => containerUploadToTerraform({ file: f.path, content: escapeTemplate(f.content) }));
       },
     });
@@ -247,17 +248,6 @@ function pascal(s: string): string {
     .join('');
 }
 
-/**
- * The files a component renders, or none when rendering fails: the construct that owns them
- * reports that failure through its own validation, with its own message.
- */
-function renderedOrNone(files: (() => ConfigFile[]) | undefined): ConfigFile[] {
-  try {
-    return files?.() ?? [];
-  } catch {
-    return [];
-  }
-}
 
 // The stack registry creates this runtime for stacks that chose none.
 Observability.registerDefaultRuntime((stack) => new DockerRuntime(stack, 'Docker'));

@@ -205,16 +205,12 @@ export class KubernetesRuntime extends Construct implements IRuntime {
       throwIfProblems(scope, componentSpecProblems({ ...spec, files }));
       return files;
     };
-    const plain = () => allFiles().filter((f) => !f.secret);
-    scope.node.addValidation({
-      validate: () => {
-        try {
-          return plainFileSecretProblems(allFiles(), scope);
-        } catch {
-          return []; // a file that cannot be rendered is reported by the construct that owns it
-        }
-      },
-    });
+    const plain = () => {
+      const files = allFiles();
+      throwIfProblems(scope, plainFileSecretProblems(files, scope));
+      return files.filter((f) => !f.secret);
+    };
+
     const secretFiles = () => allFiles().filter((f) => f.secret);
     const secretEnv = Object.entries(spec.env ?? {}).filter(([, v]) => Token.isUnresolved(v));
 
