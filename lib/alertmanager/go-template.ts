@@ -88,6 +88,18 @@ function lexActions(text: string): Tok[][] {
   }
 }
 
+/** The index after a chain of `.field` accesses starting at `i` (`$x.Labels.instance`). */
+function afterFieldChain(text: string, i: number): number {
+  let k = i;
+  while (text[k] === '.' && /[A-Za-z0-9_]/.test(text[k + 1] ?? '')) {
+    k++;
+    while (/[A-Za-z0-9_]/.test(text[k] ?? '')) k++;
+  }
+  return k;
+}
+
+const PUNCTUATION: Record<string, Tok['kind']> = { '=': 'assign', '|': 'pipe', '(': 'lparen', ')': 'rparen', ',': 'comma' };
+
 function lexAction(text: string, start: number): { tokens: Tok[]; next: number } {
   const tokens: Tok[] = [];
   let i = start;
@@ -129,11 +141,7 @@ function lexAction(text: string, start: number): { tokens: Tok[]; next: number }
       while (ident.test(text[k] ?? '')) k++;
       tokens.push({ kind: 'var', text: text.slice(i, k) });
       i = k;
-      while (text[i] === '.' && ident.test(text[i + 1] ?? '')) {
-        let f = i + 1;
-        while (ident.test(text[f] ?? '')) f++;
-        i = f;
-      }
+      i = afterFieldChain(text, i);
     } else if (c === '.') {
       if (!ident.test(text[i + 1] ?? '') || /[0-9]/.test(text[i + 1])) {
         if (/[0-9]/.test(text[i + 1] ?? '')) {
@@ -165,28 +173,12 @@ function lexAction(text: string, start: number): { tokens: Tok[]; next: number }
       const word = text.slice(i, k);
       tokens.push({ kind: KEYWORDS.has(word) ? 'keyword' : 'ident', text: word });
       i = k;
-      while (text[i] === '.' && ident.test(text[i + 1] ?? '')) {
-        let f = i + 1;
-        while (ident.test(text[f] ?? '')) f++;
-        i = f;
-      }
+      i = afterFieldChain(text, i);
     } else if (text.startsWith(':=', i)) {
       tokens.push({ kind: 'declare', text: ':=' });
       i += 2;
-    } else if (c === '=') {
-      tokens.push({ kind: 'assign', text: '=' });
-      i++;
-    } else if (c === '|') {
-      tokens.push({ kind: 'pipe', text: '|' });
-      i++;
-    } else if (c === '(') {
-      tokens.push({ kind: 'lparen', text: '(' });
-      i++;
-    } else if (c === ')') {
-      tokens.push({ kind: 'rparen', text: ')' });
-      i++;
-    } else if (c === ',') {
-      tokens.push({ kind: 'comma', text: ',' });
+    } else if (PUNCTUATION[c]) {
+      tokens.push({ kind: PUNCTUATION[c], text: c });
       i++;
     } else {
       throw new TemplateError(`unexpected "${c}" in command`);

@@ -125,10 +125,8 @@ export function routeCycleProblem(root: RouteNode): string | undefined {
   return walk(root, 'route');
 }
 
-/** Structural problems of the tree: names, durations, regexes, unknown receivers and intervals, unreachable routes. */
+/** Structural problems of the tree (check {@link routeCycleProblem} first): names, durations, regexes, unknown receivers and intervals, unreachable routes. */
 export function routeTreeProblems(root: RouteNode, receivers: ReadonlySet<string>, timeIntervals: ReadonlySet<string>): string[] {
-  const cycle = routeCycleProblem(root);
-  if (cycle) return [cycle];
   const out: string[] = [];
   if (!root.options.receiver) out.push('route: the root route needs a receiver (got none). Set the default receiver.');
   if (root.options.matchers?.length) out.push('route: the root route must not have matchers; it receives every alert. Move them to a child route.');

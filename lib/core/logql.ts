@@ -3,7 +3,7 @@ import { parser } from '@grafana/lezer-logql';
 import { Token } from 'cdktf';
 import { RE2JS } from 're2js';
 import { lezerProblem } from './promql';
-import { unquote } from './promql-types';
+import { compileAnchored, unquote } from './promql-types';
 
 /**
  * Parses a LogQL query with Grafana's Lezer grammar; returns the first syntax error as a
@@ -39,11 +39,13 @@ function lokiSemanticProblem(top: SyntaxNode, src: string): { message: string; f
   const regex = (node: SyntaxNode, anchored: boolean): RE2JS | undefined => {
     try {
       const value = unquote(text(node), node.from);
-      return RE2JS.compile(anchored ? `^(?:${value})$` : value);
+      const compiled = anchored ? compileAnchored(value) : RE2JS.compile(value);
+      if (typeof compiled !== 'string') return compiled;
+      fail(compiled, node.from);
     } catch (e) {
-      fail((e as Error).message.replace(/`\^\(\?:(.*)\)\$`/, '`$1`'), node.from);
-      return undefined;
+      fail((e as Error).message, node.from);
     }
+    return undefined;
   };
   top.cursor().iterate((ref) => {
     if (found) return false;

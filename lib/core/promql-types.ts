@@ -262,6 +262,16 @@ function checkSelector(node: SyntaxNode, src: string): void {
 
 /** Compiles a matcher's regex as Prometheus does (`^(?:re)$`, RE2); throws a TypeFailure. */
 function regexProblem(value: string, from: number): RE2JS {
+  const compiled = compileAnchored(value);
+  if (typeof compiled === 'string') throw new TypeFailure(compiled, from);
+  return compiled;
+}
+
+/**
+ * A label matcher's regex compiled as Prometheus and Loki compile it (`^(?:re)$`, RE2), or
+ * Go's error message about the user's pattern. Remembered by pattern: services repeat them.
+ */
+export function compileAnchored(value: string): RE2JS | string {
   let compiled = COMPILED.get(value);
   if (compiled === undefined) {
     try {
@@ -272,7 +282,6 @@ function regexProblem(value: string, from: number): RE2JS {
     if (COMPILED.size >= 5_000) COMPILED.clear();
     COMPILED.set(value, compiled);
   }
-  if (typeof compiled === 'string') throw new TypeFailure(compiled, from);
   return compiled;
 }
 
