@@ -1,5 +1,6 @@
-import { Annotations, Lazy, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { Annotations, Aspects, IAspect, Lazy, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import type { IGrafana } from './grafana-server';
 import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { ContactPoint, ContactPointConfig } from '../.gen/providers/grafana/contact-point';
 import { MessageTemplate } from '../.gen/providers/grafana/message-template';
@@ -25,7 +26,7 @@ import { ALERTMANAGER_DEFAULT_TEMPLATES, ALERTMANAGER_FUNCS, checkGoTemplate } f
 import { routeCycleProblem, RouteNode, RouteOptions, routeTreeProblems } from '../lib/alertmanager/route';
 import { isWatchdog } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
-import { throwIfProblems } from '../lib/core/errors';
+import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { Observability } from '../lib/observability';
 import { AlertingRule, RuleGroup, isAlertingRule } from '../lib/prometheus/rules';
@@ -64,6 +65,12 @@ export interface AlertRouteProps {
    * @default 'alertmanager'
    */
   readonly target?: AlertRouteTarget;
+  /**
+   * The Grafana the contact points, notification policy, mute timings and templates go to
+   * (its provider is set on each resource). Only with target "grafana" or "both".
+   * @default - the stack's Grafana (GrafanaServer or ExistingGrafana) when there is exactly one, else the stack's default grafana provider
+   */
+  readonly grafana?: IGrafana;
   /**
    * Check that every alerting rule of a PrometheusServer in this stack reaches a real
    * receiver (the Watchdog excepted): reaching only null receivers fails synth; with child
@@ -138,6 +145,11 @@ export class AlertRoute extends Construct {
         policy: Lazy.anyValue({ produce: () => this.root.children.map((c) => notificationPolicyPolicyToTerraform(this.grafanaPolicy(c))) }),
       });
       this.grafana = { contactPoints: this.contactPoints, notificationPolicy: policy, muteTimings: this.muteTimings, messageTemplates: this.messageTemplates };
+      // The Grafana is often created after the routing tree: its provider is set on every
+      // grafana_* resource here once the whole tree exists.
+      Aspects.of(this).add(new UseGrafanaProvider(() => props.grafana ?? this.stackGrafana()));
+    } else if (props.grafana !== undefined) {
+      throw new ValidationError(`grafana is set but target is ${JSON.stringify(this.target)}: nothing is deployed to Grafana. Set target: "grafana" or "both", or remove grafana.`, this);
     }
 
     if (typeof props.receiver !== 'string') this.addReceiver(props.receiver);
@@ -183,9 +195,6 @@ export class AlertRoute extends Construct {
   public addInhibitRule(rule: InhibitRule): void {
     checkShape(this, 'InhibitRule', rule, 'addInhibitRule(rule)');
     throwIfProblems(this, inhibitRuleProblems(rule, this.inhibitRules.length));
-    if (this.target === 'grafana') {
-      Annotations.of(this).addWarning(`inhibit rules only apply to an Alertmanager; Grafana-managed alerting has no inhibition, so this rule has no effect with target "grafana".`);
-    }
     this.inhibitRules.push(rule);
   }
 
@@ -288,6 +297,15 @@ export class AlertRoute extends Construct {
       const root = this.receivers.get(this.root.receiver);
       if (root && isNullReceiver(root)) out.push(`the root receiver ${JSON.stringify(root.name)} is a null receiver, which Grafana cannot use as its default contact point. Use a real receiver at the root.`);
     }
+    if (this.grafanaScope && this.inhibitRules.length) {
+      // Grafana's notification policy has no inhibition: alerts Grafana routes itself (its
+      // own rules) are never inhibited. Said once per tree, not per rule.
+      this.warnOnce(
+        this.target === 'grafana'
+          ? `${this.inhibitRules.length} inhibit rule(s) have no effect with target "grafana": Grafana-managed alerting has no inhibition. Use target "both" (alerts from Prometheus go through Alertmanager, which inhibits) or drop them.`
+          : `${this.inhibitRules.length} inhibit rule(s) apply in Alertmanager only: Grafana's notification policy has no inhibition, so Grafana-managed rules routed by it are not inhibited (e.g. a critical alert does not mute its warning twin there).`,
+      );
+    }
     if (requireRouting) out.push(...this.coverageProblems());
     out.push(...this.templateCallProblems());
     return out;
@@ -372,6 +390,12 @@ export class AlertRoute extends Construct {
     };
   }
 
+  /** The stack's single Grafana, if there is exactly one. */
+  private stackGrafana(): IGrafana | undefined {
+    const found = Observability.of(this).find<IGrafana & Construct>('grafana');
+    return found.length === 1 ? found[0] : undefined;
+  }
+
   private createContactPoint(r: ReceiverSpec): void {
     if (isNullReceiver(r)) {
       if (!this.muteTimings.has(NULL_MUTE_TIMING)) {
@@ -446,5 +470,16 @@ export class AlertRoute extends Construct {
       activeTimings: o.activeTimeIntervals?.map((m) => this.muteTimings.get(m)?.name ?? m),
       policy: node.children.length ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
     };
+  }
+}
+
+/** Sets the Grafana's provider on every grafana_* resource under the routing tree that has none. */
+class UseGrafanaProvider implements IAspect {
+  constructor(private readonly grafana: () => IGrafana | undefined) {}
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith('grafana_') || node.provider) return;
+    const g = this.grafana();
+    if (g) node.provider = g.provider;
   }
 }
