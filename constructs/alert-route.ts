@@ -1,6 +1,6 @@
-import { Annotations, Aspects, IAspect, Lazy, TerraformResource, TerraformStack } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
-import type { IGrafana } from './grafana-server';
+import { Annotations, Lazy, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { IGrafana, useGrafanaProvider } from './grafana-server';
 import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { ContactPoint, ContactPointConfig } from '../.gen/providers/grafana/contact-point';
 import { MessageTemplate } from '../.gen/providers/grafana/message-template';
@@ -147,7 +147,7 @@ export class AlertRoute extends Construct {
       this.grafana = { contactPoints: this.contactPoints, notificationPolicy: policy, muteTimings: this.muteTimings, messageTemplates: this.messageTemplates };
       // The Grafana is often created after the routing tree: its provider is set on every
       // grafana_* resource here once the whole tree exists.
-      Aspects.of(this).add(new UseGrafanaProvider(() => props.grafana ?? this.stackGrafana()));
+      useGrafanaProvider(this, props.grafana);
     } else if (props.grafana !== undefined) {
       throw new ValidationError(`grafana is set but target is ${JSON.stringify(this.target)}: nothing is deployed to Grafana. Set target: "grafana" or "both", or remove grafana.`, this);
     }
@@ -351,6 +351,18 @@ export class AlertRoute extends Construct {
         }
       }
     }
+    // Grafana-managed rules are routed by Grafana's notification policy, a translation of this tree.
+    if (this.grafanaScope) {
+      for (const g of Observability.of(this).find<{ group: RuleGroup; folderTitle: string } & Construct>('grafana-alert-rules')) {
+        for (const rule of g.group.rules.filter(isAlertingRule)) {
+          const c = this.coverage(rule, { grafana_folder: g.folderTitle });
+          if (!c) continue;
+          const message = `${g.node.path}: Grafana-managed rule group ${JSON.stringify(g.group.name)}, ${c.message}`;
+          if (c.level === 'error') out.push(message);
+          else this.warnOnce(message);
+        }
+      }
+    }
     return out;
   }
 
@@ -365,14 +377,14 @@ export class AlertRoute extends Construct {
 
   /**
    * Runs the alert's known labels (its static labels, its name, the server's external
-   * labels) through the tree; a matcher on a label only the series can carry may match.
+   * labels or Grafana's `grafana_folder`) through the tree; a matcher on a label only the series can carry may match.
    * A tree of only a root receiver sends every alert there: accepted when it is real. With
    * child routes, falling through to the real default is a warning (maybe a forgotten
    * route); reaching only null receivers is an error.
    */
-  private coverage(rule: AlertingRule, externalLabels: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
+  private coverage(rule: AlertingRule, baseLabels: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
     if (isWatchdog(rule)) return undefined;
-    const labels = { ...externalLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
+    const labels = { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
     const nodes = this.root.resolve(labels, true);
     const defaultReceiver = this.root.receiver;
     const isNull = (name: string) => isNullReceiver(this.receivers.get(name) ?? { name });
@@ -390,12 +402,6 @@ export class AlertRoute extends Construct {
     };
   }
 
-  /** The stack's single Grafana, if there is exactly one. */
-  private stackGrafana(): IGrafana | undefined {
-    const found = Observability.of(this).find<IGrafana & Construct>('grafana');
-    return found.length === 1 ? found[0] : undefined;
-  }
-
   private createContactPoint(r: ReceiverSpec): void {
     if (isNullReceiver(r)) {
       if (!this.muteTimings.has(NULL_MUTE_TIMING)) {
@@ -406,6 +412,13 @@ export class AlertRoute extends Construct {
       return;
     }
     const e = (s: string | undefined) => (s === undefined ? undefined : escapeTemplate(s));
+    // What Grafana's integrations cannot carry is said, not silently dropped.
+    if (r.slack?.some((s) => s.actions?.length)) {
+      Annotations.of(this).addWarning(`receiver ${JSON.stringify(r.name)}: Slack actions (buttons) exist in Alertmanager only; Grafana's Slack contact point has none, so its messages carry no buttons. Put the links in the text if Grafana's messages need them.`);
+    }
+    if (r.email?.length) {
+      Annotations.of(this).addWarning(`receiver ${JSON.stringify(r.name)}: Grafana sends email through its own SMTP settings (GF_SMTP_* on the Grafana server), not the receiver's or global smarthost, from, auth and headers. Configure SMTP on Grafana for this contact point to deliver.`);
+    }
     const config: ContactPointConfig = {
       name: r.name,
       slack: r.slack?.map((s) => ({
@@ -473,13 +486,3 @@ export class AlertRoute extends Construct {
   }
 }
 
-/** Sets the Grafana's provider on every grafana_* resource under the routing tree that has none. */
-class UseGrafanaProvider implements IAspect {
-  constructor(private readonly grafana: () => IGrafana | undefined) {}
-
-  public visit(node: IConstruct): void {
-    if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith('grafana_') || node.provider) return;
-    const g = this.grafana();
-    if (g) node.provider = g.provider;
-  }
-}
