@@ -95,7 +95,7 @@ export class GrafanaAlertRules extends Construct {
       if (p) problems.push(`defaultInterval ${p}`);
     }
     const interval = groupIntervalSeconds(group, props.defaultInterval !== undefined ? resolveDuration(props.defaultInterval).text : '1m');
-    if (interval.problem) problems.push(`rule group ${JSON.stringify(group.name)}: ${interval.problem}`);
+    if (interval.problem && !ruleGroupProblems(group).length) problems.push(`rule group ${JSON.stringify(group.name)}: ${interval.problem}`);
     const mode = props.alertPolicy ?? 'error';
     const policy = mode === 'off' || problems.length ? [] : groupPolicyProblems(group);
     if (mode === 'error') problems.push(...policy);

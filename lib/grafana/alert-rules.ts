@@ -75,10 +75,18 @@ export function grafanaRuleData(expr: string, datasourceUid: string): GrafanaRul
   ];
 }
 
-/** Evaluation interval of a group in whole seconds (Grafana's `interval_seconds`), or a problem. */
+/**
+ * Evaluation interval of a group in whole seconds (Grafana's `interval_seconds`, a multiple of
+ * its 10s scheduler tick). The group's own interval must be one; the fallback (e.g. the
+ * server's 15s evaluation interval) is rounded up to the next multiple of 10s.
+ */
 export function groupIntervalSeconds(group: RuleGroup, fallback: string): { seconds: number; problem?: string } {
-  const r = resolveDuration(group.interval ?? fallback);
-  if (r.problem || r.ms === undefined) return { seconds: 60, problem: r.problem };
+  if (group.interval === undefined) {
+    const f = resolveDuration(fallback);
+    return { seconds: Math.max(10, Math.ceil((f.ms ?? 60_000) / 10_000) * 10) };
+  }
+  const r = resolveDuration(group.interval);
+  if (r.problem || r.ms === undefined) return { seconds: 60, problem: `interval ${r.problem}` };
   const seconds = r.ms / 1000;
   if (!Number.isInteger(seconds) || seconds < 10 || seconds % 10 !== 0) {
     return { seconds: 60, problem: `interval must be a multiple of 10 seconds for Grafana-managed rules (got ${JSON.stringify(r.text)}): Grafana's scheduler ticks every 10s. Use e.g. "30s" or "1m".` };
