@@ -56,8 +56,10 @@ export const COURSE_SLO_RULES: RuleGroup = {
  * Tempo, the OpenTelemetry Collector, Alloy, node and blackbox exporters) filled with the
  * seed's content — its global settings and scrape jobs (`prometheus`, `node`,
  * `blackbox-http`), the RED, USE and SLO recording rules and its alert pack, the
- * alertmanager.yml routes and inhibitions, the payment-api SLOs with their burn-rate
- * alerts, a Loki alert, and the RED, USE and SLO dashboards. The default app.
+ * alertmanager.yml routes and inhibitions deployed to Alertmanager and to Grafana (contact
+ * points, one notification policy, mute timings), the Collector's tail sampling, the
+ * payment-api SLOs with their burn-rate alerts, a Loki alert, and the RED, USE and SLO
+ * dashboards. The default app.
  */
 export class CourseStack extends ObservabilityStack {
   declare public readonly prometheus: PrometheusServer;
