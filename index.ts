@@ -70,6 +70,9 @@ export { GRAFANA_IMAGE, ExistingGrafana, GrafanaServer } from './constructs/graf
 export type { ExistingGrafanaProps, GrafanaServerProps, IGrafana } from './constructs/grafana-server';
 export { GrafanaFolder } from './constructs/grafana-folder';
 export type { GrafanaFolderProps } from './constructs/grafana-folder';
+export { GrafanaAlertRules } from './constructs/grafana-alert-rules';
+export type { GrafanaAlertRulesProps } from './constructs/grafana-alert-rules';
+export type { GrafanaExecErrState, GrafanaNoDataState, RuleEngine } from './lib/grafana/alert-rules';
 export { GrafanaDataSources } from './constructs/grafana-data-sources';
 export type { DataSourceTarget, GrafanaDataSourcesProps } from './constructs/grafana-data-sources';
 export { nodeUseDashboard, redDashboard, sloDashboard } from './lib/grafana/dashboards';

@@ -15,6 +15,7 @@ import {
   PipelineConfig,
   ProcessorConfig,
   ReceiverConfig,
+  TailSamplingProcessor,
   collectorSecretFiles,
   componentId,
   componentProblems,
@@ -78,6 +79,14 @@ export interface OtelCollectorProps extends ComponentOptions {
   readonly otlpHttpHostPort?: number;
   /** Host port of the Prometheus exporter (8889 inside). @default 8889 */
   readonly metricsHostPort?: number;
+  /**
+   * Tail sampling in the default traces pipeline, between `memory_limiter` and `batch` as in
+   * the course (`COURSE_TAIL_SAMPLING`: errors, traces slower than 2 s, 10 % of the rest).
+   * Only with the default configuration: with your own processors and pipelines, add the
+   * processor to them.
+   * @default - none: every trace is kept
+   */
+  readonly tailSampling?: TailSamplingProcessor;
 }
 
 /**
@@ -110,6 +119,8 @@ export class OtelCollector extends Construct implements IScrapeTarget {
   private readonly exporters = new Map<string, ExporterConfig>();
   private readonly pipelines = new Map<string, PipelineConfig>();
   private readonly courseDefaults: boolean;
+  /** Id of the tail_sampling processor of the default traces pipeline, when set. */
+  private readonly tailSampling?: string;
   private readonly tempo?: ITempoOtlpTarget;
   private readonly loki?: ILokiOtlpTarget;
   private readonly memoryMiB?: number;
@@ -131,6 +142,16 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     this.courseDefaults = !props.receivers && !props.processors && !props.exporters && !props.pipelines;
     const receivers = props.receivers ?? (this.courseDefaults ? [COURSE_OTLP_RECEIVER] : []);
     const processors = props.processors ?? (this.courseDefaults ? [COURSE_MEMORY_LIMITER, COURSE_BATCH] : []);
+    if (props.tailSampling !== undefined) {
+      if (!this.courseDefaults) {
+        problems.push('tailSampling goes into the default traces pipeline, but receivers, processors, exporters or pipelines are given, which replace the defaults. Add the tail_sampling processor to your processors and to your traces pipeline instead (e.g. processors: ["memory_limiter", "tail_sampling", "batch"]).');
+      } else if (props.tailSampling?.type !== 'tail_sampling') {
+        problems.push(`tailSampling must be a tail_sampling processor (got type ${JSON.stringify(props.tailSampling?.type)}), e.g. COURSE_TAIL_SAMPLING.`);
+      } else {
+        processors.push(props.tailSampling);
+        this.tailSampling = componentId(props.tailSampling);
+      }
+    }
     const exporters = props.exporters ?? (this.courseDefaults ? [COURSE_PROMETHEUS_EXPORTER] : []);
     // The traces and logs pipelines of the defaults depend on the stack's Tempo and Loki: added at synth.
     const pipelines = props.pipelines ?? (this.courseDefaults ? { metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] } } : {});
@@ -243,7 +264,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const pipelines: Record<string, PipelineConfig> = {};
     if (this.courseDefaults && !this.pipelines.has('traces')) {
       if (!this.exporters.has('otlp/tempo')) exporters.unshift({ type: 'otlp', name: 'tempo', endpoint: this.tempoAddress(), tls: { insecure: true } });
-      pipelines.traces = { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/tempo'] };
+      pipelines.traces = { receivers: ['otlp'], processors: ['memory_limiter', ...(this.tailSampling ? [this.tailSampling] : []), 'batch'], exporters: ['otlp/tempo'] };
     }
     for (const [id, p] of this.pipelines) pipelines[id] = p;
     const loki = this.courseDefaults && !this.pipelines.has('logs') ? this.resolveLoki() : undefined;

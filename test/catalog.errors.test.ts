@@ -13,6 +13,7 @@ import { Dashboard } from '../constructs/dashboard';
 import { Container, ContainerProps } from '../constructs/container';
 import { GrafanaDataSources } from '../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../constructs/grafana-folder';
+import { GrafanaAlertRules } from '../constructs/grafana-alert-rules';
 import { ExistingGrafana, GrafanaServer } from '../constructs/grafana-server';
 import { LogAgent, LogAgentProps } from '../constructs/log-agent';
 import { LokiCluster, LokiClusterProps } from '../constructs/loki-cluster';
@@ -757,6 +758,38 @@ group('Adopting an existing setup: Container, extraArgs, volumeNames, data sourc
     grafana(s);
     new GrafanaDataSources(s, 'DataSources', { dataSources: ['prometheus'], prometheus: { url: 'http://prometheus:9090' }, alertmanager: { url: 'http://alertmanager:9093' } });
   }, /the alertmanager prop is set but dataSources leaves "alertmanager" out/);
+});
+
+group('Grafana-managed alert rules (issue 17)', () => {
+  const grafanaRules = (g: Partial<RuleGroup>, props: object = {}) => (s: TerraformStack) => new GrafanaAlertRules(s, 'Rules', { group: { name: 'g', rules: [goodAlert], ...g }, dataSourceUid: 'prometheus', ...props });
+  bad('recording rule on the grafana engine', (s) => prom(s).addRuleGroup({ name: 'rec', engine: 'grafana', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }), /rule group "rec" \(engine "grafana"\) has recording rules \("job:up:sum"\).*Move them to a group with engine "prometheus"/);
+  bad('unknown engine', rules({ engine: 'loki' as never, rules: [goodAlert] }), /rule group "g": engine must be "prometheus" or "grafana" \(got "loki"\)/);
+  bad('keepFiringFor on the grafana engine', grafanaRules({ rules: [{ ...goodAlert, keepFiringFor: '10m' }] }), /alert "A": keepFiringFor is not carried to Grafana-managed rules here \(got "10m"\)\. Remove it, or keep this alert on engine "prometheus"/);
+  bad('limit on the grafana engine', grafanaRules({ limit: 10 }), /limit has no Grafana equivalent \(got 10\)/);
+  bad('interval off the 10s tick', grafanaRules({ interval: '45s' }), /interval must be a multiple of 10 seconds for Grafana-managed rules \(got "45s"\).*Use e\.g\. "30s" or "1m"/);
+  bad('noDataState', grafanaRules({}, { noDataState: 'no_data' }), /noDataState must be one of OK, NoData, Alerting, KeepLast \(got "no_data"\)/);
+  bad('execErrState', grafanaRules({}, { execErrState: 'Err' }), /execErrState must be one of Error, Alerting, OK, KeepLast \(got "Err"\)/);
+  bad('anti-fatigue policy on a Grafana-managed rule', grafanaRules({ rules: [{ ...goodAlert, labels: { severity: 'info' } }] }), /rule group "g", alert "A": severity must be "critical" or "warning" \(got "info"\)/);
+  bad('two Grafana groups with one name in one folder', (s) => {
+    grafanaRules({})(s);
+    new GrafanaAlertRules(s, 'Twin', { group: { name: 'g', rules: [goodAlert] }, dataSourceUid: 'prometheus' });
+  }, /rule group "g" is already defined in this folder by test\/Rules/);
+  badAtSynth('Grafana-managed rules with a tree deployed to Alertmanager only', (s) => {
+    grafanaRules({})(s);
+    route(s);
+  }, /rule group "g" is evaluated by Grafana.*is deployed to Alertmanager only.*Set target: "both" on the AlertRoute/);
+  badAtSynth('Grafana-managed alert that reaches only a null receiver', (s) => {
+    grafana(s);
+    grafanaRules({ rules: [{ ...goodAlert, labels: { severity: 'warning', team: 'x' } }] })(s);
+    route(s, { target: 'both', receivers: [Receiver.null('quiet')], routes: [{ receiver: 'quiet', matchers: [Matcher.eq('severity', 'warning')] }] });
+  }, /test\/Rules: Grafana-managed rule group "g", alert "A" with labels \{grafana_folder="Alert rules", alertname="A", severity="warning", team="x"\} only reaches "quiet" \(null\): nobody is notified/);
+  badAtSynth('no Prometheus data source and no dataSourceUid', (s) => {
+    grafana(s);
+    new GrafanaAlertRules(s, 'Rules', { group: { name: 'g', rules: [goodAlert] } });
+  }, /runs its PromQL against a Prometheus data source, and the stack has no GrafanaDataSources with one\. Set dataSourceUid/);
+  bad('grafana on an Alertmanager-only AlertRoute', (s) => route(s, { grafana: grafana(s) }), /grafana is set but target is "alertmanager": nothing is deployed to Grafana\. Set target: "grafana" or "both", or remove grafana/);
+  bad('alertEngine', slo({ alertEngine: 'grafna' as never }), /alertEngine must be "prometheus" or "grafana" \(got "grafna"\)/);
+  bad('tailSampling with custom pipelines', (s) => otel(s, { receivers: [{ type: 'otlp' }], tailSampling: { type: 'tail_sampling', policies: [{ name: 'all', type: 'always_sample' }] } }), /tailSampling goes into the default traces pipeline, but receivers, processors, exporters or pipelines are given.*Add the tail_sampling processor to your processors and to your traces pipeline instead/);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -169,3 +169,33 @@ describe('migrating example: an existing Compose setup kept as it is', () => {
     expect(container(json, 'caddy').env).toEqual(['ADMIN_PASSWORD_HASH=${var.caddy_admin_password_hash}', 'ADMIN_USER=admin']);
   });
 });
+
+describe('grafana-alerting example: one alert definition, either engine', () => {
+  const { GrafanaAlertingStack, CHECKOUT_ERRORS } = require('../examples/grafana-alerting/main') as typeof import('../examples/grafana-alerting/main');
+  const { allSchemaProblems, grafanaRoute } = require('./helpers/grafana') as typeof import('./helpers/grafana');
+  const stack = new GrafanaAlertingStack(Testing.app(), 'grafana-alerting');
+  const json = synthJson(stack);
+  const groups = Object.values(json.resource?.grafana_rule_group ?? {}) as Array<{ name: string; rule: Array<{ name: string; labels: Record<string, string>; no_data_state: string; data: Array<{ model: string }> }> }>;
+
+  test('the checkout rule in a Prometheus rule file and in a Grafana-managed group, with the same PromQL', () => {
+    const promRules = parse(containerFiles(json, 'prometheus')['/etc/prometheus/rules/checkout_prometheus.yml']);
+    expect(promRules.groups[0].rules[0]).toMatchObject({ alert: 'CheckoutErrors', expr: CHECKOUT_ERRORS.expr });
+    const grafana = groups.find((g) => g.name === 'checkout_grafana')!;
+    expect(grafana.rule.map((r) => r.name)).toEqual(['CheckoutErrorsGrafana']);
+    expect(JSON.parse(grafana.rule[0].data[0].model).expr).toBe(CHECKOUT_ERRORS.expr);
+    expect(groups.map((g) => g.name).sort()).toEqual(['checkout_grafana', 'orders', 'slo_checkout_availability_alerts']);
+    expect(groups.find((g) => g.name === 'orders')!.rule[0].no_data_state).toBe('Alerting');
+    expect(allSchemaProblems(json, 'grafana_rule_group')).toEqual([]);
+  });
+
+  test('both engines route the checkout alert to the same receivers', () => {
+    const labels = { alertname: 'CheckoutErrors', ...CHECKOUT_ERRORS.labels! };
+    const grafana = grafanaRoute(json, { ...labels, grafana_folder: 'Alert rules' }).map((d) => d.contactPoint);
+    expect(grafana).toEqual(['pagerduty-critical', 'slack-critical']);
+    if (haveTool('amtool')) expect(amtoolRoutesTest(containerFiles(json, 'alertmanager'), labels, grafana).code).toBe(0);
+  });
+
+  (haveTool('promtool') ? test : test.skip)('promtool accepts the rules Prometheus keeps (the SLO recording rules included)', () => {
+    expect(promtoolCheckRules(containerFiles(json, 'prometheus')).code).toBe(0);
+  });
+});
