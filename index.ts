@@ -97,6 +97,11 @@ export type { ILokiOtlpTarget, ITempoOtlpTarget, OtelCollectorProps } from './co
 export { ALLOY_IMAGE, LogAgent, PROMTAIL_IMAGE } from './constructs/log-agent';
 export type { ILokiPushTarget, LogAgentKind, LogAgentProps } from './constructs/log-agent';
 
+// Profiles
+export { PYROSCOPE_IMAGE, ProfilingBackend } from './constructs/profiling-backend';
+export type { ProfilingBackendProps } from './constructs/profiling-backend';
+export type { PyroscopeLogLevel } from './lib/pyroscope/config';
+
 // Any other container (cAdvisor, Pushgateway, a reverse proxy, your own app)
 export { Container } from './constructs/container';
 export type { ContainerFile, ContainerPort, ContainerProps, ContainerScrapeOptions, ContainerVolume } from './constructs/container';
