@@ -490,7 +490,7 @@ group('OtelCollector', () => {
   bad('prometheus exporter const label', exporter({ type: 'prometheus', constLabels: { 'env-name': 'x' } }), /constLabels key is not a valid label name \(got "env-name"\)/);
   bad('metric expiration zero', exporter({ type: 'prometheus', metricExpiration: '0s' }), /metricExpiration must be greater than zero \(got "0s"\)/);
   bad('debug verbosity', exporter({ type: 'debug', verbosity: 'verbose' }), /verbosity must be basic, normal or detailed \(got "verbose"\)/);
-  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics or logs, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
+  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics, logs or profiles, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
   bad('pipeline without receivers', pipeline('metrics/x', { receivers: [] }), /pipeline "metrics\/x" has no receivers \(got \[\]\)\. A pipeline needs at least one receiver, e\.g\. \["otlp"\]/);
   bad('pipeline without exporters', pipeline('metrics/x', { exporters: [] }), /pipeline "metrics\/x" has no exporters \(got \[\]\)\. A pipeline needs at least one exporter, e\.g\. \["debug"\]/);
   bad('pipeline lists a component twice', pipeline('metrics/x', { receivers: ['otlp', 'otlp'] }), /pipeline "metrics\/x" lists receiver "otlp" twice\. Keep it once/);
