@@ -1,12 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { GrafanaDataSources } from '../../constructs/grafana-data-sources';
+import { GrafanaServer } from '../../constructs/grafana-server';
+import { OtelCollector } from '../../constructs/otel-collector';
 import { ProfilingBackend, PYROSCOPE_IMAGE } from '../../constructs/profiling-backend';
+import { TempoBackend } from '../../constructs/tempo-backend';
 import { Duration } from '../../lib/core/duration';
 import { Observability } from '../../lib/observability';
 import { renderPyroscopeConfig } from '../../lib/pyroscope/config';
 import { KubernetesRuntime } from '../../lib/runtime/kubernetes-runtime';
-import { container, containerFiles, resources, synthJson, testStack } from '../helpers/synth';
+import { container, containerFiles, resources, synthJson, synthString, testStack } from '../helpers/synth';
 
 const CONFIG = '/etc/pyroscope/config.yaml';
 /** Facts read at grafana/pyroscope v2.2.1 (hand-written; see the file's repo, tag, commit). */
@@ -120,5 +124,89 @@ describe('ProfilingBackend', () => {
     expect(Object.values(resources(json, 'kubernetes_service_v1')).map((p) => (p.metadata as { name: string }).name)).toEqual(['pyroscope']);
     const configMap = Object.values(resources(json, 'kubernetes_config_map_v1')).find((m) => (m.metadata as { name: string }).name === 'pyroscope-config')!;
     expect(parse(Object.values(configMap.data as Record<string, string>)[0]).limits).toEqual({ retention_period: '168h' });
+  });
+});
+
+describe('profiles wiring: the Collector and Grafana find the ProfilingBackend', () => {
+  const dataSources = (json: ReturnType<typeof synthJson>) => Object.fromEntries(Object.values(resources(json, 'grafana_data_source')).map((d) => [d.type, d]));
+  const jsonData = (d: Record<string, unknown>) => JSON.parse(String(d.json_data_encoded).replace(/\$\$\{/g, '${'));
+
+  test('the default Collector gets a profiles pipeline (OTLP in, OTLP/HTTP to Pyroscope) and the feature gate that lets it load', () => {
+    const stack = testStack();
+    new TempoBackend(stack, 'Tempo', { metricsGenerator: false });
+    new ProfilingBackend(stack, 'Pyroscope');
+    const collector = new OtelCollector(stack, 'Collector');
+    const json = synthJson(stack);
+    const cfg = parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']);
+    expect(cfg.exporters['otlphttp/pyroscope']).toEqual({ endpoint: 'http://pyroscope:4040' });
+    // batch does not handle profiles in the Collector; memory_limiter does.
+    expect(cfg.service.pipelines.profiles).toEqual({ receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['otlphttp/pyroscope'] });
+    expect(container(json, 'otel-collector').command).toEqual(['--config=/etc/otel/config.yml', '--feature-gates=service.profilesSupport']);
+    expect(collector.pipelineIds).toEqual(['traces', 'metrics', 'profiles']);
+  });
+
+  test('without a ProfilingBackend: no profiles pipeline and no feature gate; a profiles pipeline of your own turns the gate on', () => {
+    const stack = testStack();
+    new TempoBackend(stack, 'Tempo', { metricsGenerator: false });
+    new OtelCollector(stack, 'Collector');
+    const own = new OtelCollector(stack, 'Own', {
+      name: 'profiles-collector',
+      publishPorts: false,
+      receivers: [{ type: 'otlp' }],
+      exporters: [{ type: 'otlp', name: 'pyroscope', endpoint: 'pyroscope:4040', tls: { insecure: true } }],
+      pipelines: { 'profiles/ebpf': { receivers: ['otlp'], exporters: ['otlp/pyroscope'] } },
+    });
+    const json = synthJson(stack);
+    expect(container(json, 'otel-collector').command).toEqual(['--config=/etc/otel/config.yml']);
+    expect(container(json, 'profiles-collector').command).toEqual(['--config=/etc/otel/config.yml', '--feature-gates=service.profilesSupport']);
+    expect(own.pipelineIds).toEqual(['profiles/ebpf']);
+  });
+
+  test('a component that does not handle profiles is refused in a profiles pipeline', () => {
+    const stack = testStack();
+    expect(
+      () => new OtelCollector(stack, 'Collector', { receivers: [{ type: 'otlp' }], processors: [{ type: 'batch' }], exporters: [{ type: 'debug' }], pipelines: { profiles: { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] } } }),
+    ).toThrow(/pipeline "profiles": processor "batch" does not handle profiles \(it handles traces, metrics, logs\)/);
+  });
+
+  test('Grafana: a grafana-pyroscope-datasource, and Tempo links spans to their CPU profiles by service name', () => {
+    const stack = testStack();
+    new GrafanaServer(stack, 'Grafana');
+    new TempoBackend(stack, 'Tempo', { metricsGenerator: false });
+    new ProfilingBackend(stack, 'Pyroscope');
+    const sources = new GrafanaDataSources(stack, 'DataSources');
+    const json = synthJson(stack);
+    const ds = dataSources(json);
+    expect(Object.keys(ds).sort()).toEqual(['grafana-pyroscope-datasource', 'tempo']);
+    expect(ds['grafana-pyroscope-datasource']).toMatchObject({ name: 'Pyroscope', uid: 'pyroscope', url: 'http://pyroscope:4040', access_mode: 'proxy' });
+    expect(jsonData(ds['grafana-pyroscope-datasource'])).toEqual({ minStep: '15s' });
+    expect(jsonData(ds.tempo).tracesToProfiles).toEqual({
+      datasourceUid: 'pyroscope',
+      profileTypeId: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
+      tags: [{ key: 'service.name', value: 'service_name' }],
+      customQuery: false,
+    });
+    expect(sources.pyroscope).toBeDefined();
+  });
+
+  test('the profile type follows the correlation settings; leaving pyroscope out of dataSources drops the link', () => {
+    const stack = testStack();
+    new GrafanaServer(stack, 'Grafana');
+    new GrafanaDataSources(stack, 'DataSources', {
+      tempo: { url: 'http://tempo:3200' },
+      pyroscope: { url: 'https://profiles.example.com', uid: 'profiles' },
+      correlation: { profileTypeId: 'memory:alloc_space:bytes:space:bytes' },
+    });
+    const ds = dataSources(synthJson(stack));
+    expect(ds['grafana-pyroscope-datasource']).toMatchObject({ uid: 'profiles', url: 'https://profiles.example.com' });
+    expect(jsonData(ds.tempo).tracesToProfiles).toMatchObject({ datasourceUid: 'profiles', profileTypeId: 'memory:alloc_space:bytes:space:bytes' });
+
+    const other = testStack();
+    new GrafanaServer(other, 'Grafana');
+    new ProfilingBackend(other, 'Pyroscope');
+    new GrafanaDataSources(other, 'DataSources', { tempo: { url: 'http://tempo:3200' }, dataSources: ['tempo'] });
+    const text = synthString(other);
+    expect(text).not.toContain('grafana-pyroscope-datasource');
+    expect(text).not.toContain('tracesToProfiles');
   });
 });
