@@ -19,6 +19,7 @@ import { LokiCluster, LokiClusterProps } from '../constructs/loki-cluster';
 import { NodeExporter } from '../constructs/node-exporter';
 import { OtelCollector } from '../constructs/otel-collector';
 import { PrometheusServer, PrometheusServerProps } from '../constructs/prometheus-server';
+import { ProfilingBackend } from '../constructs/profiling-backend';
 import { SloBudget, SloBudgetProps } from '../constructs/slo-budget';
 import { TempoBackend, TempoBackendProps } from '../constructs/tempo-backend';
 import { Matcher } from '../lib/alertmanager/matchers';
@@ -757,6 +758,25 @@ group('Adopting an existing setup: Container, extraArgs, volumeNames, data sourc
     grafana(s);
     new GrafanaDataSources(s, 'DataSources', { dataSources: ['prometheus'], prometheus: { url: 'http://prometheus:9090' }, alertmanager: { url: 'http://alertmanager:9093' } });
   }, /the alertmanager prop is set but dataSources leaves "alertmanager" out/);
+});
+
+group('ProfilingBackend', () => {
+  const pyroscope = (p: object) => (s: TerraformStack) => new ProfilingBackend(s, 'Pyroscope', p);
+  bad('profiles retention under an hour', pyroscope({ retention: '30m' }), /retention must be at least 1h \(got "30m"\); Pyroscope would delete profiles before you look at them .*Use e\.g\. "14d"/);
+  bad('profiles retention of zero', pyroscope({ retention: '0s' }), /retention must be at least 1h \(got "0s"\);.*0 would keep them forever/);
+  bad('profiles retention not a duration', pyroscope({ retention: '2 weeks' }), /retention is not a valid duration \(got "2 weeks"\)/);
+  bad('Pyroscope log level', pyroscope({ logLevel: 'verbose' }), /logLevel must be one of debug, info, warn, error \(got "verbose"\)/);
+  bad('Pyroscope image not pinned', pyroscope({ image: 'grafana/pyroscope:latest' }), /image tag must be pinned \(got "grafana\/pyroscope:latest"\).*Use e\.g\. "grafana\/pyroscope:2\.2\.1"/);
+  bad('Pyroscope self-profiling not a boolean', pyroscope({ selfProfiling: 'yes' }), /props\.selfProfiling must be a boolean \(got string "yes"\)/);
+  bad('Pyroscope host port on Kubernetes', (s) => (new KubernetesRuntime(s, 'Kubernetes'), new ProfilingBackend(s, 'Pyroscope', { hostPort: 14040 })), /hostPort is a Docker option; the Kubernetes target publishes nothing on a node \(got 14040\)/);
+  bad('profiling retention set on the part', () => new ObservabilityStack(Testing.app(), 'test', { profiling: { retention: '30d' } }), /profiling\.retention is set \(got "30d"\), but the stack sets retention in one place\. Use retention\.profiles instead/);
+  bad('profile type of the traces-to-profiles link', dataSources({ tempo: { url: 'http://tempo:3200' }, pyroscope: { url: 'http://pyroscope:4040' }, correlation: { profileTypeId: 'cpu' } }), /correlation: profileTypeId is not a Pyroscope profile type of five ':'-separated parts.*\(got "cpu"\)\. Use e\.g\. "process_cpu:cpu:nanoseconds:cpu:nanoseconds"/);
+  bad('Pyroscope data source URL', dataSources({ pyroscope: { url: 'pyroscope:4040' } }), /pyroscope\.url must be an http\(s\) URL \(got "pyroscope:4040"\)/);
+  badAtSynth('OtelCollector with two ProfilingBackends', (s) => {
+    new ProfilingBackend(s, 'P1');
+    new ProfilingBackend(s, 'P2', { name: 'pyroscope-2', publishPorts: false });
+    new OtelCollector(s, 'Otel');
+  }, /the stack has 2 ProfilingBackends \(test\/P1, test\/P2\)\. Pass the one to use as the pyroscope prop/);
 });
 
 // ---------------------------------------------------------------------------------------------
