@@ -772,6 +772,9 @@ group('ProfilingBackend', () => {
   bad('profiling retention set on the part', () => new ObservabilityStack(Testing.app(), 'test', { profiling: { retention: '30d' } }), /profiling\.retention is set \(got "30d"\), but the stack sets retention in one place\. Use retention\.profiles instead/);
   bad('profile type of the traces-to-profiles link', dataSources({ tempo: { url: 'http://tempo:3200' }, pyroscope: { url: 'http://pyroscope:4040' }, correlation: { profileTypeId: 'cpu' } }), /correlation: profileTypeId is not a Pyroscope profile type of five ':'-separated parts.*\(got "cpu"\)\. Use e\.g\. "process_cpu:cpu:nanoseconds:cpu:nanoseconds"/);
   bad('Pyroscope data source URL', dataSources({ pyroscope: { url: 'pyroscope:4040' } }), /pyroscope\.url must be an http\(s\) URL \(got "pyroscope:4040"\)/);
+  bad('profiles relay on Promtail', agent({ agent: 'promtail', receiveProfiles: true }), /receiveProfiles is an Alloy option, but agent is "promtail", which only ships logs \(got receiveProfiles: true\)/);
+  bad('relay target without the relay', (s) => new LogAgent(s, 'Agent', { ...agentBase, pyroscope: new ProfilingBackend(s, 'Pyroscope') }), /pyroscope is set but receiveProfiles is not \(got test\/Pyroscope\)\. Set receiveProfiles: true/);
+  badAtSynth('profiles relay without a ProfilingBackend', agent({ receiveProfiles: true }), /receiveProfiles: no ProfilingBackend in this stack to relay profiles to \(got none\)\. Create one/);
   badAtSynth('OtelCollector with two ProfilingBackends', (s) => {
     new ProfilingBackend(s, 'P1');
     new ProfilingBackend(s, 'P2', { name: 'pyroscope-2', publishPorts: false });

@@ -3,11 +3,14 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { GrafanaDataSources } from '../../constructs/grafana-data-sources';
 import { GrafanaServer } from '../../constructs/grafana-server';
+import { LogAgent } from '../../constructs/log-agent';
+import { LokiCluster } from '../../constructs/loki-cluster';
 import { OtelCollector } from '../../constructs/otel-collector';
 import { ProfilingBackend, PYROSCOPE_IMAGE } from '../../constructs/profiling-backend';
 import { TempoBackend } from '../../constructs/tempo-backend';
 import { Duration } from '../../lib/core/duration';
 import { Observability } from '../../lib/observability';
+import { PROFILES_FEATURE_GATE, pipelineProblems } from '../../lib/otel/config';
 import { renderPyroscopeConfig } from '../../lib/pyroscope/config';
 import { KubernetesRuntime } from '../../lib/runtime/kubernetes-runtime';
 import { container, containerFiles, resources, synthJson, synthString, testStack } from '../helpers/synth';
@@ -208,5 +211,49 @@ describe('profiles wiring: the Collector and Grafana find the ProfilingBackend',
     const text = synthString(other);
     expect(text).not.toContain('grafana-pyroscope-datasource');
     expect(text).not.toContain('tracesToProfiles');
+  });
+});
+
+describe('profiles through Alloy (pyroscope.receive_http → pyroscope.write)', () => {
+  test('receiveProfiles relays pushes on :9999 to the stack ProfilingBackend; before Alloy 1.10 with the public-preview stability level', () => {
+    const stack = testStack();
+    new LokiCluster(stack, 'Loki');
+    new ProfilingBackend(stack, 'Pyroscope');
+    new LogAgent(stack, 'Alloy', { mountDockerSocket: true, receiveProfiles: true, image: 'grafana/alloy:v1.5.0' });
+    new LogAgent(stack, 'Current', { name: 'alloy-current', mountDockerSocket: true, publishPorts: false, receiveProfiles: true, image: 'grafana/alloy:v1.18.1', volumeNames: { data: 'alloy-current-data' } });
+    const json = synthJson(stack);
+    const config = containerFiles(json, 'alloy')['/etc/alloy/config.alloy'];
+    expect(config).toMatch(/pyroscope\.receive_http "default" \{\n\s+http \{\n\s+listen_address = "0\.0\.0\.0"\n\s+listen_port\s+= 9999\n\s+\}\n\s+forward_to = \[pyroscope\.write\.default\.receiver\]\n\}/);
+    expect(config).toMatch(/pyroscope\.write "default" \{\n\s+endpoint \{\n\s+url = "http:\/\/pyroscope:4040"\n\s+\}\n\}/);
+    expect(container(json, 'alloy').command).toContain('--stability.level=public-preview');
+    expect(container(json, 'alloy-current').command).not.toContain('--stability.level=public-preview');
+    // The relay port is on the shared network only.
+    expect(container(json, 'alloy').ports).toEqual([{ internal: 12345, external: 12345, ip: '127.0.0.1', protocol: 'tcp' }]);
+  });
+
+  test('without receiveProfiles nothing changes; without a ProfilingBackend the relay is an error at synth', () => {
+    const stack = testStack();
+    new LokiCluster(stack, 'Loki');
+    new ProfilingBackend(stack, 'Pyroscope');
+    new LogAgent(stack, 'Alloy', { mountDockerSocket: true });
+    const json = synthJson(stack);
+    expect(containerFiles(json, 'alloy')['/etc/alloy/config.alloy']).not.toContain('pyroscope.');
+
+    const lonely = testStack();
+    new LokiCluster(lonely, 'Loki');
+    new LogAgent(lonely, 'Alloy', { mountDockerSocket: true, receiveProfiles: true });
+    expect(() => synthJson(lonely)).toThrow(/receiveProfiles: no ProfilingBackend in this stack to relay profiles to \(got none\)/);
+  });
+});
+
+describe('the agents facts fixture (Collector v0.159.0, Alloy v1.18.1)', () => {
+  const agents = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/engines/profiles-agents.json'), 'utf8'));
+
+  test('the Collector model lets into profiles pipelines exactly the components the release marks for profiles', () => {
+    expect(agents.collector.featureGate.id).toBe(PROFILES_FEATURE_GATE);
+    const ok = pipelineProblems('profiles', { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['otlp/a', 'otlphttp/b', 'debug'] });
+    expect(ok).toEqual([]);
+    expect(pipelineProblems('profiles', { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] })).toEqual([expect.stringMatching(/processor "batch" does not handle profiles/)]);
+    expect(agents.collector.profiles.not).toEqual(['processor batch']);
   });
 });
