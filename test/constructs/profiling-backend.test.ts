@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { ProfilingStack } from '../../examples/profiling/main';
+import { diagram } from '../../lib/testing/diagram';
 import { GrafanaDataSources } from '../../constructs/grafana-data-sources';
 import { GrafanaServer } from '../../constructs/grafana-server';
 import { LogAgent } from '../../constructs/log-agent';
@@ -255,5 +258,17 @@ describe('the agents facts fixture (Collector v0.159.0, Alloy v1.18.1)', () => {
     expect(ok).toEqual([]);
     expect(pipelineProblems('profiles', { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] })).toEqual([expect.stringMatching(/processor "batch" does not handle profiles/)]);
     expect(agents.collector.profiles.not).toEqual(['processor batch']);
+  });
+});
+
+describe('diagram(stack) with profiles', () => {
+  test('Pyroscope is a node; the Collector and a service push profiles to it; Grafana reads it; Tempo links to it', () => {
+    const stack = new ProfilingStack(Testing.app(), 'profiling');
+    const text = diagram(stack);
+    expect(text).toMatch(/pyroscope\["<b>Profiling \(pyroscope\)<\/b><br\/>grafana\/pyroscope:2\.2\.1<br\/>127\.0\.0\.1:4040"\]/);
+    expect(text).toContain('otel_collector ==>|"profiles"| pyroscope');
+    expect(text).toContain('checkout ==>|"profiles"| pyroscope');
+    expect(text).toContain('grafana -.->|"data source: grafana-pyroscope-datasource"| pyroscope');
+    expect(text).toMatch(/tempo -\.->\|"link: [^"]*traces to profiles[^"]*"\| pyroscope/);
   });
 });
