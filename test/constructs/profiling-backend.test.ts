@@ -12,6 +12,7 @@ import { OtelCollector } from '../../constructs/otel-collector';
 import { ProfilingBackend, PYROSCOPE_IMAGE } from '../../constructs/profiling-backend';
 import { TempoBackend } from '../../constructs/tempo-backend';
 import { Duration } from '../../lib/core/duration';
+import { resolveCorrelation, tracesToProfiles } from '../../lib/grafana/correlation';
 import { Observability } from '../../lib/observability';
 import { PROFILES_FEATURE_GATE, pipelineProblems } from '../../lib/otel/config';
 import { renderPyroscopeConfig } from '../../lib/pyroscope/config';
@@ -270,5 +271,16 @@ describe('diagram(stack) with profiles', () => {
     expect(text).toContain('checkout ==>|"profiles"| pyroscope');
     expect(text).toContain('grafana -.->|"data source: grafana-pyroscope-datasource"| pyroscope');
     expect(text).toMatch(/tempo -\.->\|"link: [^"]*traces to profiles[^"]*"\| pyroscope/);
+  });
+});
+
+describe('the Grafana facts fixture (tracesToProfiles and the Pyroscope data source)', () => {
+  const grafanaFacts = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/engines/grafana-profiles-datasource.json'), 'utf8'));
+
+  test('tracesToProfiles and the data source use only keys Grafana reads', () => {
+    const link = tracesToProfiles('pyroscope', resolveCorrelation());
+    for (const key of Object.keys(link)) expect([key, grafanaFacts.tracesToProfiles.keys.includes(key)]).toEqual([key, true]);
+    expect(grafanaFacts.tracesToProfiles.supportedDataSourceTypes).toEqual(['grafana-pyroscope-datasource']);
+    expect(grafanaFacts.pyroscopeDataSource.jsonDataKeys[0]).toBe('minStep');
   });
 });
