@@ -145,9 +145,11 @@ describe('profiles wiring: the Collector and Grafana find the ProfilingBackend',
     const collector = new OtelCollector(stack, 'Collector');
     const json = synthJson(stack);
     const cfg = parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']);
-    expect(cfg.exporters['otlphttp/pyroscope']).toEqual({ endpoint: 'http://pyroscope:4040' });
+    // The OTLP/HTTP exporter's id as the pinned Collector names it (otlphttp, or otlp_http from 0.144.0).
+    const id = Object.keys(cfg.exporters).find((k) => /^otlp_?http\/pyroscope$/.test(k))!;
+    expect(cfg.exporters[id]).toEqual({ endpoint: 'http://pyroscope:4040' });
     // batch does not handle profiles in the Collector; memory_limiter does.
-    expect(cfg.service.pipelines.profiles).toEqual({ receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['otlphttp/pyroscope'] });
+    expect(cfg.service.pipelines.profiles).toEqual({ receivers: ['otlp'], processors: ['memory_limiter'], exporters: [id] });
     expect(container(json, 'otel-collector').command).toEqual(['--config=/etc/otel/config.yml', '--feature-gates=service.profilesSupport']);
     expect(collector.pipelineIds).toEqual(['traces', 'metrics', 'profiles']);
   });

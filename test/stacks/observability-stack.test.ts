@@ -109,7 +109,7 @@ describe('ObservabilityStack options', () => {
     expect(sources.find((d) => d.type === 'grafana-pyroscope-datasource')).toMatchObject({ uid: 'pyroscope', url: 'http://pyroscope:4040' });
     const tempo = JSON.parse(String(sources.find((d) => d.type === 'tempo')!.json_data_encoded).replace(/\$\$\{/g, '${'));
     expect(tempo.tracesToProfiles).toMatchObject({ datasourceUid: 'pyroscope' });
-    expect(parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']).service.pipelines.profiles.exporters).toEqual(['otlphttp/pyroscope']);
+    expect(parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']).service.pipelines.profiles.exporters).toEqual([expect.stringMatching(/^otlp_?http\/pyroscope$/)]);
     expect(container(json, 'otel-collector').command).toContain('--feature-gates=service.profilesSupport');
 
     // Props configure it (hostIp from the stack), retention stays in one place.
