@@ -20,6 +20,7 @@ import {
   componentId,
   componentProblems,
   endpointPort,
+  featureGateArgs,
   pipelineProblems,
   pipelineReferenceProblems,
   pipelineSignal,
@@ -55,6 +56,11 @@ export interface ILokiOtlpTarget extends IConstruct {
   readonly otlpUrl: string;
 }
 
+/** A profiles backend taking OTLP/HTTP at `<pushUrl>/v1development/profiles` (a `ProfilingBackend` fits). */
+export interface IProfilesOtlpTarget extends IConstruct {
+  readonly pushUrl: string;
+}
+
 /** Properties of an OtelCollector. */
 export interface OtelCollectorProps extends ComponentOptions {
   /**
@@ -75,6 +81,12 @@ export interface OtelCollectorProps extends ComponentOptions {
   readonly tempo?: ITempoOtlpTarget;
   /** Where the default logs pipeline sends logs. @default - the stack's Loki, if any (else no logs pipeline) */
   readonly loki?: ILokiOtlpTarget;
+  /**
+   * Where the default profiles pipeline sends OTLP profiles (`otlphttp/pyroscope`). A
+   * profiles pipeline turns on the Collector's `service.profilesSupport` feature gate.
+   * @default - the stack's ProfilingBackend, if any (else no profiles pipeline)
+   */
+  readonly pyroscope?: IProfilesOtlpTarget;
   /** Host port of OTLP/HTTP (4318 inside). @default 4328 */
   readonly otlpHttpHostPort?: number;
   /** Host port of the Prometheus exporter (8889 inside). @default 8889 */
@@ -123,6 +135,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
   private readonly tailSampling?: string;
   private readonly tempo?: ITempoOtlpTarget;
   private readonly loki?: ILokiOtlpTarget;
+  private readonly pyroscope?: IProfilesOtlpTarget;
   private readonly memoryMiB?: number;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
@@ -167,6 +180,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     throwIfProblems(this, problems);
     this.tempo = props.tempo;
     this.loki = props.loki;
+    this.pyroscope = props.pyroscope;
     this.memoryMiB = props.resources?.memoryMiB;
 
     this.componentName = props.name ?? 'otel-collector';
@@ -195,7 +209,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       },
       {
         files: () => this.renderFiles(),
-        args: () => [`--config=${CONFIG_PATH}`],
+        args: () => [`--config=${CONFIG_PATH}`, ...featureGateArgs(this.model())],
       },
     );
     this.resource = this.deployment.resource;
@@ -272,6 +286,12 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       if (!this.exporters.has('otlphttp/loki')) exporters.push({ type: 'otlphttp', name: 'loki', endpoint: loki.otlpUrl });
       pipelines.logs = { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/loki'] };
     }
+    const profiles = this.courseDefaults && !this.pipelines.has('profiles') ? this.resolvePyroscope() : undefined;
+    if (profiles) {
+      // OTLP/HTTP to Pyroscope's /v1development/profiles; batch does not handle profiles.
+      if (!this.exporters.has('otlphttp/pyroscope')) exporters.push({ type: 'otlphttp', name: 'pyroscope', endpoint: profiles.pushUrl });
+      pipelines.profiles = { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['otlphttp/pyroscope'] };
+    }
     return {
       receivers: [...this.receivers.values()],
       processors: [...this.processors.values()],
@@ -301,6 +321,13 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const registry = Observability.of(this);
     if (!registry.find('loki').length) return undefined;
     return registry.single<ILokiOtlpTarget>('loki', this, { noun: 'Loki', whenNone: '', prop: 'loki' });
+  }
+
+  private resolvePyroscope(): IProfilesOtlpTarget | undefined {
+    if (this.pyroscope) return this.pyroscope;
+    const registry = Observability.of(this);
+    if (!registry.find('pyroscope').length) return undefined;
+    return registry.single<IProfilesOtlpTarget>('pyroscope', this, { noun: 'ProfilingBackend', whenNone: '', prop: 'pyroscope' });
   }
 
   private renderFiles(): ConfigFile[] {

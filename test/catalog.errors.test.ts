@@ -20,6 +20,7 @@ import { LokiCluster, LokiClusterProps } from '../constructs/loki-cluster';
 import { NodeExporter } from '../constructs/node-exporter';
 import { OtelCollector } from '../constructs/otel-collector';
 import { PrometheusServer, PrometheusServerProps } from '../constructs/prometheus-server';
+import { ProfilingBackend } from '../constructs/profiling-backend';
 import { SloBudget, SloBudgetProps } from '../constructs/slo-budget';
 import { TempoBackend, TempoBackendProps } from '../constructs/tempo-backend';
 import { Matcher } from '../lib/alertmanager/matchers';
@@ -491,7 +492,7 @@ group('OtelCollector', () => {
   bad('prometheus exporter const label', exporter({ type: 'prometheus', constLabels: { 'env-name': 'x' } }), /constLabels key is not a valid label name \(got "env-name"\)/);
   bad('metric expiration zero', exporter({ type: 'prometheus', metricExpiration: '0s' }), /metricExpiration must be greater than zero \(got "0s"\)/);
   bad('debug verbosity', exporter({ type: 'debug', verbosity: 'verbose' }), /verbosity must be basic, normal or detailed \(got "verbose"\)/);
-  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics or logs, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
+  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics, logs or profiles, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
   bad('pipeline without receivers', pipeline('metrics/x', { receivers: [] }), /pipeline "metrics\/x" has no receivers \(got \[\]\)\. A pipeline needs at least one receiver, e\.g\. \["otlp"\]/);
   bad('pipeline without exporters', pipeline('metrics/x', { exporters: [] }), /pipeline "metrics\/x" has no exporters \(got \[\]\)\. A pipeline needs at least one exporter, e\.g\. \["debug"\]/);
   bad('pipeline lists a component twice', pipeline('metrics/x', { receivers: ['otlp', 'otlp'] }), /pipeline "metrics\/x" lists receiver "otlp" twice\. Keep it once/);
@@ -790,6 +791,28 @@ group('Grafana-managed alert rules (issue 17)', () => {
   bad('grafana on an Alertmanager-only AlertRoute', (s) => route(s, { grafana: grafana(s) }), /grafana is set but target is "alertmanager": nothing is deployed to Grafana\. Set target: "grafana" or "both", or remove grafana/);
   bad('alertEngine', slo({ alertEngine: 'grafna' as never }), /alertEngine must be "prometheus" or "grafana" \(got "grafna"\)/);
   bad('tailSampling with custom pipelines', (s) => otel(s, { receivers: [{ type: 'otlp' }], tailSampling: { type: 'tail_sampling', policies: [{ name: 'all', type: 'always_sample' }] } }), /tailSampling goes into the default traces pipeline, but receivers, processors, exporters or pipelines are given.*Add the tail_sampling processor to your processors and to your traces pipeline instead/);
+});
+
+group('ProfilingBackend', () => {
+  const pyroscope = (p: object) => (s: TerraformStack) => new ProfilingBackend(s, 'Pyroscope', p);
+  bad('profiles retention under an hour', pyroscope({ retention: '30m' }), /retention must be at least 1h \(got "30m"\); Pyroscope would delete profiles before you look at them .*Use e\.g\. "14d"/);
+  bad('profiles retention of zero', pyroscope({ retention: '0s' }), /retention must be at least 1h \(got "0s"\);.*0 would keep them forever/);
+  bad('profiles retention not a duration', pyroscope({ retention: '2 weeks' }), /retention is not a valid duration \(got "2 weeks"\)/);
+  bad('Pyroscope log level', pyroscope({ logLevel: 'verbose' }), /logLevel must be one of debug, info, warn, error \(got "verbose"\)/);
+  bad('Pyroscope image not pinned', pyroscope({ image: 'grafana/pyroscope:latest' }), /image tag must be pinned \(got "grafana\/pyroscope:latest"\).*Use e\.g\. "grafana\/pyroscope:2\.2\.1"/);
+  bad('Pyroscope self-profiling not a boolean', pyroscope({ selfProfiling: 'yes' }), /props\.selfProfiling must be a boolean \(got string "yes"\)/);
+  bad('Pyroscope host port on Kubernetes', (s) => (new KubernetesRuntime(s, 'Kubernetes'), new ProfilingBackend(s, 'Pyroscope', { hostPort: 14040 })), /hostPort is a Docker option; the Kubernetes target publishes nothing on a node \(got 14040\)/);
+  bad('profiling retention set on the part', () => new ObservabilityStack(Testing.app(), 'test', { profiling: { retention: '30d' } }), /profiling\.retention is set \(got "30d"\), but the stack sets retention in one place\. Use retention\.profiles instead/);
+  bad('profile type of the traces-to-profiles link', dataSources({ tempo: { url: 'http://tempo:3200' }, pyroscope: { url: 'http://pyroscope:4040' }, correlation: { profileTypeId: 'cpu' } }), /correlation: profileTypeId is not a Pyroscope profile type of five ':'-separated parts.*\(got "cpu"\)\. Use e\.g\. "process_cpu:cpu:nanoseconds:cpu:nanoseconds"/);
+  bad('Pyroscope data source URL', dataSources({ pyroscope: { url: 'pyroscope:4040' } }), /pyroscope\.url must be an http\(s\) URL \(got "pyroscope:4040"\)/);
+  bad('profiles relay on Promtail', agent({ agent: 'promtail', receiveProfiles: true }), /receiveProfiles is an Alloy option, but agent is "promtail", which only ships logs \(got receiveProfiles: true\)/);
+  bad('relay target without the relay', (s) => new LogAgent(s, 'Agent', { ...agentBase, pyroscope: new ProfilingBackend(s, 'Pyroscope') }), /pyroscope is set but receiveProfiles is not \(got test\/Pyroscope\)\. Set receiveProfiles: true/);
+  badAtSynth('profiles relay without a ProfilingBackend', agent({ receiveProfiles: true }), /receiveProfiles: no ProfilingBackend in this stack to relay profiles to \(got none\)\. Create one/);
+  badAtSynth('OtelCollector with two ProfilingBackends', (s) => {
+    new ProfilingBackend(s, 'P1');
+    new ProfilingBackend(s, 'P2', { name: 'pyroscope-2', publishPorts: false });
+    new OtelCollector(s, 'Otel');
+  }, /the stack has 2 ProfilingBackends \(test\/P1, test\/P2\)\. Pass the one to use as the pyroscope prop/);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -143,6 +143,23 @@ describe('full stack example', () => {
   });
 });
 
+describe('profiling example: Pyroscope as the fourth signal', () => {
+  const { ProfilingStack } = require('../examples/profiling/main') as typeof import('../examples/profiling/main');
+  const { parse } = require('yaml') as typeof import('yaml');
+  const json = synthJson(new ProfilingStack(Testing.app(), 'profiling'));
+
+  test('Pyroscope with its volume and retention, the service pushing to it, Grafana and the Collector wired', () => {
+    const names = Object.values(json.resource?.docker_container ?? {}).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['pyroscope', 'checkout', 'tempo', 'grafana', 'otel-collector']));
+    expect(parse(containerFiles(json, 'pyroscope')['/etc/pyroscope/config.yaml']).limits.retention_period).toBe('336h');
+    expect(container(json, 'checkout').env).toEqual(expect.arrayContaining(['PYROSCOPE_SERVER_ADDRESS=http://pyroscope:4040', 'PYROSCOPE_APPLICATION_NAME=checkout']));
+    const types = Object.values(json.resource?.grafana_data_source ?? {}).map((d) => d.type);
+    expect(types).toContain('grafana-pyroscope-datasource');
+    expect(parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']).service.pipelines.profiles).toBeDefined();
+    expect(json.output?.PyroscopeUrl.value).toBe('http://127.0.0.1:4040');
+  });
+});
+
 describe('migrating example: an existing Compose setup kept as it is', () => {
   const { MigratingStack } = require('../examples/migrating/main') as typeof import('../examples/migrating/main');
   const stack = new MigratingStack(Testing.app(), 'migrating');
