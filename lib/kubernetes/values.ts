@@ -11,6 +11,7 @@ import { renderMimirDocument } from '../mimir/config';
 import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
+import { nativeHistogramsVia, prometheusVersionFor } from '../prometheus/version';
 import { ImageRef, ResourceLimits } from '../runtime/component';
 import { toYaml } from '../core/yaml';
 import { AlertmanagerEngineSpec, GrafanaEngineSpec, LokiClusterLayout, LokiEngineSpec, PrometheusEngineSpec, TempoEngineSpec } from '../runtime/engines';
@@ -159,7 +160,11 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     const s = p.spec;
     const flags = s.flags();
     const g = s.global;
-    const features = [flags.exemplarStorage && 'exemplar-storage', flags.nativeHistograms && 'native-histograms'].filter((f): f is string => Boolean(f));
+    // Native histograms: the operator's scrapeNativeHistograms (scrape_native_histograms, for
+    // Prometheus 3.8+; operator 0.88+, passed by kube-prometheus-stack from 81.1.0), the
+    // feature flag for older Prometheus versions.
+    const nativeVia = nativeHistogramsVia(prometheusVersionFor(s.image.tag).version);
+    const features = [flags.exemplarStorage && 'exemplar-storage', flags.nativeHistograms && nativeVia === 'flag' && 'native-histograms'].filter((f): f is string => Boolean(f));
     const secretsDir = p.secretName ? operatorPrometheusSecretsDir(p.secretName) : undefined;
     values.prometheus = {
       enabled: true,
@@ -178,6 +183,7 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
           ...(s.retentionSize ? { retentionSize: s.retentionSize } : {}),
           enableRemoteWriteReceiver: flags.remoteWriteReceiver,
           ...(features.length ? { enableFeatures: features } : {}),
+          ...(flags.nativeHistograms && nativeVia === 'config' ? { scrapeNativeHistograms: true } : {}),
           // Passed through tpl by the chart (templates/prometheus/additionalScrapeConfigs.yaml).
           additionalScrapeConfigs: escapeHelmTplDeep(s.scrapeJobs().map((j) => renderScrapeJob(j, secretsDir))),
           ...(p.secretName ? { secrets: [p.secretName] } : {}),
