@@ -12,7 +12,7 @@ import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '
 import { IDeployment, PodSelector, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
-export const NODE_EXPORTER_IMAGE = { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.8.0' };
+export const NODE_EXPORTER_IMAGE = { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.12.1' };
 const PORT = 9100;
 const COLLECTOR = /^[a-z][a-z0-9_.]*$/;
 
