@@ -96,7 +96,7 @@ describe('KubernetesRuntime: generic components', () => {
     const ds = k8sResource(json, 'kubernetes_daemon_set_v1', 'node-exporter');
     const pod = ds.spec.template.spec;
     expect(pod.host_pid).toBe(true);
-    expect(pod.container[0]).toMatchObject({ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.8.0' });
+    expect(pod.container[0]).toMatchObject({ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.12.1' });
     expect(pod.container[0].volume_mount).toEqual(expect.arrayContaining([{ name: 'host-0', mount_path: '/host', read_only: true, mount_propagation: 'HostToContainer' }]));
     expect(pod.volume).toEqual(expect.arrayContaining([{ name: 'host-0', host_path: { path: '/' } }]));
     expect(resources(json, 'docker_container')).toEqual({});
@@ -216,10 +216,21 @@ describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => 
       retention: '15d',
       scrapeInterval: '15s',
       evaluationInterval: '15s',
-      image: { registry: 'docker.io', repository: 'prom/prometheus', tag: 'v2.53.0' },
+      image: { registry: 'docker.io', repository: 'prom/prometheus', tag: 'v3.14.0' },
       ruleSelector: { matchLabels: { 'obs-stack.io/prometheus': 'prometheus' } },
     });
     expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe('50Gi');
+  });
+
+  test.each([
+    [undefined, { scrapeNativeHistograms: true }, ['exemplar-storage']],
+    ['prom/prometheus:v2.53.0', {}, ['exemplar-storage', 'native-histograms']],
+  ])('native histograms with image %s: the operator\'s scrapeNativeHistograms from Prometheus 3.8 (operator 0.88, chart 81.1.0), the feature before', (image, extra, features) => {
+    const { stack } = k8sStack();
+    new PrometheusServer(stack, 'Prometheus', { image, enableNativeHistograms: true, enableExemplarStorage: true });
+    const spec = helmValues(synthJson(stack), 'prometheus').prometheus.prometheusSpec;
+    expect(spec.enableFeatures).toEqual(features);
+    expect(spec.scrapeNativeHistograms).toBe((extra as { scrapeNativeHistograms?: boolean }).scrapeNativeHistograms);
   });
 
   test('scrape jobs are additional scrape configs; credentials come from a Secret fed by sensitive variables', () => {
