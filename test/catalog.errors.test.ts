@@ -231,6 +231,8 @@ group('NodeExporter', () => {
   bad('collector name', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['Systemd'] }), /enableCollectors entry is not a collector name \(got "Systemd"\)\. Use the name as in --collector\.<name>, e\.g\. "systemd"/);
   bad('collector enabled and disabled', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['wifi'], disableCollectors: ['wifi'] }), /\[test\/Node\] collectors wifi are both enabled and disabled\. Keep each in one list/);
   bad('empty job name', (s) => new NodeExporter(s, 'Node', { jobName: '' }), /\[test\/Node\] jobName must be a non-empty string \(got ""\)\. Give it a short, stable name/);
+  // Issue 19 (current engines).
+  bad('collector unknown to the pinned release', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['systemdd'] }), /enableCollectors entry "systemdd" is not a collector of node exporter v1\.12\.1 \(did you mean "systemd"\?\)/);
 });
 
 group('BlackboxExporter', () => {

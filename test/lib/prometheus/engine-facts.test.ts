@@ -10,6 +10,7 @@ import { BLACKBOX_EXPORTER_IMAGE, BlackboxExporter, COURSE_BLACKBOX_MODULES } fr
 import { NODE_EXPORTER_IMAGE, NodeExporter } from '../../../constructs/node-exporter';
 import { PROMETHEUS_IMAGE, PrometheusServer } from '../../../constructs/prometheus-server';
 import { renderBlackboxModule } from '../../../lib/blackbox/config';
+import { NODE_EXPORTER_COLLECTORS } from '../../../lib/node-exporter/collectors';
 import { Discovery } from '../../../lib/prometheus/discovery';
 import { Relabel } from '../../../lib/prometheus/relabel';
 import { renderScrapeJob } from '../../../lib/prometheus/scrape';
@@ -176,6 +177,10 @@ describe('node exporter: the pinned release', () => {
   test('the default image is the fixture\'s release', () => {
     expect(`${NODE_EXPORTER_IMAGE.repository}:${NODE_EXPORTER_IMAGE.tag}`).toBe(NODE.image);
     expect(NODE.source.tag).toBe(NODE_EXPORTER_IMAGE.tag);
+  });
+
+  test('the collector list the library checks names against is the one registered at the tag', () => {
+    expect(sorted(NODE_EXPORTER_COLLECTORS)).toEqual(sorted(Object.keys(NODE.collectors.defaultEnabled)));
   });
 
   test('every flag passed exists at the tag, collectors included', () => {
