@@ -7,6 +7,7 @@ import { PrometheusServer } from '../../constructs/prometheus-server';
 import { Relabel } from '../../lib/prometheus/relabel';
 import { RuleSets } from '../../lib/prometheus/presets';
 import { DockerRuntime } from '../../lib/runtime/docker-runtime';
+import { EVERY_PROMETHEUS_FLAG } from '../helpers/engines';
 import { container, containerFiles, haveTool, promtoolCheckConfig, promtoolCheckRules, rawFiles, resources, synthJson, synthString, testStack } from '../helpers/synth';
 
 const CONFIG = '/etc/prometheus/prometheus.yml';
@@ -70,17 +71,7 @@ describe('PrometheusServer defaults', () => {
 describe('PrometheusServer configuration', () => {
   test('global settings and flags', () => {
     const stack = testStack();
-    new PrometheusServer(stack, 'Prometheus', {
-      scrapeInterval: '30s',
-      scrapeTimeout: '20s',
-      evaluationInterval: '1m',
-      externalLabels: { cluster: 'production' },
-      retentionTime: '15d',
-      retentionSize: '50GB',
-      enableRemoteWriteReceiver: true,
-      enableExemplarStorage: true,
-      enableNativeHistograms: true,
-    });
+    new PrometheusServer(stack, 'Prometheus', EVERY_PROMETHEUS_FLAG);
     const json = synthJson(stack);
     // Native histograms are a scrape setting from Prometheus 3.8 on (the flag is a no-op from 3.9).
     expect(promConfig(json).global).toEqual({ scrape_interval: '30s', scrape_timeout: '20s', evaluation_interval: '1m', external_labels: { cluster: 'production' }, scrape_native_histograms: true });

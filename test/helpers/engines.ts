@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { PrometheusServerProps } from '../../constructs/prometheus-server';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type EngineFacts = Record<string, any>;
@@ -14,3 +15,16 @@ export type EngineFacts = Record<string, any>;
 export function engineFacts(engine: string, version: string): EngineFacts {
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'engines', `${engine}-${version}.json`), 'utf8')) as EngineFacts;
 }
+
+/** Every PrometheusServer option that adds a flag or a `global` key. */
+export const EVERY_PROMETHEUS_FLAG: PrometheusServerProps = {
+  scrapeInterval: '30s',
+  scrapeTimeout: '20s',
+  evaluationInterval: '1m',
+  externalLabels: { cluster: 'production' },
+  retentionTime: '15d',
+  retentionSize: '50GB',
+  enableRemoteWriteReceiver: true,
+  enableExemplarStorage: true,
+  enableNativeHistograms: true,
+};

@@ -23,7 +23,7 @@ import {
   nativeHistogramsVia,
   prometheusVersionOf,
 } from '../../../lib/prometheus/version';
-import { engineFacts } from '../../helpers/engines';
+import { engineFacts, EVERY_PROMETHEUS_FLAG } from '../../helpers/engines';
 import { container, containerFiles, forPromtool242, KEYS_PROMTOOL_2_42_LACKS, synthJson, testStack } from '../../helpers/synth';
 
 const P3 = engineFacts('prometheus', '3.14.0');
@@ -41,16 +41,8 @@ const flagName = (arg: string) => arg.replace(/^--/, '').replace(/=.*$/s, '');
 function fullServer(image?: string) {
   const stack = testStack();
   const p = new PrometheusServer(stack, 'Prometheus', {
+    ...EVERY_PROMETHEUS_FLAG,
     image,
-    scrapeInterval: '30s',
-    scrapeTimeout: '20s',
-    evaluationInterval: '1m',
-    externalLabels: { cluster: 'production' },
-    retentionTime: '15d',
-    retentionSize: '50GB',
-    enableRemoteWriteReceiver: true,
-    enableExemplarStorage: true,
-    enableNativeHistograms: true,
     alertmanagers: ['alertmanager:9093'],
     ruleGroups: [{ name: 'g', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }],
   });
