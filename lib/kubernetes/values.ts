@@ -11,7 +11,7 @@ import { renderMimirDocument } from '../mimir/config';
 import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
-import { nativeHistogramsVia, prometheusVersionFor } from '../prometheus/version';
+import { atLeast, nativeHistogramsVia, prometheusVersionFor, prometheusVersionOf } from '../prometheus/version';
 import { ImageRef, ResourceLimits } from '../runtime/component';
 import { toYaml } from '../core/yaml';
 import { AlertmanagerEngineSpec, GrafanaEngineSpec, LokiClusterLayout, LokiEngineSpec, PrometheusEngineSpec, TempoEngineSpec } from '../runtime/engines';
@@ -137,6 +137,26 @@ export interface PrometheusStackInput {
   };
   /** Ship rule groups in the chart's `additionalPrometheusRulesMap` instead of PrometheusRule resources of our own. */
   readonly rulesInValues: boolean;
+}
+
+/**
+ * kube-prometheus-stack passes `prometheusSpec.scrapeNativeHistograms` to the Prometheus
+ * resource from chart 81.1.0 (operator 0.88.0, the first with the field): read from
+ * prometheus-community/helm-charts templates/prometheus/prometheus.yaml at the chart tags and
+ * prometheus-operator pkg/apis/monitoring/v1/prometheus_types.go.
+ */
+export const CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE = '81.1.0';
+
+/**
+ * Why `chartVersion` of kube-prometheus-stack cannot run what the spec asks: native histograms
+ * on Prometheus 3.8+ need `scrapeNativeHistograms`, which older charts drop silently.
+ */
+export function prometheusChartProblem(chartVersion: string, spec: PrometheusEngineSpec): string | undefined {
+  if (!spec.flags().nativeHistograms || nativeHistogramsVia(prometheusVersionFor(spec.image.tag).version) !== 'config') return undefined;
+  const chart = prometheusVersionOf(chartVersion);
+  const since = prometheusVersionOf(CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE)!;
+  if (!chart || atLeast(chart, since.major, since.minor, since.patch)) return undefined;
+  return `enableNativeHistograms on ${spec.image.repository}:${spec.image.tag} needs scrape_native_histograms (Prometheus 3.8+), which kube-prometheus-stack passes from ${CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE} on (got chart ${chartVersion}): this chart drops it and Prometheus will not scrape native histograms. Move the chart (chartVersions.kubePrometheusStack), or pin a Prometheus before 3.8.`;
 }
 
 /** values.yaml of kube-prometheus-stack (object form). */

@@ -10,6 +10,7 @@ import { BLACKBOX_EXPORTER_IMAGE, BlackboxExporter, COURSE_BLACKBOX_MODULES } fr
 import { NODE_EXPORTER_IMAGE, NodeExporter } from '../../../constructs/node-exporter';
 import { PROMETHEUS_IMAGE, PrometheusServer } from '../../../constructs/prometheus-server';
 import { renderBlackboxModule } from '../../../lib/blackbox/config';
+import { CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE } from '../../../lib/kubernetes/values';
 import { NODE_EXPORTER_COLLECTORS } from '../../../lib/node-exporter/collectors';
 import { Discovery } from '../../../lib/prometheus/discovery';
 import { Relabel } from '../../../lib/prometheus/relabel';
@@ -126,6 +127,11 @@ describe('Prometheus: the pinned release', () => {
     expect(nativeHistogramsVia({ ...since, minor: since.minor - 1, patch: 9 })).toBe('flag');
     expect(fullServer().config.global[P3.nativeHistograms.configKey]).toBe(true);
     expect(P3.enableFeature.noOp['native-histograms']).toMatch(/no-op/);
+  });
+
+  test('on Kubernetes the chart version that first passes scrapeNativeHistograms is the fixture\'s (operator field since v0.88.0)', () => {
+    expect(`kube-prometheus-stack-${CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE}`).toBe(P3.kubernetes.chartValue.firstTag);
+    expect(P3.kubernetes.chartValue.appVersion).toBe(P3.kubernetes.operatorField.firstTag);
   });
 
   test('the PromQL tables of lib/prometheus/version.ts are the functions.go tables at both tags', () => {

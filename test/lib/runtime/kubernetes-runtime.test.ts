@@ -1,4 +1,5 @@
 import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
+import { CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE } from '../../../lib/kubernetes/values';
 import { Construct } from 'constructs';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -231,6 +232,20 @@ describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => 
     const spec = helmValues(synthJson(stack), 'prometheus').prometheus.prometheusSpec;
     expect(spec.enableFeatures).toEqual(features);
     expect(spec.scrapeNativeHistograms).toBe((extra as { scrapeNativeHistograms?: boolean }).scrapeNativeHistograms);
+  });
+
+  test.each([
+    ['80.0.0', 'prom/prometheus:v3.14.0', true],
+    [CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE, 'prom/prometheus:v3.14.0', false],
+    ['88.5.3', 'prom/prometheus:v3.8.0', false],
+    ['80.0.0', 'prom/prometheus:v3.7.3', false],
+  ])('kube-prometheus-stack %s with Prometheus %s and native histograms: warned %s (older charts drop scrapeNativeHistograms)', (chart, image, warned) => {
+    const { stack } = k8sStack({ chartVersions: { kubePrometheusStack: chart } });
+    const p = new PrometheusServer(stack, 'Prometheus', { image, enableNativeHistograms: true });
+    const warnings = p.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    const expected = expect.stringMatching(new RegExp(`needs scrape_native_histograms \\(Prometheus 3\\.8\\+\\), which kube-prometheus-stack passes from 81\\.1\\.0 on \\(got chart ${chart.replace(/\./g, '\\.')}\\)`));
+    if (warned) expect(warnings).toEqual(expect.arrayContaining([expected]));
+    else expect(warnings).not.toEqual(expect.arrayContaining([expected]));
   });
 
   test('scrape jobs are additional scrape configs; credentials come from a Secret fed by sensitive variables', () => {
