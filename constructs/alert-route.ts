@@ -90,6 +90,25 @@ export interface GrafanaAlertingResources {
 }
 
 const NULL_MUTE_TIMING = 'null-receiver';
+/**
+ * Levels of nested policies below the root that the grafana provider's
+ * `grafana_notification_policy` takes (terraform-provider-grafana 4.45.1,
+ * `supportedPolicyTreeDepth`); `group_by` is required at the deepest one.
+ */
+const GRAFANA_POLICY_DEPTH = 5;
+
+/** Levels below the root (its children are 1). */
+function depthOf(node: RouteNode): number {
+  let d = 0;
+  for (let p = node.parent; p; p = p.parent) d++;
+  return d;
+}
+
+/** The group_by a route uses: its own or the nearest ancestor's. */
+function effectiveGroupBy(node: RouteNode): string[] | undefined {
+  for (let n: RouteNode | undefined = node; n; n = n.parent) if (n.options.groupBy !== undefined) return n.options.groupBy;
+  return undefined;
+}
 
 /**
  * One routing tree — receivers, routes, inhibitions, time intervals, templates — rendered
@@ -294,6 +313,11 @@ export class AlertRoute extends Construct {
       out.push(`target ${JSON.stringify(this.target)} deploys contact points and a notification policy to Grafana, but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana (or a grafana provider), or use target: "alertmanager".`);
     }
     if (this.grafanaScope) {
+      const deep = this.root.all().filter((n) => depthOf(n) > GRAFANA_POLICY_DEPTH);
+      const deepest = deep.sort((a, b) => depthOf(b) - depthOf(a))[0];
+      if (deepest) {
+        out.push(`${deepest.path} is nested ${depthOf(deepest)} levels below the root, but the grafana provider's grafana_notification_policy takes at most ${GRAFANA_POLICY_DEPTH} (${deep.length} route(s) deeper). Flatten the tree for target ${JSON.stringify(this.target)} (e.g. combine matchers of nested routes into one route), or use target: "alertmanager".`);
+      }
       const root = this.receivers.get(this.root.receiver);
       if (root && isNullReceiver(root)) out.push(`the root receiver ${JSON.stringify(root.name)} is a null receiver, which Grafana cannot use as its default contact point. Use a real receiver at the root.`);
     }
@@ -474,14 +498,15 @@ export class AlertRoute extends Construct {
     return {
       contactPoint: o.receiver !== undefined || muted ? this.grafanaContactPoint(contact) : undefined,
       matcher: o.matchers?.map((m) => ({ label: m.label, match: m.operator, value: escapeTemplate(m.value) })),
-      groupBy: o.groupBy,
+      // The provider requires group_by at its deepest level: the inherited one is written there.
+      groupBy: depthOf(node) === GRAFANA_POLICY_DEPTH ? effectiveGroupBy(node) : o.groupBy,
       groupWait: o.groupWait !== undefined ? resolveDuration(o.groupWait).text : undefined,
       groupInterval: o.groupInterval !== undefined ? resolveDuration(o.groupInterval).text : undefined,
       repeatInterval: o.repeatInterval !== undefined ? resolveDuration(o.repeatInterval).text : undefined,
       continue: o.continue ? true : undefined,
       muteTimings: mutes.length ? mutes : undefined,
       activeTimings: o.activeTimeIntervals?.map((m) => this.muteTimings.get(m)?.name ?? m),
-      policy: node.children.length ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
+      policy: node.children.length && depthOf(node) < GRAFANA_POLICY_DEPTH ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
     };
   }
 }

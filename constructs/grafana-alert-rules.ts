@@ -15,6 +15,7 @@ import {
   NO_DATA_STATES,
   grafanaEngineProblems,
   grafanaRuleData,
+  goDuration,
   grafanaTemplate,
   groupIntervalSeconds,
 } from '../lib/grafana/alert-rules';
@@ -53,6 +54,12 @@ export interface GrafanaAlertRulesProps {
   readonly alertPolicy?: AlertPolicyMode;
   /** @default - the stack's Grafana when there is exactly one, else the stack's default grafana provider */
   readonly grafana?: IGrafana;
+}
+
+/** A rule duration as the provider parses it whole (Go's form); a token is passed through. */
+function providerDuration(d: DurationLike): string {
+  const r = resolveDuration(d);
+  return r.ms === undefined ? r.text : goDuration(r.ms);
 }
 
 const DEFAULT_FOLDER = { id: 'GrafanaAlertRulesFolder', title: 'Alert rules', uid: 'alert-rules' };
@@ -127,7 +134,11 @@ export class GrafanaAlertRules extends Construct {
     return {
       name: escapeTemplate(r.alert),
       condition: GRAFANA_QUERY.conditionRefId,
-      for: r.for !== undefined ? resolveDuration(r.for).text : '0s',
+      for: r.for !== undefined ? providerDuration(r.for) : '0s',
+      keepFiringFor: r.keepFiringFor !== undefined ? providerDuration(r.keepFiringFor) : undefined,
+      // Prometheus resolves an alert at the first evaluation without its series; Grafana waits
+      // two evaluations unless told (Grafana >= 12.0 reads this; its converter sets 1 too).
+      missingSeriesEvalsToResolve: 1,
       noDataState: this.noDataState,
       execErrState: this.execErrState,
       labels: templated(r.labels),

@@ -97,8 +97,9 @@ export function groupIntervalSeconds(group: RuleGroup, fallback: string): { seco
 /**
  * What the Grafana engine cannot take from a group the Prometheus engine accepts: recording
  * rules (Grafana-managed recording rules need a writable target data source and a feature
- * toggle on Grafana 11), `keep_firing_for` and `limit` (not carried, so refused rather than
- * silently changing behaviour).
+ * toggle on Grafana 11), `limit` (not carried, so refused rather than silently changing
+ * behaviour), and rule templates reading Prometheus' `$externalLabels` / `$externalURL`, which
+ * Grafana's template data does not define.
  */
 export function grafanaEngineProblems(group: RuleGroup): string[] {
   const where = `rule group ${JSON.stringify(group.name)} (engine "grafana")`;
@@ -110,8 +111,15 @@ export function grafanaEngineProblems(group: RuleGroup): string[] {
     );
   }
   for (const r of group.rules.filter(isAlertingRule)) {
-    if (r.keepFiringFor !== undefined) {
-      out.push(`${where}, alert ${JSON.stringify(r.alert)}: keepFiringFor is not carried to Grafana-managed rules here (got ${JSON.stringify(resolveDuration(r.keepFiringFor).text)}). Remove it, or keep this alert on engine "prometheus".`);
+    for (const [kind, map] of [['labels', r.labels], ['annotations', r.annotations]] as const) {
+      for (const [k, v] of Object.entries(map ?? {})) {
+        const used = prometheusOnlyTemplateData(v);
+        if (used) {
+          out.push(
+            `${where}, alert ${JSON.stringify(r.alert)}: ${kind}.${k} uses ${used}, which Grafana-managed rules do not have (Grafana's rule templates define $labels, $values and $value only), so the template would fail to expand (got ${JSON.stringify(v)}). Write the value out, or keep this alert on engine "prometheus".`,
+          );
+        }
+      }
     }
   }
   if (group.limit !== undefined && group.limit !== 0) {
@@ -125,12 +133,54 @@ export function grafanaAlertLabels(rule: AlertingRule, folderTitle: string): Rec
   return { alertname: rule.alert, grafana_folder: folderTitle, ...(rule.labels ?? {}) };
 }
 
+const ACTION = /\{\{[\s\S]*?\}\}/g;
+
 /**
- * An annotation or label template for Grafana: `$value` (Prometheus' value of the alerting
- * sample) becomes `$values.A.Value`, the query node's value — what Grafana's converter of
- * Prometheus rules does (`pkg/services/ngalert/prom/template.go`), since Grafana's own
- * `$value` prints every node of the evaluation. Only inside `{{ }}` actions.
+ * An annotation or label template for Grafana: `$value`, `.Value` and `$.Value` (in
+ * Prometheus the alerting sample's number) become `$values.A.Value` / `.Values.A.Value`, the
+ * query node's value, since Grafana's own `.Value` is the evaluation string naming every node
+ * (grafana/grafana `pkg/services/ngalert/state/template/template.go`; the variable replacer in
+ * `pkg/services/ngalert/prom/template.go` maps `.Value` the same way). Only inside `{{ }}`
+ * actions; `$values`, `.Values` and a field named Value of something else
+ * (`$labels.Value`) are left alone.
  */
 export function grafanaTemplate(text: string): string {
-  return text.replace(/\{\{[\s\S]*?\}\}/g, (action) => action.replace(/\$value(?![A-Za-z0-9_])/g, `$values.${GRAFANA_QUERY.queryRefId}.Value`));
+  const a = GRAFANA_QUERY.queryRefId;
+  return text.replace(ACTION, (action) =>
+    action
+      .replace(/\$value(?![A-Za-z0-9_])/g, `$values.${a}.Value`)
+      .replace(/(^|[^A-Za-z0-9_)\]])(\$?)\.Value(?![A-Za-z0-9_])/g, (_m, before: string, dollar: string) => `${before}${dollar}.Values.${a}.Value`),
+  );
+}
+
+/**
+ * The first piece of Prometheus-only rule template data a template reads inside its actions
+ * (`$externalLabels`, `$externalURL`, `.ExternalLabels`, `.ExternalURL`), or undefined.
+ */
+export function prometheusOnlyTemplateData(text: string): string | undefined {
+  for (const action of text.match(ACTION) ?? []) {
+    const m = /\$externalLabels(?![A-Za-z0-9_])|\$externalURL(?![A-Za-z0-9_])|(?<![A-Za-z0-9_)\]])\$?\.External(?:Labels|URL)(?![A-Za-z0-9_])/.exec(action);
+    if (m) return m[0];
+  }
+  return undefined;
+}
+
+/**
+ * A duration in Go's `time.ParseDuration` form (units h, m, s, ms; `36h`, `1h30m`, `0s`). The
+ * grafana provider parses a rule's `for` and `keep_firing_for` with go-openapi's
+ * `strfmt.ParseDuration`, which reads Go's form whole but, for anything else, only one leading
+ * `<n><unit>`: a Prometheus `1d12h` would arrive as 24h and `1y` is refused
+ * (test/fixtures/grafana/upstream-facts.json).
+ */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let out = '';
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    if (rest >= size) {
+      out += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return out;
 }

@@ -182,12 +182,12 @@ describe('GrafanaAlertRules: checks', () => {
     expect(() => synthJson(stack)).toThrow(/rule group "payments" is evaluated by Grafana, whose alerts go through Grafana's notification policy, but the stack's routing tree \(test\/Routing\) is deployed to Alertmanager only.*Set target: "both"/s);
   });
 
-  test('recording rules, keepFiringFor, a limit and an interval off the 10s tick are refused with the fix', () => {
+  test('recording rules, $externalLabels in a template, a limit and an interval off the 10s tick are refused with the fix', () => {
     const { prometheus } = alertingStack();
     expect(() => prometheus.addRuleGroup({ ...COURSE_SLO_RULES, name: 'slo_copy', engine: 'grafana' })).toThrow(
       /rule group "slo_copy" \(engine "grafana"\) has recording rules \("slo:api_latency:ratio5m", "slo:api_latency:error_budget_remaining"\).*Move them to a group with engine "prometheus"/,
     );
-    expect(() => prometheus.addRuleGroup({ name: 'k', engine: 'grafana', rules: [{ ...critical, keepFiringFor: '5m' }] })).toThrow(/alert "PaymentsDown": keepFiringFor is not carried to Grafana-managed rules here \(got "5m"\)/);
+    expect(() => prometheus.addRuleGroup({ name: 'k', engine: 'grafana', rules: [{ ...critical, annotations: { ...critical.annotations, summary: 'down in {{ $externalLabels.cluster }}' } }] })).toThrow(/alert "PaymentsDown": annotations\.summary uses \$externalLabels, which Grafana-managed rules do not have/);
     expect(() => prometheus.addRuleGroup({ name: 'l', engine: 'grafana', limit: 5, rules: [critical] })).toThrow(/limit has no Grafana equivalent \(got 5\)/);
     expect(() => prometheus.addRuleGroup({ name: 'i', engine: 'grafana', interval: '15s', rules: [critical] })).toThrow(/interval must be a multiple of 10 seconds for Grafana-managed rules \(got "15s"\)/);
     expect(() => prometheus.addRuleGroup({ name: 'e', engine: 'grafna' as never, rules: [critical] })).toThrow(/engine must be "prometheus" or "grafana" \(got "grafna"\)/);
