@@ -28,6 +28,7 @@ import { isWatchdog } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
+import { grafanaAlertLabels } from '../lib/grafana/alert-rules';
 import { Observability } from '../lib/observability';
 import { AlertingRule, RuleGroup, isAlertingRule } from '../lib/prometheus/rules';
 
@@ -379,7 +380,7 @@ export class AlertRoute extends Construct {
     if (this.grafanaScope) {
       for (const g of Observability.of(this).find<{ group: RuleGroup; folderTitle: string } & Construct>('grafana-alert-rules')) {
         for (const rule of g.group.rules.filter(isAlertingRule)) {
-          const c = this.coverage(rule, { grafana_folder: g.folderTitle });
+          const c = this.coverage(rule, {}, grafanaAlertLabels(rule, g.folderTitle));
           if (!c) continue;
           const message = `${g.node.path}: Grafana-managed rule group ${JSON.stringify(g.group.name)}, ${c.message}`;
           if (c.level === 'error') out.push(message);
@@ -401,14 +402,15 @@ export class AlertRoute extends Construct {
 
   /**
    * Runs the alert's known labels (its static labels, its name, the server's external
-   * labels or Grafana's `grafana_folder`) through the tree; a matcher on a label only the series can carry may match.
+   * labels; for a Grafana-managed rule `alertLabels`, where Grafana's `alertname` and
+   * `grafana_folder` win over the rule's) through the tree; a matcher on a label only the series can carry may match.
    * A tree of only a root receiver sends every alert there: accepted when it is real. With
    * child routes, falling through to the real default is a warning (maybe a forgotten
    * route); reaching only null receivers is an error.
    */
-  private coverage(rule: AlertingRule, baseLabels: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
+  private coverage(rule: AlertingRule, baseLabels: Record<string, string>, alertLabels?: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
     if (isWatchdog(rule)) return undefined;
-    const labels = { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
+    const labels = alertLabels ?? { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
     const nodes = this.root.resolve(labels, true);
     const defaultReceiver = this.root.receiver;
     const isNull = (name: string) => isNullReceiver(this.receivers.get(name) ?? { name });

@@ -128,9 +128,17 @@ export function grafanaEngineProblems(group: RuleGroup): string[] {
   return out;
 }
 
-/** Labels Grafana adds to every alert of a rule in folder `folderTitle` (routing sees them). */
+/** Labels Grafana sets on every alert itself; a rule label of the same name is ignored. */
+const GRAFANA_RESERVED_LABELS = ['grafana_folder', 'alertname', '__alert_rule_uid__', '__alert_rule_namespace_uid__'];
+
+/**
+ * The known labels of a rule's alerts in folder `folderTitle`, as routing sees them: Grafana's
+ * `grafana_folder` and `alertname` (the rule's name) win over the rule's labels of those names
+ * (grafana/grafana `pkg/services/ngalert/state/cache.go`, expandAnnotationsAndLabels).
+ */
 export function grafanaAlertLabels(rule: AlertingRule, folderTitle: string): Record<string, string> {
-  return { alertname: rule.alert, grafana_folder: folderTitle, ...(rule.labels ?? {}) };
+  const own = Object.entries(rule.labels ?? {}).filter(([k]) => !GRAFANA_RESERVED_LABELS.includes(k));
+  return { grafana_folder: folderTitle, alertname: rule.alert, ...Object.fromEntries(own) };
 }
 
 const ACTION = /\{\{[\s\S]*?\}\}/g;

@@ -2,6 +2,8 @@ import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { Alertmanager } from '../../constructs/alertmanager';
+import { AlertRoute } from '../../constructs/alert-route';
+import { Matcher } from '../../lib/alertmanager/matchers';
 import { GrafanaAlertRules } from '../../constructs/grafana-alert-rules';
 import { GrafanaDataSources } from '../../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../../constructs/grafana-folder';
@@ -164,9 +166,12 @@ describe('GrafanaAlertRules: checks', () => {
 
   test('route coverage: a Grafana-managed alert that reaches only the null receiver fails synth', () => {
     const { stack } = alertingStack();
-    // Its labels name it Watchdog (routed to "null") and leave no route open (severity and team are known).
-    new GrafanaAlertRules(stack, 'G', { group: { name: 'quiet', rules: [{ ...critical, alert: 'Heartbeat', labels: { alertname: 'Watchdog', severity: 'none', team: 'ops' } }] }, alertPolicy: 'off' });
-    expect(() => synthJson(stack)).toThrow(/test\/G: Grafana-managed rule group "quiet", alert "Heartbeat" with labels \{grafana_folder="Alert rules", alertname="Watchdog", severity="none", team="ops"\} only reaches "null" \(null\): nobody is notified/);
+    // A first route sends team="muted" to "null"; the alert's labels leave no other route open.
+    // (A rule label alertname="Watchdog" would not do: Grafana sets alertname to the rule's name.)
+    const routing = stack.node.findAll().find((c): c is AlertRoute => c instanceof AlertRoute)!;
+    routing.addRoute({ receiver: 'null', matchers: [Matcher.eq('team', 'muted')] }, 0);
+    new GrafanaAlertRules(stack, 'G', { group: { name: 'quiet', rules: [{ ...critical, alert: 'Heartbeat', labels: { severity: 'warning', team: 'muted' } }] }, alertPolicy: 'off' });
+    expect(() => synthJson(stack)).toThrow(/test\/G: Grafana-managed rule group "quiet", alert "Heartbeat" with labels \{grafana_folder="Alert rules", alertname="Heartbeat", severity="warning", team="muted"\} only reaches "null" \(null\): nobody is notified/);
   });
 
   test('a Grafana-managed alert that only falls through to the default contact point is a warning naming it', () => {

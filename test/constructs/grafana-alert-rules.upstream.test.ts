@@ -10,7 +10,7 @@ import { Matcher } from '../../lib/alertmanager/matchers';
 import { Receiver } from '../../lib/alertmanager/receivers';
 import { RouteOptions } from '../../lib/alertmanager/route';
 import { secretVariable } from '../../lib/core/secrets';
-import { grafanaTemplate, goDuration } from '../../lib/grafana/alert-rules';
+import { grafanaAlertLabels, grafanaTemplate, goDuration } from '../../lib/grafana/alert-rules';
 import { AlertingRule } from '../../lib/prometheus/rules';
 import { courseAlertRoute } from '../../stacks/course-alerting';
 import { allSchemaProblems, grafanaRoute } from '../helpers/grafana';
@@ -94,6 +94,23 @@ describe('Grafana-managed rules: fields the pinned Grafana reads', () => {
     const json = synthJson(stack);
     expect(rules(json).map((r) => r.keep_firing_for)).toEqual(['10m', '24h', undefined]);
     expect(allSchemaProblems(json, 'grafana_rule_group')).toEqual([]);
+  });
+});
+
+describe('Grafana-managed rules: the labels routing sees', () => {
+  test('alertname and grafana_folder are Grafana\'s own: a rule label of that name is ignored (reserved labels take precedence)', () => {
+    expect(FACTS.ruleLabels.facts.join('\n')).toMatch(/reserved labels win over the rule's labels/);
+    const rule: AlertingRule = { ...critical, labels: { alertname: 'Watchdog', grafana_folder: 'Elsewhere', severity: 'warning' } };
+    expect(grafanaAlertLabels(rule, 'Alert rules')).toEqual({ grafana_folder: 'Alert rules', alertname: 'PaymentsDown', severity: 'warning' });
+  });
+
+  test('route coverage runs the alert with Grafana\'s labels: a rule labelled alertname=Watchdog is not the Watchdog there', () => {
+    const stack = grafanaStack();
+    // In the course tree alertname="Watchdog" goes to the null receiver; Grafana's alert is named PaymentsDown.
+    new GrafanaAlertRules(stack, 'G', { group: { name: 'payments', rules: [{ ...critical, labels: { alertname: 'Watchdog', severity: 'none', team: 'ops' } }] }, alertPolicy: 'off' });
+    expect(() => synthJson(stack)).not.toThrow();
+    const warned = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+    expect(warned.join('\n')).toMatch(/alert "PaymentsDown" with labels \{grafana_folder="Alert rules", alertname="PaymentsDown", severity="none", team="ops"\} matches none of the child routes/);
   });
 });
 
