@@ -466,6 +466,8 @@ export class AlertRoute extends Construct {
       })),
       email: r.email?.map((m) => ({
         addresses: m.to.split(',').map((a) => a.trim()),
+        // Alertmanager sends one message to the whole list; Grafana, unless told, one per address.
+        singleEmail: m.to.includes(',') ? true : undefined,
         disableResolveMessage: m.sendResolved === true ? undefined : true,
       })),
       webhook: r.webhook?.map((w) => ({

@@ -197,3 +197,20 @@ describe('Grafana notification policy: provider depth and inheritance', () => {
     expect(grafanaRoute(json, { team: 'a', severity: 'warning' })).toEqual([{ contactPoint: 'team', alwaysMuted: false }]);
   });
 });
+
+describe('Grafana contact points: parity with Alertmanager\'s integrations', () => {
+  test('an email receiver with several addresses sends one message to all of them, as Alertmanager does (single_email)', () => {
+    expect(FACTS.contactPoints.email.facts.join('\n')).toMatch(/single_email false .* one message per address/);
+    const stack = testStack();
+    new GrafanaServer(stack, 'Grafana');
+    const hook = secretVariable(stack, 'hook').stringValue;
+    const route = new AlertRoute(stack, 'Routing', { receiver: Receiver.webhook('default', { url: hook }), global: { smtpFrom: 'alerts@example.com', smtpSmarthost: 'smtp.example.com:587' }, target: 'grafana', requireRouting: false });
+    route.addReceiver(Receiver.email('team', { to: 'a@example.com, b@example.com' }));
+    route.addReceiver(Receiver.email('one', { to: 'c@example.com' }));
+    const json = synthJson(stack);
+    const email = (name: string) => (Object.values(resources(json, 'grafana_contact_point')).find((c) => c.name === name)!.email as Array<Record<string, unknown>>)[0];
+    expect(email('team')).toMatchObject({ addresses: ['a@example.com', 'b@example.com'], single_email: true });
+    expect(email('one').single_email).toBeUndefined();
+    expect(allSchemaProblems(json, 'grafana_contact_point')).toEqual([]);
+  });
+});
