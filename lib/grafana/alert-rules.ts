@@ -99,7 +99,7 @@ export function groupIntervalSeconds(group: RuleGroup, fallback: string): { seco
  * rules (Grafana-managed recording rules need a writable target data source and a feature
  * toggle on Grafana 11), `limit` (not carried, so refused rather than silently changing
  * behaviour), and rule templates reading Prometheus' `$externalLabels` / `$externalURL`, which
- * Grafana's template data does not define.
+ * Grafana's template data does not define, or calling `query`, which returns nothing there.
  */
 export function grafanaEngineProblems(group: RuleGroup): string[] {
   const where = `rule group ${JSON.stringify(group.name)} (engine "grafana")`;
@@ -113,11 +113,9 @@ export function grafanaEngineProblems(group: RuleGroup): string[] {
   for (const r of group.rules.filter(isAlertingRule)) {
     for (const [kind, map] of [['labels', r.labels], ['annotations', r.annotations]] as const) {
       for (const [k, v] of Object.entries(map ?? {})) {
-        const used = prometheusOnlyTemplateData(v);
-        if (used) {
-          out.push(
-            `${where}, alert ${JSON.stringify(r.alert)}: ${kind}.${k} uses ${used}, which Grafana-managed rules do not have (Grafana's rule templates define $labels, $values and $value only), so the template would fail to expand (got ${JSON.stringify(v)}). Write the value out, or keep this alert on engine "prometheus".`,
-          );
+        const found = prometheusOnlyTemplateData(v);
+        if (found) {
+          out.push(`${where}, alert ${JSON.stringify(r.alert)}: ${kind}.${k} uses ${found.used}, ${found.why} (got ${JSON.stringify(v)}). Write the value out, or keep this alert on engine "prometheus".`);
         }
       }
     }
@@ -162,13 +160,15 @@ export function grafanaTemplate(text: string): string {
 }
 
 /**
- * The first piece of Prometheus-only rule template data a template reads inside its actions
- * (`$externalLabels`, `$externalURL`, `.ExternalLabels`, `.ExternalURL`), or undefined.
+ * The first Prometheus-only piece of a rule template, inside its actions: `$externalLabels`,
+ * `$externalURL`, `.ExternalLabels`, `.ExternalURL` (undefined in Grafana: the template fails),
+ * or a call of `query` (Grafana's returns no result). Undefined when there is none.
  */
-export function prometheusOnlyTemplateData(text: string): string | undefined {
+export function prometheusOnlyTemplateData(text: string): { used: string; why: string } | undefined {
   for (const action of text.match(ACTION) ?? []) {
     const m = /\$externalLabels(?![A-Za-z0-9_])|\$externalURL(?![A-Za-z0-9_])|(?<![A-Za-z0-9_)\]])\$?\.External(?:Labels|URL)(?![A-Za-z0-9_])/.exec(action);
-    if (m) return m[0];
+    if (m) return { used: m[0], why: "which Grafana-managed rules do not have (Grafana's rule templates define $labels, $values and $value only), so the template would fail to expand" };
+    if (/(?:^\{\{-?|[\s(|])query(?=[\s)]|-?\}\})/.test(action)) return { used: 'the query function', why: 'which returns nothing in Grafana-managed rules (Grafana gives its templates a query function without a data source)' };
   }
   return undefined;
 }

@@ -137,6 +137,19 @@ describe('Grafana-managed rules: templates', () => {
   });
 });
 
+describe('Grafana-managed rules: template functions', () => {
+  test('a template calling query is refused on the grafana engine: Grafana\'s query function returns nothing', () => {
+    expect(FACTS.ruleTemplates.facts.join('\n')).toMatch(/query\(\) returns nothing/);
+    const stack = grafanaStack();
+    const description = '{{ with query "sum(up)" }}{{ . | first | value }}{{ end }} targets up';
+    expect(() => new GrafanaAlertRules(stack, 'G', { group: { name: 'payments', rules: [{ ...critical, annotations: { ...critical.annotations, description } }] } })).toThrow(
+      /alert "PaymentsDown": annotations\.description uses the query function, which returns nothing in Grafana-managed rules/,
+    );
+    // A label or value merely named query is fine.
+    new GrafanaAlertRules(stack, 'H', { group: { name: 'p2', rules: [{ ...critical, annotations: { ...critical.annotations, description: '{{ $labels.query }} query {{ $values.A.Value }}' } }] } });
+  });
+});
+
 describe('Grafana notification policy: provider depth and inheritance', () => {
   /** A chain of `levels` nested routes under the root, each matching one more label. */
   function chain(levels: number, groupByAt?: number): RouteOptions {
