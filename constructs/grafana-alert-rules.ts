@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Folder } from '../.gen/providers/grafana/folder';
 import { RuleGroup as RuleGroupResource, RuleGroupRule, ruleGroupRuleToTerraform } from '../.gen/providers/grafana/rule-group';
 import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
-import { DurationLike, resolveDuration } from '../lib/core/duration';
+import { DurationLike, goDurationText, resolveDuration } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
 import { checkShape } from '../lib/core/shape';
 import { escapeTemplate } from '../lib/core/tf-escape';
@@ -15,7 +15,6 @@ import {
   NO_DATA_STATES,
   grafanaEngineProblems,
   grafanaRuleData,
-  goDuration,
   grafanaTemplate,
   groupIntervalSeconds,
 } from '../lib/grafana/alert-rules';
@@ -56,10 +55,16 @@ export interface GrafanaAlertRulesProps {
   readonly grafana?: IGrafana;
 }
 
-/** A rule duration as the provider parses it whole (Go's form); a token is passed through. */
+/**
+ * A rule duration as the provider parses it whole: Go's form (`36h`, `1h30m`). The grafana
+ * provider reads `for` and `keep_firing_for` with go-openapi's `strfmt.ParseDuration`, which
+ * takes Go's form whole but otherwise only one leading `<n><unit>`: a Prometheus `1d12h` would
+ * arrive as 24h and `1y` is refused (test/fixtures/grafana/upstream-facts.json). A token is
+ * passed through.
+ */
 function providerDuration(d: DurationLike): string {
   const r = resolveDuration(d);
-  return r.ms === undefined ? r.text : goDuration(r.ms);
+  return r.ms === undefined ? r.text : goDurationText(r.ms);
 }
 
 const DEFAULT_FOLDER = { id: 'GrafanaAlertRulesFolder', title: 'Alert rules', uid: 'alert-rules' };

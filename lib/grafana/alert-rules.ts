@@ -172,23 +172,3 @@ export function prometheusOnlyTemplateData(text: string): { used: string; why: s
   }
   return undefined;
 }
-
-/**
- * A duration in Go's `time.ParseDuration` form (units h, m, s, ms; `36h`, `1h30m`, `0s`). The
- * grafana provider parses a rule's `for` and `keep_firing_for` with go-openapi's
- * `strfmt.ParseDuration`, which reads Go's form whole but, for anything else, only one leading
- * `<n><unit>`: a Prometheus `1d12h` would arrive as 24h and `1y` is refused
- * (test/fixtures/grafana/upstream-facts.json).
- */
-export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  let rest = ms;
-  let out = '';
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out;
-}

@@ -10,7 +10,8 @@ import { Matcher } from '../../lib/alertmanager/matchers';
 import { Receiver } from '../../lib/alertmanager/receivers';
 import { RouteOptions } from '../../lib/alertmanager/route';
 import { secretVariable } from '../../lib/core/secrets';
-import { grafanaAlertLabels, grafanaTemplate, goDuration } from '../../lib/grafana/alert-rules';
+import { goDurationText } from '../../lib/core/duration';
+import { grafanaAlertLabels, grafanaTemplate } from '../../lib/grafana/alert-rules';
 import { AlertingRule } from '../../lib/prometheus/rules';
 import { courseAlertRoute } from '../../stacks/course-alerting';
 import { allSchemaProblems, grafanaRoute } from '../helpers/grafana';
@@ -83,8 +84,8 @@ describe('Grafana-managed rules: fields the pinned Grafana reads', () => {
     expect(fors.map(strfmtParseDurationMs)).toEqual([36 * 3_600_000, 90 * 60_000, 336 * 3_600_000]);
   });
 
-  test('goDuration: Go units only (h, m, s, ms), 0s for zero', () => {
-    expect([0, 1500, 90_000, 86_400_000, 31_536_000_000].map(goDuration)).toEqual(['0s', '1s500ms', '1m30s', '24h', '8760h']);
+  test('goDurationText: Go units only (h, m, s, ms), 0s for zero', () => {
+    expect([0, 1500, 90_000, 86_400_000, 31_536_000_000].map(goDurationText)).toEqual(['0s', '1s500ms', '1m30s', '24h', '8760h']);
   });
 
   test('keepFiringFor is carried as keep_firing_for (Grafana reads it; its converter carries it too)', () => {
