@@ -28,6 +28,7 @@ import { isWatchdog } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
+import { grafanaAlertLabels } from '../lib/grafana/alert-rules';
 import { Observability } from '../lib/observability';
 import { AlertingRule, RuleGroup, isAlertingRule } from '../lib/prometheus/rules';
 
@@ -90,6 +91,25 @@ export interface GrafanaAlertingResources {
 }
 
 const NULL_MUTE_TIMING = 'null-receiver';
+/**
+ * Levels of nested policies below the root that the grafana provider's
+ * `grafana_notification_policy` takes (terraform-provider-grafana 4.45.1,
+ * `supportedPolicyTreeDepth`); `group_by` is required at the deepest one.
+ */
+const GRAFANA_POLICY_DEPTH = 5;
+
+/** Levels below the root (its children are 1). */
+function depthOf(node: RouteNode): number {
+  let d = 0;
+  for (let p = node.parent; p; p = p.parent) d++;
+  return d;
+}
+
+/** The group_by a route uses: its own or the nearest ancestor's. */
+function effectiveGroupBy(node: RouteNode): string[] | undefined {
+  for (let n: RouteNode | undefined = node; n; n = n.parent) if (n.options.groupBy !== undefined) return n.options.groupBy;
+  return undefined;
+}
 
 /**
  * One routing tree — receivers, routes, inhibitions, time intervals, templates — rendered
@@ -294,6 +314,11 @@ export class AlertRoute extends Construct {
       out.push(`target ${JSON.stringify(this.target)} deploys contact points and a notification policy to Grafana, but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana (or a grafana provider), or use target: "alertmanager".`);
     }
     if (this.grafanaScope) {
+      const deep = this.root.all().filter((n) => depthOf(n) > GRAFANA_POLICY_DEPTH);
+      const deepest = deep.sort((a, b) => depthOf(b) - depthOf(a))[0];
+      if (deepest) {
+        out.push(`${deepest.path} is nested ${depthOf(deepest)} levels below the root, but the grafana provider's grafana_notification_policy takes at most ${GRAFANA_POLICY_DEPTH} (${deep.length} route(s) deeper). Flatten the tree for target ${JSON.stringify(this.target)} (e.g. combine matchers of nested routes into one route), or use target: "alertmanager".`);
+      }
       const root = this.receivers.get(this.root.receiver);
       if (root && isNullReceiver(root)) out.push(`the root receiver ${JSON.stringify(root.name)} is a null receiver, which Grafana cannot use as its default contact point. Use a real receiver at the root.`);
     }
@@ -355,7 +380,7 @@ export class AlertRoute extends Construct {
     if (this.grafanaScope) {
       for (const g of Observability.of(this).find<{ group: RuleGroup; folderTitle: string } & Construct>('grafana-alert-rules')) {
         for (const rule of g.group.rules.filter(isAlertingRule)) {
-          const c = this.coverage(rule, { grafana_folder: g.folderTitle });
+          const c = this.coverage(rule, {}, grafanaAlertLabels(rule, g.folderTitle));
           if (!c) continue;
           const message = `${g.node.path}: Grafana-managed rule group ${JSON.stringify(g.group.name)}, ${c.message}`;
           if (c.level === 'error') out.push(message);
@@ -377,14 +402,15 @@ export class AlertRoute extends Construct {
 
   /**
    * Runs the alert's known labels (its static labels, its name, the server's external
-   * labels or Grafana's `grafana_folder`) through the tree; a matcher on a label only the series can carry may match.
+   * labels; for a Grafana-managed rule `alertLabels`, where Grafana's `alertname` and
+   * `grafana_folder` win over the rule's) through the tree; a matcher on a label only the series can carry may match.
    * A tree of only a root receiver sends every alert there: accepted when it is real. With
    * child routes, falling through to the real default is a warning (maybe a forgotten
    * route); reaching only null receivers is an error.
    */
-  private coverage(rule: AlertingRule, baseLabels: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
+  private coverage(rule: AlertingRule, baseLabels: Record<string, string>, alertLabels?: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
     if (isWatchdog(rule)) return undefined;
-    const labels = { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
+    const labels = alertLabels ?? { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
     const nodes = this.root.resolve(labels, true);
     const defaultReceiver = this.root.receiver;
     const isNull = (name: string) => isNullReceiver(this.receivers.get(name) ?? { name });
@@ -440,6 +466,8 @@ export class AlertRoute extends Construct {
       })),
       email: r.email?.map((m) => ({
         addresses: m.to.split(',').map((a) => a.trim()),
+        // Alertmanager sends one message to the whole list; Grafana, unless told, one per address.
+        singleEmail: m.to.includes(',') ? true : undefined,
         disableResolveMessage: m.sendResolved === true ? undefined : true,
       })),
       webhook: r.webhook?.map((w) => ({
@@ -474,14 +502,15 @@ export class AlertRoute extends Construct {
     return {
       contactPoint: o.receiver !== undefined || muted ? this.grafanaContactPoint(contact) : undefined,
       matcher: o.matchers?.map((m) => ({ label: m.label, match: m.operator, value: escapeTemplate(m.value) })),
-      groupBy: o.groupBy,
+      // The provider requires group_by at its deepest level: the inherited one is written there.
+      groupBy: depthOf(node) === GRAFANA_POLICY_DEPTH ? effectiveGroupBy(node) : o.groupBy,
       groupWait: o.groupWait !== undefined ? resolveDuration(o.groupWait).text : undefined,
       groupInterval: o.groupInterval !== undefined ? resolveDuration(o.groupInterval).text : undefined,
       repeatInterval: o.repeatInterval !== undefined ? resolveDuration(o.repeatInterval).text : undefined,
       continue: o.continue ? true : undefined,
       muteTimings: mutes.length ? mutes : undefined,
       activeTimings: o.activeTimeIntervals?.map((m) => this.muteTimings.get(m)?.name ?? m),
-      policy: node.children.length ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
+      policy: node.children.length && depthOf(node) < GRAFANA_POLICY_DEPTH ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
     };
   }
 }

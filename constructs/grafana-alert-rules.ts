@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Folder } from '../.gen/providers/grafana/folder';
 import { RuleGroup as RuleGroupResource, RuleGroupRule, ruleGroupRuleToTerraform } from '../.gen/providers/grafana/rule-group';
 import { AlertPolicyMode, groupPolicyProblems } from '../lib/alerting/policy';
-import { DurationLike, resolveDuration } from '../lib/core/duration';
+import { DurationLike, goDurationText, resolveDuration } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
 import { checkShape } from '../lib/core/shape';
 import { escapeTemplate } from '../lib/core/tf-escape';
@@ -53,6 +53,18 @@ export interface GrafanaAlertRulesProps {
   readonly alertPolicy?: AlertPolicyMode;
   /** @default - the stack's Grafana when there is exactly one, else the stack's default grafana provider */
   readonly grafana?: IGrafana;
+}
+
+/**
+ * A rule duration as the provider parses it whole: Go's form (`36h`, `1h30m`). The grafana
+ * provider reads `for` and `keep_firing_for` with go-openapi's `strfmt.ParseDuration`, which
+ * takes Go's form whole but otherwise only one leading `<n><unit>`: a Prometheus `1d12h` would
+ * arrive as 24h and `1y` is refused (test/fixtures/grafana/upstream-facts.json). A token is
+ * passed through.
+ */
+function providerDuration(d: DurationLike): string {
+  const r = resolveDuration(d);
+  return r.ms === undefined ? r.text : goDurationText(r.ms);
 }
 
 const DEFAULT_FOLDER = { id: 'GrafanaAlertRulesFolder', title: 'Alert rules', uid: 'alert-rules' };
@@ -127,7 +139,11 @@ export class GrafanaAlertRules extends Construct {
     return {
       name: escapeTemplate(r.alert),
       condition: GRAFANA_QUERY.conditionRefId,
-      for: r.for !== undefined ? resolveDuration(r.for).text : '0s',
+      for: r.for !== undefined ? providerDuration(r.for) : '0s',
+      keepFiringFor: r.keepFiringFor !== undefined ? providerDuration(r.keepFiringFor) : undefined,
+      // Prometheus resolves an alert at the first evaluation without its series; Grafana waits
+      // two evaluations unless told (Grafana >= 12.0 reads this; its converter sets 1 too).
+      missingSeriesEvalsToResolve: 1,
       noDataState: this.noDataState,
       execErrState: this.execErrState,
       labels: templated(r.labels),

@@ -24,6 +24,7 @@ import { ProfilingBackend } from '../constructs/profiling-backend';
 import { SloBudget, SloBudgetProps } from '../constructs/slo-budget';
 import { TempoBackend, TempoBackendProps } from '../constructs/tempo-backend';
 import { Matcher } from '../lib/alertmanager/matchers';
+import { RouteOptions } from '../lib/alertmanager/route';
 import { Receiver } from '../lib/alertmanager/receivers';
 import { ValidationError } from '../lib/core/errors';
 import { secretVariable } from '../lib/core/secrets';
@@ -773,7 +774,6 @@ group('Grafana-managed alert rules (issue 17)', () => {
   const grafanaRules = (g: Partial<RuleGroup>, props: object = {}) => (s: TerraformStack) => new GrafanaAlertRules(s, 'Rules', { group: { name: 'g', rules: [goodAlert], ...g }, dataSourceUid: 'prometheus', ...props });
   bad('recording rule on the grafana engine', (s) => prom(s).addRuleGroup({ name: 'rec', engine: 'grafana', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }), /rule group "rec" \(engine "grafana"\) has recording rules \("job:up:sum"\).*Move them to a group with engine "prometheus"/);
   bad('unknown engine', rules({ engine: 'loki' as never, rules: [goodAlert] }), /rule group "g": engine must be "prometheus" or "grafana" \(got "loki"\)/);
-  bad('keepFiringFor on the grafana engine', grafanaRules({ rules: [{ ...goodAlert, keepFiringFor: '10m' }] }), /alert "A": keepFiringFor is not carried to Grafana-managed rules here \(got "10m"\)\. Remove it, or keep this alert on engine "prometheus"/);
   bad('limit on the grafana engine', grafanaRules({ limit: 10 }), /limit has no Grafana equivalent \(got 10\)/);
   bad('interval off the 10s tick', grafanaRules({ interval: '45s' }), /interval must be a multiple of 10 seconds for Grafana-managed rules \(got "45s"\).*Use e\.g\. "30s" or "1m"/);
   bad('noDataState', grafanaRules({}, { noDataState: 'no_data' }), /noDataState must be one of OK, NoData, Alerting, KeepLast \(got "no_data"\)/);
@@ -798,6 +798,12 @@ group('Grafana-managed alert rules (issue 17)', () => {
   }, /runs its PromQL against a Prometheus data source, and the stack has no GrafanaDataSources with one\. Set dataSourceUid/);
   bad('grafana on an Alertmanager-only AlertRoute', (s) => route(s, { grafana: grafana(s) }), /grafana is set but target is "alertmanager": nothing is deployed to Grafana\. Set target: "grafana" or "both", or remove grafana/);
   bad('alertEngine', slo({ alertEngine: 'grafna' as never }), /alertEngine must be "prometheus" or "grafana" \(got "grafna"\)/);
+  bad('$externalLabels in a Grafana-managed rule template', grafanaRules({ rules: [{ ...goodAlert, annotations: { ...goodAlert.annotations, description: '{{ $externalLabels.cluster }}' } }] }), /alert "A": annotations\.description uses \$externalLabels, which Grafana-managed rules do not have \(Grafana's rule templates define \$labels, \$values and \$value only\).*Write the value out, or keep this alert on engine "prometheus"/);
+  badAtSynth('routing tree deeper than the provider\'s policy blocks', (s) => {
+    grafana(s);
+    const deep = (n: number): RouteOptions => ({ matchers: [Matcher.eq(`l${n}`, 'x')], routes: n < 6 ? [deep(n + 1)] : undefined });
+    route(s, { target: 'grafana', routes: [deep(1)], requireRouting: false });
+  }, /route(\.routes\[0\]){6} is nested 6 levels below the root, but the grafana provider's grafana_notification_policy takes at most 5.*Flatten the tree/);
   bad('tailSampling with custom pipelines', (s) => otel(s, { receivers: [{ type: 'otlp' }], tailSampling: { type: 'tail_sampling', policies: [{ name: 'all', type: 'always_sample' }] } }), /tailSampling goes into the default traces pipeline, but receivers, processors, exporters or pipelines are given.*Add the tail_sampling processor to your processors and to your traces pipeline instead/);
 });
 

@@ -97,8 +97,9 @@ export function groupIntervalSeconds(group: RuleGroup, fallback: string): { seco
 /**
  * What the Grafana engine cannot take from a group the Prometheus engine accepts: recording
  * rules (Grafana-managed recording rules need a writable target data source and a feature
- * toggle on Grafana 11), `keep_firing_for` and `limit` (not carried, so refused rather than
- * silently changing behaviour).
+ * toggle on Grafana 11), `limit` (not carried, so refused rather than silently changing
+ * behaviour), and rule templates reading Prometheus' `$externalLabels` / `$externalURL`, which
+ * Grafana's template data does not define, or calling `query`, which returns nothing there.
  */
 export function grafanaEngineProblems(group: RuleGroup): string[] {
   const where = `rule group ${JSON.stringify(group.name)} (engine "grafana")`;
@@ -110,8 +111,13 @@ export function grafanaEngineProblems(group: RuleGroup): string[] {
     );
   }
   for (const r of group.rules.filter(isAlertingRule)) {
-    if (r.keepFiringFor !== undefined) {
-      out.push(`${where}, alert ${JSON.stringify(r.alert)}: keepFiringFor is not carried to Grafana-managed rules here (got ${JSON.stringify(resolveDuration(r.keepFiringFor).text)}). Remove it, or keep this alert on engine "prometheus".`);
+    for (const [kind, map] of [['labels', r.labels], ['annotations', r.annotations]] as const) {
+      for (const [k, v] of Object.entries(map ?? {})) {
+        const found = prometheusOnlyTemplateData(v);
+        if (found) {
+          out.push(`${where}, alert ${JSON.stringify(r.alert)}: ${kind}.${k} uses ${found.used}, ${found.why} (got ${JSON.stringify(v)}). Write the value out, or keep this alert on engine "prometheus".`);
+        }
+      }
     }
   }
   if (group.limit !== undefined && group.limit !== 0) {
@@ -120,17 +126,49 @@ export function grafanaEngineProblems(group: RuleGroup): string[] {
   return out;
 }
 
-/** Labels Grafana adds to every alert of a rule in folder `folderTitle` (routing sees them). */
+/** Labels Grafana sets on every alert itself; a rule label of the same name is ignored. */
+const GRAFANA_RESERVED_LABELS = ['grafana_folder', 'alertname', '__alert_rule_uid__', '__alert_rule_namespace_uid__'];
+
+/**
+ * The known labels of a rule's alerts in folder `folderTitle`, as routing sees them: Grafana's
+ * `grafana_folder` and `alertname` (the rule's name) win over the rule's labels of those names
+ * (grafana/grafana `pkg/services/ngalert/state/cache.go`, expandAnnotationsAndLabels).
+ */
 export function grafanaAlertLabels(rule: AlertingRule, folderTitle: string): Record<string, string> {
-  return { alertname: rule.alert, grafana_folder: folderTitle, ...(rule.labels ?? {}) };
+  const own = Object.entries(rule.labels ?? {}).filter(([k]) => !GRAFANA_RESERVED_LABELS.includes(k));
+  return { grafana_folder: folderTitle, alertname: rule.alert, ...Object.fromEntries(own) };
+}
+
+const ACTION = /\{\{[\s\S]*?\}\}/g;
+
+/**
+ * An annotation or label template for Grafana: `$value`, `.Value` and `$.Value` (in
+ * Prometheus the alerting sample's number) become `$values.A.Value` / `.Values.A.Value`, the
+ * query node's value, since Grafana's own `.Value` is the evaluation string naming every node
+ * (grafana/grafana `pkg/services/ngalert/state/template/template.go`; the variable replacer in
+ * `pkg/services/ngalert/prom/template.go` maps `.Value` the same way). Only inside `{{ }}`
+ * actions; `$values`, `.Values` and a field named Value of something else
+ * (`$labels.Value`) are left alone.
+ */
+export function grafanaTemplate(text: string): string {
+  const a = GRAFANA_QUERY.queryRefId;
+  return text.replace(ACTION, (action) =>
+    action
+      .replace(/\$value(?![A-Za-z0-9_])/g, `$values.${a}.Value`)
+      .replace(/(^|[^A-Za-z0-9_)\]])(\$?)\.Value(?![A-Za-z0-9_])/g, (_m, before: string, dollar: string) => `${before}${dollar}.Values.${a}.Value`),
+  );
 }
 
 /**
- * An annotation or label template for Grafana: `$value` (Prometheus' value of the alerting
- * sample) becomes `$values.A.Value`, the query node's value — what Grafana's converter of
- * Prometheus rules does (`pkg/services/ngalert/prom/template.go`), since Grafana's own
- * `$value` prints every node of the evaluation. Only inside `{{ }}` actions.
+ * The first Prometheus-only piece of a rule template, inside its actions: `$externalLabels`,
+ * `$externalURL`, `.ExternalLabels`, `.ExternalURL` (undefined in Grafana: the template fails),
+ * or a call of `query` (Grafana's returns no result). Undefined when there is none.
  */
-export function grafanaTemplate(text: string): string {
-  return text.replace(/\{\{[\s\S]*?\}\}/g, (action) => action.replace(/\$value(?![A-Za-z0-9_])/g, `$values.${GRAFANA_QUERY.queryRefId}.Value`));
+export function prometheusOnlyTemplateData(text: string): { used: string; why: string } | undefined {
+  for (const action of text.match(ACTION) ?? []) {
+    const m = /\$externalLabels(?![A-Za-z0-9_])|\$externalURL(?![A-Za-z0-9_])|(?<![A-Za-z0-9_)\]])\$?\.External(?:Labels|URL)(?![A-Za-z0-9_])/.exec(action);
+    if (m) return { used: m[0], why: "which Grafana-managed rules do not have (Grafana's rule templates define $labels, $values and $value only), so the template would fail to expand" };
+    if (/(?:^\{\{-?|[\s(|])query(?=[\s)]|-?\}\})/.test(action)) return { used: 'the query function', why: 'which returns nothing in Grafana-managed rules (Grafana gives its templates a query function without a data source)' };
+  }
+  return undefined;
 }

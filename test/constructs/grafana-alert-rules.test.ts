@@ -2,6 +2,8 @@ import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { Alertmanager } from '../../constructs/alertmanager';
+import { AlertRoute } from '../../constructs/alert-route';
+import { Matcher } from '../../lib/alertmanager/matchers';
 import { GrafanaAlertRules } from '../../constructs/grafana-alert-rules';
 import { GrafanaDataSources } from '../../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../../constructs/grafana-folder';
@@ -164,9 +166,12 @@ describe('GrafanaAlertRules: checks', () => {
 
   test('route coverage: a Grafana-managed alert that reaches only the null receiver fails synth', () => {
     const { stack } = alertingStack();
-    // Its labels name it Watchdog (routed to "null") and leave no route open (severity and team are known).
-    new GrafanaAlertRules(stack, 'G', { group: { name: 'quiet', rules: [{ ...critical, alert: 'Heartbeat', labels: { alertname: 'Watchdog', severity: 'none', team: 'ops' } }] }, alertPolicy: 'off' });
-    expect(() => synthJson(stack)).toThrow(/test\/G: Grafana-managed rule group "quiet", alert "Heartbeat" with labels \{grafana_folder="Alert rules", alertname="Watchdog", severity="none", team="ops"\} only reaches "null" \(null\): nobody is notified/);
+    // A first route sends team="muted" to "null"; the alert's labels leave no other route open.
+    // (A rule label alertname="Watchdog" would not do: Grafana sets alertname to the rule's name.)
+    const routing = stack.node.findAll().find((c): c is AlertRoute => c instanceof AlertRoute)!;
+    routing.addRoute({ receiver: 'null', matchers: [Matcher.eq('team', 'muted')] }, 0);
+    new GrafanaAlertRules(stack, 'G', { group: { name: 'quiet', rules: [{ ...critical, alert: 'Heartbeat', labels: { severity: 'warning', team: 'muted' } }] }, alertPolicy: 'off' });
+    expect(() => synthJson(stack)).toThrow(/test\/G: Grafana-managed rule group "quiet", alert "Heartbeat" with labels \{grafana_folder="Alert rules", alertname="Heartbeat", severity="warning", team="muted"\} only reaches "null" \(null\): nobody is notified/);
   });
 
   test('a Grafana-managed alert that only falls through to the default contact point is a warning naming it', () => {
@@ -182,12 +187,12 @@ describe('GrafanaAlertRules: checks', () => {
     expect(() => synthJson(stack)).toThrow(/rule group "payments" is evaluated by Grafana, whose alerts go through Grafana's notification policy, but the stack's routing tree \(test\/Routing\) is deployed to Alertmanager only.*Set target: "both"/s);
   });
 
-  test('recording rules, keepFiringFor, a limit and an interval off the 10s tick are refused with the fix', () => {
+  test('recording rules, $externalLabels in a template, a limit and an interval off the 10s tick are refused with the fix', () => {
     const { prometheus } = alertingStack();
     expect(() => prometheus.addRuleGroup({ ...COURSE_SLO_RULES, name: 'slo_copy', engine: 'grafana' })).toThrow(
       /rule group "slo_copy" \(engine "grafana"\) has recording rules \("slo:api_latency:ratio5m", "slo:api_latency:error_budget_remaining"\).*Move them to a group with engine "prometheus"/,
     );
-    expect(() => prometheus.addRuleGroup({ name: 'k', engine: 'grafana', rules: [{ ...critical, keepFiringFor: '5m' }] })).toThrow(/alert "PaymentsDown": keepFiringFor is not carried to Grafana-managed rules here \(got "5m"\)/);
+    expect(() => prometheus.addRuleGroup({ name: 'k', engine: 'grafana', rules: [{ ...critical, annotations: { ...critical.annotations, summary: 'down in {{ $externalLabels.cluster }}' } }] })).toThrow(/alert "PaymentsDown": annotations\.summary uses \$externalLabels, which Grafana-managed rules do not have/);
     expect(() => prometheus.addRuleGroup({ name: 'l', engine: 'grafana', limit: 5, rules: [critical] })).toThrow(/limit has no Grafana equivalent \(got 5\)/);
     expect(() => prometheus.addRuleGroup({ name: 'i', engine: 'grafana', interval: '15s', rules: [critical] })).toThrow(/interval must be a multiple of 10 seconds for Grafana-managed rules \(got "15s"\)/);
     expect(() => prometheus.addRuleGroup({ name: 'e', engine: 'grafna' as never, rules: [critical] })).toThrow(/engine must be "prometheus" or "grafana" \(got "grafna"\)/);
