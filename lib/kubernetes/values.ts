@@ -150,7 +150,7 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     defaultRules: { create: false },
     grafana: { enabled: false },
     nodeExporter: { enabled: false },
-    // The chart's exporters and ServiceMonitors (all on by default at 65.1.1) scrape far more
+    // The chart's exporters and ServiceMonitors (all on by default, 65.1.1 to 88.5.3) scrape far more
     // than the stack's own jobs: off unless chartMonitors asks for them.
     ...chartMonitorSwitches(monitors),
   };
@@ -248,7 +248,7 @@ export function alertmanagerConfigFiles(document: AlertmanagerDocument): Record<
   };
 }
 
-/** The chart values whose default adds exporters, ServiceMonitors or self-monitoring (kube-prometheus-stack 65.1.1 values.yaml). */
+/** The chart values whose default adds exporters, ServiceMonitors or self-monitoring (kube-prometheus-stack values.yaml, the same from 65.1.1 to 88.5.3). */
 export function chartMonitorSwitches(on: boolean): Record<string, unknown> {
   const enabled = { enabled: on };
   return {
@@ -271,7 +271,7 @@ export function prometheusCrName(fullname: string): string {
 
 /**
  * The pod of one Prometheus replica as the operator names it: StatefulSet
- * `prometheus-<custom resource>` (pkg/prometheus/common.go PrefixedName, operator v0.77.1),
+ * `prometheus-<custom resource>` (pkg/prometheus/common.go PrefixedName, operator v0.77.1 to v0.93),
  * ordinal `i`. It is also the replica's `prometheus_replica` label value (`$(POD_NAME)`).
  */
 export function prometheusPodName(fullname: string, i: number): string {
