@@ -471,9 +471,10 @@ export function tempoValues(input: TempoValuesInput): Record<string, unknown> {
   const values: Record<string, unknown> = {
     fullnameOverride: input.fullname,
     reportingEnabled: false,
-    // The image of the Docker target (the chart's appVersion otherwise); passed through tpl by
-    // the chart (tempo.calculatedConfig): the structured configuration.
-    tempo: { image: chartImage(s.image), structuredConfig: escapeHelmTplDeep(doc) },
+    // Passed through tpl by the chart (tempo.calculatedConfig). No image: the chart runs its own
+    // Tempo 2 (appVersion 2.10.7 at 2.26.2); the library's Tempo 3 image needs the 3.x chart,
+    // whose write path goes through an external Kafka broker.
+    tempo: { structuredConfig: escapeHelmTplDeep(doc) },
     storage: { trace: { backend: 's3' } },
     traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
   };

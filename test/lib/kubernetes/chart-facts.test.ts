@@ -12,7 +12,7 @@ import { AlertRoute } from '../../../constructs/alert-route';
 import { GRAFANA_IMAGE, GrafanaServer } from '../../../constructs/grafana-server';
 import { LOKI_IMAGE, LokiCluster } from '../../../constructs/loki-cluster';
 import { PROMETHEUS_IMAGE, PrometheusServer } from '../../../constructs/prometheus-server';
-import { TEMPO_IMAGE, TempoBackend } from '../../../constructs/tempo-backend';
+import { TempoBackend } from '../../../constructs/tempo-backend';
 import { Matcher } from '../../../lib/alertmanager/matchers';
 import { Receiver } from '../../../lib/alertmanager/receivers';
 import { secretVariable } from '../../../lib/core/secrets';
@@ -70,16 +70,31 @@ describe('(a) chart pins', () => {
   test('1.33.1 of tempo-distributed, once pinned, was never published', () => {
     expect(FACTS.tempoDistributed.published.absent).toEqual(['1.33.1']);
   });
-  test('tempo-distributed runs the Tempo major version of the library\'s Tempo image (3.x needs the 3.x chart and a Kafka broker)', () => {
-    expect(Number(TEMPO_IMAGE.tag.replace(/^v/, '').split('.')[0])).toBe(FACTS.tempoDistributed.engineLine.major);
+  test('tempo-distributed runs its own Tempo 2, and every key the library merges into its configuration is one of that Tempo\'s (strict parsing)', () => {
+    const facts = FACTS.tempoDistributed;
+    expect(Number(facts.appVersion.split('.')[0])).toBe(facts.engineLine.major);
+    expect(facts.engine.tag).toBe(`v${facts.appVersion}`);
+    const stack = k8s();
+    new PrometheusServer(stack, 'Prometheus');
+    new TempoBackend(stack, 'Tempo', { objectStorage: { ...tempoStorage(stack), region: 'eu-central-1', prefix: 'traces', insecure: true } });
+    const values = helmValues(synthJson(stack), 'tempo');
+    // No image: TEMPO_IMAGE (the Docker target's) is not what this chart runs.
+    expect(values.tempo.image).toBeUndefined();
+    const unknown: string[] = [];
+    const walk = (o: unknown, p: string): void => {
+      if (p in facts.engine.opaque) return;
+      if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) walk(v, p ? `${p}.${k}` : k);
+      else if (!(p in facts.engine.leaves)) unknown.push(p);
+    };
+    walk(helmTplDeep(values.tempo.structuredConfig), '');
+    expect(unknown).toEqual([]);
   });
-  test('every chart runs the image the Docker target runs (the constants), not the chart\'s appVersion', () => {
+  test('every chart but Tempo\'s and Mimir\'s runs the image the Docker target runs (the constants), not the chart\'s appVersion', () => {
     const stack = k8s();
     new PrometheusServer(stack, 'Prometheus');
     new AlertRoute(stack, 'Routing', { receiver: Receiver.webhook('hook', { url: 'http://hook.observability.svc:8080/' }) });
     new Alertmanager(stack, 'Alertmanager');
     new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
-    new TempoBackend(stack, 'Tempo', { objectStorage: tempoStorage(stack), metricsGenerator: false });
     new GrafanaServer(stack, 'Grafana');
     const json = synthJson(stack);
     const ref = (i: { registry?: string; repository: string; tag: string }) => `${i.registry && i.registry !== 'docker.io' ? `${i.registry}/` : ''}${i.repository}:${i.tag}`;
@@ -89,9 +104,8 @@ describe('(a) chart pins', () => {
       prometheus: ref(kps.prometheus.prometheusSpec.image),
       alertmanager: ref(kps.alertmanager.alertmanagerSpec.image),
       loki: ref(helmValues(json, 'loki').loki.image),
-      tempo: ref(helmValues(json, 'tempo').tempo.image),
       grafana: ref(helmValues(json, 'grafana').image),
-    }).toEqual({ prometheus: want(PROMETHEUS_IMAGE), alertmanager: want(ALERTMANAGER_IMAGE), loki: want(LOKI_IMAGE), tempo: want(TEMPO_IMAGE), grafana: want(GRAFANA_IMAGE) });
+    }).toEqual({ prometheus: want(PROMETHEUS_IMAGE), alertmanager: want(ALERTMANAGER_IMAGE), loki: want(LOKI_IMAGE), grafana: want(GRAFANA_IMAGE) });
   });
 });
 
