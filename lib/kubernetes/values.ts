@@ -304,6 +304,16 @@ function singleWriter(url: string, fullname: string): Record<string, unknown> {
   };
 }
 
+/**
+ * The name kube-prometheus-stack gives an object of `additionalPrometheusRulesMap`: since
+ * 88.x `<chart fullname>-<key>` cut to 63 characters (templates/prometheus/additionalPrometheusRules.yaml;
+ * the fullname is `fullnameOverride` cut to 26). Two keys can end up with one name.
+ */
+export function chartRuleObjectName(fullname: string, key: string): string {
+  const chartFullname = fullname.slice(0, 26).replace(/-+$/, '');
+  return `${chartFullname}-${key}`.slice(0, 63).replace(/-+$/, '');
+}
+
 /** The name of the PrometheusRule holding one group: `<prometheus>-<group>`, DNS-safe. */
 export function ruleObjectName(prometheus: string, group: string): string {
   return dnsLabel(`${prometheus}-${group}`);

@@ -17,7 +17,7 @@ import { Matcher } from '../../../lib/alertmanager/matchers';
 import { Receiver } from '../../../lib/alertmanager/receivers';
 import { secretVariable } from '../../../lib/core/secrets';
 import { CHART_SOURCES, CHARTS, ChartName } from '../../../lib/kubernetes/charts';
-import { TEMPO_CHART_HTTP_PORT, escapeGrafanaEnvValue, operatorAlertmanagerLayout } from '../../../lib/kubernetes/values';
+import { TEMPO_CHART_HTTP_PORT, chartRuleObjectName, escapeGrafanaEnvValue, operatorAlertmanagerLayout } from '../../../lib/kubernetes/values';
 import { KubernetesRuntime, KubernetesRuntimeProps } from '../../../lib/runtime/kubernetes-runtime';
 import { ObservabilityStack } from '../../../stacks/observability-stack';
 import { PaymentsSloStack } from '../../../examples/kubernetes/main';
@@ -88,6 +88,19 @@ describe('(a) chart pins', () => {
     };
     walk(helmTplDeep(values.tempo.structuredConfig), '');
     expect(unknown).toEqual([]);
+  });
+  test('the operator supports the Prometheus and Alertmanager versions the library runs', () => {
+    const v = (tag: string) => tag.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+    const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    const prom = v(PROMETHEUS_IMAGE.tag);
+    const { prometheusVersions: pv, alertmanagerVersions: av } = KPS.operator;
+    // From the oldest version its tests deploy to the newest it lists or the chart pairs it with.
+    const newest = [v(pv.maxListed), v(KPS.chartDefaultImages.prometheus.split(':')[1])].sort(cmp)[1];
+    expect(cmp(prom, v(pv.min))).toBeGreaterThanOrEqual(0);
+    expect(cmp(prom, newest)).toBeLessThanOrEqual(0);
+    const am = v(ALERTMANAGER_IMAGE.tag);
+    expect(cmp(am, v(av.min))).toBeGreaterThanOrEqual(0);
+    expect(am[0]).toBeLessThan(av.belowMajor);
   });
   test('every chart but Tempo\'s and Mimir\'s runs the image the Docker target runs (the constants), not the chart\'s appVersion', () => {
     const stack = k8s();
@@ -178,6 +191,10 @@ describe('(b) the effective Alertmanager configuration', () => {
     const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
     const objects = Object.values(values.additionalPrometheusRulesMap as Record<string, { additionalLabels: Record<string, string>; groups: unknown[] }>);
     expect(objects.length).toBeGreaterThan(0);
+    // The chart names each object <fullname>-<key>, cut to 63 characters: one object per group.
+    const names = Object.keys(values.additionalPrometheusRulesMap).map((k) => chartRuleObjectName(values.fullnameOverride, k));
+    expect(new Set(names).size).toBe(objects.length);
+    for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     for (const o of objects) expect(o.additionalLabels).toMatchObject(selector);
     if (haveTool('promtool')) {
       const r = promtoolCheckRuleGroups(objects.flatMap((o) => o.groups));
