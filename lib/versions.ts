@@ -84,116 +84,34 @@ export const TOOLS = {
 
 const CHART_FACTS = 'test/fixtures/charts';
 
+/** An image pin; every engine's releases are tagged `v<x.y.z>` in its repository. */
+function image(component: string, usedBy: readonly string[], constant: string, file: string, ref: ImageRef, repository: string, verifiedBy: readonly Verification[], note?: string): ImagePin {
+  return { kind: 'image', component, usedBy, constant, file: `constructs/${file}.ts`, image: ref, upstream: { repository, tag: 'v{version}' }, verifiedBy, ...(note ? { note } : {}) };
+}
+
+const model = (checks: string): Verification => ({ kind: 'model', checks });
+
 const IMAGES: readonly ImagePin[] = [
-  {
-    kind: 'image',
-    component: 'Prometheus',
-    usedBy: ['PrometheusServer'],
-    constant: 'PROMETHEUS_IMAGE',
-    file: 'constructs/prometheus-server.ts',
-    image: PROMETHEUS_IMAGE,
-    upstream: { repository: 'prometheus/prometheus', tag: 'v{version}' },
-    verifiedBy: [
-      { kind: 'tool', ...TOOLS.promtool, checks: 'prometheus.yml, rule files and generated rule tests (`promtool check config`, `check rules`, `test rules`); the synth-time PromQL checks (lib/core/promql-types.ts) differential-tested against it; live loopback runs of `prometheus` 2.42.0' },
-    ],
-  },
-  {
-    kind: 'image',
-    component: 'Alertmanager',
-    usedBy: ['Alertmanager', 'AlertRoute'],
-    constant: 'ALERTMANAGER_IMAGE',
-    file: 'constructs/alertmanager.ts',
-    image: ALERTMANAGER_IMAGE,
-    upstream: { repository: 'prometheus/alertmanager', tag: 'v{version}' },
-    verifiedBy: [
-      { kind: 'tool', ...TOOLS.amtool, checks: 'alertmanager.yml and routing (`amtool check-config`, `config routes test`); live runs of `prometheus-alertmanager` 0.25.0' },
-      { kind: 'source', repository: 'prometheus/alertmanager', tag: 'v0.27.0', commit: '4bb056f1d70d925d2358ac42d87d8bae3656562d', checks: 'template functions and default templates', where: 'lib/alertmanager/go-template.ts' },
-    ],
-  },
-  {
-    kind: 'image',
-    component: 'Node exporter',
-    usedBy: ['NodeExporter'],
-    constant: 'NODE_EXPORTER_IMAGE',
-    file: 'constructs/node-exporter.ts',
-    image: NODE_EXPORTER_IMAGE,
-    upstream: { repository: 'prometheus/node_exporter', tag: 'v{version}' },
-    verifiedBy: [{ kind: 'model', checks: 'command-line flags and mounts (construct tests)' }],
-  },
-  {
-    kind: 'image',
-    component: 'Blackbox exporter',
-    usedBy: ['BlackboxExporter'],
-    constant: 'BLACKBOX_EXPORTER_IMAGE',
-    file: 'constructs/blackbox-exporter.ts',
-    image: BLACKBOX_EXPORTER_IMAGE,
-    upstream: { repository: 'prometheus/blackbox_exporter', tag: 'v{version}' },
-    verifiedBy: [{ kind: 'tool', ...TOOLS.blackbox, checks: 'blackbox.yml (`--config.check`)' }],
-  },
-  {
-    kind: 'image',
-    component: 'Loki',
-    usedBy: ['LokiCluster'],
-    constant: 'LOKI_IMAGE',
-    file: 'constructs/loki-cluster.ts',
-    image: LOKI_IMAGE,
-    upstream: { repository: 'grafana/loki', tag: 'v{version}' },
-    verifiedBy: [
-      { kind: 'source', repository: 'grafana/loki', tag: 'v3.4.0', commit: '24084b3dd801d81ceeaf1f187b83b55b30d2257d', checks: 'LogQL checks after the grammar (pkg/logql/syntax)', where: 'lib/core/logql.ts' },
-      { kind: 'model', checks: 'loki.yaml structure (construct tests)' },
-    ],
-  },
-  {
-    kind: 'image',
-    component: 'Tempo',
-    usedBy: ['TempoBackend'],
-    constant: 'TEMPO_IMAGE',
-    file: 'constructs/tempo-backend.ts',
-    image: TEMPO_IMAGE,
-    upstream: { repository: 'grafana/tempo', tag: 'v{version}' },
-    verifiedBy: [{ kind: 'model', checks: 'tempo.yaml structure (construct tests)' }],
-  },
-  {
-    kind: 'image',
-    component: 'OpenTelemetry Collector (contrib)',
-    usedBy: ['OtelCollector'],
-    constant: 'OTEL_COLLECTOR_IMAGE',
-    file: 'constructs/otel-collector.ts',
-    image: OTEL_COLLECTOR_IMAGE,
-    upstream: { repository: 'open-telemetry/opentelemetry-collector-releases', tag: 'v{version}' },
-    verifiedBy: [{ kind: 'model', checks: 'collector configuration structure (construct tests)' }],
-  },
-  {
-    kind: 'image',
-    component: 'Grafana Alloy',
-    usedBy: ['LogAgent'],
-    constant: 'ALLOY_IMAGE',
-    file: 'constructs/log-agent.ts',
-    image: ALLOY_IMAGE,
-    upstream: { repository: 'grafana/alloy', tag: 'v{version}' },
-    verifiedBy: [{ kind: 'model', checks: 'Alloy syntax (lib/alloy tests)' }],
-  },
-  {
-    kind: 'image',
-    component: 'Promtail',
-    usedBy: ['LogAgent'],
-    constant: 'PROMTAIL_IMAGE',
-    file: 'constructs/log-agent.ts',
-    image: PROMTAIL_IMAGE,
-    upstream: { repository: 'grafana/loki', tag: 'v{version}' },
-    verifiedBy: [{ kind: 'model', checks: 'promtail.yaml structure (construct tests)' }],
-    note: 'Promtail is deprecated in favour of Alloy.',
-  },
-  {
-    kind: 'image',
-    component: 'Grafana',
-    usedBy: ['GrafanaServer'],
-    constant: 'GRAFANA_IMAGE',
-    file: 'constructs/grafana-server.ts',
-    image: GRAFANA_IMAGE,
-    upstream: { repository: 'grafana/grafana', tag: 'v{version}' },
-    verifiedBy: [{ kind: 'model', checks: 'environment, provisioning and dashboards (construct tests)' }],
-  },
+  image('Prometheus', ['PrometheusServer'], 'PROMETHEUS_IMAGE', 'prometheus-server', PROMETHEUS_IMAGE, 'prometheus/prometheus', [
+    { kind: 'tool', ...TOOLS.promtool, checks: 'prometheus.yml, rule files and generated rule tests (`promtool check config`, `check rules`, `test rules`); the synth-time PromQL checks (lib/core/promql-types.ts) differential-tested against it; live loopback runs of `prometheus` 2.42.0' },
+  ]),
+  image('Alertmanager', ['Alertmanager', 'AlertRoute'], 'ALERTMANAGER_IMAGE', 'alertmanager', ALERTMANAGER_IMAGE, 'prometheus/alertmanager', [
+    { kind: 'tool', ...TOOLS.amtool, checks: 'alertmanager.yml and routing (`amtool check-config`, `config routes test`); live runs of `prometheus-alertmanager` 0.25.0' },
+    { kind: 'source', repository: 'prometheus/alertmanager', tag: 'v0.27.0', commit: '4bb056f1d70d925d2358ac42d87d8bae3656562d', checks: 'template functions and default templates', where: 'lib/alertmanager/go-template.ts' },
+  ]),
+  image('Node exporter', ['NodeExporter'], 'NODE_EXPORTER_IMAGE', 'node-exporter', NODE_EXPORTER_IMAGE, 'prometheus/node_exporter', [model('command-line flags and mounts (construct tests)')]),
+  image('Blackbox exporter', ['BlackboxExporter'], 'BLACKBOX_EXPORTER_IMAGE', 'blackbox-exporter', BLACKBOX_EXPORTER_IMAGE, 'prometheus/blackbox_exporter', [
+    { kind: 'tool', ...TOOLS.blackbox, checks: 'blackbox.yml (`--config.check`)' },
+  ]),
+  image('Loki', ['LokiCluster'], 'LOKI_IMAGE', 'loki-cluster', LOKI_IMAGE, 'grafana/loki', [
+    { kind: 'source', repository: 'grafana/loki', tag: 'v3.4.0', commit: '24084b3dd801d81ceeaf1f187b83b55b30d2257d', checks: 'LogQL checks after the grammar (pkg/logql/syntax)', where: 'lib/core/logql.ts' },
+    model('loki.yaml structure (construct tests)'),
+  ]),
+  image('Tempo', ['TempoBackend'], 'TEMPO_IMAGE', 'tempo-backend', TEMPO_IMAGE, 'grafana/tempo', [model('tempo.yaml structure (construct tests)')]),
+  image('OpenTelemetry Collector (contrib)', ['OtelCollector'], 'OTEL_COLLECTOR_IMAGE', 'otel-collector', OTEL_COLLECTOR_IMAGE, 'open-telemetry/opentelemetry-collector-releases', [model('collector configuration structure (construct tests)')]),
+  image('Grafana Alloy', ['LogAgent'], 'ALLOY_IMAGE', 'log-agent', ALLOY_IMAGE, 'grafana/alloy', [model('Alloy syntax (lib/alloy tests)')]),
+  image('Promtail', ['LogAgent'], 'PROMTAIL_IMAGE', 'log-agent', PROMTAIL_IMAGE, 'grafana/loki', [model('promtail.yaml structure (construct tests)')], 'Promtail is deprecated in favour of Alloy.'),
+  image('Grafana', ['GrafanaServer'], 'GRAFANA_IMAGE', 'grafana-server', GRAFANA_IMAGE, 'grafana/grafana', [model('environment, provisioning and dashboards (construct tests)')]),
 ];
 
 const chartFacts = (name: ChartName): Verification => ({
