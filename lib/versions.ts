@@ -14,6 +14,7 @@ import { ALLOY_IMAGE, PROMTAIL_IMAGE } from '../constructs/log-agent';
 import { LOKI_IMAGE } from '../constructs/loki-cluster';
 import { NODE_EXPORTER_IMAGE } from '../constructs/node-exporter';
 import { OTEL_COLLECTOR_IMAGE } from '../constructs/otel-collector';
+import { PYROSCOPE_IMAGE } from '../constructs/profiling-backend';
 import { PROMETHEUS_IMAGE } from '../constructs/prometheus-server';
 import { TEMPO_IMAGE } from '../constructs/tempo-backend';
 import { CHART_SOURCES, CHARTS, ChartName } from './kubernetes/charts';
@@ -112,6 +113,9 @@ const IMAGES: readonly ImagePin[] = [
   image('Grafana Alloy', ['LogAgent'], 'ALLOY_IMAGE', 'log-agent', ALLOY_IMAGE, 'grafana/alloy', [model('Alloy syntax (lib/alloy tests)')]),
   image('Promtail', ['LogAgent'], 'PROMTAIL_IMAGE', 'log-agent', PROMTAIL_IMAGE, 'grafana/loki', [model('promtail.yaml structure (construct tests)')], 'Promtail is deprecated in favour of Alloy.'),
   image('Grafana', ['GrafanaServer'], 'GRAFANA_IMAGE', 'grafana-server', GRAFANA_IMAGE, 'grafana/grafana', [model('environment, provisioning and dashboards (construct tests)')]),
+  image('Pyroscope', ['ProfilingBackend'], 'PYROSCOPE_IMAGE', 'profiling-backend', PYROSCOPE_IMAGE, 'grafana/pyroscope', [
+    { kind: 'source', repository: 'grafana/pyroscope', tag: 'v2.2.1', commit: 'df3c0391b7dfc9c9577a55be4ebfcf2f0ac65d71', checks: 'configuration keys, image layout and readiness command', where: 'test/fixtures/engines/pyroscope-2.2.1.json' },
+  ]),
 ];
 
 const chartFacts = (name: ChartName): Verification => ({
