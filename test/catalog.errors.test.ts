@@ -670,7 +670,7 @@ group('Kubernetes target', () => {
   const onK8s = <T>(f: (s: TerraformStack) => T) => (s: TerraformStack) => (k8s(s), f(s));
   const onDocker = <T>(f: (s: TerraformStack) => T) => (s: TerraformStack) => (new DockerRuntime(s, 'Docker'), f(s));
   const s3 = (s: Construct): LokiObjectStorage => ({ endpoint: 's3.example.com', bucket: 'logs', accessKeyId: secret(s, 'ak'), secretAccessKey: secret(s, 'sk') });
-  bad('chart version range', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartVersions: { kubePrometheusStack: '^65.0.0' } }), /chartVersions\.kubePrometheusStack must be an exact chart version such as "65\.1\.1" \(got "\^65\.0\.0"\)/);
+  bad('chart version range', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartVersions: { kubePrometheusStack: '^65.0.0' } }), /chartVersions\.kubePrometheusStack must be an exact chart version such as "88\.5\.3" \(got "\^65\.0\.0"\)/);
   bad('namespace not a DNS label', (s) => new KubernetesRuntime(s, 'Kubernetes', { namespace: 'Ops' }), /namespace must be a DNS label .* \(got "Ops"\)/);
   bad('Docker socket on Kubernetes', onK8s((s) => prom(s, { mountDockerSocket: true })), /mountDockerSocket is a Docker option \(got true\); there is no Docker socket on the Kubernetes target/);
   bad('published port on Kubernetes', onK8s((s) => new NodeExporter(s, 'NodeExporter', { hostPort: 19100 })), /hostPort is a Docker option; the Kubernetes target publishes nothing on a node \(got 19100\)/);
@@ -680,6 +680,12 @@ group('Kubernetes target', () => {
   bad('Tempo without object storage on Kubernetes', onK8s((s) => new TempoBackend(s, 'Tempo')), /objectStorage is required on the Kubernetes target \(got none\): Tempo runs distributed/);
   bad('chartMonitors not a boolean', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartMonitors: 'yes' as never }), /props\.chartMonitors must be a boolean \(got string "yes"\); write true without quotes/);
   bad('Mimir region read by Helm as a template', onK8s((s) => prom(s, { mimir: { objectStorage: { ...s3(s), bucket: 'blocks', region: 'eu-{{ .Values.x }}' } } })), /mimir\.objectStorage\.region must not contain "\{\{" \(got "eu-\{\{ \.Values\.x \}\}"\): Helm would read it as a template/);
+  bad('rule groups the chart would give one PrometheusRule name (cut to 63 characters)', onK8s((s) => {
+    const p = prom(s);
+    const long = 'payments_checkout_latency_availability_budget_slo_';
+    p.addRuleGroup({ name: `${long}alpha`, rules: [{ record: 'a:b', expr: 'up' }] });
+    p.addRuleGroup({ name: `${long}omega`, rules: [{ record: 'a:b', expr: 'up' }] });
+  }), /rule groups "payments_checkout_latency_availability_budget_slo_alpha" and "payments_checkout_latency_availability_budget_slo_omega" would both be the PrometheusRule "prometheus-prometheus-payments-checkout-latency-availability-bu"/);
 });
 
 group('Hostile input: PromQL, regexes, characters', () => {

@@ -31,6 +31,7 @@ import {
   prometheusChartProblem,
   prometheusStackValues,
   ruleObjectName,
+  chartRuleObjectName,
   tempoValues,
   TEMPO_CHART_HTTP_PORT,
   k8sResources,
@@ -435,7 +436,9 @@ class KubernetesEngines implements IEngineRuntime {
       replicaEndpoints: prometheusReplicaHosts(stack.fullname, this.rt.namespace, spec.replicas).map((host) => endpoint(host, 9090)),
       publishedUrl: () => undefined,
       addRuleGroup: (group: RuleGroup) => {
-        const objectName = ruleObjectName(spec.name, group.name);
+        // The object the cluster gets: ours, or the chart's name for the key (cut to 63 characters).
+        const key = ruleObjectName(spec.name, group.name);
+        const objectName = this.rt.prometheusRules === 'manifest' ? key : chartRuleObjectName(stack.fullname, key);
         const twin = ruleNames.get(objectName);
         if (twin !== undefined) {
           throw new ValidationError(`rule groups ${JSON.stringify(twin)} and ${JSON.stringify(group.name)} would both be the PrometheusRule ${JSON.stringify(objectName)} (Kubernetes names are lower-case letters, digits and '-'). Rename one.`, scope);

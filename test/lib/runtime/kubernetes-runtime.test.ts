@@ -411,14 +411,17 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
     const loki = new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
     loki.addRuleGroup({ name: 'oom', rules: [{ alert: 'OOM', expr: 'sum(count_over_time({job="app"} |= "OOM" [5m])) > 0', for: '1m', labels: { severity: 'warning' }, annotations: { summary: 'OOM', description: 'OOM lines.' } }] });
     const json = synthJson(stack);
-    expect(helmRelease(json, 'loki')).toMatchObject({ chart: 'loki', version: CHARTS.loki.version, repository: 'https://grafana.github.io/helm-charts' });
+    expect(helmRelease(json, 'loki')).toMatchObject({ chart: 'loki', version: CHARTS.loki.version, repository: 'https://grafana-community.github.io/helm-charts' });
     const values = helmValues(json, 'loki');
     expect(values.deploymentMode).toBe('SimpleScalable');
     for (const t of ['read', 'write', 'backend']) {
-      expect(values[t]).toMatchObject({ replicas: 3, extraArgs: ['-config.expand-env=true'], extraEnvFrom: [{ secretRef: { name: 'loki-s3-credentials' } }] });
+      expect(values[t]).toMatchObject({ replicas: 3, extraEnvFrom: [{ secretRef: { name: 'loki-s3-credentials' } }] });
+      // The chart passes -config.expand-env=true itself (loki-18.11.0 templates/_pod.tpl).
+      expect(values[t].extraArgs).toBeUndefined();
     }
     const cfg = values.loki.structuredConfig;
-    expect(cfg.common).toMatchObject({ replication_factor: 3, path_prefix: '/var/loki', compactor_address: 'http://loki-backend.observability.svc.cluster.local:3100' });
+    expect(cfg.common).toMatchObject({ replication_factor: 3, path_prefix: '/var/loki', compactor_grpc_address: 'loki-backend.observability.svc.cluster.local:9095' });
+    expect(cfg.common.compactor_address).toBeUndefined();
     expect(cfg.common.storage.s3).toMatchObject({ bucketnames: 'logs', access_key_id: '${LOKI_S3_ACCESS_KEY_ID}', secret_access_key: '${LOKI_S3_SECRET_ACCESS_KEY}' });
     expect(cfg.memberlist.join_members).toEqual(['loki-memberlist.observability.svc.cluster.local:7946']);
     expect(values.loki.schemaConfig).toEqual(cfg.schema_config);
@@ -447,7 +450,7 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
     expect(cfg.metrics_generator.storage.remote_write).toEqual([0, 1].map((i) => ({ url: `http://prometheus-prometheus-prometheus-${i}.prometheus-operated.observability.svc:9090/api/v1/write`, send_exemplars: true })));
     expect(helmValues(json, 'prometheus').prometheus.prometheusSpec).toMatchObject({ enableRemoteWriteReceiver: true, enableFeatures: ['exemplar-storage'] });
     expect(tempo.otlpGrpcEndpoint.address).toBe('tempo-distributor.observability.svc:4317');
-    expect(tempo.queryUrl).toBe('http://tempo-query-frontend.observability.svc:3100');
+    expect(tempo.queryUrl).toBe('http://tempo-query-frontend.observability.svc:3200');
   });
 });
 
@@ -490,7 +493,7 @@ describe('KubernetesRuntime: Grafana data sources', () => {
       'alertmanager http://prometheus-alertmanager.observability.svc:9093',
       'loki http://loki-read.observability.svc:3100',
       'prometheus http://prometheus-prometheus.observability.svc:9090',
-      'tempo http://tempo-query-frontend.observability.svc:3100',
+      'tempo http://tempo-query-frontend.observability.svc:3200',
     ]);
   });
 });
