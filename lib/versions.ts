@@ -95,14 +95,18 @@ const model = (checks: string): Verification => ({ kind: 'model', checks });
 const IMAGES: readonly ImagePin[] = [
   image('Prometheus', ['PrometheusServer'], 'PROMETHEUS_IMAGE', 'prometheus-server', PROMETHEUS_IMAGE, 'prometheus/prometheus', [
     { kind: 'tool', ...TOOLS.promtool, checks: 'prometheus.yml, rule files and generated rule tests (`promtool check config`, `check rules`, `test rules`); the synth-time PromQL checks (lib/core/promql-types.ts) differential-tested against it; live loopback runs of `prometheus` 2.42.0' },
+    { kind: 'source', repository: 'prometheus/prometheus', tag: 'v3.14.0', commit: 'd7598b7141418fa35be2b5ec5d0fefb634199610', checks: 'flags, feature names, global and scrape_config keys, PromQL function tables by version, `le` spelling', where: 'test/fixtures/engines/prometheus-3.14.0.json' },
   ]),
   image('Alertmanager', ['Alertmanager', 'AlertRoute'], 'ALERTMANAGER_IMAGE', 'alertmanager', ALERTMANAGER_IMAGE, 'prometheus/alertmanager', [
     { kind: 'tool', ...TOOLS.amtool, checks: 'alertmanager.yml and routing (`amtool check-config`, `config routes test`); live runs of `prometheus-alertmanager` 0.25.0' },
     { kind: 'source', repository: 'prometheus/alertmanager', tag: 'v0.27.0', commit: '4bb056f1d70d925d2358ac42d87d8bae3656562d', checks: 'template functions and default templates', where: 'lib/alertmanager/go-template.ts' },
   ]),
-  image('Node exporter', ['NodeExporter'], 'NODE_EXPORTER_IMAGE', 'node-exporter', NODE_EXPORTER_IMAGE, 'prometheus/node_exporter', [model('command-line flags and mounts (construct tests)')]),
+  image('Node exporter', ['NodeExporter'], 'NODE_EXPORTER_IMAGE', 'node-exporter', NODE_EXPORTER_IMAGE, 'prometheus/node_exporter', [
+    { kind: 'source', repository: 'prometheus/node_exporter', tag: 'v1.12.1', commit: '6044da783597cc3b57aef7580ddcdcff58a4ee99', checks: 'command-line flags and collector names', where: 'test/fixtures/engines/node-exporter-1.12.1.json' },
+  ]),
   image('Blackbox exporter', ['BlackboxExporter'], 'BLACKBOX_EXPORTER_IMAGE', 'blackbox-exporter', BLACKBOX_EXPORTER_IMAGE, 'prometheus/blackbox_exporter', [
     { kind: 'tool', ...TOOLS.blackbox, checks: 'blackbox.yml (`--config.check`)' },
+    { kind: 'source', repository: 'prometheus/blackbox_exporter', tag: 'v0.28.0', commit: '5a059bee8d8ffa4e75947c5055fb0abeefc582e6', checks: 'flags, probers and module keys the 0.23 tool may not know', where: 'test/fixtures/engines/blackbox-exporter-0.28.0.json' },
   ]),
   image('Loki', ['LokiCluster'], 'LOKI_IMAGE', 'loki-cluster', LOKI_IMAGE, 'grafana/loki', [
     { kind: 'source', repository: 'grafana/loki', tag: 'v3.4.0', commit: '24084b3dd801d81ceeaf1f187b83b55b30d2257d', checks: 'LogQL checks after the grammar (pkg/logql/syntax)', where: 'lib/core/logql.ts' },

@@ -11,11 +11,13 @@ import { NODE_EXPORTER_IMAGE, NodeExporter } from '../../../constructs/node-expo
 import { PROMETHEUS_IMAGE, PrometheusServer } from '../../../constructs/prometheus-server';
 import { renderBlackboxModule } from '../../../lib/blackbox/config';
 import { CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE } from '../../../lib/kubernetes/values';
+import { CHARTS } from '../../../lib/kubernetes/charts';
 import { NODE_EXPORTER_COLLECTORS } from '../../../lib/node-exporter/collectors';
 import { Discovery } from '../../../lib/prometheus/discovery';
 import { Relabel } from '../../../lib/prometheus/relabel';
 import { renderScrapeJob } from '../../../lib/prometheus/scrape';
 import {
+  atLeast,
   DEFAULT_PROMETHEUS_VERSION,
   EXPERIMENTAL_AGGREGATIONS_3,
   EXPERIMENTAL_FUNCTIONS_2,
@@ -132,6 +134,12 @@ describe('Prometheus: the pinned release', () => {
   test('on Kubernetes the chart version that first passes scrapeNativeHistograms is the fixture\'s (operator field since v0.88.0)', () => {
     expect(`kube-prometheus-stack-${CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE}`).toBe(P3.kubernetes.chartValue.firstTag);
     expect(P3.kubernetes.chartValue.appVersion).toBe(P3.kubernetes.operatorField.firstTag);
+  });
+
+  test('the pinned kube-prometheus-stack passes scrapeNativeHistograms, so the default Kubernetes stack keeps native histograms without a warning', () => {
+    const pinned = prometheusVersionOf(CHARTS.kubePrometheusStack.version)!;
+    const since = prometheusVersionOf(CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE)!;
+    expect(atLeast(pinned, since.major, since.minor, since.patch)).toBe(true);
   });
 
   test('the PromQL tables of lib/prometheus/version.ts are the functions.go tables at both tags', () => {
