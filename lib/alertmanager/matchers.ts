@@ -55,6 +55,9 @@ export class Matcher {
     const out: string[] = [];
     const lp = labelNameProblem(this.label);
     if (lp) out.push(`${where}: matcher label ${lp}`);
+    if (/\p{Cs}/u.test(this.value)) {
+      out.push(`${where}: matcher ${this.label}${this.operator} value is not valid UTF-8 (it holds a lone surrogate, got ${JSON.stringify(this.value)}), which Alertmanager refuses. Remove the broken character.`);
+    }
     if (this.operator === '=~' || this.operator === '!~') {
       const rp = re2Problem(this.value);
       if (rp) out.push(`${where}: matcher ${this.label}${this.operator} regex ${rp}`);
@@ -77,8 +80,14 @@ export class Matcher {
     }
   }
 
-  /** `label="value"` as Alertmanager's config expects it. */
+  /**
+   * `label="value"` as Alertmanager's config expects it, read the same by both of its matcher
+   * parsers: only `\\`, `\"` and a newline are escaped, every other character is written as
+   * is. The classic parser (pkg/labels) unescapes nothing else, so a JSON escape such as `\t`
+   * would stay two characters there, while the UTF-8 parser (strconv.Unquote) reads a tab; on
+   * disagreement Alertmanager keeps the classic reading (matcher/compat, v0.34.0).
+   */
   public toString(): string {
-    return `${this.label}${this.operator}${JSON.stringify(this.value)}`;
+    return `${this.label}${this.operator}"${this.value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`;
   }
 }
