@@ -477,11 +477,13 @@ export const GRAFANA_ADMIN_KEYS = { user: 'admin-user', password: 'admin-passwor
 /** values.yaml of the grafana chart (object form); the admin credentials come from a Secret. */
 export function grafanaValues(fullname: string, s: GrafanaEngineSpec, storageClass?: string, adminSecret?: string): Record<string, unknown> {
   // The chart sets the admin credentials itself (from its Secret), and GF_INSTALL_PLUGINS
-  // from `plugins`: keep both out of env. The chart writes each value through tpl inside
-  // double quotes (templates/_pod.tpl at grafana-8.10.1).
+  // from `plugins` (templates/_pod.tpl up to grafana-10.5.15), which Grafana 12.1+ migrates
+  // into preinstall_sync: keep both out of env, and give the chart the `id version` form that
+  // migration reads (it would take `id@version` for an id). The chart writes each value
+  // through tpl inside double quotes (templates/_pod.tpl at grafana-8.10.1).
   const env = Object.fromEntries(
     Object.entries(s.env)
-      .filter(([k]) => !k.startsWith('GF_SECURITY_ADMIN_') && k !== 'GF_INSTALL_PLUGINS')
+      .filter(([k]) => !k.startsWith('GF_SECURITY_ADMIN_') && k !== 'GF_INSTALL_PLUGINS' && k !== 'GF_PLUGINS_PREINSTALL_SYNC')
       .map(([k, v]) => [k, escapeGrafanaEnvValue(v)]),
   );
   return withResources(
@@ -491,7 +493,7 @@ export function grafanaValues(fullname: string, s: GrafanaEngineSpec, storageCla
       // The password never goes through Helm values or --set (which would mangle `,` and `\`).
       ...(adminSecret ? { admin: { existingSecret: adminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password } } : { adminUser: s.adminUser }),
       env,
-      ...(s.plugins.length ? { plugins: [...s.plugins] } : {}),
+      ...(s.plugins.length ? { plugins: s.plugins.map((p) => p.trim().replace(/@|\s+/, ' ')) } : {}),
       persistence: { enabled: true, size: VOLUME_SIZES.grafana, ...(storageClass ? { storageClassName: storageClass } : {}) },
       service: { type: 'ClusterIP', port: 80 },
       testFramework: { enabled: false },

@@ -23,7 +23,7 @@ describe('GrafanaServer', () => {
         'GF_SECURITY_ADMIN_PASSWORD=${var.grafana_admin_password}',
         'GF_USERS_ALLOW_SIGN_UP=false',
         'GF_AUTH_ANONYMOUS_ENABLED=false',
-        'GF_INSTALL_PLUGINS=grafana-clock-panel',
+        'GF_PLUGINS_PREINSTALL_SYNC=grafana-clock-panel',
         'GF_FEATURE_TOGGLES_ENABLE=traceQLStreaming,metricsSummary',
       ]),
     );
