@@ -8,6 +8,7 @@ import { Observability } from '../lib/observability';
 import { Endpoint, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, engineOptionProblems, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
+import { releaseBefore, releaseOf } from '../lib/core/releases';
 
 /**
  * The image this library renders for: Grafana 13.2.3, the newest stable release (facts in
@@ -15,6 +16,11 @@ import { IDeployment } from '../lib/runtime/runtime';
  */
 export const GRAFANA_IMAGE = { repository: 'grafana/grafana', tag: '13.2.3' };
 const PORT = 3000;
+/**
+ * The first Grafana release reading `[plugins] preinstall_sync` (grafana/grafana#105292, merged
+ * after 12.0.0); older images install plugins from GF_INSTALL_PLUGINS.
+ */
+export const GRAFANA_PREINSTALL_SYNC_SINCE = '12.1.0';
 /** A plugin id with an optional version: `id`, `id@1.2.3` or `id 1.2.3`. */
 const PLUGIN = /^[a-z0-9][a-z0-9-]*((\s+|@)[\w.-]+)?$/;
 
@@ -127,8 +133,13 @@ export class GrafanaServer extends Construct implements IGrafana {
       // pinned image ships, so a pinned image means pinned data sources.
       GF_PLUGINS_PREINSTALL_AUTO_UPDATE: 'false',
     };
-    // GF_INSTALL_PLUGINS is deprecated (Grafana 12.1+ migrates it into preinstall_sync).
-    if (props.plugins?.length) env.GF_PLUGINS_PREINSTALL_SYNC = props.plugins.map((p) => p.trim().replace(/\s+/, '@')).join(',');
+    if (props.plugins?.length) {
+      // GF_INSTALL_PLUGINS is deprecated from 12.1 (Grafana migrates it into preinstall_sync),
+      // and the only way for older images.
+      const release = releaseOf(image.ref.tag);
+      if (release && releaseBefore(release, GRAFANA_PREINSTALL_SYNC_SINCE)) env.GF_INSTALL_PLUGINS = props.plugins.map((p) => p.trim().replace(/@|\s+/, ' ')).join(',');
+      else env.GF_PLUGINS_PREINSTALL_SYNC = props.plugins.map((p) => p.trim().replace(/\s+/, '@')).join(',');
+    }
     if (props.featureToggles?.length) env.GF_FEATURE_TOGGLES_ENABLE = props.featureToggles.join(',');
     this.deployment = runtime.engines
       ? runtime.engines.grafana(this, { name, image: image.ref, adminUser, adminPassword: password, env, plugins: props.plugins ?? [], resources: props.resources })

@@ -1,3 +1,4 @@
+import { releaseBefore, releaseOf } from '../core/releases';
 import { AlertmanagerDocument } from './config';
 import { ALERTMANAGER_FUNCS_SINCE, ALERTMANAGER_TEMPLATES_SINCE, checkGoTemplate } from './go-template';
 
@@ -16,24 +17,12 @@ import { ALERTMANAGER_FUNCS_SINCE, ALERTMANAGER_TEMPLATES_SINCE, checkGoTemplate
 /** Alertmanager's release in which `group_by: []` on a child route stops inheriting the parent's. */
 export const EMPTY_GROUP_BY_OVERRIDES_SINCE = 'v0.31.0';
 
-/** `[major, minor, patch]` of a release tag such as `v0.27.0` or `0.27.0-rc.1`; undefined for other tags (digests, `main`, ...). */
-export function releaseOf(tag: string): [number, number, number] | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(tag);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
-/** Whether release `a` comes before release `b`. */
-function before(a: [number, number, number], b: [number, number, number]): boolean {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
-  return false;
-}
-
 /** Problems of an Alertmanager document for the Alertmanager release tagged `tag` (none when the tag is not a release). */
 export function alertmanagerVersionProblems(document: AlertmanagerDocument, tag: string): string[] {
   const release = releaseOf(tag);
   if (!release) return [];
   const out: string[] = [];
-  const tooNew = (since: string | undefined) => since !== undefined && before(release, releaseOf(since)!);
+  const tooNew = (since: string | undefined) => since !== undefined && releaseBefore(release, since);
   const texts: Array<[string, string]> = [...document.templates].map(([name, content]) => [`template ${JSON.stringify(name)}`, content]);
   for (const r of (document.doc.receivers as Array<Record<string, unknown>> | undefined) ?? []) {
     collectTemplated(r, `receiver ${JSON.stringify(r.name)}`, texts);

@@ -78,6 +78,13 @@ describe('plugins for Grafana 13', () => {
     expect(env).toContain('GF_PLUGINS_PREINSTALL_SYNC=grafana-clock-panel,grafana-piechart-panel@1.6.4,marcusolsson-json-datasource@1.3.24');
     expect(env.some((e) => e.startsWith('GF_INSTALL_PLUGINS='))).toBe(false);
   });
+  test('an image older than 12.1.0 gets GF_INSTALL_PLUGINS, the only form it reads', () => {
+    const stack = testStack();
+    new GrafanaServer(stack, 'Grafana', { image: 'grafana/grafana:11.5.0', plugins: ['grafana-clock-panel', 'marcusolsson-json-datasource@1.3.24'] });
+    const env = container(synthJson(stack), 'grafana').env as string[];
+    expect(env).toContain('GF_INSTALL_PLUGINS=grafana-clock-panel,marcusolsson-json-datasource 1.3.24');
+    expect(env.some((e) => e.startsWith('GF_PLUGINS_PREINSTALL_SYNC='))).toBe(false);
+  });
   test('the data source plugins the image ships are kept, not updated from the catalog on each start', () => {
     const stack = testStack();
     new GrafanaServer(stack, 'Grafana');

@@ -12,7 +12,8 @@ import { ALERTMANAGER_IMAGE, Alertmanager } from '../../../constructs/alertmanag
 import { ALERTMANAGER_FUNCS_SINCE, ALERTMANAGER_TEMPLATES_SINCE } from '../../../lib/alertmanager/go-template';
 import { Matcher } from '../../../lib/alertmanager/matchers';
 import { Receiver } from '../../../lib/alertmanager/receivers';
-import { EMPTY_GROUP_BY_OVERRIDES_SINCE, releaseOf } from '../../../lib/alertmanager/versions';
+import { EMPTY_GROUP_BY_OVERRIDES_SINCE } from '../../../lib/alertmanager/versions';
+import { releaseOf } from '../../../lib/core/releases';
 import { amtoolCheckConfig, amtoolRoutesTest, containerFiles, haveTool, synthJson, testStack } from '../../helpers/synth';
 
 const AM = '/etc/alertmanager/alertmanager.yml';
