@@ -117,6 +117,14 @@ describe('matcher text reads the same in the classic and the UTF-8 parser', () =
   });
 });
 
+(hasAmtool ? test : test.skip)('amtool refuses email headers that differ only in case (the fact behind the receiver check)', () => {
+  const config = 'route: { receiver: m }\nreceivers:\n  - name: m\n    email_configs:\n      - { to: a@example.com, from: b@example.com, smarthost: "smtp.example.com:587", headers: { x-team: a, X-TEAM: b } }\n';
+  const r = amtoolCheckConfig({ [AM]: config });
+  expect(r.code).not.toBe(0);
+  expect(r.stdout + r.stderr).toMatch(/duplicate header "X-Team" in email config/);
+  expect(amtoolCheckConfig({ [AM]: config.replace('X-TEAM: b', 'X-Other: b') }).code).toBe(0);
+});
+
 describe('an image older than what the config uses is refused at synth', () => {
   function stackWith(image: string | undefined, setup: (r: AlertRoute) => void) {
     const stack = testStack();
