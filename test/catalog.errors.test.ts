@@ -767,6 +767,7 @@ group('Current engines: Alertmanager v0.34.0 and Grafana 13.2.3 (issue 19)', () 
   badAtSynth('empty child groupBy on an Alertmanager before v0.31.0', am('prom/alertmanager:v0.30.1', (r) => r.addRoute({ matchers: [Matcher.eq('team', 'a')], groupBy: [] })), /route\.routes\[0\] has an empty groupBy, which Alertmanager reads as "one group for all alerts" only from v0\.31\.0/);
   badAtSynth('matcher value with a lone surrogate', (s) => route(s).addRoute({ matchers: [Matcher.eq('team', 'a\ud800')] }), /matcher team= value is not valid UTF-8 \(it holds a lone surrogate/);
   bad('email headers differing only in case', receiver(Receiver.email('mail', { to: 'a@example.com', headers: { 'x-team': 'a', 'X-TEAM': 'b' } })), /receiver "mail": email\[0\]\.headers has "x-team" and "X-TEAM", the same header for Alertmanager \(names are case-insensitive\)/);
+  bad('Matcher.parse with a stray double quote', () => Matcher.parse('summary=say "hi"'), /matcher "summary=say \\"hi\\"" has a double quote that is neither escaped nor closing the value/);
   bad('Grafana plugin with two versions', (s) => new GrafanaServer(s, 'Grafana', { plugins: ['grafana-clock-panel@1@2'] }), /plugins entry is not a plugin id with an optional version \(got "grafana-clock-panel@1@2"\)/);
 });
 

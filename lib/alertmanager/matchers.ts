@@ -35,12 +35,14 @@ export class Matcher {
   /** Parses `label=value`, `label = "value"`, `label=~"a|b"`, ... */
   public static parse(text: string): Matcher {
     checkPrimitive(undefined, 'string', text, 'Matcher.parse(text)');
-    const m = /^\s*([^\s=!~]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
+    const m = /^\s*([^\s=!~]+)\s*(=~|!~|!=|=)\s*([\s\S]*?)\s*$/.exec(text);
     if (!m) {
       throw new ValidationError(`matcher ${JSON.stringify(text)} is not of the form label=value, label!=value, label=~regex or label!~regex.`);
     }
-    let value = m[3];
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = JSON.parse(value) as string;
+    const value = classicValue(m[3]);
+    if (value === undefined) {
+      throw new ValidationError(`matcher ${JSON.stringify(text)} has a double quote that is neither escaped nor closing the value. Write the value in double quotes and escape a quote inside it as \\", e.g. summary="say \\"hi\\"".`);
+    }
     return new Matcher(m[1], m[2] as MatchOperator, value);
   }
 
@@ -90,4 +92,31 @@ export class Matcher {
   public toString(): string {
     return `${this.label}${this.operator}"${this.value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`;
   }
+}
+
+/**
+ * A matcher value as Alertmanager reads it (pkg/labels/parse.go, the reading its default mode
+ * keeps whenever the UTF-8 parser fails or disagrees): optionally in double quotes; `\n`,
+ * `\"` and `\\` unescaped, any other backslash kept as is (so `"5\d\d"` is the regex
+ * `5\d\d`, and `"a\tb"` is a backslash and a `t`, not a tab). Undefined when a quote is
+ * neither escaped nor closing.
+ */
+function classicValue(raw: string): string | undefined {
+  const quoted = raw.startsWith('"');
+  const body = quoted ? raw.slice(1) : raw;
+  let out = '';
+  let closed = !quoted;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\' && i < body.length - 1) {
+      const n = body[++i];
+      out += n === 'n' ? '\n' : n === '"' || n === '\\' ? n : `\\${n}`;
+    } else if (c === '"') {
+      if (!quoted || i < body.length - 1) return undefined;
+      closed = true;
+    } else {
+      out += c;
+    }
+  }
+  return closed ? out : undefined;
 }

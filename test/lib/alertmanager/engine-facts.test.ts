@@ -95,6 +95,15 @@ describe('matcher text reads the same in the classic and the UTF-8 parser', () =
       expect(goUnquoteValue(text)).toBe(value);
     }
   });
+  test('Matcher.parse reads what Alertmanager reads, and what it writes parses back to the same value', () => {
+    for (const value of values) {
+      expect(Matcher.parse(String(Matcher.re('l', value))).value).toBe(value);
+    }
+    expect(Matcher.parse('code=~"5\\d\\d"').value).toBe('5\\d\\d'); // was a JSON SyntaxError
+    expect(Matcher.parse('a="x\\ty"').value).toBe('x\\ty'); // a backslash and t, as Alertmanager keeps it
+    expect(() => Matcher.parse('a=b"c')).toThrow(/has a double quote that is neither escaped nor closing the value/);
+    expect(() => Matcher.parse('a="b')).toThrow(/neither escaped nor closing/);
+  });
   test('the models tell the parsers apart (the check can fail): \\t is a tab only for strconv.Unquote', () => {
     expect(classicValue('l="a\\tb"')).toBe('a\\tb');
     expect(goUnquoteValue('l="a\\tb"')).toBe('a\tb');
