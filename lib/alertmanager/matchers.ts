@@ -90,8 +90,16 @@ export class Matcher {
    * disagreement Alertmanager keeps the classic reading (matcher/compat, v0.34.0).
    */
   public toString(): string {
-    return `${this.label}${this.operator}"${this.value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`;
+    // A name beyond [a-zA-Z_][a-zA-Z0-9_]* (a UTF-8 label name) reads only in the UTF-8 parser,
+    // quoted; Alertmanager's default mode keeps that reading when the classic parser refuses it.
+    const label = /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(this.label) ? this.label : quote(this.label);
+    return `${label}${this.operator}${quote(this.value)}`;
   }
+}
+
+/** In double quotes, with only `\\`, `"` and a newline escaped: read alike by both of Alertmanager's matcher parsers. */
+function quote(s: string): string {
+  return `"${s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`;
 }
 
 /**

@@ -108,6 +108,10 @@ describe('matcher text reads the same in the classic and the UTF-8 parser', () =
     expect(classicValue('l="a\\tb"')).toBe('a\\tb');
     expect(goUnquoteValue('l="a\\tb"')).toBe('a\tb');
   });
+  test('a label name beyond the classic set is quoted, as the UTF-8 parser needs it', () => {
+    expect(String(Matcher.eq('service.name', 'checkout'))).toBe('"service.name"="checkout"');
+    expect(String(Matcher.eq('service_name', 'checkout'))).toBe('service_name="checkout"');
+  });
   test('a value that is not valid UTF-8 (a lone surrogate) is refused', () => {
     expect(Matcher.eq('l', 'x\ud800').problems('route')).toEqual([expect.stringMatching(/route: matcher l= value is not valid UTF-8/)]);
   });
