@@ -109,7 +109,7 @@ function quote(s: string): string {
  * `5\d\d`, and `"a\tb"` is a backslash and a `t`, not a tab). Undefined when a quote is
  * neither escaped nor closing.
  */
-function classicValue(raw: string): string | undefined {
+export function classicValue(raw: string): string | undefined {
   const quoted = raw.startsWith('"');
   const body = quoted ? raw.slice(1) : raw;
   let out = '';

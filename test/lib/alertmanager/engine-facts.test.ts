@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { AlertRoute } from '../../../constructs/alert-route';
 import { ALERTMANAGER_IMAGE, Alertmanager } from '../../../constructs/alertmanager';
 import { ALERTMANAGER_FUNCS_SINCE, ALERTMANAGER_TEMPLATES_SINCE } from '../../../lib/alertmanager/go-template';
-import { Matcher } from '../../../lib/alertmanager/matchers';
+import { Matcher, classicValue as classicUnescape } from '../../../lib/alertmanager/matchers';
 import { Receiver } from '../../../lib/alertmanager/receivers';
 import { EMPTY_GROUP_BY_OVERRIDES_SINCE } from '../../../lib/alertmanager/versions';
 import { releaseOf } from '../../../lib/core/releases';
@@ -43,27 +43,16 @@ describe('Alertmanager facts match the source at the pinned tag', () => {
 
 /**
  * The two matcher parsers of Alertmanager, as the fixture describes them: the classic one
- * (pkg/labels/parse.go) unescapes only \n, \" and \\; the UTF-8 one (matcher/parse) reads a
- * quoted value with Go's strconv.Unquote. By default v0.34.0 runs both and, when they disagree,
- * keeps the classic reading.
+ * (pkg/labels/parse.go) unescapes only \n, \" and \\ (the library's classicValue, which
+ * Matcher.parse uses, checked against amtool 0.25 below); the UTF-8 one (matcher/parse) reads a
+ * quoted value with Go's strconv.Unquote (modelled here). By default v0.34.0 runs both and, when
+ * they disagree, keeps the classic reading.
  */
 function classicValue(text: string): string {
   const m = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/.exec(text);
-  if (!m) throw new Error(`bad matcher format: ${text}`);
-  let raw = m[3];
-  const quoted = raw.startsWith('"');
-  if (quoted) raw = raw.slice(1);
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === '\\' && i < raw.length - 1) {
-      const n = raw[++i];
-      out += n === 'n' ? '\n' : n === '"' || n === '\\' ? n : `\\${n}`;
-    } else if (c === '"') {
-      if (!quoted || i < raw.length - 1) throw new Error(`unescaped double quote: ${text}`);
-    } else out += c;
-  }
-  return out;
+  const value = m ? classicUnescape(m[3]) : undefined;
+  if (value === undefined) throw new Error(`classic parser refuses ${text}`);
+  return value;
 }
 function goUnquoteValue(text: string): string {
   const m = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|=|!=|!~)("[\s\S]*")$/.exec(text);
