@@ -3,9 +3,13 @@
  * from Grafana's published sources), the jsonData key check itself (applied to every data source
  * in grafana-server.test.ts), and plugins preinstalled the way Grafana 13 reads them.
  */
+import { GrafanaDataSources } from '../../constructs/grafana-data-sources';
 import { GRAFANA_IMAGE, GrafanaServer } from '../../constructs/grafana-server';
-import { grafanaFacts as facts, unknownKeys } from '../helpers/grafana-facts';
-import { container, synthJson, testStack } from '../helpers/synth';
+import { ProfilingBackend } from '../../constructs/profiling-backend';
+import { PrometheusServer } from '../../constructs/prometheus-server';
+import { TempoBackend } from '../../constructs/tempo-backend';
+import { grafanaFacts as facts, jsonDataKeys, unknownKeys } from '../helpers/grafana-facts';
+import { container, resources, synthJson, testStack } from '../helpers/synth';
 
 describe('Grafana facts', () => {
   test('the pinned image is the fixture\'s', () => {
@@ -18,6 +22,21 @@ describe('Grafana facts', () => {
     expect(unknownKeys({ maxLines: 1000 }, { maxLines: 'string' }, 'loki')).toEqual(['loki.maxLines must be a string (Grafana declares it so), got 1000']);
     expect(unknownKeys({ a: [1] }, { a: { b: true } }, 'x')).toEqual(['x.a is a list where Grafana reads none']);
   });
+});
+
+test('with profiles too: every jsonData key of every data source type is one the pinned Grafana reads (Pyroscope, Tempo with tracesToProfiles)', () => {
+  const stack = testStack();
+  new GrafanaServer(stack, 'Grafana');
+  new PrometheusServer(stack, 'Prometheus');
+  new TempoBackend(stack, 'Tempo', { metricsGenerator: false });
+  new ProfilingBackend(stack, 'Pyroscope');
+  new GrafanaDataSources(stack, 'DataSources', { loki: { url: 'http://loki:3100' } });
+  const sources = Object.values(resources(synthJson(stack), 'grafana_data_source'));
+  expect(sources.map((d) => d.type).sort()).toEqual(['grafana-pyroscope-datasource', 'loki', 'prometheus', 'tempo']);
+  for (const d of sources) {
+    const type = String(d.type);
+    expect(unknownKeys(JSON.parse(String(d.json_data_encoded).replace(/\$\$\{/g, '${')), jsonDataKeys(type), type)).toEqual([]);
+  }
 });
 
 describe('plugins for Grafana 13', () => {
