@@ -250,7 +250,7 @@ export class AlertRoute extends Construct {
     const problems: string[] = [];
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) problems.push(`template name must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(name)}).`);
     if (this.templates.has(name)) problems.push(`template ${JSON.stringify(name)} is already defined.`);
-    const check = typeof content === 'string' ? checkGoTemplate(content) : { problem: `must be a string (got ${typeof content})`, defines: [], calls: [] };
+    const check = typeof content === 'string' ? checkGoTemplate(content) : { problem: `must be a string (got ${typeof content})`, defines: [], calls: [], funcs: [] };
     if (check.problem) {
       problems.push(`template ${JSON.stringify(name)} is not a valid Alertmanager template: ${check.problem}. Alertmanager refuses the config at load. Templates see .Alerts, .CommonLabels, .GroupLabels (no $labels); functions are Go's and ${ALERTMANAGER_FUNCS.join(', ')}.`);
     } else if (!check.defines.length) {

@@ -8,12 +8,18 @@ import { Observability } from '../lib/observability';
 import { ConfigFile, Endpoint, PortPublish, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, engineOptionProblems, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
+import { DOCKER_ALERTMANAGER_LAYOUT } from '../lib/alertmanager/config';
 import { ALERTMANAGER_CONFIG_DIR } from '../lib/alertmanager/receivers';
+import { alertmanagerVersionProblems } from '../lib/alertmanager/versions';
 import { AlertRoute } from './alert-route';
 import { IAlertmanagerTarget } from './prometheus-server';
 
-/** The image this library is tested with. */
-export const ALERTMANAGER_IMAGE = { repository: 'prom/alertmanager', tag: 'v0.27.0' };
+/**
+ * The image this library renders for: the newest release of prometheus/alertmanager
+ * (v0.34.0, commit 085f0ef7eb41da24cab8cd000f1345b6250f2edb; facts in
+ * test/fixtures/engines/alertmanager.json).
+ */
+export const ALERTMANAGER_IMAGE = { repository: 'prom/alertmanager', tag: 'v0.34.0' };
 const PORT = 9093;
 const CLUSTER_PORT = 9094;
 const CONFIG_DIR = ALERTMANAGER_CONFIG_DIR;
@@ -95,7 +101,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
       this.deployments = [engine];
       this.endpoints = [engine.endpoint('http')];
       this.resource = engine.resource;
-      this.addRouteValidation();
+      this.addRouteValidation(image.ref.tag);
       Observability.of(this).register('alertmanager', this);
       return;
     }
@@ -136,16 +142,16 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
       );
     });
     this.resource = this.deployments[0].resource;
-    this.addRouteValidation();
+    this.addRouteValidation(image.ref.tag);
     Observability.of(this).register('alertmanager', this);
   }
 
-  private addRouteValidation(): void {
+  /** The route must exist, and use nothing the image's Alertmanager release lacks. */
+  private addRouteValidation(tag: string): void {
     this.node.addValidation({
       validate: () => {
         try {
-          this.route;
-          return [];
+          return alertmanagerVersionProblems(this.route.renderAlertmanagerDocument(DOCKER_ALERTMANAGER_LAYOUT), tag);
         } catch (e) {
           return [e instanceof ValidationError ? e.detail : (e as Error).message];
         }

@@ -151,7 +151,8 @@ export class GrafanaDataSources extends Construct {
         url: escapeTemplate(loki.url),
         accessMode: 'proxy',
         jsonDataEncoded: json({
-          maxLines: 1000,
+          // A string, as Grafana's LokiOptions declares it (what its settings page saves).
+          maxLines: '1000',
           derivedFields: [
             ...(tempo ? [{ name: 'TraceID', matcherRegex: c.derivedFieldRegex, datasourceUid: uids.tempo, url: '${__value.raw}', urlDisplayLabel: 'View trace' }] : []),
             {
@@ -183,7 +184,8 @@ export class GrafanaDataSources extends Construct {
                   spanEndTimeShift: '5m',
                   tags: [{ key: 'service.name', value: 'service' }],
                 },
-                lokiSearch: { datasourceUid: uids.loki },
+                // No `lokiSearch`: Grafana's Tempo data source reads it only for legacy Loki-search
+                // queries, which its query editor no longer offers (test/fixtures/engines/grafana.json).
               }
             : {}),
           ...(prom

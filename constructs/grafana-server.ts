@@ -8,10 +8,21 @@ import { Observability } from '../lib/observability';
 import { Endpoint, endpoint } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, engineOptionProblems, hostUrl, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
+import { releaseBefore, releaseOf } from '../lib/core/releases';
 
-/** The image this library is tested with. */
-export const GRAFANA_IMAGE = { repository: 'grafana/grafana', tag: '11.5.0' };
+/**
+ * The image this library renders for: Grafana 13.2.3, the newest stable release (facts in
+ * test/fixtures/engines/grafana.json).
+ */
+export const GRAFANA_IMAGE = { repository: 'grafana/grafana', tag: '13.2.3' };
 const PORT = 3000;
+/**
+ * The first Grafana release reading `[plugins] preinstall_sync` (grafana/grafana#105292, merged
+ * after 12.0.0); older images install plugins from GF_INSTALL_PLUGINS.
+ */
+export const GRAFANA_PREINSTALL_SYNC_SINCE = '12.1.0';
+/** A plugin id with an optional version: `id`, `id@1.2.3` or `id 1.2.3`. */
+const PLUGIN = /^[a-z0-9][a-z0-9-]*((\s+|@)[\w.-]+)?$/;
 
 /** A Grafana the grafana_* resources of this stack are applied to. */
 export interface IGrafana extends IConstruct {
@@ -36,7 +47,12 @@ export interface GrafanaServerProps extends ComponentOptions {
   readonly anonymousAccess?: boolean;
   /** Allow users to sign up. @default false */
   readonly allowSignUp?: boolean;
-  /** Plugins to install, e.g. `grafana-clock-panel`. @default - none */
+  /**
+   * Plugins to install before Grafana starts (`GF_PLUGINS_PREINSTALL_SYNC`), each a plugin id
+   * with an optional version: `grafana-clock-panel`, `grafana-clock-panel@2.1.8` (or the older
+   * `grafana-clock-panel 2.1.8`). Installed plugins are not updated on restart.
+   * @default - none
+   */
   readonly plugins?: string[];
   /** Feature toggles, e.g. `traceQLStreaming`. @default - none */
   readonly featureToggles?: string[];
@@ -85,7 +101,7 @@ export class GrafanaServer extends Construct implements IGrafana {
       else if (urlSecretProblem(v)) problems.push(`${k} ${urlSecretProblem(v)}`);
     }
     for (const plugin of props.plugins ?? []) {
-      if (!/^[a-z0-9][a-z0-9-]*(\s+[\w.-]+)?$/.test(plugin)) problems.push(`plugins entry is not a plugin id (got ${JSON.stringify(plugin)}), e.g. "grafana-clock-panel".`);
+      if (!PLUGIN.test(plugin)) problems.push(`plugins entry is not a plugin id with an optional version (got ${JSON.stringify(plugin)}), e.g. "grafana-clock-panel" or "grafana-clock-panel@2.1.8".`);
     }
     for (const t of props.featureToggles ?? []) {
       if (!/^[A-Za-z][A-Za-z0-9]*$/.test(t)) problems.push(`featureToggles entry is not a toggle name (got ${JSON.stringify(t)}), e.g. "traceQLStreaming".`);
@@ -112,8 +128,18 @@ export class GrafanaServer extends Construct implements IGrafana {
       GF_SERVER_ROOT_URL: this.url,
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      // From Grafana 13.2 the Prometheus and Tempo data sources are plugins that Grafana would
+      // otherwise replace with the catalog's newest version on every start: keep the ones the
+      // pinned image ships, so a pinned image means pinned data sources.
+      GF_PLUGINS_PREINSTALL_AUTO_UPDATE: 'false',
     };
-    if (props.plugins?.length) env.GF_INSTALL_PLUGINS = props.plugins.join(',');
+    if (props.plugins?.length) {
+      // GF_INSTALL_PLUGINS is deprecated from 12.1 (Grafana migrates it into preinstall_sync),
+      // and the only way for older images.
+      const release = releaseOf(image.ref.tag);
+      if (release && releaseBefore(release, GRAFANA_PREINSTALL_SYNC_SINCE)) env.GF_INSTALL_PLUGINS = props.plugins.map((p) => p.trim().replace(/@|\s+/, ' ')).join(',');
+      else env.GF_PLUGINS_PREINSTALL_SYNC = props.plugins.map((p) => p.trim().replace(/\s+/, '@')).join(',');
+    }
     if (props.featureToggles?.length) env.GF_FEATURE_TOGGLES_ENABLE = props.featureToggles.join(',');
     this.deployment = runtime.engines
       ? runtime.engines.grafana(this, { name, image: image.ref, adminUser, adminPassword: password, env, plugins: props.plugins ?? [], resources: props.resources })

@@ -99,7 +99,7 @@ const IMAGES: readonly ImagePin[] = [
   ]),
   image('Alertmanager', ['Alertmanager', 'AlertRoute'], 'ALERTMANAGER_IMAGE', 'alertmanager', ALERTMANAGER_IMAGE, 'prometheus/alertmanager', [
     { kind: 'tool', ...TOOLS.amtool, checks: 'alertmanager.yml and routing (`amtool check-config`, `config routes test`); live runs of `prometheus-alertmanager` 0.25.0' },
-    { kind: 'source', repository: 'prometheus/alertmanager', tag: 'v0.27.0', commit: '4bb056f1d70d925d2358ac42d87d8bae3656562d', checks: 'template functions and default templates', where: 'lib/alertmanager/go-template.ts' },
+    { kind: 'source', repository: 'prometheus/alertmanager', tag: 'v0.34.0', commit: '085f0ef7eb41da24cab8cd000f1345b6250f2edb', checks: 'template functions and default templates by first release (v0.25.0 to v0.34.0), matcher parsing, child group_by', where: 'test/fixtures/engines/alertmanager.json' },
   ]),
   image('Node exporter', ['NodeExporter'], 'NODE_EXPORTER_IMAGE', 'node-exporter', NODE_EXPORTER_IMAGE, 'prometheus/node_exporter', [
     { kind: 'source', repository: 'prometheus/node_exporter', tag: 'v1.12.1', commit: '6044da783597cc3b57aef7580ddcdcff58a4ee99', checks: 'command-line flags and collector names', where: 'test/fixtures/engines/node-exporter-1.12.1.json' },
@@ -116,7 +116,10 @@ const IMAGES: readonly ImagePin[] = [
   image('OpenTelemetry Collector (contrib)', ['OtelCollector'], 'OTEL_COLLECTOR_IMAGE', 'otel-collector', OTEL_COLLECTOR_IMAGE, 'open-telemetry/opentelemetry-collector-releases', [model('collector configuration structure (construct tests)')]),
   image('Grafana Alloy', ['LogAgent'], 'ALLOY_IMAGE', 'log-agent', ALLOY_IMAGE, 'grafana/alloy', [model('Alloy syntax (lib/alloy tests)')]),
   image('Promtail', ['LogAgent'], 'PROMTAIL_IMAGE', 'log-agent', PROMTAIL_IMAGE, 'grafana/loki', [model('promtail.yaml structure (construct tests)')], 'Promtail is deprecated in favour of Alloy.'),
-  image('Grafana', ['GrafanaServer'], 'GRAFANA_IMAGE', 'grafana-server', GRAFANA_IMAGE, 'grafana/grafana', [model('environment, provisioning and dashboards (construct tests)')]),
+  image('Grafana', ['GrafanaServer'], 'GRAFANA_IMAGE', 'grafana-server', GRAFANA_IMAGE, 'grafana/grafana', [
+    { kind: 'source', repository: 'grafana/grafana', tag: 'v13.2.3', commit: '8ea0d7e31a25f84c2b5a1c173070d8cde8740924', checks: 'data source jsonData keys (Prometheus and trace links from the npm packages published at 13.2.3; Loki, Tempo, Alertmanager and Pyroscope from files not tied to the tag), plugin variables, dashboard schemaVersion', where: 'test/fixtures/engines/grafana.json' },
+    model('environment, provisioning and dashboards (construct tests)'),
+  ]),
   image('Pyroscope', ['ProfilingBackend'], 'PYROSCOPE_IMAGE', 'profiling-backend', PYROSCOPE_IMAGE, 'grafana/pyroscope', [
     { kind: 'source', repository: 'grafana/pyroscope', tag: 'v2.2.1', commit: 'df3c0391b7dfc9c9577a55be4ebfcf2f0ac65d71', checks: 'configuration keys, image layout and readiness command', where: 'test/fixtures/engines/pyroscope-2.2.1.json' },
   ]),

@@ -122,7 +122,7 @@ export interface ObservabilityStackProps {
    * credentials from the sensitive variables `slack_webhook_url`, `pagerduty_routing_key`, `smtp_password`
    */
   readonly routing?: StackPart<AlertRouteProps, AlertRoute>;
-  /** @default - one Alertmanager v0.27.0 on 9093 (with `false`, `routing` defaults to `false` too) */
+  /** @default - one Alertmanager v0.34.0 on 9093 (with `false`, `routing` defaults to `false` too) */
   readonly alertmanager?: StackPart<AlertmanagerProps, Alertmanager>;
   /** @default - node exporter v1.12.1 on 9100 */
   readonly nodeExporter?: StackPart<NodeExporterProps, NodeExporter>;
@@ -144,7 +144,7 @@ export interface ObservabilityStackProps {
   /** @default - Alloy v1.5.0 on 12345 (left out when `loki` is false) */
   readonly logAgent?: StackPart<LogAgentProps, LogAgent>;
   /**
-   * Grafana v11.5.0 on 3000, or your own (`(scope, id) => new ExistingGrafana(scope, id, ...)`).
+   * Grafana 13.2.3 on 3000, or your own (`(scope, id) => new ExistingGrafana(scope, id, ...)`).
    * @default - a GrafanaServer; admin password from the sensitive variable `grafana_admin_password`
    */
   readonly grafana?: StackPart<GrafanaServerProps, IGrafana & Construct>;

@@ -357,7 +357,7 @@ group('SloBudget and Sli', () => {
 
 group('GrafanaServer and ExistingGrafana', () => {
   bad('literal admin password', (s) => new GrafanaServer(s, 'Grafana', { adminPassword: 'admin' }), /\[test\/Grafana\] adminPassword must not be a literal secret \(got a literal string of 5 characters\)\. Pass a reference/);
-  bad('plugin id', (s) => new GrafanaServer(s, 'Grafana', { plugins: ['Grafana Clock'] }), /plugins entry is not a plugin id \(got "Grafana Clock"\), e\.g\. "grafana-clock-panel"/);
+  bad('plugin id', (s) => new GrafanaServer(s, 'Grafana', { plugins: ['Grafana Clock'] }), /plugins entry is not a plugin id with an optional version \(got "Grafana Clock"\), e\.g\. "grafana-clock-panel" or "grafana-clock-panel@2\.1\.8"/);
   bad('feature toggle', (s) => new GrafanaServer(s, 'Grafana', { featureToggles: ['trace-ql'] }), /featureToggles entry is not a toggle name \(got "trace-ql"\), e\.g\. "traceQLStreaming"/);
   bad('no URL for the provider', (s) => new GrafanaServer(s, 'Grafana', { publishPorts: false }), /the grafana provider needs a URL to reach this Grafana: publish its port \(publishPorts\) or set providerUrl/);
   bad('existing Grafana URL', (s) => new ExistingGrafana(s, 'Grafana', { url: 'grafana.example.com' }), /\[test\/Grafana\] url must be an http\(s\) URL \(got "grafana\.example\.com"\)/);
@@ -774,6 +774,18 @@ group('Adopting an existing setup: Container, extraArgs, volumeNames, data sourc
     grafana(s);
     new GrafanaDataSources(s, 'DataSources', { dataSources: ['prometheus'], prometheus: { url: 'http://prometheus:9090' }, alertmanager: { url: 'http://alertmanager:9093' } });
   }, /the alertmanager prop is set but dataSources leaves "alertmanager" out/);
+});
+group('Current engines: Alertmanager v0.34.0 and Grafana 13.2.3 (issue 19)', () => {
+  const am = (image: string, setup: (r: AlertRoute) => void) => (s: TerraformStack) => {
+    setup(route(s));
+    new Alertmanager(s, 'Alertmanager', { image });
+  };
+  badAtSynth('template function newer than the Alertmanager image', am('prom/alertmanager:v0.27.0', (r) => r.addTemplate('t', '{{ define "t" }}{{ .CommonLabels | toJson }}{{ end }}')), /template "t" calls the template function toJson, which Alertmanager has only from v0\.30\.0 \(the image runs v0\.27\.0\)/);
+  badAtSynth('empty child groupBy on an Alertmanager before v0.31.0', am('prom/alertmanager:v0.30.1', (r) => r.addRoute({ matchers: [Matcher.eq('team', 'a')], groupBy: [] })), /route\.routes\[0\] has an empty groupBy, which Alertmanager reads as "one group for all alerts" only from v0\.31\.0/);
+  badAtSynth('matcher value with a lone surrogate', (s) => route(s).addRoute({ matchers: [Matcher.eq('team', 'a\ud800')] }), /matcher team= value is not valid UTF-8 \(it holds a lone surrogate/);
+  bad('email headers differing only in case', receiver(Receiver.email('mail', { to: 'a@example.com', headers: { 'x-team': 'a', 'X-TEAM': 'b' } })), /receiver "mail": email\[0\]\.headers has "x-team" and "X-TEAM", the same header for Alertmanager \(names are case-insensitive\)/);
+  bad('Matcher.parse with a stray double quote', () => Matcher.parse('summary=say "hi"'), /matcher "summary=say \\"hi\\"" has a double quote that is neither escaped nor closing the value/);
+  bad('Grafana plugin with two versions', (s) => new GrafanaServer(s, 'Grafana', { plugins: ['grafana-clock-panel@1@2'] }), /plugins entry is not a plugin id with an optional version \(got "grafana-clock-panel@1@2"\)/);
 });
 
 group('Grafana-managed alert rules (issue 17)', () => {

@@ -3,7 +3,7 @@
  * templated fields of receivers): actions, comments and trim markers lexed as Go does; control
  * structures (if / with / range / else / end, define, block, template, break / continue)
  * balanced; variables declared before use with Go's scoping; functions limited to Go's
- * built-ins and Alertmanager's (`template.DefaultFuncs`, v0.27.0). Template names that a
+ * built-ins and Alertmanager's (`template.DefaultFuncs`, v0.34.0). Template names that a
  * `{{ template }}` calls are returned, so the caller can check them against the defined ones
  * (Go only finds a missing one when a notification is sent).
  *
@@ -13,27 +13,48 @@
 
 /** Go text/template built-ins. */
 const GO_FUNCS = ['and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println', 'urlquery', 'eq', 'ge', 'gt', 'le', 'lt', 'ne'];
-/** Alertmanager v0.27.0 template/template.go `DefaultFuncs` (commit 4bb056f1d70d925d2358ac42d87d8bae3656562d). */
-export const ALERTMANAGER_FUNCS = ['toUpper', 'toLower', 'title', 'trimSpace', 'join', 'match', 'safeHtml', 'reReplaceAll', 'stringSlice'];
+/**
+ * Alertmanager's template functions (template/template.go `DefaultFuncs` at v0.34.0, commit
+ * 085f0ef7eb41da24cab8cd000f1345b6250f2edb), each with the first release that has it (read at
+ * every tag from v0.25.0; "v0.25.0" means "v0.25.0 or older"). Fixture:
+ * test/fixtures/engines/alertmanager.json.
+ */
+export const ALERTMANAGER_FUNCS_SINCE: Readonly<Record<string, string>> = {
+  toUpper: 'v0.25.0', toLower: 'v0.25.0', title: 'v0.25.0', trimSpace: 'v0.26.0', join: 'v0.25.0', match: 'v0.25.0',
+  safeHtml: 'v0.25.0', safeUrl: 'v0.30.0', urlUnescape: 'v0.30.0', reReplaceAll: 'v0.25.0', stringSlice: 'v0.25.0',
+  routeLabels: 'v0.34.0', date: 'v0.28.0', tz: 'v0.28.0', now: 'v0.33.0', since: 'v0.28.0', humanizeDuration: 'v0.28.0',
+  toDate: 'v0.34.0', mustToDate: 'v0.34.0', toJson: 'v0.30.0', base64encode: 'v0.34.0', base64decode: 'v0.34.0',
+  list: 'v0.32.0', append: 'v0.32.0', dict: 'v0.32.0',
+};
+/** Alertmanager's template functions at the pinned release (v0.34.0). */
+export const ALERTMANAGER_FUNCS: readonly string[] = Object.keys(ALERTMANAGER_FUNCS_SINCE);
 const FUNCS = new Set([...GO_FUNCS, ...ALERTMANAGER_FUNCS]);
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'false']);
 
 /**
- * The templates Alertmanager v0.27.0 always has: `template/default.tmpl` and
- * `template/email.tmpl` at commit 4bb056f1d70d925d2358ac42d87d8bae3656562d.
+ * The templates Alertmanager always has (`template/default.tmpl` and `template/email.tmpl` at
+ * v0.34.0, commit 085f0ef7eb41da24cab8cd000f1345b6250f2edb), each with the first release that
+ * defines it. Fixture: test/fixtures/engines/alertmanager.json.
  */
-export const ALERTMANAGER_DEFAULT_TEMPLATES: readonly string[] = [
-  '__alertmanager', '__alertmanagerURL', '__subject', '__description', '__text_alert_list', '__text_alert_list_markdown',
-  'slack.default.title', 'slack.default.username', 'slack.default.fallback', 'slack.default.callbackid', 'slack.default.pretext', 'slack.default.titlelink', 'slack.default.iconemoji', 'slack.default.iconurl', 'slack.default.text', 'slack.default.footer',
-  'pagerduty.default.description', 'pagerduty.default.client', 'pagerduty.default.clientURL', 'pagerduty.default.instances',
-  'opsgenie.default.message', 'opsgenie.default.description', 'opsgenie.default.source',
-  'wechat.default.message', 'wechat.default.to_user', 'wechat.default.to_party', 'wechat.default.to_tag', 'wechat.default.agent_id',
-  'victorops.default.state_message', 'victorops.default.entity_display_name', 'victorops.default.monitoring_tool',
-  'pushover.default.title', 'pushover.default.message', 'pushover.default.url',
-  'sns.default.subject', 'sns.default.message', 'telegram.default.message', 'discord.default.title', 'discord.default.message', 'webex.default.message',
-  'msteams.default.summary', 'msteams.default.title', 'msteams.default.text',
-  'email.default.subject', 'email.default.html',
-];
+export const ALERTMANAGER_TEMPLATES_SINCE: Readonly<Record<string, string>> = {
+  __alertmanager: 'v0.25.0', __alertmanagerURL: 'v0.25.0', __subject: 'v0.25.0', __description: 'v0.25.0', __text_alert_list: 'v0.25.0', __text_alert_list_markdown: 'v0.26.0',
+  'slack.default.title': 'v0.25.0', 'slack.default.username': 'v0.25.0', 'slack.default.fallback': 'v0.25.0', 'slack.default.callbackid': 'v0.25.0', 'slack.default.pretext': 'v0.25.0',
+  'slack.default.titlelink': 'v0.25.0', 'slack.default.iconemoji': 'v0.25.0', 'slack.default.iconurl': 'v0.25.0', 'slack.default.text': 'v0.25.0', 'slack.default.footer': 'v0.25.0', 'slack.default.color': 'v0.32.0',
+  'pagerduty.default.description': 'v0.25.0', 'pagerduty.default.client': 'v0.25.0', 'pagerduty.default.clientURL': 'v0.25.0', 'pagerduty.default.instances': 'v0.25.0',
+  'opsgenie.default.message': 'v0.25.0', 'opsgenie.default.description': 'v0.25.0', 'opsgenie.default.source': 'v0.25.0',
+  'wechat.default.message': 'v0.25.0', 'wechat.default.to_user': 'v0.25.0', 'wechat.default.to_party': 'v0.25.0', 'wechat.default.to_tag': 'v0.25.0', 'wechat.default.agent_id': 'v0.25.0',
+  'victorops.default.state_message': 'v0.25.0', 'victorops.default.entity_display_name': 'v0.25.0', 'victorops.default.monitoring_tool': 'v0.25.0',
+  'pushover.default.title': 'v0.25.0', 'pushover.default.message': 'v0.25.0', 'pushover.default.url': 'v0.25.0',
+  'sns.default.subject': 'v0.25.0', 'sns.default.message': 'v0.25.0', 'telegram.default.message': 'v0.25.0',
+  'discord.default.content': 'v0.28.0', 'discord.default.title': 'v0.25.0', 'discord.default.message': 'v0.25.0', 'webex.default.message': 'v0.25.0',
+  'msteams.default.summary': 'v0.27.0', 'msteams.default.title': 'v0.26.0', 'msteams.default.text': 'v0.26.0', 'msteamsv2.default.title': 'v0.28.0', 'msteamsv2.default.text': 'v0.28.0',
+  'jira.default.summary': 'v0.28.0', 'jira.default.description': 'v0.28.0', 'jira.default.priority': 'v0.28.0',
+  'rocketchat.default.title': 'v0.28.0', 'rocketchat.default.alias': 'v0.28.0', 'rocketchat.default.titlelink': 'v0.28.0', 'rocketchat.default.emoji': 'v0.28.0', 'rocketchat.default.iconurl': 'v0.28.0', 'rocketchat.default.text': 'v0.28.0',
+  'mattermost.default.color': 'v0.32.0', 'mattermost.default.username': 'v0.32.0', 'mattermost.default.title': 'v0.32.0', 'mattermost.default.titlelink': 'v0.32.0', 'mattermost.default.fallback': 'v0.32.0', 'mattermost.default.text': 'v0.30.0',
+  'email.default.subject': 'v0.25.0', 'email.default.html': 'v0.25.0',
+};
+/** The templates Alertmanager always has at the pinned release (v0.34.0). */
+export const ALERTMANAGER_DEFAULT_TEMPLATES: readonly string[] = Object.keys(ALERTMANAGER_TEMPLATES_SINCE);
 
 /** What a template defines and calls, or its first problem. */
 export interface GoTemplateCheck {
@@ -42,6 +63,8 @@ export interface GoTemplateCheck {
   readonly defines: string[];
   /** Names called by `{{ template }}`. */
   readonly calls: string[];
+  /** Alertmanager functions it calls (Go's built-ins left out), each once. */
+  readonly funcs: string[];
 }
 
 class TemplateError extends Error {}
@@ -52,12 +75,13 @@ type Tok = { kind: 'ident' | 'keyword' | 'field' | 'var' | 'string' | 'number' |
 export function checkGoTemplate(text: string): GoTemplateCheck {
   const defines: string[] = [];
   const calls: string[] = [];
+  const funcs: string[] = [];
   try {
     const actions = lexActions(text);
-    new Parser(actions, defines, calls).parseTop();
-    return { defines, calls };
+    new Parser(actions, defines, calls, funcs).parseTop();
+    return { defines, calls, funcs };
   } catch (e) {
-    if (e instanceof TemplateError) return { problem: e.message, defines, calls };
+    if (e instanceof TemplateError) return { problem: e.message, defines, calls, funcs };
     throw e;
   }
 }
@@ -195,6 +219,7 @@ class Parser {
     private readonly actions: Tok[][],
     private readonly defines: string[],
     private readonly calls: string[],
+    private readonly funcs: string[],
   ) {}
 
   public parseTop(): void {
@@ -369,6 +394,7 @@ class Parser {
       if (t.kind === 'ident') {
         const name = t.text.split('.')[0];
         if (!FUNCS.has(name)) throw new TemplateError(`function "${name}" not defined`);
+        if (ALERTMANAGER_FUNCS_SINCE[name] !== undefined && !this.funcs.includes(name)) this.funcs.push(name);
       } else if (t.kind === 'var') {
         this.useVar(t.text);
       } else if (t.kind === 'keyword' && !['nil', 'true', 'false'].includes(t.text)) {

@@ -178,6 +178,15 @@ export function receiverProblems(r: ReceiverSpec): string[] {
     }
   });
   (r.email ?? []).forEach((e, i) => {
+    // Alertmanager canonicalises header names (textproto.CanonicalMIMEHeaderKey) and refuses
+    // the config at load when two collide (config/notifiers.go, v0.25.0 to v0.34.0).
+    const seen = new Map<string, string>();
+    for (const h of Object.keys(e.headers ?? {})) {
+      const key = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h) ? h.toLowerCase() : h;
+      const first = seen.get(key);
+      if (first !== undefined) out.push(`${where}: email[${i}].headers has ${JSON.stringify(first)} and ${JSON.stringify(h)}, the same header for Alertmanager (names are case-insensitive), which refuses the config. Keep one.`);
+      else seen.set(key, h);
+    }
     for (const [h, v] of Object.entries(e.headers ?? {})) {
       const sp = SECRET_HEADER_NAME.test(h) ? literalSecretProblem(v) : undefined;
       if (sp) out.push(`${where}: email[${i}].headers.${h} carries a credential and ${sp}`);

@@ -107,7 +107,7 @@ export function grafanaEngineProblems(group: RuleGroup): string[] {
   const records = group.rules.filter((r) => !isAlertingRule(r)).map((r) => JSON.stringify((r as { record: string }).record));
   if (records.length) {
     out.push(
-      `${where} has recording rules (${records.join(', ')}). Grafana-managed recording rules need a target data source to write to and, on the pinned Grafana 11.5, the grafanaManagedRecordingRules feature toggle; this library keeps them in Prometheus. Move them to a group with engine "prometheus" (the default): the Grafana-managed alerts can read the recorded series.`,
+      `${where} has recording rules (${records.join(', ')}). Grafana-managed recording rules need a target data source to write to (and, on some Grafana versions, the grafanaManagedRecordingRules feature toggle); this library keeps them in Prometheus. Move them to a group with engine "prometheus" (the default): the Grafana-managed alerts can read the recorded series.`,
     );
   }
   for (const r of group.rules.filter(isAlertingRule)) {

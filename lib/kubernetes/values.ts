@@ -549,7 +549,8 @@ export function grafanaValues(fullname: string, s: GrafanaEngineSpec, storageCla
       // The password never goes through Helm values or --set (which would mangle `,` and `\`).
       ...(adminSecret ? { admin: { existingSecret: adminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password } } : { adminUser: s.adminUser }),
       env,
-      ...(s.plugins.length ? { plugins: [...s.plugins] } : {}),
+      // grafana-12.11.1 joins `plugins` into GF_PLUGINS_PREINSTALL_SYNC, which reads `id@version`.
+      ...(s.plugins.length ? { plugins: s.plugins.map((p) => p.trim().replace(/\s+/, '@')) } : {}),
       persistence: { enabled: true, size: VOLUME_SIZES.grafana, ...(storageClass ? { storageClassName: storageClass } : {}) },
       service: { type: 'ClusterIP', port: 80 },
       testFramework: { enabled: false },

@@ -41,7 +41,6 @@ const LINK_LABELS: Record<string, string> = {
   tracesToLogsV2: 'traces to logs',
   tracesToMetrics: 'traces to metrics',
   serviceMap: 'service map',
-  lokiSearch: 'log search',
   tracesToProfiles: 'traces to profiles',
 };
 

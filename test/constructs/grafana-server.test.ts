@@ -7,6 +7,7 @@ import { GrafanaFolder } from '../../constructs/grafana-folder';
 import { ExistingGrafana, GrafanaServer } from '../../constructs/grafana-server';
 import { PrometheusServer } from '../../constructs/prometheus-server';
 import { Receiver } from '../../lib/alertmanager/receivers';
+import { grafanaFacts, jsonDataKeys, unknownKeys } from '../helpers/grafana-facts';
 import { container, resources, synthJson, synthString, testStack } from '../helpers/synth';
 
 describe('GrafanaServer', () => {
@@ -23,7 +24,7 @@ describe('GrafanaServer', () => {
         'GF_SECURITY_ADMIN_PASSWORD=${var.grafana_admin_password}',
         'GF_USERS_ALLOW_SIGN_UP=false',
         'GF_AUTH_ANONYMOUS_ENABLED=false',
-        'GF_INSTALL_PLUGINS=grafana-clock-panel',
+        'GF_PLUGINS_PREINSTALL_SYNC=grafana-clock-panel',
         'GF_FEATURE_TOGGLES_ENABLE=traceQLStreaming,metricsSummary',
       ]),
     );
@@ -119,6 +120,17 @@ describe('GrafanaDataSources', () => {
     expect(t.tracesToMetrics).toMatchObject({ datasourceUid: 'prometheus' });
     expect(t.serviceMap).toEqual({ datasourceUid: 'prometheus' });
     expect(t.nodeGraph).toEqual({ enabled: true });
+  });
+
+  // Issues 19 and 17 ("obsolete keys"): facts from Grafana 13.2.3's own types (test/fixtures/engines/grafana.json).
+  test.each(['alertmanager', 'loki', 'prometheus', 'tempo'])('every %s jsonData key is one the pinned Grafana reads', (type) => {
+    expect(unknownKeys(jsonData(type), jsonDataKeys(type), type)).toEqual([]);
+  });
+
+  test('Tempo no longer writes lokiSearch (read only for legacy Loki-search queries); Loki maxLines is the declared string', () => {
+    expect(jsonData('tempo')).not.toHaveProperty('lokiSearch');
+    expect(Object.keys(grafanaFacts.jsonData.tempo.notWritten)).toEqual(['lokiSearch']);
+    expect(jsonData('loki').maxLines).toBe('1000');
   });
 
   test('no secret in the synthesized JSON', () => {

@@ -38,7 +38,8 @@ describe('checkGoTemplate', () => {
     expect(checkGoTemplate(text).problem).toBeUndefined();
   });
   test('reports what a template defines and calls', () => {
-    expect(checkGoTemplate('{{ define "a" }}{{ template "b" . }}{{ end }}{{ block "c" . }}x{{ end }}')).toEqual({ defines: ['a', 'c'], calls: ['b', 'c'] });
+    expect(checkGoTemplate('{{ define "a" }}{{ template "b" . }}{{ end }}{{ block "c" . }}x{{ end }}')).toEqual({ defines: ['a', 'c'], calls: ['b', 'c'], funcs: [] });
+    expect(checkGoTemplate('{{ define "a" }}{{ .Status | toUpper | printf "%s" | toUpper }}{{ date "15:04" now }}{{ end }}').funcs).toEqual(['toUpper', 'date', 'now']);
   });
 });
 

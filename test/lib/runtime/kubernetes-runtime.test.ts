@@ -373,7 +373,7 @@ describe('KubernetesRuntime: Alertmanager from the same AlertRoute', () => {
       replicas: 3,
       retention: '120h',
       secrets: ['prometheus-alertmanager-credentials'],
-      image: { repository: 'prom/alertmanager', tag: 'v0.27.0' },
+      image: { repository: 'prom/alertmanager', tag: 'v0.34.0' },
       // The chart renders no config of its own: nothing of its default merges into ours.
       useExistingSecret: true,
       configSecret: 'prometheus-alertmanager-config',
@@ -455,6 +455,15 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
 });
 
 describe('KubernetesRuntime: Grafana', () => {
+  test('plugins go to the chart (GF_PLUGINS_PREINSTALL_SYNC there at grafana-12.11.1) in the `id@version` form it reads, not twice through env', () => {
+    const { stack } = k8sStack();
+    new GrafanaServer(stack, 'Grafana', { plugins: ['grafana-clock-panel', 'marcusolsson-json-datasource@1.3.24'] });
+    const values = helmValues(synthJson(stack), 'grafana');
+    expect(values.plugins).toEqual(['grafana-clock-panel', 'marcusolsson-json-datasource@1.3.24']);
+    expect(Object.keys(values.env)).not.toContain('GF_PLUGINS_PREINSTALL_SYNC');
+    expect(values.env.GF_PLUGINS_PREINSTALL_AUTO_UPDATE).toBe('false');
+  });
+
   test('a grafana release reading its admin credentials from a Secret; the provider and every grafana_* resource wait for it', () => {
     const { stack } = k8sStack();
     const grafana = new GrafanaServer(stack, 'Grafana');
@@ -467,7 +476,7 @@ describe('KubernetesRuntime: Grafana', () => {
     const secret = Object.values(resources(json, 'kubernetes_secret_v1')).find((s) => (s.metadata as { name: string }).name === 'grafana-admin');
     expect(secret?.data).toEqual({ 'admin-user': 'admin', 'admin-password': '${var.grafana_admin_password}' });
     const values = helmValues(json, 'grafana');
-    expect(values).toMatchObject({ admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' }, image: { repository: 'grafana/grafana', tag: '11.5.0' }, service: { port: 80 } });
+    expect(values).toMatchObject({ admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' }, image: { repository: 'grafana/grafana', tag: '13.2.3' }, service: { port: 80 } });
     // An in-cluster provider URL only works when Terraform runs in the cluster: a warning says so.
     expect(grafana.node.metadata.map((m) => String(m.data))).toEqual(expect.arrayContaining([expect.stringMatching(/cluster-internal address: Terraform must run inside the cluster/)]));
     expect(Object.keys(values.env)).not.toContain('GF_SECURITY_ADMIN_PASSWORD');
