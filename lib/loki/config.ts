@@ -38,6 +38,7 @@ import { logqlProblem } from '../core/logql';
 import { fileSafeName, labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
 import { literalSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
+import { versionAtLeast } from '../runtime/image-version';
 
 /** Loki's HTTP port (API, push, queries, /ready). */
 export const LOKI_HTTP_PORT = 3100;
@@ -55,6 +56,22 @@ export const LOKI_CONFIG_PATH = '/etc/loki/config.yaml';
 export const LOKI_RULES_DIR = '/etc/loki/rules';
 /** The tenant of every request when `auth_enabled` is false. */
 export const LOKI_TENANT = 'fake';
+/**
+ * The Docker healthcheck for a Loki image tag (GET /ready), or none when the image has no
+ * way to run one (grafana/loki at each tag, cmd/loki/Dockerfile and cmd/loki/health.go):
+ * - up to 3.5.7 the image is distroless/static:debug with busybox: `wget`;
+ * - busybox is gone from 3.6.0 (Dockerfile: distroless/static:nonroot; the upgrade notes
+ *   say 3.5.8) and `loki -health` arrives in 3.6.5: no check in between;
+ * - from 3.6.5 the binary checks /ready itself: `/usr/bin/loki -health -health.url=...`.
+ * Tags that name no release (`main-...`, `latest`) are taken as the newest.
+ */
+export function lokiHealthcheck(tag: string): string[] | undefined {
+  const url = `http://127.0.0.1:${LOKI_HTTP_PORT}/ready`;
+  if (versionAtLeast(tag, '3.6.5', true)) return ['CMD', '/usr/bin/loki', '-health', `-health.url=${url}`];
+  if (!versionAtLeast(tag, '3.5.8', false)) return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
+  return undefined;
+}
+
 /** Environment variables the S3 credentials reach Loki through (`-config.expand-env=true`). */
 export const LOKI_S3_ENV = { accessKeyId: 'LOKI_S3_ACCESS_KEY_ID', secretAccessKey: 'LOKI_S3_SECRET_ACCESS_KEY' } as const;
 
