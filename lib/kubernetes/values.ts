@@ -8,6 +8,7 @@
 import { AlertmanagerDocument, AlertmanagerLayout } from '../alertmanager/config';
 import { LOKI_HTTP_PORT, LOKI_MEMBERLIST_PORT, LOKI_TENANT } from '../loki/config';
 import { renderMimirDocument } from '../mimir/config';
+import { TempoGeneration } from '../tempo/config';
 import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
@@ -423,6 +424,13 @@ export function lokiValues(input: LokiValuesInput): Record<string, unknown> {
     test: { enabled: false },
   };
 }
+
+/**
+ * The configuration layout of the Tempo the pinned tempo-distributed chart runs (its own
+ * image, app 2.7.1 at 1.33.0; TEMPO_IMAGE is not passed to it): Tempo 2's ingester and
+ * compactor. Move it with the chart: a chart running Tempo 3 needs 3.
+ */
+export const TEMPO_CHART_GENERATION: TempoGeneration = 2;
 
 /** Inputs of the tempo-distributed values. */
 export interface TempoValuesInput {
