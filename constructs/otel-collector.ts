@@ -10,7 +10,9 @@ import {
   COURSE_PROMETHEUS_EXPORTER,
   CollectorModel,
   ComponentKind,
+  EXPORTER_RENAME_VERSION,
   ExporterConfig,
+  ExporterTypeNames,
   HEALTH_CHECK_PORT,
   PipelineConfig,
   ProcessorConfig,
@@ -28,14 +30,20 @@ import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
+import { versionAtLeast } from '../lib/runtime/image-version';
 
 /**
- * The image this library is tested with. The contrib distribution is built `FROM scratch`
- * (binary only, uid 10001): there is no shell, wget or curl in it, so no Docker healthcheck
- * can run inside; the `health_check` extension serves http://<name>:13133/ on the network
- * instead, for an external check.
+ * The image this library is verified against: otel/opentelemetry-collector-contrib 0.159.0
+ * (open-telemetry/opentelemetry-collector-releases tag v0.159.0, commit
+ * 27fae3a95fdb5e52f2bebb512fbf92e4964f6521, whose distributions/otelcol-contrib/manifest.yaml
+ * lists every component the library writes; facts in
+ * test/fixtures/engines/otelcol-contrib-0.159.0.json). Built `FROM scratch` (binary only,
+ * uid 10001): there is no shell, wget or curl in it, so no Docker healthcheck can run inside;
+ * the `health_check` extension serves http://<name>:13133/ on the network instead, for an
+ * external check. From 0.144.0 the OTLP exporters are written `otlp_grpc` / `otlp_http`; an
+ * image pinned before that gets `otlp` / `otlphttp`.
  */
-export const OTEL_COLLECTOR_IMAGE = { repository: 'otel/opentelemetry-collector-contrib', tag: '0.115.0' };
+export const OTEL_COLLECTOR_IMAGE = { repository: 'otel/opentelemetry-collector-contrib', tag: '0.159.0' };
 
 const CONFIG_PATH = '/etc/otel/config.yml';
 const OTLP_GRPC = 4317;
@@ -113,6 +121,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
   private readonly tempo?: ITempoOtlpTarget;
   private readonly loki?: ILokiOtlpTarget;
   private readonly memoryMiB?: number;
+  private readonly exporterTypeNames: ExporterTypeNames;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
     super(scope, id);
@@ -120,6 +129,8 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const problems: string[] = [];
     const image = parseImage(props.image, OTEL_COLLECTOR_IMAGE);
     if (image.problem) problems.push(image.problem);
+    // otlp / otlphttp exporters are written otlp_grpc / otlp_http from 0.144.0 (the old names are deprecated aliases there).
+    this.exporterTypeNames = versionAtLeast(image.ref.tag, EXPORTER_RENAME_VERSION, true) ? 'current' : 'legacy';
     // The course's host port 4327 applies on Docker; the Kubernetes target publishes nothing.
     const onDocker = (props.runtime ?? Observability.of(this).runtime).kind !== 'kubernetes';
     const main = mainPortPublish(this, { ...props, hostPort: props.hostPort ?? (onDocker ? COURSE_HOST_PORTS[OTLP_GRPC] : undefined) }, OTLP_GRPC);
@@ -257,6 +268,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       exporters,
       pipelines,
       healthCheckEndpoint: `0.0.0.0:${HEALTH_CHECK_PORT}`,
+      exporterTypeNames: this.exporterTypeNames,
     };
   }
 

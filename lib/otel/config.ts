@@ -334,6 +334,36 @@ export interface CollectorModel {
   readonly pipelines: Readonly<Record<string, PipelineConfig>>;
   /** `host:port` of the health_check extension. @default - no extension */
   readonly healthCheckEndpoint?: string;
+  /**
+   * How the OTLP exporters' types are written: `current` (`otlp_grpc`, `otlp_http`, their
+   * names since Collector 0.144.0) or `legacy` (`otlp`, `otlphttp`: the only names before
+   * 0.144.0, deprecated aliases after). The model always says `otlp` and `otlphttp`.
+   * @default 'current'
+   */
+  readonly exporterTypeNames?: ExporterTypeNames;
+}
+
+/** See `CollectorModel.exporterTypeNames`. */
+export type ExporterTypeNames = 'current' | 'legacy';
+
+/**
+ * The OTLP exporters' types from Collector 0.144.0 (open-telemetry/opentelemetry-collector
+ * CHANGELOG v1.50.0/v0.144.0: "Rename `otlp` exporter to `otlp_grpc` exporter and add deprecated
+ * alias `otlp`", same for `otlphttp` → `otlp_http`; at v0.159.0, exporter/otlpexporter/metadata.yaml
+ * says `type: otlp_grpc`, `deprecated_type: otlp`, exporter/otlphttpexporter/metadata.yaml
+ * `type: otlp_http`, `deprecated_type: otlphttp`).
+ */
+export const RENAMED_EXPORTER_TYPES: Readonly<Record<string, string>> = { otlp: 'otlp_grpc', otlphttp: 'otlp_http' };
+/** The first Collector release with the renamed OTLP exporter types. */
+export const EXPORTER_RENAME_VERSION = '0.144.0';
+
+/** An exporter id as written for `names` (`otlp/tempo` → `otlp_grpc/tempo` when current). */
+export function renderedExporterId(id: string, names: ExporterTypeNames = 'current'): string {
+  if (names === 'legacy') return id;
+  const slash = id.indexOf('/');
+  const type = slash < 0 ? id : id.slice(0, slash);
+  const renamed = RENAMED_EXPORTER_TYPES[type];
+  return renamed ? renamed + id.slice(type.length) : id;
 }
 
 /** The kinds of components. */
@@ -940,11 +970,12 @@ export function renderCollectorConfig(model: CollectorModel): Record<string, unk
   if (model.healthCheckEndpoint) doc.extensions = { health_check: { endpoint: model.healthCheckEndpoint } };
   doc.receivers = Object.fromEntries(model.receivers.map((r) => [componentId(r), renderReceiver(r)]));
   doc.processors = Object.fromEntries(model.processors.map((p) => [componentId(p), renderProcessor(p)]));
-  doc.exporters = Object.fromEntries(model.exporters.map((e) => [componentId(e), renderExporter(e)]));
+  const exporterId = (id: string) => renderedExporterId(id, model.exporterTypeNames);
+  doc.exporters = Object.fromEntries(model.exporters.map((e) => [exporterId(componentId(e)), renderExporter(e)]));
   const service: Record<string, unknown> = {};
   if (model.healthCheckEndpoint) service.extensions = ['health_check'];
   service.pipelines = Object.fromEntries(
-    Object.entries(model.pipelines).map(([id, p]) => [id, clean({ receivers: p.receivers, processors: p.processors?.length ? p.processors : undefined, exporters: p.exporters })]),
+    Object.entries(model.pipelines).map(([id, p]) => [id, clean({ receivers: p.receivers, processors: p.processors?.length ? p.processors : undefined, exporters: p.exporters.map(exporterId) })]),
   );
   doc.service = service;
   if (!model.processors.length) delete doc.processors;
