@@ -10,9 +10,7 @@ import {
   COURSE_PROMETHEUS_EXPORTER,
   CollectorModel,
   ComponentKind,
-  EXPORTER_RENAME_VERSION,
   ExporterConfig,
-  ExporterTypeNames,
   HEALTH_CHECK_PORT,
   PipelineConfig,
   ProcessorConfig,
@@ -21,6 +19,7 @@ import {
   componentId,
   componentProblems,
   endpointPort,
+  exporterTypeNames,
   pipelineProblems,
   pipelineReferenceProblems,
   pipelineSignal,
@@ -30,7 +29,6 @@ import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
-import { versionAtLeast } from '../lib/runtime/image-version';
 
 /**
  * The image this library is verified against: otel/opentelemetry-collector-contrib 0.159.0
@@ -40,8 +38,9 @@ import { versionAtLeast } from '../lib/runtime/image-version';
  * test/fixtures/engines/otelcol-contrib-0.159.0.json). Built `FROM scratch` (binary only,
  * uid 10001): there is no shell, wget or curl in it, so no Docker healthcheck can run inside;
  * the `health_check` extension serves http://<name>:13133/ on the network instead, for an
- * external check. From 0.144.0 the OTLP exporters are written `otlp_grpc` / `otlp_http`; an
- * image pinned before that gets `otlp` / `otlphttp`.
+ * external check. Exporter types are written as the pinned Collector names them
+ * (`otlp_grpc`, `otlp_http` from 0.144.0, `prometheus_remote_write` from 0.154.0;
+ * RENAMED_EXPORTER_TYPES); an older pin gets the old names.
  */
 export const OTEL_COLLECTOR_IMAGE = { repository: 'otel/opentelemetry-collector-contrib', tag: '0.159.0' };
 
@@ -121,7 +120,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
   private readonly tempo?: ITempoOtlpTarget;
   private readonly loki?: ILokiOtlpTarget;
   private readonly memoryMiB?: number;
-  private readonly exporterTypeNames: ExporterTypeNames;
+  private readonly exporterTypes: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
     super(scope, id);
@@ -129,8 +128,8 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const problems: string[] = [];
     const image = parseImage(props.image, OTEL_COLLECTOR_IMAGE);
     if (image.problem) problems.push(image.problem);
-    // otlp / otlphttp exporters are written otlp_grpc / otlp_http from 0.144.0 (the old names are deprecated aliases there).
-    this.exporterTypeNames = versionAtLeast(image.ref.tag, EXPORTER_RENAME_VERSION, true) ? 'current' : 'legacy';
+    // Exporter types as this Collector names them (otlp_grpc, otlp_http from 0.144.0, prometheus_remote_write from 0.154.0).
+    this.exporterTypes = exporterTypeNames(image.ref.tag);
     // The course's host port 4327 applies on Docker; the Kubernetes target publishes nothing.
     const onDocker = (props.runtime ?? Observability.of(this).runtime).kind !== 'kubernetes';
     const main = mainPortPublish(this, { ...props, hostPort: props.hostPort ?? (onDocker ? COURSE_HOST_PORTS[OTLP_GRPC] : undefined) }, OTLP_GRPC);
@@ -268,7 +267,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       exporters,
       pipelines,
       healthCheckEndpoint: `0.0.0.0:${HEALTH_CHECK_PORT}`,
-      exporterTypeNames: this.exporterTypeNames,
+      exporterTypes: this.exporterTypes,
     };
   }
 

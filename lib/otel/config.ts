@@ -20,6 +20,7 @@ import { DurationLike, resolveDuration } from '../core/duration';
 import { editDistance, fileSafeName, labelNameProblem, re2Problem } from '../core/names';
 import { literalSecretProblem, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
+import { versionAtLeast } from '../runtime/image-version';
 
 // ---------------------------------------------------------------------------------------------
 // Durations: the Collector and Tempo are Go programs and parse durations with
@@ -335,34 +336,41 @@ export interface CollectorModel {
   /** `host:port` of the health_check extension. @default - no extension */
   readonly healthCheckEndpoint?: string;
   /**
-   * How the OTLP exporters' types are written: `current` (`otlp_grpc`, `otlp_http`, their
-   * names since Collector 0.144.0) or `legacy` (`otlp`, `otlphttp`: the only names before
-   * 0.144.0, deprecated aliases after). The model always says `otlp` and `otlphttp`.
-   * @default 'current'
+   * The exporter types as the Collector that reads the file names them, model type → written
+   * type (`otlp` → `otlp_grpc`); types not listed are written as they are. The model, and
+   * the ids users write in pipelines, always use the library's names (`otlp`, `otlphttp`,
+   * `prometheusremotewrite`). See `exporterTypeNames`.
+   * @default - the newest names (every rename in RENAMED_EXPORTER_TYPES)
    */
-  readonly exporterTypeNames?: ExporterTypeNames;
+  readonly exporterTypes?: Readonly<Record<string, string>>;
 }
 
-/** See `CollectorModel.exporterTypeNames`. */
-export type ExporterTypeNames = 'current' | 'legacy';
-
 /**
- * The OTLP exporters' types from Collector 0.144.0 (open-telemetry/opentelemetry-collector
- * CHANGELOG v1.50.0/v0.144.0: "Rename `otlp` exporter to `otlp_grpc` exporter and add deprecated
- * alias `otlp`", same for `otlphttp` → `otlp_http`; at v0.159.0, exporter/otlpexporter/metadata.yaml
- * says `type: otlp_grpc`, `deprecated_type: otlp`, exporter/otlphttpexporter/metadata.yaml
- * `type: otlp_http`, `deprecated_type: otlphttp`).
+ * Exporter types renamed to lower snake case by the Collector, with the first release that
+ * has the new name (the old one stays as a deprecated alias that logs a warning):
+ * - `otlp` → `otlp_grpc`, `otlphttp` → `otlp_http`: 0.144.0 (open-telemetry/opentelemetry-
+ *   collector CHANGELOG v1.50.0/v0.144.0; at v0.159.0 exporter/otlpexporter/metadata.yaml says
+ *   `type: otlp_grpc`, `deprecated_type: otlp`, exporter/otlphttpexporter/metadata.yaml
+ *   `type: otlp_http`, `deprecated_type: otlphttp`);
+ * - `prometheusremotewrite` → `prometheus_remote_write`: 0.154.0 (opentelemetry-collector-
+ *   contrib pull request 48705, merged 2026-05-27, after 0.153.0 was released on 2026-05-26).
  */
-export const RENAMED_EXPORTER_TYPES: Readonly<Record<string, string>> = { otlp: 'otlp_grpc', otlphttp: 'otlp_http' };
-/** The first Collector release with the renamed OTLP exporter types. */
-export const EXPORTER_RENAME_VERSION = '0.144.0';
+export const RENAMED_EXPORTER_TYPES: Readonly<Record<string, { readonly name: string; readonly since: string }>> = {
+  otlp: { name: 'otlp_grpc', since: '0.144.0' },
+  otlphttp: { name: 'otlp_http', since: '0.144.0' },
+  prometheusremotewrite: { name: 'prometheus_remote_write', since: '0.154.0' },
+};
 
-/** An exporter id as written for `names` (`otlp/tempo` → `otlp_grpc/tempo` when current). */
-export function renderedExporterId(id: string, names: ExporterTypeNames = 'current'): string {
-  if (names === 'legacy') return id;
+/** The exporter type names of a Collector image tag (tags naming no release are the newest). */
+export function exporterTypeNames(tag: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(RENAMED_EXPORTER_TYPES).filter(([, r]) => versionAtLeast(tag, r.since, true)).map(([type, r]) => [type, r.name]));
+}
+
+/** An exporter id as written (`otlp/tempo` → `otlp_grpc/tempo`). */
+export function renderedExporterId(id: string, types: Readonly<Record<string, string>> = exporterTypeNames('latest')): string {
   const slash = id.indexOf('/');
   const type = slash < 0 ? id : id.slice(0, slash);
-  const renamed = RENAMED_EXPORTER_TYPES[type];
+  const renamed = types[type];
   return renamed ? renamed + id.slice(type.length) : id;
 }
 
@@ -970,7 +978,7 @@ export function renderCollectorConfig(model: CollectorModel): Record<string, unk
   if (model.healthCheckEndpoint) doc.extensions = { health_check: { endpoint: model.healthCheckEndpoint } };
   doc.receivers = Object.fromEntries(model.receivers.map((r) => [componentId(r), renderReceiver(r)]));
   doc.processors = Object.fromEntries(model.processors.map((p) => [componentId(p), renderProcessor(p)]));
-  const exporterId = (id: string) => renderedExporterId(id, model.exporterTypeNames);
+  const exporterId = (id: string) => renderedExporterId(id, model.exporterTypes);
   doc.exporters = Object.fromEntries(model.exporters.map((e) => [exporterId(componentId(e)), renderExporter(e)]));
   const service: Record<string, unknown> = {};
   if (model.healthCheckEndpoint) service.extensions = ['health_check'];

@@ -90,6 +90,22 @@ describe('OtelCollector', () => {
     expect(collector.model().exporters.map((e) => e.type)).toEqual(['otlp', 'prometheus', 'otlphttp']);
   });
 
+  test.each<[string, string]>([
+    ['0.153.0', 'prometheusremotewrite/mimir'],
+    ['0.154.0', 'prometheus_remote_write/mimir'],
+  ])('Collector %s writes the remote-write exporter %s', (tag, id) => {
+    const stack = testStack();
+    new OtelCollector(stack, 'Collector', {
+      image: `otel/opentelemetry-collector-contrib:${tag}`,
+      receivers: [{ type: 'otlp' }],
+      exporters: [{ type: 'prometheusremotewrite', name: 'mimir', endpoint: 'http://mimir:8080/api/v1/push' }],
+      pipelines: { metrics: { receivers: ['otlp'], exporters: ['prometheusremotewrite/mimir'] } },
+    });
+    const cfg = collectorConfig(synthJson(stack));
+    expect(Object.keys(cfg.exporters)).toEqual([id]);
+    expect(cfg.service.pipelines.metrics.exporters).toEqual([id]);
+  });
+
   test('cross-wiring: Prometheus, Tempo and the Collector find each other in one stack', () => {
     const stack = testStack();
     const prometheus = new PrometheusServer(stack, 'Prometheus');
@@ -203,7 +219,9 @@ describe('OtelCollector', () => {
       { name: 'routes', type: 'string_attribute', string_attribute: { key: 'http.route', values: ['/checkout.*'], enabled_regex_matching: true } },
     ]);
     expect(cfg.processors['filter/health']).toEqual({ error_mode: 'ignore', traces: { span: ['attributes["http.route"] == "/health"'] } });
-    expect(cfg.exporters.prometheusremotewrite).toEqual({ endpoint: 'http://prometheus:9090/api/v1/write', external_labels: { source: 'otel' }, resource_to_telemetry_conversion: { enabled: true } });
+    // prometheus_remote_write since 0.154.0 (prometheusremotewrite in the model and the pipeline ids given).
+    expect(cfg.exporters.prometheus_remote_write).toEqual({ endpoint: 'http://prometheus:9090/api/v1/write', external_labels: { source: 'otel' }, resource_to_telemetry_conversion: { enabled: true } });
+    expect(cfg.service.pipelines.metrics.exporters).toEqual(['prometheus_remote_write']);
     expect(cfg.exporters.debug).toEqual({ verbosity: 'detailed' });
     expect(Object.keys(cfg.service.pipelines)).toEqual(['traces', 'traces/checkout', 'metrics', 'logs']);
     expect(cfg.service.pipelines.traces.processors).toEqual(['memory_limiter', 'filter/health', 'attributes/scrub', 'resource', 'tail_sampling', 'batch']);
