@@ -1,12 +1,14 @@
 /**
  * Loki's configuration file and rule files, rendered from typed settings.
  *
- * Field names follow the Loki 3.4 configuration reference
- * (https://grafana.com/docs/loki/v3.4.x/configure/, generated from the code as
- * docs/sources/shared/configuration.md in grafana/loki) and the course's loki-config.yml.
- * Loki cannot run in the tests, so only fields that are both in that reference and in
- * Loki's own examples are used (the getting-started simple-scalable docker-compose for
- * memberlist, `common.compactor_address` and `common.storage.s3`):
+ * Field names follow the configuration reference of grafana/loki at tag v3.7.6 (commit
+ * 5003600d7c787b5f047c8d1b0198559471b0caa5; docs/sources/shared/configuration.md, generated from
+ * the code), checked against test/fixtures/engines/loki-3.7.6.json; every field below exists
+ * unchanged since v3.4.0, and the upgrade notes for 3.5 to 3.7 change none of them (the image
+ * lost busybox: see lokiHealthcheck). Loki cannot run in the tests, so only fields that are
+ * both in that reference and in Loki's own examples are used (the getting-started
+ * simple-scalable docker-compose for memberlist, `common.compactor_address` and
+ * `common.storage.s3`):
  *
  * - top level: `auth_enabled`, `server`, `common`, `memberlist`, `schema_config`,
  *   `limits_config`, `compactor`, `ruler`

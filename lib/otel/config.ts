@@ -2,15 +2,23 @@
  * A typed model of the OpenTelemetry Collector's configuration (receivers, processors,
  * exporters, extensions, service pipelines), its validation and its YAML renderer.
  *
- * Written against otel/opentelemetry-collector-contrib 0.115.0 and these upstream references
- * (field names as in each component's `config.go` / README at v0.115.0):
+ * Written against otel/opentelemetry-collector-contrib 0.115.0 and re-checked for 0.159.0
+ * (test/fixtures/engines/otelcol-contrib-0.159.0.json): every component below is in the
+ * contrib distribution's manifest at open-telemetry/opentelemetry-collector-releases v0.159.0;
+ * the core components' fields (otlp receiver, memory_limiter, batch, otlp_grpc / otlp_http /
+ * debug exporters, configtls, configgrpc, confighttp) were read in open-telemetry/
+ * opentelemetry-collector at v0.159.0. Three exporters were renamed (RENAMED_EXPORTER_TYPES),
+ * written by the name the pinned release uses. Contrib components' fields were read at v0.115.0
+ * (`config.go` / README per component); the contrib repository could not be fetched at 0.159.0.
+ * References:
  * - configuration layout, component ids `type[/name]`, `$$` escaping and `${env:...}` /
  *   `${file:...}` expansion: https://opentelemetry.io/docs/collector/configuration/
  * - receivers: `otlpreceiver` (opentelemetry-collector), `prometheusreceiver` (contrib)
  * - processors: `memorylimiterprocessor`, `batchprocessor` (core); `attributesprocessor`,
  *   `resourceprocessor`, `tailsamplingprocessor`, `filterprocessor` (contrib)
- * - exporters: `otlpexporter`, `otlphttpexporter`, `debugexporter` (core);
- *   `prometheusexporter`, `prometheusremotewriteexporter` (contrib)
+ * - exporters: `otlpexporter` (type `otlp_grpc`), `otlphttpexporter` (`otlp_http`),
+ *   `debugexporter` (core); `prometheusexporter`, `prometheusremotewriteexporter`
+ *   (`prometheus_remote_write`) (contrib)
  * - extensions: `healthcheckextension` (contrib)
  * The course's `otel-collector-config.yml` (module 6) is the starting point of the defaults.
  */
@@ -197,7 +205,12 @@ export interface StringAttributePolicy {
   readonly values: string[];
   /** Treat values as RE2 regexes. @default false */
   readonly enabledRegexMatching?: boolean;
-  /** Keep traces that do NOT match. @default false */
+  /**
+   * Keep traces that do NOT match. Since the tail-sampling processor made its
+   * `disableinvertdecisions` gate permanent (contrib #48976, 2026), this flips this policy's
+   * decision only; it no longer overrides the other policies (it did in 0.115.0).
+   * @default false
+   */
   readonly invertMatch?: boolean;
 }
 /** A tail-sampling policy; a trace is kept when any policy keeps it. */
