@@ -237,17 +237,22 @@ describe('Collector: the configuration against otelcol-contrib 0.159.0', () => {
   });
 });
 
+/** A log pipeline using every stage and source the agents write (logs only: Promtail's part). */
+const LOG_PIPELINE: LogPipelineSpec = {
+  docker: { host: 'unix:///var/run/docker.sock', refreshInterval: { ms: 5000, text: '5s' } },
+  hostLogPaths: ['/var/log/*.log'],
+  format: 'json',
+  fields: { level: 'level', trace_id: 'trace_id' },
+  labels: ['level'],
+  structuredMetadata: ['trace_id'],
+  drop: { expression: '.*GET /health.*', reason: 'healthcheck' },
+  lokiPushUrl: 'http://loki:3100/loki/api/v1/push',
+  tenantId: 'tenant',
+};
+
 describe('Alloy: the pipeline against grafana/alloy v1.18.1', () => {
   const spec: LogPipelineSpec = {
-    docker: { host: 'unix:///var/run/docker.sock', refreshInterval: { ms: 5000, text: '5s' } },
-    hostLogPaths: ['/var/log/*.log'],
-    format: 'json',
-    fields: { level: 'level', trace_id: 'trace_id' },
-    labels: ['level'],
-    structuredMetadata: ['trace_id'],
-    drop: { expression: '.*GET /health.*', reason: 'healthcheck' },
-    lokiPushUrl: 'http://loki:3100/loki/api/v1/push',
-    tenantId: 'tenant',
+    ...LOG_PIPELINE,
     metrics: { host: 'unix:///var/run/docker.sock', refreshInterval: { ms: 30000, text: '30s' }, scrapeInterval: { ms: 15000, text: '15s' }, labelPrefix: 'prometheus', remoteWriteUrl: 'http://prometheus:9090/api/v1/write' },
   };
   const components = [...alloyComponents(spec), ...alloyComponents({ ...spec, format: 'logfmt' })];
@@ -302,20 +307,7 @@ describe('Promtail: the configuration against its last release, 3.6.11', () => {
   });
 
   test.each(['json', 'logfmt'] as const)('every key written is a field at the tag (%s logs)', (format) => {
-    const yaml = renderPromtailPipeline(
-      {
-        docker: { host: 'unix:///var/run/docker.sock', refreshInterval: { ms: 5000, text: '5s' } },
-        hostLogPaths: ['/var/log/*.log'],
-        format,
-        fields: { level: 'level', trace_id: 'trace_id' },
-        labels: ['level'],
-        structuredMetadata: ['trace_id'],
-        drop: { expression: '.*GET /health.*', reason: 'healthcheck' },
-        lokiPushUrl: 'http://loki:3100/loki/api/v1/push',
-        tenantId: 'tenant',
-      },
-      { httpPort: 9080, positionsDir: '/var/lib/promtail' },
-    );
+    const yaml = renderPromtailPipeline({ ...LOG_PIPELINE, format }, { httpPort: 9080, positionsDir: '/var/lib/promtail' });
     expect(keyPaths(parse(yaml), PROMTAIL.freeMaps).filter((p) => !(p in PROMTAIL.keys))).toEqual([]);
   });
 });
