@@ -16,19 +16,31 @@ import { compileAnchored, unquote } from './promql-types';
  * in label_replace") compiled as RE2.
  *
  * The grammar is @grafana/lezer-logql 0.3. Two constructs of Loki 3.7 are outside it and
- * refused as syntax errors: `approx_topk` (already in Loki 3.4) and the experimental
+ * refused, with a message that says so: `approx_topk` (already in Loki 3.4) and the experimental
  * `variants(...) of (...)` (off unless `limits_config.enable_multi_variant_queries`).
  * lezer-logql 0.4 knows `approx_topk` but needs Node.js 24 and exactly @lezer/lr 1.4.10, and
  * also accepts `approx_count_distinct`, which Loki 3.7.6 does not have.
  */
 export function logqlProblem(expr: string): string | undefined {
   const syntax = lezerProblem(parser, expr, 'LogQL', 'count_over_time({job="api"} |= "OOM" [5m])', 'Check the stream selector braces, quotes, pipes and range durations such as [5m]; test it in Grafana Explore.');
+  if (syntax) {
+    const outside = OUTSIDE_GRAMMAR.find((o) => o.pattern.test(expr));
+    if (outside) {
+      return `uses ${outside.name}, which Loki 3.7 accepts but the LogQL grammar of this library (@grafana/lezer-logql 0.3) does not know, so it cannot be checked (got ${JSON.stringify(expr.length > 160 ? `${expr.slice(0, 157)}...` : expr)}). ${outside.fix}`;
+    }
+  }
   if (syntax || typeof expr !== 'string' || Token.isUnresolved(expr)) return syntax;
   const problem = lokiSemanticProblem(parser.parse(expr).topNode, expr);
   if (!problem) return undefined;
   const before = expr.slice(0, problem.from).split('\n');
   return `is not valid LogQL: ${problem.message} at line ${before.length}, column ${before[before.length - 1].length + 1} (got ${JSON.stringify(expr.length > 160 ? `${expr.slice(0, 157)}...` : expr)}). Loki refuses it when it loads the rule or runs the query.`;
 }
+
+/** Loki 3.7.6 syntax that @grafana/lezer-logql 0.3 does not parse (pkg/logql/syntax/lex.go at v3.7.6). */
+const OUTSIDE_GRAMMAR = [
+  { name: 'approx_topk', pattern: /\bapprox_topk\s*\(/, fix: 'Use topk(...), which gives the exact result, in a rule.' },
+  { name: 'variants(...) of (...)', pattern: /\bvariants\s*\(/, fix: 'Write one query per variant (variants are experimental and off unless limits_config.enable_multi_variant_queries is set).' },
+];
 
 /** Range aggregations Loki accepts with `| unwrap` (and, apart from rate and absent_over_time, only with it). */
 const WITH_UNWRAP = new Set(['avg_over_time', 'sum_over_time', 'max_over_time', 'min_over_time', 'stddev_over_time', 'stdvar_over_time', 'quantile_over_time', 'rate', 'rate_counter', 'absent_over_time', 'first_over_time', 'last_over_time']);
