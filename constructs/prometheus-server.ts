@@ -17,6 +17,8 @@ import {
 } from '../lib/prometheus/config';
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
 import { RuleGroup } from '../lib/prometheus/rules';
+import { grafanaEngineProblems } from '../lib/grafana/alert-rules';
+import { GrafanaAlertRules } from './grafana-alert-rules';
 import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets, slug } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, HostMountSpec } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, engineOptionProblems, mainPortPublish, parseImage } from '../lib/runtime/options';
@@ -138,6 +140,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   private readonly global: GlobalConfig;
   private readonly jobs: ScrapeJobOptions[] = [];
   private readonly groups: RuleGroup[] = [];
+  private readonly grafanaGroups: GrafanaAlertRules[] = [];
   private readonly jobNameSet = new Set<string>();
   private readonly ruleFiles = new Map<string, string>();
   private readonly alertmanagerAddresses: string[] = [];
@@ -292,7 +295,19 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     const problems = groupProblemsInContext(group, this.ruleFiles);
     const policy = this.alertPolicy === 'off' || problems.length ? [] : groupPolicyProblems(group);
     if (this.alertPolicy === 'error') problems.push(...policy.map(withPolicyOptOut));
+    if (group.engine === 'grafana' && !problems.length) problems.push(...grafanaEngineProblems(group));
     throwIfProblems(this, problems);
+    if (group.engine === 'grafana') {
+      // Evaluated by Grafana against this server's data: no rule file here. The policy is applied there.
+      const rules = new GrafanaAlertRules(this, `GrafanaRules-${slug(group.name)}`, {
+        group,
+        alertPolicy: this.alertPolicy,
+        defaultInterval: this.global.evaluationInterval ?? '1m',
+      });
+      this.grafanaGroups.push(rules);
+      this.ruleFiles.set(slug(group.name), group.name);
+      return;
+    }
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     this.groups.push(group);
     this.ruleFiles.set(slug(group.name), group.name);
@@ -332,9 +347,14 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     return [...this.jobs];
   }
 
-  /** The rule groups, in order. */
+  /** The rule groups Prometheus evaluates (its rule files), in order. */
   public get ruleGroups(): readonly RuleGroup[] {
     return [...this.groups];
+  }
+
+  /** The groups added with `engine: 'grafana'`, evaluated by Grafana against this server's data. */
+  public get grafanaRuleGroups(): readonly GrafanaAlertRules[] {
+    return [...this.grafanaGroups];
   }
 
   /** A job that scrapes this server from another Prometheus (federation or meta-monitoring). */

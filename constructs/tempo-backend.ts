@@ -30,7 +30,7 @@ import { TEMPO_CHART_GENERATION } from '../lib/kubernetes/values';
 
 /**
  * The image this library is verified against: grafana/tempo tag v3.0.3 (commit
- * 53d1c1c208f7e6a00a583d7e4c01a099f65f0dce), the newest stable release; facts in
+ * 1900ed7bb5cad1a3edc285783d7d4ac4278337dc), the newest stable release; facts in
  * test/fixtures/engines/tempo-3.0.3.json. Distroless, uid 10001 owning /var/tempo; the
  * healthcheck runs `tempo -health`. An image pinned to 2.x gets the 2.x configuration layout
  * (ingester, compactor) and its healthcheck (busybox wget up to 2.6, none for 2.7 to 2.10).

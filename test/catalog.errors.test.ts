@@ -13,12 +13,14 @@ import { Dashboard } from '../constructs/dashboard';
 import { Container, ContainerProps } from '../constructs/container';
 import { GrafanaDataSources } from '../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../constructs/grafana-folder';
+import { GrafanaAlertRules } from '../constructs/grafana-alert-rules';
 import { ExistingGrafana, GrafanaServer } from '../constructs/grafana-server';
 import { LogAgent, LogAgentProps } from '../constructs/log-agent';
 import { LokiCluster, LokiClusterProps } from '../constructs/loki-cluster';
 import { NodeExporter } from '../constructs/node-exporter';
 import { OtelCollector } from '../constructs/otel-collector';
 import { PrometheusServer, PrometheusServerProps } from '../constructs/prometheus-server';
+import { ProfilingBackend } from '../constructs/profiling-backend';
 import { SloBudget, SloBudgetProps } from '../constructs/slo-budget';
 import { TempoBackend, TempoBackendProps } from '../constructs/tempo-backend';
 import { Matcher } from '../lib/alertmanager/matchers';
@@ -490,7 +492,7 @@ group('OtelCollector', () => {
   bad('prometheus exporter const label', exporter({ type: 'prometheus', constLabels: { 'env-name': 'x' } }), /constLabels key is not a valid label name \(got "env-name"\)/);
   bad('metric expiration zero', exporter({ type: 'prometheus', metricExpiration: '0s' }), /metricExpiration must be greater than zero \(got "0s"\)/);
   bad('debug verbosity', exporter({ type: 'debug', verbosity: 'verbose' }), /verbosity must be basic, normal or detailed \(got "verbose"\)/);
-  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics or logs, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
+  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics, logs or profiles, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
   bad('pipeline without receivers', pipeline('metrics/x', { receivers: [] }), /pipeline "metrics\/x" has no receivers \(got \[\]\)\. A pipeline needs at least one receiver, e\.g\. \["otlp"\]/);
   bad('pipeline without exporters', pipeline('metrics/x', { exporters: [] }), /pipeline "metrics\/x" has no exporters \(got \[\]\)\. A pipeline needs at least one exporter, e\.g\. \["debug"\]/);
   bad('pipeline lists a component twice', pipeline('metrics/x', { receivers: ['otlp', 'otlp'] }), /pipeline "metrics\/x" lists receiver "otlp" twice\. Keep it once/);
@@ -757,6 +759,60 @@ group('Adopting an existing setup: Container, extraArgs, volumeNames, data sourc
     grafana(s);
     new GrafanaDataSources(s, 'DataSources', { dataSources: ['prometheus'], prometheus: { url: 'http://prometheus:9090' }, alertmanager: { url: 'http://alertmanager:9093' } });
   }, /the alertmanager prop is set but dataSources leaves "alertmanager" out/);
+});
+
+group('Grafana-managed alert rules (issue 17)', () => {
+  const grafanaRules = (g: Partial<RuleGroup>, props: object = {}) => (s: TerraformStack) => new GrafanaAlertRules(s, 'Rules', { group: { name: 'g', rules: [goodAlert], ...g }, dataSourceUid: 'prometheus', ...props });
+  bad('recording rule on the grafana engine', (s) => prom(s).addRuleGroup({ name: 'rec', engine: 'grafana', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }), /rule group "rec" \(engine "grafana"\) has recording rules \("job:up:sum"\).*Move them to a group with engine "prometheus"/);
+  bad('unknown engine', rules({ engine: 'loki' as never, rules: [goodAlert] }), /rule group "g": engine must be "prometheus" or "grafana" \(got "loki"\)/);
+  bad('keepFiringFor on the grafana engine', grafanaRules({ rules: [{ ...goodAlert, keepFiringFor: '10m' }] }), /alert "A": keepFiringFor is not carried to Grafana-managed rules here \(got "10m"\)\. Remove it, or keep this alert on engine "prometheus"/);
+  bad('limit on the grafana engine', grafanaRules({ limit: 10 }), /limit has no Grafana equivalent \(got 10\)/);
+  bad('interval off the 10s tick', grafanaRules({ interval: '45s' }), /interval must be a multiple of 10 seconds for Grafana-managed rules \(got "45s"\).*Use e\.g\. "30s" or "1m"/);
+  bad('noDataState', grafanaRules({}, { noDataState: 'no_data' }), /noDataState must be one of OK, NoData, Alerting, KeepLast \(got "no_data"\)/);
+  bad('execErrState', grafanaRules({}, { execErrState: 'Err' }), /execErrState must be one of Error, Alerting, OK, KeepLast \(got "Err"\)/);
+  bad('anti-fatigue policy on a Grafana-managed rule', grafanaRules({ rules: [{ ...goodAlert, labels: { severity: 'info' } }] }), /rule group "g", alert "A": severity must be "critical" or "warning" \(got "info"\)/);
+  bad('two Grafana groups with one name in one folder', (s) => {
+    grafanaRules({})(s);
+    new GrafanaAlertRules(s, 'Twin', { group: { name: 'g', rules: [goodAlert] }, dataSourceUid: 'prometheus' });
+  }, /rule group "g" is already defined in this folder by test\/Rules/);
+  badAtSynth('Grafana-managed rules with a tree deployed to Alertmanager only', (s) => {
+    grafanaRules({})(s);
+    route(s);
+  }, /rule group "g" is evaluated by Grafana.*is deployed to Alertmanager only.*Set target: "both" on the AlertRoute/);
+  badAtSynth('Grafana-managed alert that reaches only a null receiver', (s) => {
+    grafana(s);
+    grafanaRules({ rules: [{ ...goodAlert, labels: { severity: 'warning', team: 'x' } }] })(s);
+    route(s, { target: 'both', receivers: [Receiver.null('quiet')], routes: [{ receiver: 'quiet', matchers: [Matcher.eq('severity', 'warning')] }] });
+  }, /test\/Rules: Grafana-managed rule group "g", alert "A" with labels \{grafana_folder="Alert rules", alertname="A", severity="warning", team="x"\} only reaches "quiet" \(null\): nobody is notified/);
+  badAtSynth('no Prometheus data source and no dataSourceUid', (s) => {
+    grafana(s);
+    new GrafanaAlertRules(s, 'Rules', { group: { name: 'g', rules: [goodAlert] } });
+  }, /runs its PromQL against a Prometheus data source, and the stack has no GrafanaDataSources with one\. Set dataSourceUid/);
+  bad('grafana on an Alertmanager-only AlertRoute', (s) => route(s, { grafana: grafana(s) }), /grafana is set but target is "alertmanager": nothing is deployed to Grafana\. Set target: "grafana" or "both", or remove grafana/);
+  bad('alertEngine', slo({ alertEngine: 'grafna' as never }), /alertEngine must be "prometheus" or "grafana" \(got "grafna"\)/);
+  bad('tailSampling with custom pipelines', (s) => otel(s, { receivers: [{ type: 'otlp' }], tailSampling: { type: 'tail_sampling', policies: [{ name: 'all', type: 'always_sample' }] } }), /tailSampling goes into the default traces pipeline, but receivers, processors, exporters or pipelines are given.*Add the tail_sampling processor to your processors and to your traces pipeline instead/);
+});
+
+group('ProfilingBackend', () => {
+  const pyroscope = (p: object) => (s: TerraformStack) => new ProfilingBackend(s, 'Pyroscope', p);
+  bad('profiles retention under an hour', pyroscope({ retention: '30m' }), /retention must be at least 1h \(got "30m"\); Pyroscope would delete profiles before you look at them .*Use e\.g\. "14d"/);
+  bad('profiles retention of zero', pyroscope({ retention: '0s' }), /retention must be at least 1h \(got "0s"\);.*0 would keep them forever/);
+  bad('profiles retention not a duration', pyroscope({ retention: '2 weeks' }), /retention is not a valid duration \(got "2 weeks"\)/);
+  bad('Pyroscope log level', pyroscope({ logLevel: 'verbose' }), /logLevel must be one of debug, info, warn, error \(got "verbose"\)/);
+  bad('Pyroscope image not pinned', pyroscope({ image: 'grafana/pyroscope:latest' }), /image tag must be pinned \(got "grafana\/pyroscope:latest"\).*Use e\.g\. "grafana\/pyroscope:2\.2\.1"/);
+  bad('Pyroscope self-profiling not a boolean', pyroscope({ selfProfiling: 'yes' }), /props\.selfProfiling must be a boolean \(got string "yes"\)/);
+  bad('Pyroscope host port on Kubernetes', (s) => (new KubernetesRuntime(s, 'Kubernetes'), new ProfilingBackend(s, 'Pyroscope', { hostPort: 14040 })), /hostPort is a Docker option; the Kubernetes target publishes nothing on a node \(got 14040\)/);
+  bad('profiling retention set on the part', () => new ObservabilityStack(Testing.app(), 'test', { profiling: { retention: '30d' } }), /profiling\.retention is set \(got "30d"\), but the stack sets retention in one place\. Use retention\.profiles instead/);
+  bad('profile type of the traces-to-profiles link', dataSources({ tempo: { url: 'http://tempo:3200' }, pyroscope: { url: 'http://pyroscope:4040' }, correlation: { profileTypeId: 'cpu' } }), /correlation: profileTypeId is not a Pyroscope profile type of five ':'-separated parts.*\(got "cpu"\)\. Use e\.g\. "process_cpu:cpu:nanoseconds:cpu:nanoseconds"/);
+  bad('Pyroscope data source URL', dataSources({ pyroscope: { url: 'pyroscope:4040' } }), /pyroscope\.url must be an http\(s\) URL \(got "pyroscope:4040"\)/);
+  bad('profiles relay on Promtail', agent({ agent: 'promtail', receiveProfiles: true }), /receiveProfiles is an Alloy option, but agent is "promtail", which only ships logs \(got receiveProfiles: true\)/);
+  bad('relay target without the relay', (s) => new LogAgent(s, 'Agent', { ...agentBase, pyroscope: new ProfilingBackend(s, 'Pyroscope') }), /pyroscope is set but receiveProfiles is not \(got test\/Pyroscope\)\. Set receiveProfiles: true/);
+  badAtSynth('profiles relay without a ProfilingBackend', agent({ receiveProfiles: true }), /receiveProfiles: no ProfilingBackend in this stack to relay profiles to \(got none\)\. Create one/);
+  badAtSynth('OtelCollector with two ProfilingBackends', (s) => {
+    new ProfilingBackend(s, 'P1');
+    new ProfilingBackend(s, 'P2', { name: 'pyroscope-2', publishPorts: false });
+    new OtelCollector(s, 'Otel');
+  }, /the stack has 2 ProfilingBackends \(test\/P1, test\/P2\)\. Pass the one to use as the pyroscope prop/);
 });
 
 // ---------------------------------------------------------------------------------------------

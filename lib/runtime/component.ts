@@ -133,6 +133,12 @@ export interface ComponentSpec {
   readonly labels?: Record<string, string>;
   /** User (`uid[:gid]` or a name). @default - image default */
   readonly user?: string;
+  /**
+   * Group owning the component's volumes, for a non-root user to write a fresh one: the pod's
+   * `fsGroup` on Kubernetes. Docker ignores it (a new named volume takes the ownership of the
+   * image's directory). @default - none
+   */
+  readonly fsGroup?: number;
   /** @default 'unless-stopped' */
   readonly restart?: RestartPolicy;
   readonly resources?: ResourceLimits;

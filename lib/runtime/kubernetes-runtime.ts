@@ -263,6 +263,7 @@ export class KubernetesRuntime extends Construct implements IRuntime {
       },
       spec: {
         hostPid: spec.hostPid ? true : undefined,
+        securityContext: spec.fsGroup !== undefined ? { fsGroup: String(spec.fsGroup) } : undefined,
         container: [
           {
             name: spec.name,

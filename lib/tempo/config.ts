@@ -2,7 +2,7 @@
  * A typed model of Grafana Tempo's configuration (single binary), its validation and its
  * YAML renderer, in the layout of the Tempo generation that reads it.
  *
- * Tempo 3 (grafana/tempo tag v3.0.3, commit 53d1c1c208f7e6a00a583d7e4c01a099f65f0dce; facts in
+ * Tempo 3 (grafana/tempo tag v3.0.3, commit 1900ed7bb5cad1a3edc285783d7d4ac4278337dc; facts in
  * test/fixtures/engines/tempo-3.0.3.json), read from the source at the tag:
  * - cmd/tempo/app/config.go: the top-level sections; `ingester`, `compactor` and
  *   `ingester_client` are gone, and cmd/tempo/main.go reads the file with yaml.UnmarshalStrict,
