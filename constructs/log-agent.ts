@@ -12,6 +12,7 @@ import { Observability } from '../lib/observability';
 import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
+import { versionAtLeast } from '../lib/runtime/image-version';
 
 /**
  * The Alloy image this library is verified against: grafana/alloy tag v1.18.1 (commit
@@ -307,7 +308,7 @@ export class LogAgent extends Construct {
     }
     this.profilesRelay = profiles;
     const args = isAlloy
-      ? ['run', ALLOY.config, `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`, `--storage.path=${ALLOY.data}`, ...(profiles && alloyBefore(image.ref.tag, 1, 10) ? ['--stability.level=public-preview'] : [])]
+      ? ['run', ALLOY.config, `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`, `--storage.path=${ALLOY.data}`, ...(profiles && !versionAtLeast(image.ref.tag, '1.10.0', true) ? ['--stability.level=public-preview'] : [])]
       : [`-config.file=${PROMTAIL.config}`];
 
     // runtime: resolved above
@@ -422,13 +423,6 @@ export class LogAgent extends Construct {
     }
     return { problem: 'scrapeMetrics: no PrometheusServer in this stack to remote-write to (got none at construction or synth). Create one before this LogAgent, pass it as the prometheus prop, or set remoteWriteUrl (e.g. "http://prometheus:9090/api/v1/write").' };
   }
-}
-
-/** Whether an Alloy image tag (`v1.5.0`) is older than major.minor; unknown tags count as current. */
-function alloyBefore(tag: string, major: number, minor: number): boolean {
-  const m = /^v?(\d+)\.(\d+)/.exec(tag);
-  if (!m) return false;
-  return Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor);
 }
 
 function durationOf(key: string, value: DurationLike, problems: string[]): PipelineDuration {
