@@ -254,6 +254,7 @@ describe('Alloy: the pipeline against grafana/alloy v1.18.1', () => {
   const spec: LogPipelineSpec = {
     ...LOG_PIPELINE,
     metrics: { host: 'unix:///var/run/docker.sock', refreshInterval: { ms: 30000, text: '30s' }, scrapeInterval: { ms: 15000, text: '15s' }, labelPrefix: 'prometheus', remoteWriteUrl: 'http://prometheus:9090/api/v1/write' },
+    profiles: { listenPort: 9999, pyroscopeUrl: 'http://pyroscope:4040' },
   };
   const components = [...alloyComponents(spec), ...alloyComponents({ ...spec, format: 'logfmt' })];
 
@@ -271,6 +272,7 @@ describe('Alloy: the pipeline against grafana/alloy v1.18.1', () => {
   });
 
   test('every component exists and is generally available, with the arguments, blocks and exports used', () => {
+    expect(components.map((c) => c.name)).toEqual(expect.arrayContaining(Object.keys(ALLOY.components)));
     for (const c of components) {
       const f = ALLOY.components[c.name];
       expect([c.name, f?.stability]).toEqual([c.name, 'generally-available']);
