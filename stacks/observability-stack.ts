@@ -114,7 +114,7 @@ export interface ObservabilityStackProps {
   /** RED and USE dashboards in an "Observability" folder. @default true (with Grafana) */
   readonly dashboards?: boolean;
 
-  /** @default - Prometheus v2.53.0 on 9090, remote-write receiver, exemplars, native histograms */
+  /** @default - Prometheus v3.14.0 on 9090, remote-write receiver, exemplars, native histograms */
   readonly prometheus?: StackPart<PrometheusServerProps, PrometheusServer>;
   /**
    * The routing tree Alertmanager runs.
@@ -124,9 +124,9 @@ export interface ObservabilityStackProps {
   readonly routing?: StackPart<AlertRouteProps, AlertRoute>;
   /** @default - one Alertmanager v0.27.0 on 9093 (with `false`, `routing` defaults to `false` too) */
   readonly alertmanager?: StackPart<AlertmanagerProps, Alertmanager>;
-  /** @default - node exporter v1.8.0 on 9100 */
+  /** @default - node exporter v1.12.1 on 9100 */
   readonly nodeExporter?: StackPart<NodeExporterProps, NodeExporter>;
-  /** @default - blackbox exporter v0.25.0 on 9115 with the course's modules */
+  /** @default - blackbox exporter v0.28.0 on 9115 with the course's modules */
   readonly blackbox?: StackPart<BlackboxExporterProps, BlackboxExporter>;
   /** @default - Loki 3.7.6 on 3100, monolithic, ruler → Alertmanager */
   readonly loki?: StackPart<LokiClusterProps, LokiCluster>;

@@ -156,6 +156,8 @@ group('PrometheusServer', () => {
   bad('unknown alert policy mode', (s) => prom(s, { alertPolicy: 'strict' as never }), /alertPolicy must be "error", "warn" or "off" \(got "strict"\)/);
   bad('alertmanager address as URL', (s) => prom(s).addAlertmanager('http://alertmanager:9093'), /Alertmanager address must be host:port \(got "http:\/\/alertmanager:9093"\)\. Use e\.g\. "alertmanager:9093", or pass the Alertmanager construct/);
   bad('alertmanager address twice', (s) => prom(s, { alertmanagers: ['am:9093', 'am:9093'] }), /\[test\/Prometheus\] Alertmanager "am:9093" is already configured\./);
+  // Issue 19 (current engines).
+  bad('distroless image on Docker', (s) => prom(s, { image: 'prom/prometheus:v3.14.0-distroless' }), /image prom\/prometheus:v3\.14\.0-distroless is the distroless variant: it has no wget for the container's healthcheck and runs as 65532.*Use the default busybox variant/);
 });
 
 group('Scrape jobs and relabeling', () => {
@@ -212,6 +214,10 @@ group('Rules and PromQL', () => {
   bad('for not a duration', rule({ alert: 'A', expr: 'up', for: '5 minutes' }), /alert "A": for is not a valid duration \(got "5 minutes"\)\. Use a Prometheus duration/);
   bad('keep_firing_for not a duration', rule({ alert: 'A', expr: 'up', keepFiringFor: '1 hour' }), /alert "A": keep_firing_for is not a valid duration \(got "1 hour"\)/);
   bad('duplicate group', (s) => prom(s, { ruleGroups: [{ name: 'g', rules: [{ record: 'a:b', expr: 'up' }] }, { name: 'g', rules: [{ record: 'a:c', expr: 'up' }] }] }), /rule group "g" is already defined\. Group names must be unique per Prometheus server; rename one or merge/);
+  // Issue 19 (current engines): functions checked against the pinned Prometheus version.
+  bad('experimental PromQL function on 3.x', rule({ record: 'a:b', expr: 'sort_by_label(up, "job")' }), /recording rule "a:b": expr uses sort_by_label, which prom\/prometheus:v3\.14\.0 only accepts with --enable-feature=promql-experimental-functions; the library does not turn experimental PromQL on/);
+  bad('3.x-only PromQL function on a 2.x pin', rules({ rules: [{ record: 'a:b', expr: 'first_over_time(up[5m])' }] }, { alertPolicy: 'off', image: 'prom/prometheus:v2.53.0' }), /expr uses first_over_time, which Prometheus 2\.x does not have \(the image is prom\/prometheus:v2\.53\.0; it came with 3\.x\)/);
+  bad('holt_winters, removed in 3.0', rule({ record: 'a:b', expr: 'holt_winters(x[10m], 0.5, 0.5)' }), /recording rule "a:b": expr uses holt_winters, which Prometheus 3 removed \(renamed double_exponential_smoothing/);
 });
 
 group('Alert policy', () => {
@@ -227,6 +233,8 @@ group('NodeExporter', () => {
   bad('collector name', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['Systemd'] }), /enableCollectors entry is not a collector name \(got "Systemd"\)\. Use the name as in --collector\.<name>, e\.g\. "systemd"/);
   bad('collector enabled and disabled', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['wifi'], disableCollectors: ['wifi'] }), /\[test\/Node\] collectors wifi are both enabled and disabled\. Keep each in one list/);
   bad('empty job name', (s) => new NodeExporter(s, 'Node', { jobName: '' }), /\[test\/Node\] jobName must be a non-empty string \(got ""\)\. Give it a short, stable name/);
+  // Issue 19 (current engines).
+  bad('collector unknown to the pinned release', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['systemdd'] }), /enableCollectors entry "systemdd" is not a collector of node exporter v1\.12\.1 \(did you mean "systemd"\?\)/);
 });
 
 group('BlackboxExporter', () => {
@@ -531,8 +539,8 @@ group('LogAgent (Alloy and Promtail pipelines)', () => {
 });
 
 group('DockerRuntime and ComponentOptions', () => {
-  bad('image tag latest', (s) => new NodeExporter(s, 'Node', { image: 'quay.io/prometheus/node-exporter:latest' }), /image tag must be pinned \(got "quay\.io\/prometheus\/node-exporter:latest"\); "latest" changes under you\. Use e\.g\. "quay\.io\/prometheus\/node-exporter:v1\.8\.0"/);
-  bad('image without tag', (s) => blackbox(s, { image: 'prom/blackbox-exporter' }), /image must be "repository:tag" with a pinned tag \(got "prom\/blackbox-exporter"\)\. Use e\.g\. "prom\/blackbox-exporter:v0\.25\.0"/);
+  bad('image tag latest', (s) => new NodeExporter(s, 'Node', { image: 'quay.io/prometheus/node-exporter:latest' }), /image tag must be pinned \(got "quay\.io\/prometheus\/node-exporter:latest"\); "latest" changes under you\. Use e\.g\. "quay\.io\/prometheus\/node-exporter:v1\.12\.1"/);
+  bad('image without tag', (s) => blackbox(s, { image: 'prom/blackbox-exporter' }), /image must be "repository:tag" with a pinned tag \(got "prom\/blackbox-exporter"\)\. Use e\.g\. "prom\/blackbox-exporter:v0\.28\.0"/);
   bad('host IP not an address', (s) => new Alertmanager(s, 'Alertmanager', { hostIp: 'localhost' }), /hostIp must be an IP address \(got "localhost"\)\. Use "127\.0\.0\.1" \(default, this host only\)/);
   bad('container name clash', (s) => {
     new NodeExporter(s, 'N1');
@@ -542,7 +550,7 @@ group('DockerRuntime and ComponentOptions', () => {
   bad('component name upper case', (s) => prom(s, { name: 'Prometheus' }), /component name "Prometheus" is not a valid container\/host name\. Use lower-case letters, digits/);
   bad('host port out of range', (s) => prom(s, { hostPort: 70000 }), /host port of "http" must be an integer between 1 and 65535 \(got 70000\)/);
   bad('unknown port name', (s) => prom(s).deployment.endpoint('grpc'), /component prometheus has no port named "grpc" \(it has http\)/);
-  bad('spec tag latest', deploy({ image: { repository: 'r', tag: 'latest' } }), /image r must have a pinned tag \(got "latest"\)\. Pin a version such as "v2\.53\.0"/);
+  bad('spec tag latest', deploy({ image: { repository: 'r', tag: 'latest' } }), /image r must have a pinned tag \(got "latest"\)\. Pin a version such as "v3\.14\.0"/);
   bad('spec port name twice', deploy({ ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }] }), /port name "http" is used twice\. Give each port a unique name/);
   bad('spec relative file path', deploy({ files: [{ path: 'etc/c.yml', content: '' }] }), /config file path must be absolute \(got "etc\/c\.yml"\)/);
   bad('spec file written twice', deploy({ files: [{ path: '/etc/c.yml', content: 'a' }, { path: '/etc/c.yml', content: 'b' }] }), /config file "\/etc\/c\.yml" is written twice\. Each path may hold one file/);

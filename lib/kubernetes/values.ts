@@ -12,6 +12,7 @@ import { TempoGeneration } from '../tempo/config';
 import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
+import { atLeast, nativeHistogramsVia, prometheusVersionFor, prometheusVersionOf } from '../prometheus/version';
 import { ImageRef, ResourceLimits } from '../runtime/component';
 import { toYaml } from '../core/yaml';
 import { AlertmanagerEngineSpec, GrafanaEngineSpec, LokiClusterLayout, LokiEngineSpec, PrometheusEngineSpec, TempoEngineSpec } from '../runtime/engines';
@@ -139,6 +140,26 @@ export interface PrometheusStackInput {
   readonly rulesInValues: boolean;
 }
 
+/**
+ * kube-prometheus-stack passes `prometheusSpec.scrapeNativeHistograms` to the Prometheus
+ * resource from chart 81.1.0 (operator 0.88.0, the first with the field): read from
+ * prometheus-community/helm-charts templates/prometheus/prometheus.yaml at the chart tags and
+ * prometheus-operator pkg/apis/monitoring/v1/prometheus_types.go.
+ */
+export const CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE = '81.1.0';
+
+/**
+ * Why `chartVersion` of kube-prometheus-stack cannot run what the spec asks: native histograms
+ * on Prometheus 3.8+ need `scrapeNativeHistograms`, which older charts drop silently.
+ */
+export function prometheusChartProblem(chartVersion: string, spec: PrometheusEngineSpec): string | undefined {
+  if (!spec.flags().nativeHistograms || nativeHistogramsVia(prometheusVersionFor(spec.image.tag).version) !== 'config') return undefined;
+  const chart = prometheusVersionOf(chartVersion);
+  const since = prometheusVersionOf(CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE)!;
+  if (!chart || atLeast(chart, since.major, since.minor, since.patch)) return undefined;
+  return `enableNativeHistograms on ${spec.image.repository}:${spec.image.tag} needs scrape_native_histograms (Prometheus 3.8+), which kube-prometheus-stack passes from ${CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE} on (got chart ${chartVersion}): this chart drops it and Prometheus will not scrape native histograms. Move the chart (chartVersions.kubePrometheusStack), or pin a Prometheus before 3.8.`;
+}
+
 /** values.yaml of kube-prometheus-stack (object form). */
 export function prometheusStackValues(input: PrometheusStackInput): Record<string, unknown> {
   const monitors = input.chartMonitors ?? false;
@@ -160,7 +181,11 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     const s = p.spec;
     const flags = s.flags();
     const g = s.global;
-    const features = [flags.exemplarStorage && 'exemplar-storage', flags.nativeHistograms && 'native-histograms'].filter((f): f is string => Boolean(f));
+    // Native histograms: the operator's scrapeNativeHistograms (scrape_native_histograms, for
+    // Prometheus 3.8+; operator 0.88+, passed by kube-prometheus-stack from 81.1.0), the
+    // feature flag for older Prometheus versions.
+    const nativeVia = nativeHistogramsVia(prometheusVersionFor(s.image.tag).version);
+    const features = [flags.exemplarStorage && 'exemplar-storage', flags.nativeHistograms && nativeVia === 'flag' && 'native-histograms'].filter((f): f is string => Boolean(f));
     const secretsDir = p.secretName ? operatorPrometheusSecretsDir(p.secretName) : undefined;
     values.prometheus = {
       enabled: true,
@@ -179,6 +204,7 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
           ...(s.retentionSize ? { retentionSize: s.retentionSize } : {}),
           enableRemoteWriteReceiver: flags.remoteWriteReceiver,
           ...(features.length ? { enableFeatures: features } : {}),
+          ...(flags.nativeHistograms && nativeVia === 'config' ? { scrapeNativeHistograms: true } : {}),
           // Passed through tpl by the chart (templates/prometheus/additionalScrapeConfigs.yaml).
           additionalScrapeConfigs: escapeHelmTplDeep(s.scrapeJobs().map((j) => renderScrapeJob(j, secretsDir))),
           ...(p.secretName ? { secrets: [p.secretName] } : {}),

@@ -11,7 +11,7 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
+import { Annotations, ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError, throwIfProblems } from '../core/errors';
 import { escapeTemplate } from '../core/tf-escape';
@@ -28,6 +28,7 @@ import {
   operatorAlertmanagerLayout,
   prometheusRuleManifest,
   prometheusReplicaHosts,
+  prometheusChartProblem,
   prometheusStackValues,
   ruleObjectName,
   tempoValues,
@@ -405,6 +406,8 @@ class KubernetesEngines implements IEngineRuntime {
       throw new ValidationError(`the Kubernetes target runs one PrometheusServer per runtime (the Prometheus Operator's), and ${this.stack.prometheus.spec.name} is already deployed. Scale it with replicas, or give this one its own KubernetesRuntime in another stack.`, scope);
     }
     const stack = this.prometheusStack(spec.name, scope);
+    const chartProblem = prometheusChartProblem(this.rt.chart('kubePrometheusStack').version, spec);
+    if (chartProblem) Annotations.of(scope).addWarning(chartProblem);
     let mimirUrl: string | undefined;
     if (spec.mimir) {
       throwIfProblems(scope, mimirProblems(spec.mimir));

@@ -42,7 +42,7 @@ describe('CourseStack (the default app)', () => {
   test('renders the course jobs and every rule group as files', () => {
     const config = parse(promFiles['/etc/prometheus/prometheus.yml']);
     expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'otel-collector', 'blackbox-http']);
-    expect(config.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
+    expect(config.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' }, scrape_native_histograms: true });
     expect(Object.keys(promFiles).sort()).toEqual(
       [
         'prometheus.yml',
@@ -187,7 +187,7 @@ describe('CourseStack (the default app)', () => {
     expect(JSON.stringify(otel.exporters)).toContain('http://loki:3100/otlp');
     const tempo = parse(Object.values(containerFiles(json, 'tempo'))[0]);
     expect(JSON.stringify(tempo.metrics_generator)).toContain('http://prometheus:9090/api/v1/write');
-    expect(container(json, 'prometheus').command).toEqual(expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage,native-histograms']));
+    expect(container(json, 'prometheus').command).toEqual(expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage']));
     const loki = parse(containerFiles(json, 'loki')['/etc/loki/loki-config.yml'] ?? Object.values(containerFiles(json, 'loki'))[0]);
     expect(loki.ruler.alertmanager_url).toBe('http://alertmanager:9093');
     expect(parse(promFiles['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name)).toContain('otel-collector');
