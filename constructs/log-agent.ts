@@ -1,4 +1,4 @@
-import { TerraformResource, Token } from 'cdktf';
+import { Annotations, TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
 import { IRemoteWriteTarget } from './prometheus-server';
@@ -12,13 +12,25 @@ import { Observability } from '../lib/observability';
 import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
+import { versionAtLeast } from '../lib/runtime/image-version';
 
 /**
- * Pinned images (the course's docker-compose `alloy` service uses grafana/alloy:v1.5.0).
- * Promtail is in long-term support only (EOL announced by Grafana); prefer Alloy.
+ * The Alloy image this library is verified against: grafana/alloy tag v1.18.1 (commit
+ * 6012ec4ac6a541ade720777ecec2f2b02b496def), the newest stable release; every component the
+ * pipeline writes is generally available there (test/fixtures/engines/alloy-1.18.1.json).
  */
-export const ALLOY_IMAGE: ImageRef = { repository: 'grafana/alloy', tag: 'v1.5.0' };
-export const PROMTAIL_IMAGE: ImageRef = { repository: 'grafana/promtail', tag: '3.4.0' };
+export const ALLOY_IMAGE: ImageRef = { repository: 'grafana/alloy', tag: 'v1.18.1' };
+/**
+ * The last Promtail: 3.6.11 (grafana/loki tag v3.6.11, commit
+ * f7a4aa99e11c22de606f8af470800e7a2a944512), the last release whose release workflow built the
+ * promtail image; 3.6.12 stopped building it and Loki 3.7 removed Promtail. Promtail reached
+ * end of life on 2026-03-02 (docs/sources/send-data/promtail/_index.md): prefer Alloy, the
+ * default. Facts in test/fixtures/engines/promtail-3.6.11.json.
+ */
+export const PROMTAIL_IMAGE: ImageRef = { repository: 'grafana/promtail', tag: '3.6.11' };
+
+/** Said once per Promtail agent. */
+const PROMTAIL_EOL = 'Promtail reached end of life on 2026-03-02 (Grafana Loki docs) and gets no fixes: there is no release after 3.6.11, and Loki 3.7 removed it. Use agent: "alloy" (the default), which runs the same pipeline.';
 
 /** Drops health-check and scrape requests logged by the services (RE2, unanchored). */
 export const HEALTHCHECK_DROP_EXPRESSION = '.*(GET|HEAD) /(health|healthz|ready|metrics).*';
@@ -153,6 +165,7 @@ export class LogAgent extends Construct {
     }
     this.agent = agent === 'promtail' ? 'promtail' : 'alloy';
     const isAlloy = this.agent === 'alloy';
+    if (!isAlloy) Annotations.of(this).addWarning(PROMTAIL_EOL);
     if (!isAlloy) {
       for (const key of ALLOY_ONLY) {
         if (props[key] !== undefined && props[key] !== false) {
@@ -295,7 +308,7 @@ export class LogAgent extends Construct {
     }
     this.profilesRelay = profiles;
     const args = isAlloy
-      ? ['run', ALLOY.config, `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`, `--storage.path=${ALLOY.data}`, ...(profiles && alloyBefore(image.ref.tag, 1, 10) ? ['--stability.level=public-preview'] : [])]
+      ? ['run', ALLOY.config, `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`, `--storage.path=${ALLOY.data}`, ...(profiles && !versionAtLeast(image.ref.tag, '1.10.0', true) ? ['--stability.level=public-preview'] : [])]
       : [`-config.file=${PROMTAIL.config}`];
 
     // runtime: resolved above
@@ -410,13 +423,6 @@ export class LogAgent extends Construct {
     }
     return { problem: 'scrapeMetrics: no PrometheusServer in this stack to remote-write to (got none at construction or synth). Create one before this LogAgent, pass it as the prometheus prop, or set remoteWriteUrl (e.g. "http://prometheus:9090/api/v1/write").' };
   }
-}
-
-/** Whether an Alloy image tag (`v1.5.0`) is older than major.minor; unknown tags count as current. */
-function alloyBefore(tag: string, major: number, minor: number): boolean {
-  const m = /^v?(\d+)\.(\d+)/.exec(tag);
-  if (!m) return false;
-  return Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor);
 }
 
 function durationOf(key: string, value: DurationLike, problems: string[]): PipelineDuration {

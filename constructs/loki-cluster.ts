@@ -19,6 +19,7 @@ import {
   LokiRuleGroup,
   ResolvedLokiLimits,
   lokiDuration,
+  lokiHealthcheck,
   lokiRuleGroupProblems,
   objectStorageProblems,
   renderLokiConfig,
@@ -35,8 +36,13 @@ import { ConfigFile, Endpoint, PortSpec, endpoint } from '../lib/runtime/compone
 import { ComponentOptions, deployComponent, engineOptionProblems, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment } from '../lib/runtime/runtime';
 
-/** The image this library is tested with (the course's docker-compose pins it). */
-export const LOKI_IMAGE = { repository: 'grafana/loki', tag: '3.4.0' };
+/**
+ * The image this library is verified against: grafana/loki tag v3.7.6 (commit
+ * 5003600d7c787b5f047c8d1b0198559471b0caa5), the newest stable release; the facts the
+ * configuration relies on are in test/fixtures/engines/loki-3.7.6.json. Distroless (no shell):
+ * the healthcheck runs `loki -health` (see lokiHealthcheck for older tags).
+ */
+export const LOKI_IMAGE = { repository: 'grafana/loki', tag: '3.7.6' };
 
 /** How Loki runs: one process, or the read / write / backend targets. */
 export type LokiMode = 'monolithic' | 'simple-scalable';
@@ -241,6 +247,7 @@ export class LokiCluster extends Construct {
             { target: 'write', name: names.write, scope: new Construct(this, 'Write'), rules: false, publish: false },
             { target: 'backend', name: names.backend, scope: new Construct(this, 'Backend'), rules: true, publish: false },
           ];
+    const healthTest = lokiHealthcheck(image.ref.tag);
     this.deployments = targets.map((t) => {
       const ports: PortSpec[] = [
         { name: 'http', containerPort: LOKI_HTTP_PORT, publish: t.publish ? port.publish : undefined },
@@ -262,8 +269,9 @@ export class LokiCluster extends Construct {
           env,
           ports,
           volumes: [{ name: 'data', path: LOKI_DATA_PATH }],
-          // /ready turns 200 once the ring is joined (the ingester waits 15 s more).
-          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${LOKI_HTTP_PORT}/ready`], startPeriod: '30s' },
+          // /ready turns 200 once the ring is joined (the ingester waits 15 s more). How the
+          // check runs depends on the image (busybox wget, nothing, or `loki -health`).
+          healthcheck: healthTest ? { test: healthTest, startPeriod: '30s' } : undefined,
           labels: props.labels,
           resources: props.resources,
         },

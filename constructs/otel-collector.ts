@@ -20,6 +20,7 @@ import {
   componentId,
   componentProblems,
   endpointPort,
+  exporterTypeNames,
   featureGateArgs,
   pipelineProblems,
   pipelineReferenceProblems,
@@ -32,12 +33,18 @@ import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /**
- * The image this library is tested with. The contrib distribution is built `FROM scratch`
- * (binary only, uid 10001): there is no shell, wget or curl in it, so no Docker healthcheck
- * can run inside; the `health_check` extension serves http://<name>:13133/ on the network
- * instead, for an external check.
+ * The image this library is verified against: otel/opentelemetry-collector-contrib 0.159.0
+ * (open-telemetry/opentelemetry-collector-releases tag v0.159.0, commit
+ * f817832365a9a2b829bc7c25feffcf8834585dea, whose distributions/otelcol-contrib/manifest.yaml
+ * lists every component the library writes; facts in
+ * test/fixtures/engines/otelcol-contrib-0.159.0.json). Built `FROM scratch` (binary only,
+ * uid 10001): there is no shell, wget or curl in it, so no Docker healthcheck can run inside;
+ * the `health_check` extension serves http://<name>:13133/ on the network instead, for an
+ * external check. Exporter types are written as the pinned Collector names them
+ * (`otlp_grpc`, `otlp_http` from 0.144.0, `prometheus_remote_write` from 0.154.0;
+ * RENAMED_EXPORTER_TYPES); an older pin gets the old names.
  */
-export const OTEL_COLLECTOR_IMAGE = { repository: 'otel/opentelemetry-collector-contrib', tag: '0.115.0' };
+export const OTEL_COLLECTOR_IMAGE = { repository: 'otel/opentelemetry-collector-contrib', tag: '0.159.0' };
 
 const CONFIG_PATH = '/etc/otel/config.yml';
 const OTLP_GRPC = 4317;
@@ -137,6 +144,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
   private readonly loki?: ILokiOtlpTarget;
   private readonly pyroscope?: IProfilesOtlpTarget;
   private readonly memoryMiB?: number;
+  private readonly exporterTypes: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
     super(scope, id);
@@ -144,6 +152,8 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const problems: string[] = [];
     const image = parseImage(props.image, OTEL_COLLECTOR_IMAGE);
     if (image.problem) problems.push(image.problem);
+    // Exporter types as this Collector names them (otlp_grpc, otlp_http from 0.144.0, prometheus_remote_write from 0.154.0).
+    this.exporterTypes = exporterTypeNames(image.ref.tag);
     // The course's host port 4327 applies on Docker; the Kubernetes target publishes nothing.
     const onDocker = (props.runtime ?? Observability.of(this).runtime).kind !== 'kubernetes';
     const main = mainPortPublish(this, { ...props, hostPort: props.hostPort ?? (onDocker ? COURSE_HOST_PORTS[OTLP_GRPC] : undefined) }, OTLP_GRPC);
@@ -298,6 +308,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       exporters,
       pipelines,
       healthCheckEndpoint: `0.0.0.0:${HEALTH_CHECK_PORT}`,
+      exporterTypes: this.exporterTypes,
     };
   }
 

@@ -17,27 +17,41 @@ import {
   TEMPO_OTLP_HTTP_PORT,
   TEMPO_S3_ACCESS_KEY_ENV,
   TEMPO_S3_SECRET_KEY_ENV,
+  TempoGeneration,
   TempoModel,
   TempoS3Storage,
   renderTempoConfig,
   renderTempoYaml,
+  tempoGeneration,
+  tempoHealthcheck,
   tempoProblems,
 } from '../lib/tempo/config';
+import { TEMPO_CHART_GENERATION } from '../lib/kubernetes/values';
 
 /**
- * The image this library is tested with. Tempo 2.6 is built on Alpine (busybox `wget` for the
- * healthcheck) and runs as uid 10001, which owns /var/tempo in the image; 2.7 moved to a
- * distroless base (see grafana/tempo#4556), so the healthcheck is only set for 2.6 and older.
+ * The image this library is verified against: grafana/tempo tag v3.0.3 (commit
+ * 1900ed7bb5cad1a3edc285783d7d4ac4278337dc), the newest stable release; facts in
+ * test/fixtures/engines/tempo-3.0.3.json. Distroless, uid 10001 owning /var/tempo; the
+ * healthcheck runs `tempo -health`. An image pinned to 2.x gets the 2.x configuration layout
+ * (ingester, compactor) and its healthcheck (busybox wget up to 2.6, none for 2.7 to 2.10).
  */
-export const TEMPO_IMAGE = { repository: 'grafana/tempo', tag: '2.6.0' };
+export const TEMPO_IMAGE = { repository: 'grafana/tempo', tag: '3.0.3' };
 
 const CONFIG_PATH = '/etc/tempo/tempo-config.yml';
 
 /** Properties of a TempoBackend. */
 export interface TempoBackendProps extends ComponentOptions {
-  /** Cut the head block after this long (`ingester.max_block_duration`). @default '5m' */
+  /**
+   * Cut a block after this long: `live_store.max_block_duration` on Tempo 3,
+   * `ingester.max_block_duration` on Tempo 2.
+   * @default - Tempo 3: Tempo's own (30s, not written); Tempo 2: the course's '5m'
+   */
   readonly maxBlockDuration?: DurationLike;
-  /** How long traces are kept (`compactor.compaction.block_retention`, rendered in hours). @default '14d' (336h) */
+  /**
+   * How long traces are kept, rendered in hours: `backend_worker.compaction.block_retention`
+   * on Tempo 3, `compactor.compaction.block_retention` on Tempo 2.
+   * @default '14d' (336h)
+   */
   readonly retention?: DurationLike;
   /**
    * Store trace blocks in S3 instead of the local volume. The credentials must be tokens;
@@ -118,8 +132,13 @@ export class TempoBackend extends Construct {
     if (image.problem) problems.push(image.problem);
     const port = mainPortPublish(this, props, TEMPO_HTTP_PORT);
     problems.push(...port.problems);
+    const runtime = props.runtime ?? Observability.of(this).runtime;
+    const engines = runtime.engines;
+    // The layout follows the Tempo that reads it: the image's on Docker, the chart's on Kubernetes.
+    const generation: TempoGeneration = engines ? TEMPO_CHART_GENERATION : tempoGeneration(image.ref.tag);
     this.model = {
-      maxBlockDuration: props.maxBlockDuration ?? '5m',
+      generation,
+      maxBlockDuration: props.maxBlockDuration,
       blockRetention: props.retention ?? '14d',
       objectStorage: props.objectStorage,
     };
@@ -139,8 +158,6 @@ export class TempoBackend extends Construct {
     for (const [what, n] of [['otlpGrpcHostPort', props.otlpGrpcHostPort], ['otlpHttpHostPort', props.otlpHttpHostPort]] as const) {
       if (n !== undefined && (!Number.isSafeInteger(n) || n < 1 || n > 65535)) problems.push(`${what} must be an integer between 1 and 65535 (got ${JSON.stringify(n)}).`);
     }
-    const runtime = props.runtime ?? Observability.of(this).runtime;
-    const engines = runtime.engines;
     const replicas = props.replicas ?? 3;
     if (engines) {
       if (!props.objectStorage) {
@@ -170,6 +187,7 @@ export class TempoBackend extends Construct {
     this.queryUrl = this.endpoint.url;
 
     const hostIp = port.publish?.hostIp;
+    const healthTest = tempoHealthcheck(image.ref.tag);
     const env: Record<string, string> | undefined = props.objectStorage
       ? { [TEMPO_S3_ACCESS_KEY_ENV]: props.objectStorage.accessKey, [TEMPO_S3_SECRET_KEY_ENV]: props.objectStorage.secretKey }
       : undefined;
@@ -201,10 +219,8 @@ export class TempoBackend extends Construct {
           { name: 'otlp-http', containerPort: TEMPO_OTLP_HTTP_PORT, publish: port.publish && { hostPort: props.otlpHttpHostPort ?? TEMPO_OTLP_HTTP_PORT, hostIp } },
         ],
         volumes: [{ name: 'data', path: TEMPO_DATA_PATH }],
-        // 2.6 has busybox wget; from 2.7 the image is distroless and has no tool to run a check.
-        healthcheck: hasBusybox(image.ref.tag)
-          ? { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${TEMPO_HTTP_PORT}/ready`], startPeriod: '30s' }
-          : undefined,
+        // By image: busybox wget (≤ 2.6), nothing (2.7 to 2.10, distroless), `tempo -health` (3.x).
+        healthcheck: healthTest ? { test: healthTest, startPeriod: '30s' } : undefined,
         labels: props.labels,
         resources: props.resources,
       },
@@ -284,12 +300,4 @@ export class TempoBackend extends Construct {
       },
     };
   }
-}
-
-/** Whether the tag is a Tempo release built on Alpine (≤ 2.6), which ships busybox wget. */
-function hasBusybox(tag: string): boolean {
-  const m = /^v?(\d+)\.(\d+)/.exec(tag);
-  if (!m) return false;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  return major < 2 || (major === 2 && minor <= 6);
 }

@@ -109,13 +109,22 @@ const IMAGES: readonly ImagePin[] = [
     { kind: 'source', repository: 'prometheus/blackbox_exporter', tag: 'v0.28.0', commit: '5a059bee8d8ffa4e75947c5055fb0abeefc582e6', checks: 'flags, probers and module keys the 0.23 tool may not know', where: 'test/fixtures/engines/blackbox-exporter-0.28.0.json' },
   ]),
   image('Loki', ['LokiCluster'], 'LOKI_IMAGE', 'loki-cluster', LOKI_IMAGE, 'grafana/loki', [
-    { kind: 'source', repository: 'grafana/loki', tag: 'v3.4.0', commit: '24084b3dd801d81ceeaf1f187b83b55b30d2257d', checks: 'LogQL checks after the grammar (pkg/logql/syntax)', where: 'lib/core/logql.ts' },
+    { kind: 'source', repository: 'grafana/loki', tag: 'v3.7.6', commit: '5003600d7c787b5f047c8d1b0198559471b0caa5', checks: 'loki.yaml key paths, image layout and healthcheck, LogQL checks after the grammar (pkg/logql/syntax)', where: 'test/fixtures/engines/loki-3.7.6.json' },
     model('loki.yaml structure (construct tests)'),
   ]),
-  image('Tempo', ['TempoBackend'], 'TEMPO_IMAGE', 'tempo-backend', TEMPO_IMAGE, 'grafana/tempo', [model('tempo.yaml structure (construct tests)')]),
-  image('OpenTelemetry Collector (contrib)', ['OtelCollector'], 'OTEL_COLLECTOR_IMAGE', 'otel-collector', OTEL_COLLECTOR_IMAGE, 'open-telemetry/opentelemetry-collector-releases', [model('collector configuration structure (construct tests)')]),
-  image('Grafana Alloy', ['LogAgent'], 'ALLOY_IMAGE', 'log-agent', ALLOY_IMAGE, 'grafana/alloy', [model('Alloy syntax (lib/alloy tests)')]),
-  image('Promtail', ['LogAgent'], 'PROMTAIL_IMAGE', 'log-agent', PROMTAIL_IMAGE, 'grafana/loki', [model('promtail.yaml structure (construct tests)')], 'Promtail is deprecated in favour of Alloy.'),
+  image('Tempo', ['TempoBackend'], 'TEMPO_IMAGE', 'tempo-backend', TEMPO_IMAGE, 'grafana/tempo', [
+    { kind: 'source', repository: 'grafana/tempo', tag: 'v3.0.3', commit: '1900ed7bb5cad1a3edc285783d7d4ac4278337dc', checks: 'tempo.yaml key paths (3.x and 2.x layouts; Tempo parses strictly), flags, healthcheck', where: 'test/fixtures/engines/tempo-3.0.3.json' },
+  ]),
+  image('OpenTelemetry Collector (contrib)', ['OtelCollector'], 'OTEL_COLLECTOR_IMAGE', 'otel-collector', OTEL_COLLECTOR_IMAGE, 'open-telemetry/opentelemetry-collector-releases', [
+    { kind: 'source', repository: 'open-telemetry/opentelemetry-collector-releases', tag: 'v0.159.0', commit: 'f817832365a9a2b829bc7c25feffcf8834585dea', checks: 'every component type in the contrib manifest, component renames, core service fields (contrib component fields not re-read)', where: 'test/fixtures/engines/otelcol-contrib-0.159.0.json' },
+  ]),
+  image('Grafana Alloy', ['LogAgent'], 'ALLOY_IMAGE', 'log-agent', ALLOY_IMAGE, 'grafana/alloy', [
+    { kind: 'source', repository: 'grafana/alloy', tag: 'v1.18.1', commit: '6012ec4ac6a541ade720777ecec2f2b02b496def', checks: 'component names, stability levels, arguments and exports the pipeline writes, run flags', where: 'test/fixtures/engines/alloy-1.18.1.json' },
+    model('Alloy syntax (lib/alloy tests)'),
+  ]),
+  image('Promtail', ['LogAgent'], 'PROMTAIL_IMAGE', 'log-agent', PROMTAIL_IMAGE, 'grafana/loki', [
+    { kind: 'source', repository: 'grafana/loki', tag: 'v3.6.11', commit: 'f7a4aa99e11c22de606f8af470800e7a2a944512', checks: 'the last release that built a Promtail image; promtail.yaml keys', where: 'test/fixtures/engines/promtail-3.6.11.json' },
+  ], 'Promtail reached end of life on 2026-03-02 (3.6.11 is its last image; Loki 3.7 removed it): use Alloy, the default.'),
   image('Grafana', ['GrafanaServer'], 'GRAFANA_IMAGE', 'grafana-server', GRAFANA_IMAGE, 'grafana/grafana', [
     { kind: 'source', repository: 'grafana/grafana', tag: 'v13.2.3', commit: '8ea0d7e31a25f84c2b5a1c173070d8cde8740924', checks: 'data source jsonData keys (Prometheus and trace links from the npm packages published at 13.2.3; Loki, Tempo, Alertmanager and Pyroscope from files not tied to the tag), plugin variables, dashboard schemaVersion', where: 'test/fixtures/engines/grafana.json' },
     model('environment, provisioning and dashboards (construct tests)'),

@@ -128,9 +128,9 @@ export interface ObservabilityStackProps {
   readonly nodeExporter?: StackPart<NodeExporterProps, NodeExporter>;
   /** @default - blackbox exporter v0.28.0 on 9115 with the course's modules */
   readonly blackbox?: StackPart<BlackboxExporterProps, BlackboxExporter>;
-  /** @default - Loki 3.4.0 on 3100, monolithic, ruler → Alertmanager */
+  /** @default - Loki 3.7.6 on 3100, monolithic, ruler → Alertmanager */
   readonly loki?: StackPart<LokiClusterProps, LokiCluster>;
-  /** @default - Tempo 2.6.0 on 3200/4317/4318, metrics generator → Prometheus */
+  /** @default - Tempo 3.0.3 on 3200/4317/4318, metrics generator → Prometheus */
   readonly tempo?: StackPart<TempoBackendProps, TempoBackend>;
   /**
    * Profiles, the fourth signal: a ProfilingBackend (Pyroscope) with its Grafana data source,
@@ -139,9 +139,9 @@ export interface ObservabilityStackProps {
    * @default false - no profiling
    */
   readonly profiling?: boolean | StackPart<ProfilingBackendProps, ProfilingBackend>;
-  /** @default - Collector contrib 0.115.0 on 4327/4328 (OTLP) and 8889 (metrics) */
+  /** @default - Collector contrib 0.159.0 on 4327/4328 (OTLP) and 8889 (metrics) */
   readonly collector?: StackPart<OtelCollectorProps, OtelCollector>;
-  /** @default - Alloy v1.5.0 on 12345 (left out when `loki` is false) */
+  /** @default - Alloy v1.18.1 on 12345 (left out when `loki` is false) */
   readonly logAgent?: StackPart<LogAgentProps, LogAgent>;
   /**
    * Grafana 13.2.3 on 3000, or your own (`(scope, id) => new ExistingGrafana(scope, id, ...)`).

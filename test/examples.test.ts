@@ -75,9 +75,9 @@ describe('logs and traces example (the course configs through the API)', () => {
 
   test('the collector renders the course pipelines with tail sampling on traces', () => {
     const otel = parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']);
-    expect(otel.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'tail_sampling', 'batch'], exporters: ['otlp/tempo'] });
+    expect(otel.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'tail_sampling', 'batch'], exporters: ['otlp_grpc/tempo'] });
     expect(otel.processors.tail_sampling.policies.map((p: { type: string }) => p.type)).toEqual(['status_code', 'probabilistic', 'latency']);
-    expect(otel.exporters['otlphttp/loki'].endpoint).toBe('http://loki:3100/otlp');
+    expect(otel.exporters['otlp_http/loki'].endpoint).toBe('http://loki:3100/otlp');
   });
 
   test('Loki, Tempo and Alloy are wired, and Prometheus scrapes the collector', () => {

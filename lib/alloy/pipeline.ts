@@ -12,8 +12,11 @@ import { AlloyBlock, AlloyObject, AlloyStatement, AlloyValue, attrs, block, comm
  *   (trace_id, span_id) → drop health checks → Loki push
  *   [+ Docker discovery of `prometheus.scrape=true` containers → scrape → remote write]
  *
- * References followed:
- * - Alloy v1.5 components: discovery.docker (host, refresh_interval), discovery.relabel
+ * References followed (written against Alloy v1.5 and Promtail 3.4; re-checked at grafana/alloy
+ * v1.18.1, commit 6012ec4a, and grafana/loki v3.6.11, Promtail's last release: every component
+ * generally available, every argument the pipeline writes unchanged; test/fixtures/engines/alloy-1.18.1.json and
+ * promtail-3.6.11.json):
+ * - Alloy components: discovery.docker (host, refresh_interval), discovery.relabel
  *   (rule blocks; export `rules` used as loki.source.docker's relabel_rules, as in the
  *   loki.source.docker docs, so that __meta_docker_container_log_stream is available),
  *   loki.source.docker (host, targets, labels, relabel_rules, forward_to), local.file_match
@@ -22,7 +25,7 @@ import { AlloyBlock, AlloyObject, AlloyStatement, AlloyValue, attrs, block, comm
  *   stage.structured_metadata (values), stage.drop (expression, drop_counter_reason),
  *   loki.write (endpoint { url, tenant_id }), prometheus.scrape (targets, forward_to,
  *   job_name, scrape_interval), prometheus.remote_write (endpoint { url }).
- * - Promtail 3.4 configuration: server, positions, clients, scrape_configs with
+ * - Promtail configuration: server, positions, clients, scrape_configs with
  *   docker_sd_configs (host, refresh_interval), relabel_configs, static_configs with
  *   `__path__`, pipeline_stages json / logfmt / labels / structured_metadata / drop
  *   (drop_counter_reason). Structured metadata needs Loki schema v13 and

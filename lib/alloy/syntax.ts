@@ -3,7 +3,7 @@ import { Fn, Token } from 'cdktf';
 /**
  * A small writer for Grafana Alloy's configuration syntax (`config.alloy`).
  *
- * Reference followed (Alloy v1.5, the version the LogAgent pins):
+ * Reference followed (Alloy v1.5; unchanged at v1.18.1, the version the LogAgent pins):
  * - grafana.com/docs/alloy/latest/get-started/syntax — attributes `name = value`, blocks
  *   `name "label" { ... }`, `//` comments, identifiers `[A-Za-z_][A-Za-z0-9_]*`;
  * - .../get-started/expressions/types_and_values — number, string, bool, array `[a, b]`,

@@ -8,6 +8,8 @@
 import { AlertmanagerDocument, AlertmanagerLayout } from '../alertmanager/config';
 import { LOKI_HTTP_PORT, LOKI_MEMBERLIST_PORT, LOKI_TENANT } from '../loki/config';
 import { renderMimirDocument } from '../mimir/config';
+import { TempoGeneration, tempoGeneration } from '../tempo/config';
+import { CHART_SOURCES } from './charts';
 import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
@@ -476,6 +478,14 @@ export function lokiValues(input: LokiValuesInput): Record<string, unknown> {
     test: { enabled: false },
   };
 }
+
+/**
+ * The configuration layout of the Tempo the pinned tempo-distributed chart runs (its own
+ * image, the chart's appVersion, 2.10.7 at 2.26.2; TEMPO_IMAGE is not passed to it): Tempo 2's
+ * ingester and compactor. Derived from the pin, so moving the chart to a Tempo 3 release
+ * moves the layout with it.
+ */
+export const TEMPO_CHART_GENERATION: TempoGeneration = tempoGeneration(CHART_SOURCES.tempoDistributed.appVersion);
 
 /** Inputs of the tempo-distributed values. */
 export interface TempoValuesInput {

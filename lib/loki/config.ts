@@ -1,12 +1,14 @@
 /**
  * Loki's configuration file and rule files, rendered from typed settings.
  *
- * Field names follow the Loki 3.4 configuration reference
- * (https://grafana.com/docs/loki/v3.4.x/configure/, generated from the code as
- * docs/sources/shared/configuration.md in grafana/loki) and the course's loki-config.yml.
- * Loki cannot run in the tests, so only fields that are both in that reference and in
- * Loki's own examples are used (the getting-started simple-scalable docker-compose for
- * memberlist, `common.compactor_address` and `common.storage.s3`):
+ * Field names follow the configuration reference of grafana/loki at tag v3.7.6 (commit
+ * 5003600d7c787b5f047c8d1b0198559471b0caa5; docs/sources/shared/configuration.md, generated from
+ * the code), checked against test/fixtures/engines/loki-3.7.6.json; every field below exists
+ * unchanged since v3.4.0, and the upgrade notes for 3.5 to 3.7 change none of them (the image
+ * lost busybox: see lokiHealthcheck). Loki cannot run in the tests, so only fields that are
+ * both in that reference and in Loki's own examples are used (the getting-started
+ * simple-scalable docker-compose for memberlist, `common.compactor_address` and
+ * `common.storage.s3`):
  *
  * - top level: `auth_enabled`, `server`, `common`, `memberlist`, `schema_config`,
  *   `limits_config`, `compactor`, `ruler`
@@ -38,6 +40,7 @@ import { logqlProblem } from '../core/logql';
 import { fileSafeName, labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
 import { literalSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
+import { versionAtLeast } from '../runtime/image-version';
 
 /** Loki's HTTP port (API, push, queries, /ready). */
 export const LOKI_HTTP_PORT = 3100;
@@ -55,6 +58,22 @@ export const LOKI_CONFIG_PATH = '/etc/loki/config.yaml';
 export const LOKI_RULES_DIR = '/etc/loki/rules';
 /** The tenant of every request when `auth_enabled` is false. */
 export const LOKI_TENANT = 'fake';
+/**
+ * The Docker healthcheck for a Loki image tag (GET /ready), or none when the image has no
+ * way to run one (grafana/loki at each tag, cmd/loki/Dockerfile and cmd/loki/health.go):
+ * - up to 3.5.7 the image is distroless/static:debug with busybox: `wget`;
+ * - busybox is gone from 3.6.0 (Dockerfile: distroless/static:nonroot; the upgrade notes
+ *   say 3.5.8) and `loki -health` arrives in 3.6.5: no check in between;
+ * - from 3.6.5 the binary checks /ready itself: `/usr/bin/loki -health -health.url=...`.
+ * Tags that name no release (`main-...`, `latest`) are taken as the newest.
+ */
+export function lokiHealthcheck(tag: string): string[] | undefined {
+  const url = `http://127.0.0.1:${LOKI_HTTP_PORT}/ready`;
+  if (versionAtLeast(tag, '3.6.5', true)) return ['CMD', '/usr/bin/loki', '-health', `-health.url=${url}`];
+  if (!versionAtLeast(tag, '3.5.8', false)) return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
+  return undefined;
+}
+
 /** Environment variables the S3 credentials reach Loki through (`-config.expand-env=true`). */
 export const LOKI_S3_ENV = { accessKeyId: 'LOKI_S3_ACCESS_KEY_ID', secretAccessKey: 'LOKI_S3_SECRET_ACCESS_KEY' } as const;
 

@@ -2,15 +2,23 @@
  * A typed model of the OpenTelemetry Collector's configuration (receivers, processors,
  * exporters, extensions, service pipelines), its validation and its YAML renderer.
  *
- * Written against otel/opentelemetry-collector-contrib 0.115.0 and these upstream references
- * (field names as in each component's `config.go` / README at v0.115.0):
+ * Written against otel/opentelemetry-collector-contrib 0.115.0 and re-checked for 0.159.0
+ * (test/fixtures/engines/otelcol-contrib-0.159.0.json): every component below is in the
+ * contrib distribution's manifest at open-telemetry/opentelemetry-collector-releases v0.159.0;
+ * the core components' fields (otlp receiver, memory_limiter, batch, otlp_grpc / otlp_http /
+ * debug exporters, configtls, configgrpc, confighttp) were read in open-telemetry/
+ * opentelemetry-collector at v0.159.0. Three exporters were renamed (RENAMED_EXPORTER_TYPES),
+ * written by the name the pinned release uses. Contrib components' fields were read at v0.115.0
+ * (`config.go` / README per component); the contrib repository could not be fetched at 0.159.0.
+ * References:
  * - configuration layout, component ids `type[/name]`, `$$` escaping and `${env:...}` /
  *   `${file:...}` expansion: https://opentelemetry.io/docs/collector/configuration/
  * - receivers: `otlpreceiver` (opentelemetry-collector), `prometheusreceiver` (contrib)
  * - processors: `memorylimiterprocessor`, `batchprocessor` (core); `attributesprocessor`,
  *   `resourceprocessor`, `tailsamplingprocessor`, `filterprocessor` (contrib)
- * - exporters: `otlpexporter`, `otlphttpexporter`, `debugexporter` (core);
- *   `prometheusexporter`, `prometheusremotewriteexporter` (contrib)
+ * - exporters: `otlpexporter` (type `otlp_grpc`), `otlphttpexporter` (`otlp_http`),
+ *   `debugexporter` (core); `prometheusexporter`, `prometheusremotewriteexporter`
+ *   (`prometheus_remote_write`) (contrib)
  * - extensions: `healthcheckextension` (contrib)
  * The course's `otel-collector-config.yml` (module 6) is the starting point of the defaults.
  */
@@ -20,6 +28,7 @@ import { DurationLike, resolveDuration } from '../core/duration';
 import { editDistance, fileSafeName, labelNameProblem, re2Problem } from '../core/names';
 import { literalSecretProblem, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
+import { versionAtLeast } from '../runtime/image-version';
 
 // ---------------------------------------------------------------------------------------------
 // Durations: the Collector and Tempo are Go programs and parse durations with
@@ -204,7 +213,12 @@ export interface StringAttributePolicy {
   readonly values: string[];
   /** Treat values as RE2 regexes. @default false */
   readonly enabledRegexMatching?: boolean;
-  /** Keep traces that do NOT match. @default false */
+  /**
+   * Keep traces that do NOT match. Since the tail-sampling processor made its
+   * `disableinvertdecisions` gate permanent (contrib #48976, 2026), this flips this policy's
+   * decision only; it no longer overrides the other policies (it did in 0.115.0).
+   * @default false
+   */
   readonly invertMatch?: boolean;
 }
 /** A tail-sampling policy; a trace is kept when any policy keeps it. */
@@ -342,6 +356,43 @@ export interface CollectorModel {
   readonly pipelines: Readonly<Record<string, PipelineConfig>>;
   /** `host:port` of the health_check extension. @default - no extension */
   readonly healthCheckEndpoint?: string;
+  /**
+   * The exporter types as the Collector that reads the file names them, model type → written
+   * type (`otlp` → `otlp_grpc`); types not listed are written as they are. The model, and
+   * the ids users write in pipelines, always use the library's names (`otlp`, `otlphttp`,
+   * `prometheusremotewrite`). See `exporterTypeNames`.
+   * @default - the newest names (every rename in RENAMED_EXPORTER_TYPES)
+   */
+  readonly exporterTypes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Exporter types renamed to lower snake case by the Collector, with the first release that
+ * has the new name (the old one stays as a deprecated alias that logs a warning):
+ * - `otlp` → `otlp_grpc`, `otlphttp` → `otlp_http`: 0.144.0 (open-telemetry/opentelemetry-
+ *   collector CHANGELOG v1.50.0/v0.144.0; at v0.159.0 exporter/otlpexporter/metadata.yaml says
+ *   `type: otlp_grpc`, `deprecated_type: otlp`, exporter/otlphttpexporter/metadata.yaml
+ *   `type: otlp_http`, `deprecated_type: otlphttp`);
+ * - `prometheusremotewrite` → `prometheus_remote_write`: 0.154.0 (opentelemetry-collector-
+ *   contrib pull request 48705, merged 2026-05-27, after 0.153.0 was released on 2026-05-26).
+ */
+export const RENAMED_EXPORTER_TYPES: Readonly<Record<string, { readonly name: string; readonly since: string }>> = {
+  otlp: { name: 'otlp_grpc', since: '0.144.0' },
+  otlphttp: { name: 'otlp_http', since: '0.144.0' },
+  prometheusremotewrite: { name: 'prometheus_remote_write', since: '0.154.0' },
+};
+
+/** The exporter type names of a Collector image tag (tags naming no release are the newest). */
+export function exporterTypeNames(tag: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(RENAMED_EXPORTER_TYPES).filter(([, r]) => versionAtLeast(tag, r.since, true)).map(([type, r]) => [type, r.name]));
+}
+
+/** An exporter id as written (`otlp/tempo` → `otlp_grpc/tempo`). */
+export function renderedExporterId(id: string, types: Readonly<Record<string, string>> = exporterTypeNames('latest')): string {
+  const slash = id.indexOf('/');
+  const type = slash < 0 ? id : id.slice(0, slash);
+  const renamed = types[type];
+  return renamed ? renamed + id.slice(type.length) : id;
 }
 
 /** The kinds of components. */
@@ -954,11 +1005,12 @@ export function renderCollectorConfig(model: CollectorModel): Record<string, unk
   if (model.healthCheckEndpoint) doc.extensions = { health_check: { endpoint: model.healthCheckEndpoint } };
   doc.receivers = Object.fromEntries(model.receivers.map((r) => [componentId(r), renderReceiver(r)]));
   doc.processors = Object.fromEntries(model.processors.map((p) => [componentId(p), renderProcessor(p)]));
-  doc.exporters = Object.fromEntries(model.exporters.map((e) => [componentId(e), renderExporter(e)]));
+  const exporterId = (id: string) => renderedExporterId(id, model.exporterTypes);
+  doc.exporters = Object.fromEntries(model.exporters.map((e) => [exporterId(componentId(e)), renderExporter(e)]));
   const service: Record<string, unknown> = {};
   if (model.healthCheckEndpoint) service.extensions = ['health_check'];
   service.pipelines = Object.fromEntries(
-    Object.entries(model.pipelines).map(([id, p]) => [id, clean({ receivers: p.receivers, processors: p.processors?.length ? p.processors : undefined, exporters: p.exporters })]),
+    Object.entries(model.pipelines).map(([id, p]) => [id, clean({ receivers: p.receivers, processors: p.processors?.length ? p.processors : undefined, exporters: p.exporters.map(exporterId) })]),
   );
   doc.service = service;
   if (!model.processors.length) delete doc.processors;

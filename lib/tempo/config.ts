@@ -1,17 +1,25 @@
 /**
  * A typed model of Grafana Tempo's configuration (single binary), its validation and its
- * YAML renderer.
+ * YAML renderer, in the layout of the Tempo generation that reads it.
  *
- * Written against grafana/tempo 2.6.0 and these upstream references:
- * - configuration reference (server, distributor, ingester, compactor, metrics_generator,
- *   storage, overrides, usage_report; `-config.expand-env` with `${VAR}`):
- *   https://grafana.com/docs/tempo/v2.6.x/configuration/ (docs/sources/tempo/configuration/_index.md)
- * - the new overrides format `overrides: defaults: metrics_generator: processors: [...]` and
- *   its `trace_id_label_name` (grafana/tempo#3074, Tempo ≥ 2.4), as in
- *   example/docker-compose/shared/tempo.yaml
- * - S3 backend fields (bucket, endpoint, region, access_key, secret_key, insecure,
- *   forcepathstyle, prefix): docs/sources/tempo/configuration/s3.md
- * The course's `tempo-config.yml` (module 6) gives the defaults.
+ * Tempo 3 (grafana/tempo tag v3.0.3, commit 1900ed7bb5cad1a3edc285783d7d4ac4278337dc; facts in
+ * test/fixtures/engines/tempo-3.0.3.json), read from the source at the tag:
+ * - cmd/tempo/app/config.go: the top-level sections; `ingester`, `compactor` and
+ *   `ingester_client` are gone, and cmd/tempo/main.go reads the file with yaml.UnmarshalStrict,
+ *   so a 2.x file with them does not start;
+ * - modules/livestore/config.go: `live_store.max_block_duration` (default 30s) cuts blocks;
+ * - modules/backendworker/config.go and tempodb/config.go: `backend_worker.compaction.
+ *   block_retention` (default 336h) is the retention the worker applies in the single binary;
+ * - modules/generator/config.go: `traces_storage` is gone (the local-blocks processor with it);
+ * - modules/overrides/config.go: the scoped `overrides.defaults.metrics_generator` format
+ *   (Tempo 3 refuses the legacy flat one); docs/sources/tempo/release-notes/v3-0.md and
+ *   set-up-for-tracing/setup-tempo/migrate-to-3.md for the monolithic migration.
+ * Tempo 2 (2.6.0, as before): `ingester.max_block_duration`, `compactor.compaction.
+ * block_retention`, `metrics_generator.traces_storage`; the overrides format of
+ * grafana/tempo#3074 (Tempo ≥ 2.4). Both: S3 fields (bucket, endpoint, region, access_key,
+ * secret_key, insecure, forcepathstyle, prefix; tempodb/backend/s3/config.go),
+ * `-config.expand-env` with `${VAR}`. The course's `tempo-config.yml` (module 6) gives the
+ * defaults.
  */
 import { Token } from 'cdktf';
 import { DurationLike } from '../core/duration';
@@ -19,6 +27,7 @@ import { labelNameProblem } from '../core/names';
 import { literalSecretProblem, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { goDuration } from '../otel/config';
+import { versionAtLeast } from '../runtime/image-version';
 
 /** Tempo's HTTP port (API, `/ready`, queries from Grafana). */
 export const TEMPO_HTTP_PORT = 3200;
@@ -75,9 +84,43 @@ export interface TempoMetricsGenerator {
   readonly traceIdLabelName: string;
 }
 
+/**
+ * The configuration layout: 2 (ingester and compactor) or 3 (live-store, backend scheduler
+ * and worker). Tempo 3 refuses the 2.x sections and the reverse.
+ */
+export type TempoGeneration = 2 | 3;
+
+/** The layout a Tempo image tag reads; tags naming no release (`main-...`) are the newest. */
+export function tempoGeneration(tag: string): TempoGeneration {
+  return versionAtLeast(tag, '3.0.0', true) ? 3 : 2;
+}
+
+/**
+ * The Docker healthcheck for a Tempo image tag (GET /ready), or none: busybox `wget` up to
+ * 2.6 (Alpine); nothing from 2.7 (distroless, grafana/tempo#4556) until `tempo -health`
+ * arrives in 3.0.0 (cmd/tempo/health.go, grafana/tempo#6608). Tags naming no release are the
+ * newest.
+ */
+export function tempoHealthcheck(tag: string): string[] | undefined {
+  const url = `http://127.0.0.1:${TEMPO_HTTP_PORT}/ready`;
+  if (versionAtLeast(tag, '3.0.0', true)) return ['CMD', '/tempo', '-health', `-health.url=${url}`];
+  if (!versionAtLeast(tag, '2.7.0', false)) return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
+  return undefined;
+}
+
+/** The course's head-block duration (Tempo 2's ingester; its default is 30m). */
+export const COURSE_MAX_BLOCK_DURATION = '5m';
+
 /** Everything tempo.yml holds. */
 export interface TempoModel {
-  readonly maxBlockDuration: DurationLike;
+  /** The layout to write. */
+  readonly generation: TempoGeneration;
+  /**
+   * Cut a block after this long: `ingester.max_block_duration` (Tempo 2) or
+   * `live_store.max_block_duration` (Tempo 3).
+   * @default - Tempo 2: the course's 5m; Tempo 3: not written (the live-store's 30s)
+   */
+  readonly maxBlockDuration?: DurationLike;
   readonly blockRetention: DurationLike;
   /** @default - local blocks under /var/tempo/traces */
   readonly objectStorage?: TempoS3Storage;
@@ -92,9 +135,9 @@ function q(v: unknown): string {
 /** Problems with the parts of a model that come from the user (messages without location). */
 export function tempoProblems(m: TempoModel): string[] {
   const out: string[] = [];
-  const mbd = goDuration(m.maxBlockDuration);
-  if (mbd.problem) out.push(`maxBlockDuration ${mbd.problem}`);
-  else if (mbd.ms === 0) out.push(`maxBlockDuration must be greater than zero (got ${q(mbd.text)}). The course uses "5m".`);
+  const mbd = m.maxBlockDuration === undefined ? undefined : goDuration(m.maxBlockDuration);
+  if (mbd?.problem) out.push(`maxBlockDuration ${mbd.problem}`);
+  else if (mbd?.ms === 0) out.push(`maxBlockDuration must be greater than zero (got ${q(mbd.text)}). The course uses "5m".`);
   const ret = goDuration(m.blockRetention);
   if (ret.problem) out.push(`retention ${ret.problem}`);
   else if (ret.ms !== undefined && ret.ms < 3_600_000) out.push(`retention must be at least 1h (got ${q(ret.text)}); Tempo would delete traces before you look at them. The course keeps 14d (336h).`);
@@ -171,9 +214,16 @@ export function renderTempoConfig(m: TempoModel): Record<string, unknown> {
         },
       },
     },
-    ingester: { max_block_duration: goDuration(m.maxBlockDuration).text },
-    compactor: { compaction: { block_retention: goDuration(m.blockRetention).text } },
   };
+  const retention = { block_retention: goDuration(m.blockRetention).text };
+  if (m.generation === 2) {
+    doc.ingester = { max_block_duration: goDuration(m.maxBlockDuration ?? COURSE_MAX_BLOCK_DURATION).text };
+    doc.compactor = { compaction: retention };
+  } else {
+    // Tempo 3: the live-store cuts the blocks, the backend worker applies the retention.
+    if (m.maxBlockDuration !== undefined) doc.live_store = { max_block_duration: goDuration(m.maxBlockDuration).text };
+    doc.backend_worker = { compaction: retention };
+  }
   const g = m.metricsGenerator;
   if (g) {
     const storage: Record<string, unknown> = { path: `${TEMPO_DATA_PATH}/generator/wal` };
@@ -182,7 +232,8 @@ export function renderTempoConfig(m: TempoModel): Record<string, unknown> {
     doc.metrics_generator = {
       registry: { external_labels: g.externalLabels },
       storage,
-      traces_storage: { path: `${TEMPO_DATA_PATH}/generator/traces` },
+      // Tempo 2 only: Tempo 3 removed it with the local-blocks processor.
+      ...(m.generation === 2 ? { traces_storage: { path: `${TEMPO_DATA_PATH}/generator/traces` } } : {}),
       processor: {
         service_graphs: { dimensions: g.serviceGraphDimensions, enable_client_server_prefix: true },
         span_metrics: { dimensions: g.spanMetricsDimensions },

@@ -96,8 +96,8 @@ describe('LogAgent rejects bad input', () => {
   });
 
   test('an unpinned image', () => {
-    expect(() => agent({ image: 'grafana/alloy:latest' })).toThrow(/image tag must be pinned \(got "grafana\/alloy:latest"\); "latest" changes under you\. Use e\.g\. "grafana\/alloy:v1\.5\.0"/);
-    expect(() => agent({ agent: 'promtail', image: 'grafana/promtail' })).toThrow(/image must be "repository:tag" with a pinned tag \(got "grafana\/promtail"\)\. Use e\.g\. "grafana\/promtail:3\.4\.0"/);
+    expect(() => agent({ image: 'grafana/alloy:latest' })).toThrow(/image tag must be pinned \(got "grafana\/alloy:latest"\); "latest" changes under you\. Use e\.g\. "grafana\/alloy:v1\.18\.1"/);
+    expect(() => agent({ agent: 'promtail', image: 'grafana/promtail' })).toThrow(/image must be "repository:tag" with a pinned tag \(got "grafana\/promtail"\)\. Use e\.g\. "grafana\/promtail:3\.6\.11"/);
   });
 
   test('no Loki at synth', () => {

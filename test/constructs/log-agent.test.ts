@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ALLOY_IMAGE, HEALTHCHECK_DROP_EXPRESSION, LogAgent, LogAgentProps, PROMTAIL_IMAGE } from '../../constructs/log-agent';
@@ -204,7 +204,7 @@ describe('LogAgent (Alloy, the default)', () => {
     const json = synthJson(stack);
     expect(agent.agent).toBe('alloy');
     expect(Object.values(resources(json, 'docker_image')).map((i) => i.name)).toContain(`${ALLOY_IMAGE.repository}:${ALLOY_IMAGE.tag}`);
-    expect(ALLOY_IMAGE).toEqual({ repository: 'grafana/alloy', tag: 'v1.5.0' });
+    expect(ALLOY_IMAGE).toEqual({ repository: 'grafana/alloy', tag: 'v1.18.1' });
     const c = container(json, 'alloy');
     expect(c.command).toEqual(['run', '/etc/alloy/config.alloy', '--server.http.listen-addr=0.0.0.0:12345', '--storage.path=/var/lib/alloy/data']);
     expect(c.ports).toEqual([{ internal: 12345, external: 12345, ip: '127.0.0.1', protocol: 'tcp' }]);
@@ -396,8 +396,12 @@ describe('LogAgent (Promtail, legacy)', () => {
 
   test('container: pinned image, config file, positions on a named volume, socket read-only', () => {
     const { agent, json, config } = promtail();
-    expect(Object.values(resources(json, 'docker_image')).map((i) => i.name)).toContain('grafana/promtail:3.4.0');
-    expect(PROMTAIL_IMAGE).toEqual({ repository: 'grafana/promtail', tag: '3.4.0' });
+    // The last Promtail image grafana/loki's release workflow built (v3.6.11; gone from 3.6.12 and from Loki 3.7).
+    expect(Object.values(resources(json, 'docker_image')).map((i) => i.name)).toContain('grafana/promtail:3.6.11');
+    expect(PROMTAIL_IMAGE).toEqual({ repository: 'grafana/promtail', tag: '3.6.11' });
+    expect(agent.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data))).toEqual([
+      expect.stringMatching(/^Promtail reached end of life on 2026-03-02 .*no release after 3\.6\.11.*Use agent: "alloy" \(the default\)/),
+    ]);
     const c = container(json, 'promtail');
     expect(c.command).toEqual(['-config.file=/etc/promtail/config.yml']);
     expect(c.volumes).toEqual([{ container_path: '/var/lib/promtail', volume_name: expect.stringContaining('docker_volume.') }]);

@@ -103,7 +103,7 @@ describe('LokiCluster rejects bad input', () => {
   });
 
   test('an unpinned image', () => {
-    expect(() => loki({ image: 'grafana/loki:latest' })).toThrow(/^\[test\/Loki\] image tag must be pinned \(got "grafana\/loki:latest"\); "latest" changes under you\. Use e\.g\. "grafana\/loki:3\.4\.0"\./);
+    expect(() => loki({ image: 'grafana/loki:latest' })).toThrow(/^\[test\/Loki\] image tag must be pinned \(got "grafana\/loki:latest"\); "latest" changes under you\. Use e\.g\. "grafana\/loki:3\.7\.6"\./);
     expect(() => loki({ image: 'grafana/loki' })).toThrow(/image must be "repository:tag" with a pinned tag \(got "grafana\/loki"\)/);
   });
 

@@ -82,7 +82,7 @@ describe('LokiCluster (monolithic)', () => {
     new LokiCluster(stack, 'Loki');
     const json = synthJson(stack);
     const c = container(json, 'loki');
-    expect(Object.values(resources(json, 'docker_image')).map((i) => i.name)).toContain('grafana/loki:3.4.0');
+    expect(Object.values(resources(json, 'docker_image')).map((i) => i.name)).toContain('grafana/loki:3.7.6');
     expect(c.user).toBe('10001:10001');
     expect(c.command).toEqual(['-config.file=/etc/loki/config.yaml']);
     expect(c.env).toBeUndefined();
@@ -90,8 +90,26 @@ describe('LokiCluster (monolithic)', () => {
     const volume = Object.values(resources(json, 'docker_volume')).find((v) => v.name === 'loki-data');
     expect(volume).toBeDefined();
     expect(c.volumes).toEqual([{ volume_name: expect.stringMatching(/^\$\{docker_volume\.Loki_Data_[0-9A-F]+\.name\}$/), container_path: '/loki' }]);
-    expect((c.healthcheck as { test: string[] }).test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3100/ready']);
+    // 3.7 is distroless without a shell or wget: the binary checks /ready itself (`-health`).
+    expect((c.healthcheck as { test: string[] }).test).toEqual(['CMD', '/usr/bin/loki', '-health', '-health.url=http://127.0.0.1:3100/ready']);
     expect(Object.keys(containerFiles(json, 'loki'))).toEqual([CONFIG]);
+  });
+
+  test.each<[string, string[] | undefined]>([
+    // busybox in the image (distroless/static:debug) up to 3.5.7
+    ['grafana/loki:3.4.0', ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3100/ready']],
+    ['grafana/loki:3.5.7', ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3100/ready']],
+    // busybox removed (3.5.8 by the upgrade notes, 3.6.0 by the Dockerfile), `-health` not yet there
+    ['grafana/loki:3.5.8', undefined],
+    ['grafana/loki:3.6.4', undefined],
+    // `loki -health` (cmd/loki/health.go) from 3.6.5
+    ['grafana/loki:3.6.5', ['CMD', '/usr/bin/loki', '-health', '-health.url=http://127.0.0.1:3100/ready']],
+    ['grafana/loki:main-1a2b3c4', ['CMD', '/usr/bin/loki', '-health', '-health.url=http://127.0.0.1:3100/ready']],
+  ])('healthcheck follows the image: %s', (image, test) => {
+    const stack = testStack();
+    new LokiCluster(stack, 'Loki', { image });
+    const c = container(synthJson(stack), 'loki');
+    expect((c.healthcheck as { test: string[] } | undefined)?.test).toEqual(test);
   });
 
   test('the ruler sends to every Alertmanager of the stack, found at synth (created after Loki)', () => {

@@ -54,13 +54,14 @@ describe('OtelCollector', () => {
       batch: { timeout: '5s', send_batch_size: 1000 },
     });
     expect(cfg.exporters).toEqual({
-      'otlp/tempo': { endpoint: 'tempo:4317', tls: { insecure: true } },
+      // Collector 0.144+ names the OTLP exporters otlp_grpc / otlp_http (the model keeps otlp / otlphttp).
+      'otlp_grpc/tempo': { endpoint: 'tempo:4317', tls: { insecure: true } },
       prometheus: { endpoint: '0.0.0.0:8889', namespace: 'otel', enable_open_metrics: true, resource_to_telemetry_conversion: { enabled: true } },
     });
     expect(cfg.service).toEqual({
       extensions: ['health_check'],
       pipelines: {
-        traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/tempo'] },
+        traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_grpc/tempo'] },
         metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] },
       },
     });
@@ -72,6 +73,39 @@ describe('OtelCollector', () => {
     expect(Observability.of(stack).find('otel-collector')).toEqual([collector]);
   });
 
+  test.each<[string, string, string]>([
+    ['otel/opentelemetry-collector-contrib:0.115.0', 'otlp/tempo', 'otlphttp/loki'],
+    ['otel/opentelemetry-collector-contrib:0.143.0', 'otlp/tempo', 'otlphttp/loki'],
+    ['otel/opentelemetry-collector-contrib:0.144.0', 'otlp_grpc/tempo', 'otlp_http/loki'],
+    ['otel/opentelemetry-collector-contrib:nightly-20260801', 'otlp_grpc/tempo', 'otlp_http/loki'],
+  ])('%s: OTLP exporters written %s and %s, in the exporters and the pipelines', (image, traces, logs) => {
+    const stack = testStack();
+    new FakeLoki(stack, 'Loki');
+    const collector = new OtelCollector(stack, 'Collector', { image });
+    const cfg = collectorConfig(synthJson(stack));
+    expect(Object.keys(cfg.exporters)).toEqual([traces, 'prometheus', logs]);
+    expect(cfg.service.pipelines.traces.exporters).toEqual([traces]);
+    expect(cfg.service.pipelines.logs.exporters).toEqual([logs]);
+    // The model, and the ids users write in pipelines, keep the type names of the library's API.
+    expect(collector.model().exporters.map((e) => e.type)).toEqual(['otlp', 'prometheus', 'otlphttp']);
+  });
+
+  test.each<[string, string]>([
+    ['0.153.0', 'prometheusremotewrite/mimir'],
+    ['0.154.0', 'prometheus_remote_write/mimir'],
+  ])('Collector %s writes the remote-write exporter %s', (tag, id) => {
+    const stack = testStack();
+    new OtelCollector(stack, 'Collector', {
+      image: `otel/opentelemetry-collector-contrib:${tag}`,
+      receivers: [{ type: 'otlp' }],
+      exporters: [{ type: 'prometheusremotewrite', name: 'mimir', endpoint: 'http://mimir:8080/api/v1/push' }],
+      pipelines: { metrics: { receivers: ['otlp'], exporters: ['prometheusremotewrite/mimir'] } },
+    });
+    const cfg = collectorConfig(synthJson(stack));
+    expect(Object.keys(cfg.exporters)).toEqual([id]);
+    expect(cfg.service.pipelines.metrics.exporters).toEqual([id]);
+  });
+
   test('cross-wiring: Prometheus, Tempo and the Collector find each other in one stack', () => {
     const stack = testStack();
     const prometheus = new PrometheusServer(stack, 'Prometheus');
@@ -80,7 +114,7 @@ describe('OtelCollector', () => {
     prometheus.scrape(collector);
     const json = synthJson(stack);
 
-    expect(collectorConfig(json).exporters['otlp/tempo'].endpoint).toBe('tempo:4317');
+    expect(collectorConfig(json).exporters['otlp_grpc/tempo'].endpoint).toBe('tempo:4317');
     const tempo = parse(containerFiles(json, 'tempo')['/etc/tempo/tempo-config.yml']);
     expect(tempo.metrics_generator.storage.remote_write).toEqual([{ url: 'http://prometheus:9090/api/v1/write', send_exemplars: true }]);
     const args = container(json, 'prometheus').command as string[];
@@ -101,10 +135,10 @@ describe('OtelCollector', () => {
     const other = new TempoBackend(stack, 'TracesArchive', { name: 'traces-archive', metricsGenerator: false, publishPorts: false });
     new OtelCollector(stack, 'Collector', { tempo: other });
     const cfg = collectorConfig(synthJson(stack));
-    expect(cfg.exporters['otlp/tempo'].endpoint).toBe('traces-archive:4317');
-    expect(cfg.exporters['otlphttp/loki']).toEqual({ endpoint: 'http://loki:3100/otlp' });
+    expect(cfg.exporters['otlp_grpc/tempo'].endpoint).toBe('traces-archive:4317');
+    expect(cfg.exporters['otlp_http/loki']).toEqual({ endpoint: 'http://loki:3100/otlp' });
     expect(Object.keys(cfg.service.pipelines)).toEqual(['traces', 'metrics', 'logs']);
-    expect(cfg.service.pipelines.logs).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/loki'] });
+    expect(cfg.service.pipelines.logs).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_http/loki'] });
   });
 
   test('a typed configuration renders with the Collector field names', () => {
@@ -185,7 +219,9 @@ describe('OtelCollector', () => {
       { name: 'routes', type: 'string_attribute', string_attribute: { key: 'http.route', values: ['/checkout.*'], enabled_regex_matching: true } },
     ]);
     expect(cfg.processors['filter/health']).toEqual({ error_mode: 'ignore', traces: { span: ['attributes["http.route"] == "/health"'] } });
-    expect(cfg.exporters.prometheusremotewrite).toEqual({ endpoint: 'http://prometheus:9090/api/v1/write', external_labels: { source: 'otel' }, resource_to_telemetry_conversion: { enabled: true } });
+    // prometheus_remote_write since 0.154.0 (prometheusremotewrite in the model and the pipeline ids given).
+    expect(cfg.exporters.prometheus_remote_write).toEqual({ endpoint: 'http://prometheus:9090/api/v1/write', external_labels: { source: 'otel' }, resource_to_telemetry_conversion: { enabled: true } });
+    expect(cfg.service.pipelines.metrics.exporters).toEqual(['prometheus_remote_write']);
     expect(cfg.exporters.debug).toEqual({ verbosity: 'detailed' });
     expect(Object.keys(cfg.service.pipelines)).toEqual(['traces', 'traces/checkout', 'metrics', 'logs']);
     expect(cfg.service.pipelines.traces.processors).toEqual(['memory_limiter', 'filter/health', 'attributes/scrub', 'resource', 'tail_sampling', 'batch']);
@@ -211,12 +247,12 @@ describe('OtelCollector', () => {
     const json = synthJson(stack);
     const secretPath = '/etc/otel/secrets/otlphttp_grafana-cloud-2ab6c9c1.authorization'; // the id holds '/', so the file name carries a hash (distinct ids, distinct files)
     const cfg = collectorConfig(json);
-    expect(cfg.exporters['otlphttp/grafana-cloud'].headers).toEqual({ Authorization: `\${file:${secretPath}}`, 'X-Scope-OrgID': 'tenant-1' });
+    expect(cfg.exporters['otlp_http/grafana-cloud'].headers).toEqual({ Authorization: `\${file:${secretPath}}`, 'X-Scope-OrgID': 'tenant-1' });
     expect(rawFiles(json, 'otel-collector')[CONFIG]).not.toContain('var.grafana_cloud_otlp_auth');
     expect(rawFiles(json, 'otel-collector')[secretPath]).toBe('${var.grafana_cloud_otlp_auth}');
     // No processors: the key is left out rather than rendered empty.
     expect(cfg.processors).toBeUndefined();
-    expect(cfg.service.pipelines.traces).toEqual({ receivers: ['otlp'], exporters: ['otlphttp/grafana-cloud'] });
+    expect(cfg.service.pipelines.traces).toEqual({ receivers: ['otlp'], exporters: ['otlp_http/grafana-cloud'] });
   });
 
   test('components and pipelines added after construction count, in either order; the default traces pipeline yields to yours', () => {
@@ -228,7 +264,7 @@ describe('OtelCollector', () => {
     collector.addExporter({ type: 'debug' });
     const cfg = collectorConfig(synthJson(stack));
     expect(cfg.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'batch']);
-    expect(cfg.exporters['otlp/tempo']).toEqual({ endpoint: 'tempo.example.internal:4317' });
+    expect(cfg.exporters['otlp_grpc/tempo']).toEqual({ endpoint: 'tempo.example.internal:4317' });
     expect(Object.keys(cfg.service.pipelines)).toEqual(['metrics', 'traces']);
     // Yours: no warning about a missing Tempo.
     expect(warnings(collector)).toEqual([]);

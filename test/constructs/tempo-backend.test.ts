@@ -35,20 +35,24 @@ describe('TempoBackend', () => {
     ]);
     expect(c.volumes).toEqual([{ volume_name: '${docker_volume.Tempo_Data_FA38C083.name}', container_path: '/var/tempo' }]);
     expect(Object.values(resources(json, 'docker_volume')).map((v) => v.name)).toEqual(['tempo-data']);
-    // Tempo 2.6 is Alpine-based: busybox wget runs the readiness check.
-    expect((c.healthcheck as { test: string[] }).test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3200/ready']);
+    expect(Object.values(resources(json, 'docker_image')).map((i) => i.name)).toContain('grafana/tempo:3.0.3');
+    // Tempo 3 is distroless: the binary checks /ready itself (`tempo -health`, from 3.0.0).
+    expect((c.healthcheck as { test: string[] }).test).toEqual(['CMD', '/tempo', '-health', '-health.url=http://127.0.0.1:3200/ready']);
 
     const cfg = tempoConfig(json);
     expect(cfg.server).toEqual({ http_listen_port: 3200 });
     expect(cfg.distributor).toEqual({ receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } } });
-    expect(cfg.ingester).toEqual({ max_block_duration: '5m' });
-    // 14 days, in hours: Go's time.ParseDuration has no "d".
-    expect(cfg.compactor).toEqual({ compaction: { block_retention: '336h' } });
+    // Tempo 3 has no ingester and no compactor (it refuses their sections): the live-store
+    // keeps its own block duration (30s) unless maxBlockDuration is set, and the backend
+    // worker applies the retention, 14 days in hours (Go's time.ParseDuration has no "d").
+    expect(cfg.ingester).toBeUndefined();
+    expect(cfg.compactor).toBeUndefined();
+    expect(cfg.live_store).toBeUndefined();
+    expect(cfg.backend_worker).toEqual({ compaction: { block_retention: '336h' } });
     expect(cfg.storage).toEqual({ trace: { backend: 'local', wal: { path: '/var/tempo/wal' }, local: { path: '/var/tempo/traces' } } });
     expect(cfg.metrics_generator).toEqual({
       registry: { external_labels: { source: 'tempo' } },
       storage: { path: '/var/tempo/generator/wal' },
-      traces_storage: { path: '/var/tempo/generator/traces' },
       processor: {
         service_graphs: { dimensions: ['service.namespace'], enable_client_server_prefix: true },
         span_metrics: { dimensions: ['http.method', 'http.status_code', 'service.version'] },
@@ -143,8 +147,36 @@ describe('TempoBackend', () => {
       wal: { path: '/var/tempo/wal' },
       s3: { bucket: 'tempo-traces', endpoint: 'minio:9000', access_key: '${TEMPO_S3_ACCESS_KEY}', secret_key: '${TEMPO_S3_SECRET_KEY}', insecure: true, forcepathstyle: true },
     });
-    expect(cfg.compactor.compaction.block_retention).toBe('168h');
-    expect(cfg.ingester.max_block_duration).toBe('1m30s');
+    expect(cfg.backend_worker.compaction.block_retention).toBe('168h');
+    expect(cfg.live_store.max_block_duration).toBe('1m30s');
+  });
+
+  test('an image pinned to Tempo 2.x gets the 2.x layout: ingester, compactor, the generator\'s traces_storage; busybox wget up to 2.6', () => {
+    const stack = testStack();
+    new TempoBackend(stack, 'Tempo', { image: 'grafana/tempo:2.6.0' });
+    const json = synthJson(stack);
+    const cfg = tempoConfig(json);
+    expect(cfg.ingester).toEqual({ max_block_duration: '5m' });
+    expect(cfg.compactor).toEqual({ compaction: { block_retention: '336h' } });
+    expect(cfg.live_store).toBeUndefined();
+    expect(cfg.backend_worker).toBeUndefined();
+    expect(cfg.metrics_generator.traces_storage).toEqual({ path: '/var/tempo/generator/traces' });
+    expect((container(json, 'tempo').healthcheck as { test: string[] }).test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3200/ready']);
+  });
+
+  test.each<[string, 2 | 3, boolean]>([
+    ['grafana/tempo:2.10.8', 2, false],
+    ['grafana/tempo:v2.7.2', 2, false],
+    ['grafana/tempo:3.0.0', 3, true],
+    ['grafana/tempo:main-abc1234', 3, true],
+  ])('%s: the Tempo %s layout, healthcheck %s', (image, generation, health) => {
+    const stack = testStack();
+    new TempoBackend(stack, 'Tempo', { image });
+    const json = synthJson(stack);
+    const cfg = tempoConfig(json);
+    expect(cfg.ingester !== undefined).toBe(generation === 2);
+    expect(cfg.backend_worker !== undefined).toBe(generation === 3);
+    expect(container(json, 'tempo').healthcheck !== undefined).toBe(health);
   });
 
   test('metricsGenerator: false renders no generator and no overrides; a later image has no healthcheck', () => {

@@ -63,7 +63,7 @@ describe('ObservabilityStack defaults', () => {
     expect(containers.map((c) => c.name)).not.toContain('pyroscope');
     expect(container(json, 'prometheus').command).toContain('--storage.tsdb.retention.time=30d');
     expect(parse(containerFiles(json, 'loki')['/etc/loki/config.yaml']).limits_config.retention_period).toBe('720h');
-    expect(parse(Object.values(containerFiles(json, 'tempo'))[0]).compactor.compaction.block_retention).toBe('336h');
+    expect(parse(Object.values(containerFiles(json, 'tempo'))[0]).backend_worker.compaction.block_retention).toBe('336h');
   });
 
   test('secrets are sensitive variables: the seed .env becomes TF_VAR_*', () => {
@@ -93,7 +93,7 @@ describe('ObservabilityStack options', () => {
     const json = synthJson(new ObservabilityStack(Testing.app(), 'obs', { retention: { metrics: '90d', logs: '7d', traces: '48h' } }));
     expect(container(json, 'prometheus').command).toContain('--storage.tsdb.retention.time=90d');
     expect(parse(containerFiles(json, 'loki')['/etc/loki/config.yaml']).limits_config.retention_period).toBe('168h');
-    expect(parse(Object.values(containerFiles(json, 'tempo'))[0]).compactor.compaction.block_retention).toBe('48h');
+    expect(parse(Object.values(containerFiles(json, 'tempo'))[0]).backend_worker.compaction.block_retention).toBe('48h');
   });
 
   test('profiling: true adds Pyroscope (retention.profiles, 127.0.0.1:4040, an output), its data source, the Tempo link and the Collector profiles pipeline', () => {

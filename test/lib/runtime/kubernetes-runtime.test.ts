@@ -445,6 +445,10 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
     expect(values.metricsGenerator.enabled).toBe(true);
     const cfg = values.tempo.structuredConfig;
     expect(cfg.server).toBeUndefined();
+    // The chart runs its own Tempo (2.x at the pinned tempo-distributed), whatever TEMPO_IMAGE is: its layout.
+    expect(cfg.ingester).toEqual({ max_block_duration: '5m' });
+    expect(cfg.compactor).toEqual({ compaction: { block_retention: '336h' } });
+    expect(cfg.backend_worker).toBeUndefined();
     expect(cfg.storage.trace.s3).toMatchObject({ bucket: 'traces', access_key: '${TEMPO_S3_ACCESS_KEY}' });
     // Every replica, by pod, through the operator's headless Service: the load-balanced one would split the series.
     expect(cfg.metrics_generator.storage.remote_write).toEqual([0, 1].map((i) => ({ url: `http://prometheus-prometheus-prometheus-${i}.prometheus-operated.observability.svc:9090/api/v1/write`, send_exemplars: true })));

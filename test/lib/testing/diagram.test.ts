@@ -27,7 +27,7 @@ describe('diagram(stack)', () => {
   test('the default stack: every component with its image and published ports', () => {
     expect(course.split('\n')[0]).toBe('flowchart LR');
     expect(course).toContain('prometheus["<b>Prometheus</b><br/>prom/prometheus:v3.14.0<br/>127.0.0.1:9090"]');
-    expect(course).toContain('tempo["<b>Tempo</b><br/>grafana/tempo:2.6.0<br/>127.0.0.1:3200, 127.0.0.1:4317, 127.0.0.1:4318"]');
+    expect(course).toContain('tempo["<b>Tempo</b><br/>grafana/tempo:3.0.3<br/>127.0.0.1:3200, 127.0.0.1:4317, 127.0.0.1:4318"]');
     expect(course.match(/^ {2}\w+\["/gm)).toHaveLength(9);
   });
 
