@@ -23,6 +23,8 @@ export interface PrometheusConfigModel {
   readonly ruleGroups: readonly RuleGroup[];
   /** `host:port` of each Alertmanager. */
   readonly alertmanagers: readonly string[];
+  /** Top-level keys written as they are (escape hatch), e.g. `remote_write`. */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /** The directory of rule files, relative to the config file. */
@@ -91,6 +93,7 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
     doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [...model.alertmanagers] }] }] };
   }
   doc.scrape_configs = model.scrapeJobs.map((j) => renderScrapeJob(j));
+  if (model.rawConfig) Object.assign(doc, model.rawConfig);
   return toYaml(doc, GENERATED_HEADER);
 }
 
