@@ -286,6 +286,15 @@ export function importAlertmanager(file: string, text: string, notes: Notes, out
     raw[k] = doc[k];
     notes.add('escape-hatch', file, k, `no library prop: written as is through rawConfig.${k}`);
   }
+  // Raw Slack configs without api_url rely on the global URL: keep it there for them.
+  const rawSlackWithoutUrl = receivers.some((r) => {
+    const rc = r.rawConfigs instanceof Commented ? (r.rawConfigs.value as Record<string, unknown[]>) : undefined;
+    return (rc?.slack_configs ?? []).some((c) => isObject(c) && c.api_url === undefined && c.api_url_file === undefined);
+  });
+  if (rawSlackWithoutUrl && g.slack_api_url !== undefined) {
+    raw.global = { ...((raw.global as Record<string, unknown>) ?? {}), slack_api_url: g.slack_api_url };
+    notes.add('warning', file, 'global.slack_api_url', 'kept literal in rawConfig.global for the raw Slack configs that rely on it: the URL stays in the rendered file (move it to api_url_file)');
+  }
   if (Object.keys(raw).length) props.rawConfig = new Commented('Escape hatch: written as is (see the import report).', raw);
 
   // The library fails synth when an alert only reaches null receivers: keep the user's routing.

@@ -84,8 +84,9 @@ export function defaultProjectName(composeFile: string): string {
  * Imports docker-compose.yml. `project` is the Compose project name: named volumes exist
  * on the host as `<project>_<volume>` unless the volume sets `name:`.
  */
-export function importCompose(file: string, text: string, notes: Notes, outDir: string, project = defaultProjectName(file)): ComposeComponent[] {
+export function importCompose(file: string, text: string, notes: Notes, outDir: string, projectName?: string): ComposeComponent[] {
   const doc = parseYaml(text, file, 'compose');
+  const project = projectName ?? (typeof doc.name === 'string' ? doc.name : defaultProjectName(file));
   const base = path.dirname(path.resolve(file));
   const topVolumes = isObject(doc.volumes) ? doc.volumes : {};
   const volumeName = (v: string) => {
@@ -189,7 +190,9 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
       published = published || pm[2] !== undefined;
       ports.push({ containerPort: Number(pm[3]), ...(pm[2] !== undefined && pm[2] !== pm[3] ? { hostPort: Number(pm[2]) } : {}), ...(pm[4] === 'udp' ? { protocol: 'udp' } : {}), ...(pm[2] === undefined ? { publish: false } : {}), hostIp: pm[1] });
     }
-    const hostIp = ports.find((p) => p.hostIp)?.hostIp as string | undefined;
+    const ips = [...new Set(ports.filter((p) => p.publish !== false).map((p) => (p.hostIp as string | undefined) ?? '0.0.0.0'))];
+    const hostIp = ips[0];
+    if (ips.length > 1) notes.add('warning', file, `${where}.ports`, `ports published on several addresses (${ips.join(', ')}): the construct publishes every port on one, ${hostIp}`);
     for (const p of ports) delete p.hostIp;
     if (kind === 'container') {
       if (ports.length) props.ports = ports;
@@ -198,9 +201,9 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
       if (main.hostPort !== undefined) props.hostPort = main.hostPort;
       if (ports.length > 1) notes.add('warning', file, `${where}.ports`, `only the main port of a ${kind} is published by its construct; ${ports.slice(1).map((p) => p.containerPort).join(', ')} not carried`);
     } else props.publishPorts = false;
-    if (published) {
-      props.hostIp = new Commented(`Published on ${hostIp ?? 'every interface'} as in the Compose file (the library's default is 127.0.0.1).`, hostIp ?? '0.0.0.0');
-      notes.add('choice', file, `${where}.ports`, `published on ${hostIp ?? '0.0.0.0'} as Compose does (the library's default is 127.0.0.1; set hostIp to restrict)`);
+    if (published && hostIp !== '127.0.0.1') {
+      props.hostIp = new Commented(`Published on ${hostIp === '0.0.0.0' ? 'every interface' : hostIp} as in the Compose file (the library's default is 127.0.0.1).`, hostIp);
+      notes.add('choice', file, `${where}.ports`, `published on ${hostIp} as Compose does (the library's default is 127.0.0.1; set hostIp to restrict)`);
     }
 
     // Environment: secrets (by name or ${VAR} reference) become sensitive variables.
@@ -259,12 +262,15 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
         if (h.disable === true) props.healthcheck = { test: ['NONE'] };
         else {
           const test = Array.isArray(h.test) ? h.test.map(str) : ['CMD-SHELL', str(h.test)];
+          // Docker's defaults (30s, 30s, 3, 0s) written out: the library's are 15s, 5s, 5, 10s.
+          const missing = (['interval', 'timeout', 'retries', 'start_period'] as const).filter((k) => h[k] === undefined);
+          if (missing.length) notes.add('default', file, `${where}.healthcheck`, `${missing.join(', ')} not set: Docker's defaults written out (the library's differ)`);
           props.healthcheck = {
             test,
-            ...(h.interval !== undefined ? { interval: str(h.interval) } : {}),
-            ...(h.timeout !== undefined ? { timeout: str(h.timeout) } : {}),
-            ...(h.retries !== undefined ? { retries: Number(h.retries) } : {}),
-            ...(h.start_period !== undefined ? { startPeriod: str(h.start_period) } : {}),
+            interval: h.interval !== undefined ? str(h.interval) : '30s',
+            timeout: h.timeout !== undefined ? str(h.timeout) : '30s',
+            retries: h.retries !== undefined ? Number(h.retries) : 3,
+            startPeriod: h.start_period !== undefined ? str(h.start_period) : '0s',
           };
         }
       }

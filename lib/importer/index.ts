@@ -108,7 +108,7 @@ export function importStack(options: ImportOptions): ImportResult {
         jobName: p.jobName, metricsPath: '/probe', params: { module: [p.module] }, ...(p.scrapeInterval ? { scrapeInterval: p.scrapeInterval } : {}), targets: p.targets, ...(p.labels ? { labels: p.labels } : {}),
         relabelConfigs: [{ sourceLabels: ['__address__'], targetLabel: '__param_target' }, { sourceLabels: ['__param_target'], targetLabel: 'instance' }, { targetLabel: '__address__', replacement: p.exporterAddress }],
       });
-    }
+    } else notes.add('choice', prom!.file, `job ${JSON.stringify(p.jobName)}`, `blackbox __param_target pattern recognised: a probe of the BlackboxExporter (module ${p.module})`);
     return ok;
   });
   if (modules || bbComp || probes.length) {

@@ -97,7 +97,6 @@ export function importPrometheus(file: string, text: string, notes: Notes): Impo
     const probe = asProbe(j);
     if (probe) {
       probes.push(probe);
-      notes.add('choice', file, where, `blackbox __param_target pattern recognised: a probe of the BlackboxExporter (module ${probe.module})`);
       return;
     }
     scrapeJobs.push(importJob(j, file, where, notes));
