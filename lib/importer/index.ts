@@ -248,6 +248,7 @@ function pruneHelpers(code: string): string {
   if (calls('hostPath') <= 0) out = out.replace(/\/\*\* A path next to this program[^\n]*\nfunction hostPath[\s\S]*?\n}\n\n/, '');
   if (calls('readJson') <= 0) out = out.replace(/function readJson[\s\S]*?\n}\n\n/, '');
   if (calls('readText') <= (out.includes('function readJson') ? 1 : 0)) out = out.replace(/\/\*\* A file next to this program[^\n]*\nfunction readText[\s\S]*?\n}\n\n/, '');
-  if (!/readText\(|hostPath\(/.test(out)) out = out.replace("import * as fs from 'fs';\nimport * as path from 'path';\n", '');
+  if (!out.includes('readText(')) out = out.replace("import * as fs from 'fs';\n", '');
+  if (!/readText\(|hostPath\(/.test(out)) out = out.replace("import * as path from 'path';\n", '');
   return out;
 }

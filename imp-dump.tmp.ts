@@ -1,0 +1,17 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { importStack } from './lib/importer';
+const { Testing } = require('cdktf');
+const { containerFiles, layOut } = require('./test/helpers/synth');
+const entry = process.argv[2];
+const D = `/work/wt-importer/test/fixtures/import/${entry}`;
+const out = `/work/wt-importer/test/.tmp-smoke/${entry}`;
+fs.mkdirSync(out, { recursive: true });
+const opts: any = { compose: `${D}/docker-compose.yml`, out: `${out}/main.ts`, moduleSpecifier: '/work/wt-importer/index' };
+if (fs.existsSync(`${D}/dashboards`)) opts.dashboards = `${D}/dashboards`;
+const r = importStack(opts);
+fs.writeFileSync(`${out}/main.ts`, r.code);
+const mod = require(`${out}/main.ts`);
+const json = JSON.parse(Testing.synth(new mod.ImportedStack(Testing.app(), 'imported'), true));
+const root = layOut(containerFiles(json, process.argv[3]));
+console.log(root);
