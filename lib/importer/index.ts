@@ -6,7 +6,7 @@ import { importAlertmanager } from './alertmanager';
 import { importBlackbox } from './blackbox';
 import { constName, constructId, printValue, stringLiteral } from './codegen';
 import { ComposeComponent, importCompose } from './compose';
-import { Commented, FileRef, formatReport, ImportResult, Notes, SecretRef } from './model';
+import { Commented, FileRef, formatReport, ImportResult, Notes } from './model';
 import { ImportError } from './parse';
 import { ImportedPrometheus, importPrometheus } from './prometheus';
 
@@ -239,7 +239,6 @@ export function importStack(options: ImportOptions): ImportResult {
   return { code: final, notes: notes.notes, secretVariables, report: formatReport(notes.notes, secretVariables) };
 }
 
-export { SecretRef };
 
 /** Drops the file helpers the generated body does not call. */
 function pruneHelpers(code: string): string {

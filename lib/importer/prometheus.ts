@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Commented, Notes, SecretRef } from './model';
+import { Commented, Notes } from './model';
 import { globFiles, ImportError, isObject, parseYaml, unknownKeys } from './parse';
 
 /** A scrape job recognised as the blackbox `__param_target` pattern. */
@@ -304,4 +304,3 @@ export function importRuleFile(file: string, text: string, notes: Notes): Array<
   });
 }
 
-export { SecretRef };
