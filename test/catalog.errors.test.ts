@@ -759,6 +759,14 @@ group('Adopting an existing setup: Container, extraArgs, volumeNames, data sourc
   }, /the alertmanager prop is set but dataSources leaves "alertmanager" out/);
 });
 
+group('Escape hatches for imported configuration (issue 15)', () => {
+  bad('Prometheus rawConfig on Kubernetes', (s) => {
+    new KubernetesRuntime(s, 'Kubernetes');
+    prom(s, { rawConfig: { remote_write: [{ url: 'https://mimir.example.com/api/v1/push' }] } });
+  }, /rawConfig is a Docker option \(got keys \["remote_write"\]\): on the Kubernetes target the Prometheus Operator writes prometheus\.yml/);
+  bad('raw job fields do not stand for targets unless they discover', job({ targets: undefined, rawFields: { proxy_url: 'http://proxy:3128' } }), /scrape job "j" has no targets: give targets, staticConfigs, dockerSdConfigs or kubernetesSdConfigs/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Running the table
 // ---------------------------------------------------------------------------------------------
