@@ -273,3 +273,20 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (name, entry) => {
     });
   }
 });
+
+test('examples/importing/main.ts is the importer\'s output for the course\'s Compose file (UPDATE_IMPORT_EXAMPLE=1 regenerates it)', () => {
+  const example = path.join(ROOT, 'examples/importing/main.ts');
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  let code: string;
+  try {
+    code = importStack({ compose: 'test/fixtures/import/course/docker-compose.yml', out: example, moduleSpecifier: '../../index' }).code;
+  } finally {
+    process.chdir(cwd);
+  }
+  if (process.env.UPDATE_IMPORT_EXAMPLE === '1') {
+    fs.mkdirSync(path.dirname(example), { recursive: true });
+    fs.writeFileSync(example, code);
+  }
+  expect(fs.readFileSync(example, 'utf8')).toBe(code);
+});
