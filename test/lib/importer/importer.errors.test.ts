@@ -194,3 +194,29 @@ describe('the command', () => {
     expect(h.out.stdout).toContain('Usage:');
   });
 });
+
+describe('historic matcher syntaxes (property)', () => {
+  const label = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/);
+  const value = fc.stringMatching(/^[A-Za-z0-9 ,._:-]{1,10}$/);
+  test('match, match_re and matchers (one per entry, several in one string, braces) give the same matchers', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(label, value, fc.boolean()), { minLength: 1, maxLength: 4, selector: (t) => t[0] }), fc.nat(3), (pairs, syntax) => {
+        const yaml = (s: string) => JSON.stringify(s);
+        let route: string;
+        if (syntax === 0) {
+          const eq = pairs.filter(([, , re]) => !re);
+          const re = pairs.filter(([, , r]) => r);
+          route = `    match: {${eq.map(([l, v]) => `${l}: ${yaml(v)}`).join(', ')}}\n    match_re: {${re.map(([l, v]) => `${l}: ${yaml(v)}`).join(', ')}}\n`;
+        } else {
+          const ms = pairs.map(([l, v, re]) => `${l}${re ? '=~' : '='}${JSON.stringify(v)}`);
+          const entries = syntax === 1 ? ms : syntax === 2 ? [ms.join(', ')] : [`{${ms.join(', ')}}`];
+          route = `    matchers: [${entries.map((e) => yaml(e)).join(', ')}]\n`;
+        }
+        const am = importAlertmanager('am.yml', `route:\n  receiver: r\n  routes:\n  - receiver: r\n${route}receivers: [{ name: r }]\n`, new Notes(), dir);
+        const got = ((am.props.routes as Array<Record<string, any>>)[0].matchers as Array<{ label: string; operator: string; value: string }>).map((m) => `${m.label}${m.operator}${m.value}`).sort();
+        expect(got).toEqual(pairs.map(([l, v, re]) => `${l}${re ? '=~' : '='}${v}`).sort());
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
