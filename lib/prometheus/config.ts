@@ -25,6 +25,12 @@ export interface PrometheusConfigModel {
   readonly alertmanagers: readonly string[];
   /** Top-level keys written as they are (escape hatch), e.g. `remote_write`. */
   readonly rawConfig?: Record<string, unknown>;
+  /**
+   * Write `global.scrape_native_histograms: true` (Prometheus 3.8+; older versions take the
+   * `native-histograms` feature flag instead and refuse the key).
+   * @default false
+   */
+  readonly scrapeNativeHistograms?: boolean;
 }
 
 /** The directory of rule files, relative to the config file. */
@@ -86,6 +92,7 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
       ...(g.scrapeTimeout !== undefined ? { scrape_timeout: resolveDuration(g.scrapeTimeout).text } : {}),
       evaluation_interval: resolveDuration(g.evaluationInterval ?? '15s').text,
       ...(g.externalLabels && Object.keys(g.externalLabels).length ? { external_labels: g.externalLabels } : {}),
+      ...(model.scrapeNativeHistograms ? { scrape_native_histograms: true } : {}),
     },
   };
   if (model.ruleGroups.length) doc.rule_files = [`${RULES_DIR}/*.yml`];
