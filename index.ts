@@ -119,6 +119,10 @@ export type { CourseStackProps } from './stacks/course-stack';
 export { courseAlertRoute } from './stacks/course-alerting';
 export type { CourseAlertRouteOptions } from './stacks/course-alerting';
 
+// Importing an existing stack (the `cdktf-observability import` command)
+export { ImportError, importStack } from './lib/importer';
+export type { ImportNote, ImportOptions, ImportResult, NoteKind } from './lib/importer';
+
 // Testing
 export { snapshotStack } from './lib/testing/snapshot';
 export type { SnapshotOptions, StackSnapshot } from './lib/testing/snapshot';

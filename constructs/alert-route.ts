@@ -80,6 +80,14 @@ export interface AlertRouteProps {
    * @default true
    */
   readonly requireRouting?: boolean;
+  /**
+   * Escape hatch: alertmanager.yml keys the library has no prop for, in its own spelling,
+   * written as they are (`global` is merged key by key into the library's; any other key
+   * replaces the library's). Not validated: `amtool check-config` is the check. Used by
+   * `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /** Grafana resources created for the Grafana target. */
@@ -129,6 +137,7 @@ export class AlertRoute extends Construct {
   private readonly timeIntervals = new Map<string, TimeInterval>();
   private readonly templates = new Map<string, string>();
   private readonly globalConfig: AlertmanagerGlobal;
+  private readonly rawConfig?: Record<string, unknown>;
   private readonly grafanaScope?: Construct;
   private readonly contactPoints = new Map<string, ContactPoint>();
   private readonly muteTimings = new Map<string, MuteTiming>();
@@ -143,6 +152,7 @@ export class AlertRoute extends Construct {
       problems.push(`target must be "alertmanager", "grafana" or "both" (got ${JSON.stringify(this.target)}).`);
     }
     this.globalConfig = props.global ?? {};
+    this.rawConfig = props.rawConfig;
     problems.push(...alertmanagerGlobalProblems(this.globalConfig));
     throwIfProblems(this, problems);
     const rootReceiver = typeof props.receiver === 'string' ? props.receiver : props.receiver.name;
@@ -275,14 +285,7 @@ export class AlertRoute extends Construct {
 
   /** alertmanager.yml, templates and secret files, relative to the config directory. */
   public renderAlertmanagerFiles(): RenderedFile[] {
-    return renderAlertmanagerFiles({
-      global: this.globalConfig,
-      route: this.root,
-      receivers: [...this.receivers.values()],
-      inhibitRules: this.inhibitRules,
-      timeIntervals: [...this.timeIntervals.values()],
-      templates: this.templates,
-    });
+    return renderAlertmanagerFiles(this.model());
   }
 
   /** alertmanager.yml as an object for a file layout (the Kubernetes target's chart values). */
@@ -298,6 +301,7 @@ export class AlertRoute extends Construct {
       inhibitRules: this.inhibitRules,
       timeIntervals: [...this.timeIntervals.values()],
       templates: this.templates,
+      rawConfig: this.rawConfig,
     };
   }
 

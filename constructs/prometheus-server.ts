@@ -125,6 +125,14 @@ export interface PrometheusServerProps extends ComponentOptions {
    * @default - no Mimir
    */
   readonly mimir?: MimirOptions;
+  /**
+   * Escape hatch: top-level prometheus.yml keys the library has no prop for (`remote_write`,
+   * `remote_read`, `storage`, ...), in prometheus.yml's spelling, written as they are (a key
+   * given here replaces the library's). Not validated: `promtool check config` is the check.
+   * Docker target only. Used by `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /**
@@ -156,6 +164,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   private readonly alertmanagerTargets: IAlertmanagerTarget[] = [];
   private readonly flags: { remoteWrite: boolean; exemplars: boolean; nativeHistograms: boolean };
   private readonly alertPolicy: AlertPolicyMode;
+  private readonly rawConfig?: Record<string, unknown>;
   /** The Prometheus version the image tag names (the pinned default's when it names none). */
   private readonly version: PrometheusVersion;
   private readonly imageName: string;
@@ -214,6 +223,9 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
           );
         }
       }
+      if (props.rawConfig !== undefined) {
+        problems.push(`rawConfig is a Docker option (got keys ${JSON.stringify(Object.keys(props.rawConfig))}): on the Kubernetes target the Prometheus Operator writes prometheus.yml. Remove it, and set the Prometheus resource's fields through the release's escape hatch.`);
+      }
       if (!Number.isSafeInteger(replicas) || replicas < 1) {
         problems.push(`replicas must be a positive integer (got ${JSON.stringify(props.replicas)}). Use 2 for a highly available pair.`);
       } else if (replicas < 2) {
@@ -227,6 +239,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
         problems.push(`replicas is a Kubernetes option (got ${JSON.stringify(props.replicas)}): the Docker target runs one Prometheus container. Remove it, or deploy on Kubernetes (KubernetesRuntime) for replicas.`);
       }
     }
+    this.rawConfig = props.rawConfig;
     this.alertPolicy = props.alertPolicy ?? 'error';
     if (!['error', 'warn', 'off'].includes(this.alertPolicy)) {
       problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
@@ -396,6 +409,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       scrapeJobs: this.jobs,
       ruleGroups: this.groups,
       alertmanagers: this.resolveAlertmanagers(),
+      rawConfig: this.rawConfig,
       scrapeNativeHistograms: this.flags.nativeHistograms && nativeHistogramsVia(this.version) === 'config',
     });
   }

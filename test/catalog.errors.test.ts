@@ -847,6 +847,14 @@ group('ProfilingBackend', () => {
   }, /the stack has 2 ProfilingBackends \(test\/P1, test\/P2\)\. Pass the one to use as the pyroscope prop/);
 });
 
+group('Escape hatches for imported configuration (issue 15)', () => {
+  bad('Prometheus rawConfig on Kubernetes', (s) => {
+    new KubernetesRuntime(s, 'Kubernetes');
+    prom(s, { rawConfig: { remote_write: [{ url: 'https://mimir.example.com/api/v1/push' }] } });
+  }, /rawConfig is a Docker option \(got keys \["remote_write"\]\): on the Kubernetes target the Prometheus Operator writes prometheus\.yml/);
+  bad('raw job fields do not stand for targets unless they discover', job({ targets: undefined, rawFields: { proxy_url: 'http://proxy:3128' } }), /scrape job "j" has no targets: give targets, staticConfigs, dockerSdConfigs or kubernetesSdConfigs/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Running the table
 // ---------------------------------------------------------------------------------------------

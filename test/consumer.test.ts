@@ -109,6 +109,17 @@ describe('the packed package in a fresh app, following the docs', () => {
     expect(JSON.stringify(json)).not.toMatch(/hooks\.slack\.com/);
   });
 
+  test('the installed cdktf-observability command imports the course files into a program that type-checks and synthesizes', () => {
+    const project = path.join(app, 'my-app');
+    const fixtures = path.join(ROOT, 'test/fixtures/import/course/config');
+    const out = sh(`npx --no-install cdktf-observability import --prometheus ${fixtures}/prometheus/prometheus.yml --alertmanager ${fixtures}/alertmanager/alertmanager.yml --blackbox ${fixtures}/blackbox/blackbox.yml --out imported/main.ts`, project);
+    expect(out).toMatch(/Wrote imported\/main\.ts[\s\S]*Set before deploying: .*TF_VAR_slack_webhook_url/);
+    fs.writeFileSync(path.join(project, 'tsconfig.imported.json'), JSON.stringify({ extends: './tsconfig.json', include: ['imported/main.ts'], compilerOptions: { noEmit: true } }));
+    sh('npx tsc -p tsconfig.imported.json', project);
+    const synth = sh(`node -e "const ts=require('typescript');const fs=require('fs');const m=new module.constructor();m.paths=module.paths;m._compile(ts.transpileModule(fs.readFileSync('imported/main.ts','utf8'),{compilerOptions:{module:ts.ModuleKind.CommonJS,target:ts.ScriptTarget.ES2022,esModuleInterop:true}}).outputText,require('path').resolve('imported/main.js'));const {Testing}=require('cdktf');const j=JSON.parse(Testing.synth(new m.exports.ImportedStack(Testing.app(),'imported'),true));console.log(Object.keys(j.resource.docker_container).length)"`, project);
+    expect(Number(synth.trim().split('\n').pop())).toBeGreaterThanOrEqual(3);
+  });
+
   test('the snapshot test of the guide wrote its snapshot', () => {
     const snap = fs.readFileSync(path.join(app, 'my-app/dist/__snapshots__/stack.test.js.snap'), 'utf8');
     expect(snap).toMatch(/exports\[`the observability stack 1`\]/);

@@ -149,6 +149,8 @@ export interface AlertmanagerConfigModel {
   readonly timeIntervals: readonly TimeInterval[];
   /** Template file name → content. */
   readonly templates: ReadonlyMap<string, string>;
+  /** Keys written as they are (escape hatch); `global` merges into the library's. */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /** A rendered file, relative to the Alertmanager config directory. */
@@ -247,6 +249,9 @@ export function renderAlertmanagerDocument(model: AlertmanagerConfigModel, layou
         return o;
       }),
     }));
+  }
+  for (const [k, v] of Object.entries(model.rawConfig ?? {})) {
+    doc[k] = k === 'global' && typeof v === 'object' && v !== null ? { ...global, ...v } : v;
   }
   return { doc, templates: model.templates, secrets };
 }

@@ -91,6 +91,13 @@ export interface ReceiverSpec {
   readonly email?: EmailConfig[];
   /** @default - none */
   readonly webhook?: WebhookConfig[];
+  /**
+   * Escape hatch: integrations the library has no type for, in alertmanager.yml's spelling,
+   * e.g. `{ telegram_configs: [{ ... }] }`, written as they are (not validated: `amtool
+   * check-config` is the check). Used by `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawConfigs?: Record<string, unknown[]>;
 }
 
 /** Factories for single-integration receivers. */
@@ -124,7 +131,7 @@ export class Receiver {
 
 /** Whether the receiver notifies nobody. */
 export function isNullReceiver(r: ReceiverSpec): boolean {
-  return !r.slack?.length && !r.pagerduty?.length && !r.email?.length && !r.webhook?.length;
+  return !r.slack?.length && !r.pagerduty?.length && !r.email?.length && !r.webhook?.length && !Object.keys(r.rawConfigs ?? {}).length;
 }
 
 const RECEIVER_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -313,5 +320,6 @@ export function renderReceiver(
       }),
     );
   }
+  if (r.rawConfigs) Object.assign(yaml, r.rawConfigs);
   return { yaml, secrets };
 }

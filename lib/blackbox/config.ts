@@ -86,8 +86,16 @@ export interface BlackboxModule {
   readonly tcp?: TcpProbe;
   /** @default - prober defaults */
   readonly icmp?: IcmpProbe;
-  /** Required for the dns prober. */
+  /** Required for the dns prober (unless given raw in `rawFields.dns`). */
   readonly dns?: DnsProbe;
+  /**
+   * Escape hatch: module keys the library has no option for (`grpc`, `http.oauth2`, ...),
+   * in blackbox.yml's spelling, written as they are (a key given here replaces the library's
+   * section). Not validated: the exporter's `--config.check` is the check. Used by
+   * `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawFields?: Record<string, unknown>;
 }
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
@@ -137,7 +145,7 @@ export function blackboxModuleProblems(name: string, m: BlackboxModule): string[
     }
   }
   if (m.prober === 'dns') {
-    if (!m.dns?.queryName) {
+    if (!m.dns?.queryName && m.rawFields?.dns === undefined) {
       out.push(`${where}: the dns prober needs dns.queryName (got ${JSON.stringify(m.dns?.queryName)}). Set the name to resolve, e.g. "example.com".`);
     }
     (m.dns?.validRcodes ?? []).forEach((r, i) => {
@@ -188,6 +196,7 @@ export function renderBlackboxModule(m: BlackboxModule): Record<string, unknown>
       preferred_ip_protocol: m.dns.preferredIpProtocol,
     });
   }
+  if (m.rawFields) Object.assign(out, m.rawFields);
   return out;
 }
 

@@ -23,6 +23,8 @@ export interface PrometheusConfigModel {
   readonly ruleGroups: readonly RuleGroup[];
   /** `host:port` of each Alertmanager. */
   readonly alertmanagers: readonly string[];
+  /** Top-level keys written as they are (escape hatch), e.g. `remote_write`. */
+  readonly rawConfig?: Record<string, unknown>;
   /**
    * Write `global.scrape_native_histograms: true` (Prometheus 3.8+; older versions take the
    * `native-histograms` feature flag instead and refuse the key).
@@ -98,6 +100,7 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
     doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [...model.alertmanagers] }] }] };
   }
   doc.scrape_configs = model.scrapeJobs.map((j) => renderScrapeJob(j));
+  if (model.rawConfig) Object.assign(doc, model.rawConfig);
   return toYaml(doc, GENERATED_HEADER);
 }
 

@@ -84,6 +84,14 @@ export interface ScrapeJobOptions {
   readonly kubernetesSdConfigs?: KubernetesSdConfig[];
   /** Per-scrape sample limit; 0 means none. @default 0 */
   readonly sampleLimit?: number;
+  /**
+   * Escape hatch: keys of the job the library has no option for (`file_sd_configs`,
+   * `oauth2`, `proxy_url`, ...), in prometheus.yml's own spelling, written as they are after
+   * the library's keys (a key given here wins). Not validated: `promtool check config` is
+   * the check. Used by `cdktf-observability import` for what it cannot express.
+   * @default - none
+   */
+  readonly rawFields?: Record<string, unknown>;
 }
 
 /** Something Prometheus can scrape: an exporter, a probe set, a service. */
@@ -167,7 +175,8 @@ export function scrapeJobProblems(job: ScrapeJobOptions, globalIntervalMs: numbe
   if (job.sampleLimit !== undefined && (!Number.isSafeInteger(job.sampleLimit) || job.sampleLimit < 0)) {
     out.push(`${where}: sample_limit must be a non-negative integer (got ${JSON.stringify(job.sampleLimit)}).`);
   }
-  if (!groups.length && !job.dockerSdConfigs?.length && !job.kubernetesSdConfigs?.length) {
+  const rawDiscovery = Object.keys(job.rawFields ?? {}).some((k) => k.endsWith('_sd_configs') || k === 'static_configs');
+  if (!groups.length && !job.dockerSdConfigs?.length && !job.kubernetesSdConfigs?.length && !rawDiscovery) {
     out.push(`${where} has no targets: give targets, staticConfigs, dockerSdConfigs or kubernetesSdConfigs.`);
   }
   return out;
@@ -236,5 +245,6 @@ export function renderScrapeJob(job: ScrapeJobOptions, secretsDir?: string): Rec
   }
   if (job.relabelConfigs?.length) out.relabel_configs = job.relabelConfigs.map(renderRelabel);
   if (job.metricRelabelConfigs?.length) out.metric_relabel_configs = job.metricRelabelConfigs.map(renderRelabel);
+  if (job.rawFields) Object.assign(out, job.rawFields);
   return out;
 }

@@ -1,0 +1,299 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { SECRET_ENV_NAME } from '../core/secrets';
+import { Commented, FileRef, Notes } from './model';
+import { isObject, parseYaml, unknownKeys } from './parse';
+
+export type EngineKind = 'prometheus' | 'alertmanager' | 'grafana' | 'node-exporter' | 'blackbox' | 'container';
+
+/** One Compose service, as a construct of the library. */
+export interface ComposeComponent {
+  readonly service: string;
+  readonly kind: EngineKind;
+  readonly props: Record<string, unknown>;
+  /** Host path of the engine's mounted config file (prometheus.yml, alertmanager.yml, blackbox.yml). */
+  readonly configFile?: string;
+  /** Comment above the construct. */
+  readonly comment?: string;
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+/** Image repositories of the engines the library has constructs for (whose config it imports). */
+const ENGINES: Array<[RegExp, EngineKind]> = [
+  [/^(docker\.io\/)?(prom|quay\.io\/prometheus)\/prometheus$/, 'prometheus'],
+  [/^(docker\.io\/)?(prom|quay\.io\/prometheus)\/alertmanager$/, 'alertmanager'],
+  [/^(docker\.io\/)?grafana\/grafana(-oss|-enterprise)?$/, 'grafana'],
+  [/^(docker\.io\/)?(prom|quay\.io\/prometheus)\/node-exporter$/, 'node-exporter'],
+  [/^(docker\.io\/)?(prom|quay\.io\/prometheus)\/blackbox-exporter$/, 'blackbox'],
+];
+/** Engines the library knows but whose configuration the importer does not translate yet. */
+const KEPT_AS_CONTAINER = /^(docker\.io\/)?(grafana\/(loki|tempo|alloy|promtail)|otel\/opentelemetry-collector(-contrib)?)$/;
+
+/** The config file flag and data path each engine's construct sets itself. */
+const OWN_FLAGS: Record<string, RegExp> = {
+  prometheus: /^--(config\.file|storage\.tsdb\.path|storage\.tsdb\.retention\.time|storage\.tsdb\.retention\.size|web\.enable-remote-write-receiver|enable-feature)(=|$)/,
+  alertmanager: /^--(config\.file|storage\.path)(=|$)/,
+  blackbox: /^--config\.file(=|$)/,
+  'node-exporter': /^--path\.rootfs(=|$)/,
+  grafana: /^$/,
+};
+const CONFIG_TARGET: Record<string, RegExp> = {
+  prometheus: /\/prometheus\.ya?ml$/,
+  alertmanager: /\/alertmanager\.ya?ml$/,
+  blackbox: /\/(blackbox|config)\.ya?ml$/,
+};
+const DATA_PATH: Record<string, string> = { prometheus: '/prometheus', alertmanager: '/alertmanager', grafana: '/var/lib/grafana' };
+
+/** `${VAR}`, `${VAR:-default}`, `$VAR` references. */
+const ENV_REF = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/;
+
+function words(cmd: unknown): string[] {
+  if (Array.isArray(cmd)) return cmd.map(str);
+  if (typeof cmd !== 'string') return [];
+  const out: string[] = [];
+  const re = /"((?:\\.|[^"])*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(cmd))) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+interface Mount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  readonly named: boolean;
+  readonly propagation?: string;
+}
+
+function mounts(volumes: unknown): Mount[] {
+  return (Array.isArray(volumes) ? volumes : []).map((v) => {
+    if (isObject(v)) return { source: str(v.source), target: str(v.target), readOnly: v.read_only === true, named: v.type === 'volume' };
+    const [source, target, mode = ''] = str(v).split(':');
+    const opts = mode.split(',');
+    return { source, target: target ?? source, readOnly: opts.includes('ro'), named: !/^[./~]/.test(source), propagation: opts.find((o) => /^r?(private|shared|slave)$/.test(o)) };
+  });
+}
+
+/** Compose's default project name: the directory name, lower case, [a-z0-9_-]. */
+export function defaultProjectName(composeFile: string): string {
+  return path.basename(path.dirname(path.resolve(composeFile))).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
+
+/**
+ * Imports docker-compose.yml. `project` is the Compose project name: named volumes exist
+ * on the host as `<project>_<volume>` unless the volume sets `name:`.
+ */
+export function importCompose(file: string, text: string, notes: Notes, outDir: string, projectName?: string): ComposeComponent[] {
+  const doc = parseYaml(text, file, 'compose');
+  const project = projectName ?? (typeof doc.name === 'string' ? doc.name : defaultProjectName(file));
+  const base = path.dirname(path.resolve(file));
+  const topVolumes = isObject(doc.volumes) ? doc.volumes : {};
+  const volumeName = (v: string) => {
+    const decl = topVolumes[v];
+    if (isObject(decl) && decl.name !== undefined) return str(decl.name);
+    if (isObject(decl) && decl.external === true) return v;
+    return `${project}_${v}`;
+  };
+  if (Object.keys(topVolumes).length) notes.add('choice', file, 'volumes', `named volumes kept under Compose's names <project>_<volume> with project ${JSON.stringify(project)} (pass --project to change), so the existing data is found`);
+  for (const k of unknownKeys(doc, ['services', 'volumes', 'networks', 'version', 'name'])) notes.add('warning', file, k, `top-level ${k} is not imported`);
+  if (isObject(doc.networks)) notes.add('choice', file, 'networks', 'the Compose networks are replaced by the stack\'s one shared network (every component joins it)');
+  const out: ComposeComponent[] = [];
+  const services = isObject(doc.services) ? doc.services : {};
+  for (const [service, s] of Object.entries(services)) {
+    const svc = isObject(s) ? s : {};
+    const where = `services.${service}`;
+    const image = str(svc.image);
+    const repo = image.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+    if (!image) {
+      notes.add('warning', file, where, `no image (built from ${JSON.stringify(isObject(svc.build) ? svc.build.context : svc.build)}): not imported; build and push it, then add a Container with its pinned image`);
+      continue;
+    }
+    let kind: EngineKind = ENGINES.find(([re]) => re.test(repo))?.[1] ?? 'container';
+    if (KEPT_AS_CONTAINER.test(repo)) notes.add('choice', file, where, `${repo}: kept as a generic Container with its own config file (the importer does not translate this engine's configuration yet)`);
+    const props: Record<string, unknown> = {};
+    const m = mounts(svc.volumes);
+    let configFile: string | undefined;
+    const files: Array<Record<string, unknown>> = [];
+    const hostMounts: Array<Record<string, unknown>> = [];
+    const volumes: Array<Record<string, unknown>> = [];
+    const volumeNames: Record<string, string> = {};
+    const args = words(svc.command);
+    const extraArgs: string[] = [];
+
+    if (kind !== 'container') {
+      props.name = service;
+      props.image = image;
+      const cfg = m.find((x) => !x.named && CONFIG_TARGET[kind]?.test(x.target));
+      if (cfg) configFile = path.resolve(base, cfg.source);
+      for (const x of m) {
+        if (x === cfg) continue;
+        if (x.named && x.target === DATA_PATH[kind]) volumeNames.data = volumeName(x.source);
+        else if (kind === 'prometheus' && /\/rules$/.test(x.target)) continue; // rule files come through rule_files
+        else if (kind === 'node-exporter' && x.source === '/' && x.target === '/host') continue; // the construct mounts / at /host
+        else notes.add('warning', file, `${where}.volumes ${x.source}:${x.target}`, `not carried: the ${kind} construct manages its own files and mounts${kind === 'grafana' ? ' (import dashboards with --dashboards)' : ''}`);
+      }
+      for (const a of args) {
+        if (kind === 'prometheus') {
+          const ret = /^--storage\.tsdb\.retention\.time=(.+)$/.exec(a);
+          if (ret) props.retentionTime = ret[1];
+          const size = /^--storage\.tsdb\.retention\.size=(.+)$/.exec(a);
+          if (size) props.retentionSize = size[1];
+          if (a === '--web.enable-remote-write-receiver') props.enableRemoteWriteReceiver = true;
+          const feat = /^--enable-feature=(.+)$/.exec(a);
+          for (const f of feat ? feat[1].split(',') : []) {
+            if (f === 'exemplar-storage') props.enableExemplarStorage = true;
+            else if (f === 'native-histograms') props.enableNativeHistograms = true;
+            else extraArgs.push(`--enable-feature=${f}`);
+          }
+        }
+        if (!OWN_FLAGS[kind].test(a)) extraArgs.push(a);
+      }
+      if (kind === 'prometheus' && props.retentionTime === undefined) {
+        props.retentionTime = new Commented("Prometheus' default; the library's would be 30d.", '15d');
+        notes.add('default', file, `${where}.command`, "no --storage.tsdb.retention.time: Prometheus' default 15d written out (the library's default is 30d)");
+      }
+      if (kind === 'node-exporter') props.instanceRelabeling = new Commented('Keep instance="host:9100" on node series, as the existing dashboards and alerts expect.', false);
+    } else {
+      props.image = image;
+      if (service !== service.toLowerCase()) props.name = service;
+      else props.name = service;
+      if (svc.entrypoint !== undefined) props.command = words(svc.entrypoint);
+      if (args.length) props.args = args;
+      for (const x of m) {
+        if (x.named) {
+          volumes.push({ name: x.source.replace(/[^A-Za-z0-9_-]/g, '-'), path: x.target, volumeName: volumeName(x.source) });
+          continue;
+        }
+        const host = path.resolve(base, x.source.replace(/^~/, process.env.HOME ?? '~'));
+        if (/^[.]/.test(x.source) && fs.existsSync(host) && fs.statSync(host).isFile()) {
+          files.push({ path: x.target, content: new FileRef(path.relative(outDir, host), 'text') });
+          notes.add('choice', file, `${where}.volumes ${x.source}`, `bind-mounted file delivered as a file of the container (read at synth from ${path.relative(outDir, host)})`);
+        } else {
+          const hostPath = path.isAbsolute(x.source) ? host : new FileRef(path.relative(outDir, host), 'path');
+          hostMounts.push({ hostPath, containerPath: x.target, ...(x.readOnly ? {} : { readOnly: false }), ...(x.propagation ? { propagation: x.propagation } : {}) });
+          if (!path.isAbsolute(x.source)) notes.add('choice', file, `${where}.volumes ${x.source}`, `relative bind mount: resolved at synth against the generated program's directory (${path.relative(outDir, host)}); the path must exist on the Docker host${fs.existsSync(host) ? '' : ' (it does not exist here)'}`);
+        }
+      }
+    }
+
+    // Ports: compose publishes on every interface; keep that (the library's default is 127.0.0.1).
+    const ports: Array<Record<string, unknown>> = [];
+    let published = false;
+    for (const p of Array.isArray(svc.ports) ? svc.ports : []) {
+      const t = isObject(p) ? `${p.published ?? ''}:${p.target}` : str(p);
+      const pm = /^(?:(\d+\.\d+\.\d+\.\d+):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/.exec(t.replace(/^:/, ''));
+      if (!pm) {
+        notes.add('warning', file, `${where}.ports ${t}`, 'port range or form not understood: not carried');
+        continue;
+      }
+      published = published || pm[2] !== undefined;
+      ports.push({ containerPort: Number(pm[3]), ...(pm[2] !== undefined && pm[2] !== pm[3] ? { hostPort: Number(pm[2]) } : {}), ...(pm[4] === 'udp' ? { protocol: 'udp' } : {}), ...(pm[2] === undefined ? { publish: false } : {}), hostIp: pm[1] });
+    }
+    const ips = [...new Set(ports.filter((p) => p.publish !== false).map((p) => (p.hostIp as string | undefined) ?? '0.0.0.0'))];
+    const hostIp = ips[0];
+    if (ips.length > 1) notes.add('warning', file, `${where}.ports`, `ports published on several addresses (${ips.join(', ')}): the construct publishes every port on one, ${hostIp}`);
+    for (const p of ports) delete p.hostIp;
+    if (kind === 'container') {
+      if (ports.length) props.ports = ports;
+    } else if (ports.length) {
+      const main = ports[0];
+      if (main.hostPort !== undefined) props.hostPort = main.hostPort;
+      if (ports.length > 1) notes.add('warning', file, `${where}.ports`, `only the main port of a ${kind} is published by its construct; ${ports.slice(1).map((p) => p.containerPort).join(', ')} not carried`);
+    } else props.publishPorts = false;
+    if (published && hostIp !== '127.0.0.1') {
+      props.hostIp = new Commented(`Published on ${hostIp === '0.0.0.0' ? 'every interface' : hostIp} as in the Compose file (the library's default is 127.0.0.1).`, hostIp);
+      notes.add('choice', file, `${where}.ports`, `published on ${hostIp} as Compose does (the library's default is 127.0.0.1; set hostIp to restrict)`);
+    }
+
+    // Environment: secrets (by name or ${VAR} reference) become sensitive variables.
+    const env: Record<string, unknown> = {};
+    const secretEnv: Record<string, unknown> = {};
+    const envEntries: Array<[string, string]> = Array.isArray(svc.environment)
+      ? svc.environment.map((e) => {
+          const [k, ...rest] = str(e).split('=');
+          return [k, rest.join('=')] as [string, string];
+        })
+      : Object.entries(isObject(svc.environment) ? svc.environment : {}).map(([k, v]) => [k, str(v)]);
+    const grafanaPlain = kind === 'grafana' ? /^GF_(AUTH_ANONYMOUS_ENABLED|USERS_ALLOW_SIGN_UP|FEATURE_TOGGLES_ENABLE|INSTALL_PLUGINS|SERVER_ROOT_URL|SECURITY_ADMIN_USER)$/ : /^$/;
+    for (const [k, v] of envEntries) {
+      if (grafanaPlain.test(k) && !ENV_REF.test(v)) env[k] = v;
+      else if (SECRET_ENV_NAME.test(k) || ENV_REF.test(v)) secretEnv[k] = notes.secret(file, `${where}.environment.${k}`, `${service}_${k}`, ENV_REF.test(v) && /^\$\{[^}]+\}$/.test(v.trim()) ? v : v || k);
+      else env[k] = v;
+      if (/^\$\{[^}]*:-/.test(v)) notes.add('choice', file, `${where}.environment.${k}`, `the Compose default in ${v} is dropped: the variable must be set (no default for a secret)`);
+    }
+    if (kind === 'grafana') {
+      const grafanaEnv: Record<string, string> = { GF_SECURITY_ADMIN_USER: 'adminUser', GF_SECURITY_ADMIN_PASSWORD: 'adminPassword', GF_AUTH_ANONYMOUS_ENABLED: 'anonymousAccess', GF_USERS_ALLOW_SIGN_UP: 'allowSignUp', GF_FEATURE_TOGGLES_ENABLE: 'featureToggles', GF_INSTALL_PLUGINS: 'plugins', GF_SERVER_ROOT_URL: 'rootUrl' };
+      for (const [k, v] of Object.entries({ ...env, ...secretEnv })) {
+        const prop = grafanaEnv[k];
+        if (!prop) {
+          notes.add('warning', file, `${where}.environment.${k}`, 'no GrafanaServer prop for this setting: not carried (set it in grafana.ini provisioning or through grafana.resource.addOverride)');
+          continue;
+        }
+        if (prop === 'anonymousAccess' || prop === 'allowSignUp') props[prop] = str(v) === 'true';
+        else if (prop === 'featureToggles' || prop === 'plugins') props[prop] = str(v).split(',').map((x) => x.trim()).filter(Boolean);
+        else props[prop] = v;
+      }
+      if (props.adminPassword === undefined) props.adminPassword = notes.secret(file, `${where}.environment.GF_SECURITY_ADMIN_PASSWORD`, 'grafana_admin_password', undefined);
+    } else if (kind === 'container') {
+      if (Object.keys(env).length) props.env = env;
+      if (Object.keys(secretEnv).length) props.secretEnv = secretEnv;
+    } else {
+      for (const k of [...Object.keys(env), ...Object.keys(secretEnv)]) notes.add('warning', file, `${where}.environment.${k}`, `the ${kind} construct takes no environment: not carried`);
+    }
+
+    if (kind === 'container') {
+      if (files.length) props.files = files;
+      if (volumes.length) props.volumes = volumes;
+      if (hostMounts.length) props.hostMounts = hostMounts;
+      if (svc.privileged === true) props.privileged = true;
+      if (svc.pid === 'host') props.hostPid = true;
+      if (svc.user !== undefined) props.user = str(svc.user);
+      if (Array.isArray(svc.cap_add)) props.addCapabilities = svc.cap_add.map(str);
+      if (Array.isArray(svc.cap_drop)) props.dropCapabilities = svc.cap_drop.map(str);
+      if (Array.isArray(svc.devices)) {
+        props.devices = svc.devices.map((d) => {
+          const [hostPath, containerPath, permissions] = str(d).split(':');
+          return { hostPath, ...(containerPath && containerPath !== hostPath ? { containerPath } : {}), ...(permissions ? { permissions } : {}) };
+        });
+      }
+      if (isObject(svc.healthcheck)) {
+        const h = svc.healthcheck;
+        if (h.disable === true) props.healthcheck = { test: ['NONE'] };
+        else {
+          const test = Array.isArray(h.test) ? h.test.map(str) : ['CMD-SHELL', str(h.test)];
+          // Docker's defaults (30s, 30s, 3, 0s) written out: the library's are 15s, 5s, 5, 10s.
+          const missing = (['interval', 'timeout', 'retries', 'start_period'] as const).filter((k) => h[k] === undefined);
+          if (missing.length) notes.add('default', file, `${where}.healthcheck`, `${missing.join(', ')} not set: Docker's defaults written out (the library's differ)`);
+          props.healthcheck = {
+            test,
+            interval: h.interval !== undefined ? str(h.interval) : '30s',
+            timeout: h.timeout !== undefined ? str(h.timeout) : '30s',
+            retries: h.retries !== undefined ? Number(h.retries) : 3,
+            startPeriod: h.start_period !== undefined ? str(h.start_period) : '0s',
+          };
+        }
+      }
+    }
+    if (svc.restart !== undefined) {
+      if (kind === 'container') props.restart = str(svc.restart);
+      else if (svc.restart !== 'unless-stopped') notes.add('warning', file, `${where}.restart`, `restart ${str(svc.restart)}: the ${kind} construct always uses unless-stopped`);
+    } else if (kind === 'container') {
+      props.restart = new Commented("Compose's default; the library's would be unless-stopped.", 'no');
+      notes.add('default', file, `${where}.restart`, "not set: Compose's default \"no\" written out (the library's default is unless-stopped)");
+    }
+    if (isObject(svc.labels) || Array.isArray(svc.labels)) {
+      const labels = Array.isArray(svc.labels) ? Object.fromEntries(svc.labels.map((l) => str(l).split('=')).map(([k, ...v]) => [k, v.join('=')])) : Object.fromEntries(Object.entries(svc.labels as Record<string, unknown>).map(([k, v]) => [k, str(v)]));
+      props.labels = labels;
+    }
+    if (extraArgs.length) props.extraArgs = extraArgs;
+    if (Object.keys(volumeNames).length) props.volumeNames = volumeNames;
+    if (svc.depends_on !== undefined) notes.add('choice', file, `${where}.depends_on`, 'not carried: components find each other by name on the shared network and restart until their peers answer');
+    for (const k of unknownKeys(svc, ['image', 'build', 'ports', 'environment', 'volumes', 'command', 'entrypoint', 'restart', 'labels', 'depends_on', 'networks', 'privileged', 'pid', 'user', 'cap_add', 'cap_drop', 'devices', 'healthcheck', 'container_name'])) {
+      notes.add('warning', file, `${where}.${k}`, `${k} is not imported: add it through the construct's resource.addOverride if needed`);
+    }
+    if (kind !== 'container' && (svc.pid !== undefined || svc.privileged !== undefined) && kind !== 'node-exporter') notes.add('warning', file, `${where}`, 'pid/privileged not carried for an engine construct');
+    out.push({ service, kind, props, configFile });
+  }
+  return out;
+}
