@@ -128,7 +128,7 @@ export interface PrometheusServerProps extends ComponentOptions {
   /**
    * Escape hatch: top-level prometheus.yml keys the library has no prop for (`remote_write`,
    * `remote_read`, `storage`, ...), in prometheus.yml's spelling, written as they are (a key
-   * given here replaces the library's). Not validated: `promtool check config` is the check.
+   * given here replaces the library's, except `global`, whose keys are merged into the library's). Not validated: `promtool check config` is the check.
    * Docker target only. Used by `cdktf-observability import`.
    * @default - none
    */

@@ -100,7 +100,16 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
     doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [...model.alertmanagers] }] }] };
   }
   doc.scrape_configs = model.scrapeJobs.map((j) => renderScrapeJob(j));
-  if (model.rawConfig) Object.assign(doc, model.rawConfig);
+  if (model.rawConfig) {
+    // `global` merges key by key (the raw keys win), so settings the library derives there
+    // (e.g. scrape_native_histograms on Prometheus 3.8+) survive an imported global block;
+    // every other raw key replaces the library's.
+    const { global: rawGlobal, ...rest } = model.rawConfig;
+    Object.assign(doc, rest);
+    if (rawGlobal !== undefined) {
+      doc.global = rawGlobal !== null && typeof rawGlobal === 'object' && !Array.isArray(rawGlobal) ? { ...(doc.global as object), ...rawGlobal } : rawGlobal;
+    }
+  }
   return toYaml(doc, GENERATED_HEADER);
 }
 

@@ -15,6 +15,16 @@ describe('raw escape hatches', () => {
     expect(doc.scrape_configs.find((j: { job_name: string }) => j.job_name === 'files')).toEqual({ job_name: 'files', file_sd_configs: [{ files: ['/etc/prometheus/targets/*.json'] }], proxy_url: 'http://proxy:3128' });
   });
 
+  test('PrometheusServer rawConfig.global merges into the library\'s global: scrape_native_histograms (Prometheus 3.8+) survives an imported global block', () => {
+    const stack = testStack();
+    new PrometheusServer(stack, 'Prometheus', {
+      enableNativeHistograms: true,
+      rawConfig: { global: { query_log_file: '/prometheus/query.log', scrape_interval: '30s' } },
+    });
+    const doc = parse(containerFiles(synthJson(stack), 'prometheus')['/etc/prometheus/prometheus.yml']);
+    expect(doc.global).toMatchObject({ query_log_file: '/prometheus/query.log', scrape_interval: '30s', scrape_native_histograms: true, evaluation_interval: '15s' });
+  });
+
   test('AlertRoute rawConfig merges into global key by key; a receiver\'s rawConfigs add integrations', () => {
     const stack = testStack();
     new AlertRoute(stack, 'Routing', {
