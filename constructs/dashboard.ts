@@ -1,3 +1,4 @@
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
 import { checkShape } from '../lib/core/shape';
@@ -6,10 +7,11 @@ import { logqlProblem } from '../lib/core/logql';
 import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { dashboardQueries, validateDashboardQueries } from '../lib/grafana/dashboards';
+import { dashboardLinks, missingDashboardMessage } from '../lib/grafana/links';
 import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { GrafanaFolder } from './grafana-folder';
-import { IGrafana } from './grafana-server';
+import { GrafanaServer, IGrafana } from './grafana-server';
 
 /** Anything with a `build()` that returns a dashboard model: a foundation-sdk DashboardBuilder. */
 export interface IDashboardBuilder {
@@ -64,6 +66,28 @@ export class Dashboard extends Construct {
       dependsOn: props.folder ? [props.folder.resource] : undefined,
     });
     Observability.of(this).register('dashboard', this);
+    this.node.addValidation({ validate: () => this.linkProblems(grafana) });
+  }
+
+  private readonly warned = new Set<string>();
+
+  /**
+   * Links into this Grafana (`/d/<uid>`) must name a dashboard the stack creates: an error
+   * on a GrafanaServer of the stack (it holds only the stack's dashboards), a warning on an
+   * ExistingGrafana (which may hold dashboards made elsewhere).
+   */
+  private linkProblems(grafana: IGrafana): string[] {
+    const created = Observability.of(this).find<Dashboard>('dashboard').map((d) => d.uid);
+    const title = JSON.stringify(String(this.model.title ?? ''));
+    const problems = dashboardLinks(this.model, grafana.url)
+      .filter((l) => !created.includes(l.uid))
+      .map((l) => missingDashboardMessage(`dashboard ${title}`, l, created));
+    if (grafana instanceof GrafanaServer) return [...new Set(problems)];
+    for (const p of problems) {
+      if (!this.warned.has(p)) Annotations.of(this).addWarning(p);
+      this.warned.add(p);
+    }
+    return [];
   }
 
   /** Every query of the dashboard (panel title, refId, expression). */

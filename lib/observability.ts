@@ -1,8 +1,9 @@
-import { TerraformStack } from 'cdktf';
+import { Annotations, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './core/errors';
 import { CorrelationSettings, ResolvedCorrelation, resolveCorrelation } from './grafana/correlation';
 import { IRuntime } from './runtime/runtime';
+import { ComponentRecord, ListenerIndex, addressProblems, componentWiring, listenerIndex } from './runtime/wiring';
 
 // An id no user construct is likely to take (a clash would be a cdktf error on the user's construct).
 const ID = 'obs-stack.registry';
@@ -105,6 +106,40 @@ export class Observability extends Construct {
         : `the stack has ${found.length} ${what.noun}s (${found.map((f) => f.node.path).join(', ')}). Pass the one to use as the ${what.prop} prop.`,
       requester,
     );
+  }
+
+  private readonly componentRecords: ComponentRecord[] = [];
+  private index?: { size: number; index: ListenerIndex };
+
+  /**
+   * Called by runtimes for every component they deploy: the stack's wiring checks run on it
+   * at synth (an address naming a component of the stack must use a port it listens on: an
+   * error; a path in its arguments must be an uploaded file or under a mount: a warning).
+   */
+  public registerComponent(scope: IConstruct, record: ComponentRecord): void {
+    this.componentRecords.push(record);
+    const warned = new Set<string>();
+    scope.node.addValidation({
+      validate: () => {
+        const { errors, warnings } = componentWiring(record, this.listeners());
+        for (const w of warnings.filter((x) => !warned.has(x))) {
+          warned.add(w);
+          Annotations.of(scope).addWarning(w);
+        }
+        return errors;
+      },
+    });
+  }
+
+  /** The stack's components, by every host name they are reached at. */
+  public listeners(): ListenerIndex {
+    if (this.index?.size !== this.componentRecords.length) this.index = { size: this.componentRecords.length, index: listenerIndex(this.componentRecords) };
+    return this.index.index;
+  }
+
+  /** Problems for addresses in `text` (typed by a user) that name a component of the stack on a port it does not listen on. */
+  public addressProblems(text: string, where: string): string[] {
+    return addressProblems(text, where, this.listeners());
   }
 
   /** The components registered under `kind`, in registration order. */

@@ -221,6 +221,7 @@ export class DockerRuntime extends Construct implements IRuntime {
       upload,
     });
 
+    Observability.of(scope).registerComponent(scope, { spec, dynamic, hosts: [spec.name] });
     const ports = new Map((spec.ports ?? []).map((p) => [p.name, p]));
     return {
       resource: container,
