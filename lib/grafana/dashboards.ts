@@ -98,7 +98,7 @@ export function redDashboard(options: RedDashboardOptions = {}): DashboardModel 
 
   const problems = [
     uidProblem('uid', uid),
-    uidProblem('serviceDashboardUid', serviceUid),
+    options.serviceDashboardUid !== undefined ? uidProblem('serviceDashboardUid', serviceUid) : undefined,
     uidProblem('nodeDashboardUid', nodeUid),
     prefixed('requestsMetric', metricNameProblem(req)),
     prefixed('durationMetric', metricNameProblem(dur)),

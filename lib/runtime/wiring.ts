@@ -4,6 +4,7 @@
  * file the library uploads or lie under a mounted volume. Hosts that are not components of
  * the stack (external services, chart-run engines on Kubernetes) are left alone.
  */
+import { ValidationError } from '../core/errors';
 import { ComponentSpec, ConfigFile, PortSpec } from './component';
 import { DynamicParts } from './runtime';
 
@@ -113,8 +114,17 @@ export function argumentPathProblems(spec: ComponentSpec, files: readonly Config
 /** Wiring problems of one component: `errors` (wrong ports) and `warnings` (unknown paths). */
 export function componentWiring(record: ComponentRecord, index: ListenerIndex): { errors: string[]; warnings: string[] } {
   const { spec, dynamic } = record;
-  const files = [...(spec.files ?? []), ...(dynamic.files?.() ?? [])];
-  const args = [...(dynamic.args ? dynamic.args() : spec.args ?? []), ...(spec.extraArgs ?? [])];
+  let files: ConfigFile[];
+  let args: string[];
+  try {
+    files = [...(spec.files ?? []), ...(dynamic.files?.() ?? [])];
+    args = [...(dynamic.args ? dynamic.args() : spec.args ?? []), ...(spec.extraArgs ?? [])];
+  } catch (e) {
+    // A component that cannot render yet (e.g. an Alertmanager without an AlertRoute) is
+    // reported by its own validation, with its own message; there is nothing to wire.
+    if (e instanceof ValidationError) return { errors: [], warnings: [] };
+    throw e;
+  }
   const errors = componentTexts(spec, files, args).flatMap((t) => addressProblems(t.text, t.where, index));
   return { errors: [...new Set(errors)], warnings: argumentPathProblems(spec, files, args) };
 }
