@@ -317,6 +317,11 @@ export class LokiCluster extends Construct {
     this.files.set(ruleFileName(group.name), group.name);
   }
 
+  /** How long logs are kept, as Loki writes it (`720h`). */
+  public get retentionPeriod(): string {
+    return this.settings.retentionPeriod;
+  }
+
   /** The rule groups, in order. */
   public get ruleGroups(): readonly LokiRuleGroup[] {
     return [...this.groups];

@@ -367,6 +367,11 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     return [...this.jobs];
   }
 
+  /** Whether exemplars are stored (metrics → traces links from a graph's points). */
+  public get exemplarStorage(): boolean {
+    return this.flags.exemplars;
+  }
+
   /** The global scrape and evaluation intervals, as written (`15s`). */
   public get intervals(): { readonly scrape: string; readonly evaluation: string } {
     return { scrape: resolveDuration(this.global.scrapeInterval ?? '15s').text, evaluation: resolveDuration(this.global.evaluationInterval ?? '15s').text };
