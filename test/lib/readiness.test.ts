@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdktf';
 import { belowLevel, readiness, readinessTable, ReadinessItem } from '../../lib/readiness';
+import { ruleCostTable } from '../../lib/prometheus/rule-cost';
 import { Sli } from '../../lib/slo/sli';
 import { CourseStack } from '../../stacks/course-stack';
 import { ObservabilityStack, ObservabilityStackProps } from '../../stacks/observability-stack';
@@ -82,5 +85,17 @@ describe('readiness: the course\'s production checklist', () => {
     expect(table[0]).toMatch(/^item +status +reason$/);
     expect(table).toContainEqual(expect.stringMatching(/^High availability: Prometheus HA, Loki and Tempo distributed +FAIL +1 Prometheus replica$/));
     expect(table).toContainEqual(expect.stringMatching(/^ +Loki is monolithic$/));
+  });
+});
+
+describe('docs/guides/production-readiness.md', () => {
+  // The guide shows what `npm run synth` prints for the default app: keep it current.
+  const guide = fs.readFileSync(path.join(__dirname, '../../docs/guides/production-readiness.md'), 'utf8');
+  const course = new CourseStack(Testing.app(), 'observability');
+  test('shows the default app\'s readiness table as it is', () => {
+    expect(guide).toContain('```text\n' + readinessTable(readiness(course)) + '\n```');
+  });
+  test('shows the default app\'s ten most expensive rules as they are', () => {
+    expect(guide).toContain('```text\n' + ruleCostTable(course, 10) + '\n```');
   });
 });
