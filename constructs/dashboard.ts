@@ -7,7 +7,7 @@ import { logqlProblem } from '../lib/core/logql';
 import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { dashboardQueries, validateDashboardQueries } from '../lib/grafana/dashboards';
-import { dashboardLinks, missingDashboardMessage } from '../lib/grafana/links';
+import { dashboardLinksInJson, missingDashboardMessage } from '../lib/grafana/links';
 import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { GrafanaFolder } from './grafana-folder';
@@ -57,16 +57,17 @@ export class Dashboard extends Construct {
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
+    const json = JSON.stringify(this.model);
     this.resource = new DashboardResource(this, 'Resource', {
       provider: grafana.provider,
       // Dashboards are full of ${var} and ${__value.raw}: escape them for Terraform.
-      configJson: escapeTemplate(JSON.stringify(this.model)),
+      configJson: escapeTemplate(json),
       folder: props.folder?.uid,
       overwrite: true,
       dependsOn: props.folder ? [props.folder.resource] : undefined,
     });
     Observability.of(this).register('dashboard', this);
-    this.node.addValidation({ validate: () => this.linkProblems(grafana) });
+    this.node.addValidation({ validate: () => this.linkProblems(grafana, json) });
   }
 
   private readonly warned = new Set<string>();
@@ -76,12 +77,13 @@ export class Dashboard extends Construct {
    * on a GrafanaServer of the stack (it holds only the stack's dashboards), a warning on an
    * ExistingGrafana (which may hold dashboards made elsewhere).
    */
-  private linkProblems(grafana: IGrafana): string[] {
+  private linkProblems(grafana: IGrafana, json: string): string[] {
+    const links = dashboardLinksInJson(json, grafana.url);
+    if (!links.length) return [];
     const created = Observability.of(this).find<Dashboard>('dashboard').map((d) => d.uid);
+    const known = new Set(created);
     const title = JSON.stringify(String(this.model.title ?? ''));
-    const problems = dashboardLinks(this.model, grafana.url)
-      .filter((l) => !created.includes(l.uid))
-      .map((l) => missingDashboardMessage(`dashboard ${title}`, l, created));
+    const problems = links.filter((l) => !known.has(l.uid)).map((l) => missingDashboardMessage(`dashboard ${title}`, l, created));
     if (grafana instanceof GrafanaServer) return [...new Set(problems)];
     for (const p of problems) {
       if (!this.warned.has(p)) Annotations.of(this).addWarning(p);

@@ -7,7 +7,7 @@ import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { Annotations } from 'cdktf';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
-import { costOutlierMessage, costOutliers, medianSamples, stackRuleCosts } from '../lib/prometheus/rule-cost';
+import { costOutlierMessage, costOutliers, medianSamples, rememberSelectors, stackRuleCosts } from '../lib/prometheus/rule-cost';
 import {
   GlobalConfig,
   prometheusGlobalProblems,
@@ -329,6 +329,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     if (this.alertPolicy === 'error') problems.push(...policy.map(withPolicyOptOut));
     throwIfProblems(this, problems);
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
+    rememberSelectors(group);
     this.groups.push(group);
     this.ruleFiles.set(slug(group.name), group.name);
     this.engineRules?.(group);

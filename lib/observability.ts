@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './core/errors';
 import { CorrelationSettings, ResolvedCorrelation, resolveCorrelation } from './grafana/correlation';
 import { IRuntime } from './runtime/runtime';
+import { ConfigFile } from './runtime/component';
 import { ComponentRecord, ListenerIndex, addressProblems, componentWiring, listenerIndex } from './runtime/wiring';
 
 // An id no user construct is likely to take (a clash would be a cdktf error on the user's construct).
@@ -111,24 +112,28 @@ export class Observability extends Construct {
   private readonly componentRecords: ComponentRecord[] = [];
   private index?: { size: number; index: ListenerIndex };
 
-  /**
-   * Called by runtimes for every component they deploy: the stack's wiring checks run on it
-   * at synth (an address naming a component of the stack must use a port it listens on: an
-   * error; a path in its arguments must be an uploaded file or under a mount: a warning).
-   */
-  public registerComponent(scope: IConstruct, record: ComponentRecord): void {
+  /** Called by runtimes for every component they deploy: the hosts it is reached at, for the wiring checks. */
+  public registerComponent(record: ComponentRecord): void {
     this.componentRecords.push(record);
-    const warned = new Set<string>();
-    scope.node.addValidation({
-      validate: () => {
-        const { errors, warnings } = componentWiring(record, this.listeners());
-        for (const w of warnings.filter((x) => !warned.has(x))) {
-          warned.add(w);
-          Annotations.of(scope).addWarning(w);
-        }
-        return errors;
-      },
-    });
+  }
+
+  private readonly wiringWarned = new Set<string>();
+
+  /**
+   * The stack's wiring checks on one component, run by the runtime on the files it renders for
+   * the container (no second rendering): an address naming a component of the stack must use
+   * a port it listens on (returned: errors); a path in its arguments must be an uploaded file
+   * or under a mount (added as warnings on `scope`, once each).
+   */
+  public wiringProblems(scope: IConstruct, record: ComponentRecord, files: readonly ConfigFile[]): string[] {
+    const { errors, warnings } = componentWiring(record, this.listeners(), files);
+    for (const w of warnings) {
+      const key = `${scope.node.path}\n${w}`;
+      if (this.wiringWarned.has(key)) continue;
+      this.wiringWarned.add(key);
+      Annotations.of(scope).addWarning(w);
+    }
+    return errors;
   }
 
   /** The stack's components, by every host name they are reached at. */

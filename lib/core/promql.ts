@@ -2,6 +2,7 @@ import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
 import { checkPromqlTypes, PromqlType } from './promql-types';
+import { SelectorFact, selectorFacts } from './promql-selectors';
 
 /**
  * Parses a PromQL expression with Prometheus's own Lezer grammar and returns a message
@@ -17,17 +18,18 @@ export function promqlProblem(expr: string): string | undefined {
 }
 
 /** The verdict and type of one expression, parsed once and remembered (rules repeat). */
-function analyse(expr: string): { problem?: string; type?: PromqlType } {
+function analyse(expr: string): Analysis {
   if (typeof expr !== 'string' || Token.isUnresolved(expr)) return { problem: promqlSyntaxProblem(expr) };
   const cached = ANALYSED.get(expr);
   if (cached) return cached;
-  let result: { problem?: string; type?: PromqlType };
+  let result: Analysis;
   const tree = parser.parse(expr);
   const syntax = lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT, tree);
   if (syntax) result = { problem: syntax };
   else {
     const { error, type } = checkPromqlTypes(tree.topNode, expr);
-    if (!error) result = { type };
+    // The selectors, from the same parse (the rule cost estimate reads them).
+    if (!error) result = { type, selectors: selectorFacts(tree.topNode, expr) };
     else {
       const { line, column } = lineColumn(expr, error.from);
       result = { problem: `is not valid PromQL: ${error.message} at line ${line}, column ${column} (got ${JSON.stringify(compact(expr))}). Prometheus refuses it when it loads the rules; check the function's arguments and the operand types.` };
@@ -38,7 +40,26 @@ function analyse(expr: string): { problem?: string; type?: PromqlType } {
   return result;
 }
 
-const ANALYSED = new Map<string, { problem?: string; type?: PromqlType }>();
+interface Analysis {
+  readonly problem?: string;
+  readonly type?: PromqlType;
+  readonly selectors?: readonly SelectorFact[];
+}
+
+const ANALYSED = new Map<string, Analysis>();
+
+/**
+ * The vector selectors of a valid PromQL expression (metric, job, range, enclosing
+ * subqueries), from the one parse each expression gets; empty when it does not parse or
+ * holds a token.
+ */
+export function promqlSelectors(expr: string): readonly SelectorFact[] {
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return [];
+  const cached = ANALYSED.get(expr);
+  if (cached) return cached.selectors ?? [];
+  // Not remembered (the cache is bounded): a parse without the type checks, not stored.
+  return selectorFacts(parser.parse(expr).topNode, expr);
+}
 
 /**
  * The syntax check alone, for queries whose variables were replaced by stand-ins (Grafana's

@@ -18,14 +18,12 @@
  * real cardinality; it is meant to rank the rules of a stack and catch the one that reads
  * thousands of times more than the others (a raw `rate(x[30d])`).
  */
-import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@prometheus-io/lezer-promql';
-import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { renderTable } from '../core/table';
 import { Observability } from '../observability';
-import { unquote } from '../core/promql-types';
+import { promqlSelectors } from '../core/promql';
+import { SelectorFact } from '../core/promql-selectors';
 import { RuleGroup } from './rules';
 
 /** Series a selector of a scraped metric selects when no hint is given. */
@@ -74,70 +72,41 @@ interface Term {
   readonly times: number;
 }
 
+/** The selectors of each rule of a group, taken when the group was added (its expressions were just parsed). */
+const REMEMBERED = new WeakMap<RuleGroup, ReadonlyArray<readonly SelectorFact[]>>();
+
+/**
+ * Remembers the selectors of a group's rules, right after its validation parsed them: the
+ * estimate at synth then parses nothing again (the parse cache is bounded).
+ */
+export function rememberSelectors(group: RuleGroup): void {
+  REMEMBERED.set(group, group.rules.map((r) => promqlSelectors(r.expr)));
+}
+
 /** Samples one evaluation of `expr` reads (0 for an expression that does not parse or holds a token). */
 export function estimateSamples(expr: string, ctx: RuleCostContext = {}): { samples: number; terms: readonly Term[] } {
-  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return { samples: 0, terms: [] };
-  const terms: Term[] = [];
-  walk(parser.parse(expr).topNode, expr, ctx, 1, terms);
+  return samplesOf(promqlSelectors(expr), ctx);
+}
+
+function samplesOf(facts: readonly SelectorFact[], ctx: RuleCostContext): { samples: number; terms: readonly Term[] } {
+  const scrape = ctx.scrapeIntervalMs ?? 15_000;
+  const evaluation = ctx.evaluationIntervalMs ?? 15_000;
+  const terms = facts.map((f): Term => {
+    const recordedInterval = f.name !== undefined ? ctx.recordedIntervalsMs?.[f.name] : undefined;
+    const recorded = recordedInterval !== undefined || (f.name ?? '').includes(':');
+    const hint = f.name !== undefined ? ctx.seriesHints?.[f.name] : undefined;
+    const series = hint ?? (recorded ? DEFAULT_RECORDED_SERIES : DEFAULT_SERIES * (f.name?.endsWith('_bucket') && !f.oneBucket ? BUCKETS_PER_HISTOGRAM : 1));
+    const interval = recorded ? recordedInterval ?? evaluation : (f.job !== undefined ? ctx.jobIntervalsMs?.[f.job] : undefined) ?? scrape;
+    const perSeries = f.rangeMs === undefined ? 1 : Math.max(1, f.rangeMs / interval);
+    const times = f.subqueries.reduce((n, q) => n * Math.max(1, q.rangeMs / (q.stepMs ?? evaluation)), 1);
+    return { text: f.text, series, perSeries, times };
+  });
   return { samples: Math.ceil(terms.reduce((n, t) => n + t.series * t.perSeries * t.times, 0)), terms };
 }
 
 function ms(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   return resolveDuration(text).ms ?? fallback;
-}
-
-function walk(node: SyntaxNode, src: string, ctx: RuleCostContext, times: number, out: Term[]): void {
-  if (node.name === 'VectorSelector') {
-    const s = selector(node, src, ctx);
-    out.push({ text: src.slice(node.from, node.to), series: s.series, perSeries: 1, times });
-    return;
-  }
-  if (node.name === 'MatrixSelector') {
-    const vs = node.getChild('VectorSelector');
-    const range = node.getChild('DurationExpr');
-    if (vs) {
-      const s = selector(vs, src, ctx);
-      const r = ms(range ? src.slice(range.from, range.to) : undefined, 0);
-      out.push({ text: src.slice(node.from, node.to), series: s.series, perSeries: Math.max(1, r / s.intervalMs), times });
-    }
-    return;
-  }
-  if (node.name === 'SubqueryExpr') {
-    const durations = node.getChildren('DurationExpr');
-    const range = ms(durations[0] ? src.slice(durations[0].from, durations[0].to) : undefined, 0);
-    const step = ms(durations[1] ? src.slice(durations[1].from, durations[1].to) : undefined, ctx.evaluationIntervalMs ?? 15_000);
-    const evaluations = Math.max(1, step > 0 ? range / step : 1);
-    for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'DurationExpr') walk(c, src, ctx, times * evaluations, out);
-    return;
-  }
-  for (let c = node.firstChild; c; c = c.nextSibling) walk(c, src, ctx, times, out);
-}
-
-function selector(node: SyntaxNode, src: string, ctx: RuleCostContext): { series: number; intervalMs: number } {
-  const id = node.getChild('Identifier');
-  let name = id ? src.slice(id.from, id.to) : undefined;
-  let job: string | undefined;
-  let oneBucket = false;
-  const matchers = node.getChild('LabelMatchers');
-  for (let m = matchers?.firstChild; m; m = m.nextSibling) {
-    const label = m.getChild('LabelName');
-    const op = m.getChild('MatchOp');
-    const value = m.getChild('StringLiteral');
-    if (!label || !op || !value || src.slice(op.from, op.to) !== '=') continue;
-    const l = src.slice(label.from, label.to);
-    const v = unquote(src.slice(value.from, value.to));
-    if (l === '__name__') name = v;
-    if (l === 'job') job = v;
-    if (l === 'le') oneBucket = true;
-  }
-  const scrape = ctx.scrapeIntervalMs ?? 15_000;
-  const recordedInterval = name !== undefined ? ctx.recordedIntervalsMs?.[name] : undefined;
-  const recorded = recordedInterval !== undefined || (name ?? '').includes(':');
-  const hint = name !== undefined ? ctx.seriesHints?.[name] : undefined;
-  const series = hint ?? (recorded ? DEFAULT_RECORDED_SERIES : DEFAULT_SERIES * (name?.endsWith('_bucket') && !oneBucket ? BUCKETS_PER_HISTOGRAM : 1));
-  const intervalMs = recorded ? recordedInterval ?? ctx.evaluationIntervalMs ?? scrape : (job !== undefined ? ctx.jobIntervalsMs?.[job] : undefined) ?? scrape;
-  return { series, intervalMs };
 }
 
 /** The estimate of every rule of `groups` (run by `source`). */
@@ -149,8 +118,9 @@ export function ruleCosts(source: string, groups: readonly RuleGroup[], ctx: Rul
   }
   const full = { ...ctx, recordedIntervalsMs };
   return groups.flatMap((g) =>
-    g.rules.map((r) => {
-      const { samples, terms } = estimateSamples(r.expr, full);
+    g.rules.map((r, i) => {
+      const remembered = REMEMBERED.get(g);
+      const { samples, terms } = remembered && remembered.length === g.rules.length ? samplesOf(remembered[i], full) : estimateSamples(r.expr, full);
       const top = [...terms].sort((a, b) => b.series * b.perSeries * b.times - a.series * a.perSeries * a.times)[0];
       const largest = top ? `${top.text}: ${fmt(top.series)} series × ${fmt(Math.ceil(top.perSeries))} samples${top.times > 1 ? ` × ${fmt(Math.ceil(top.times))} subquery steps` : ''}` : 'no selector';
       const isRecord = 'record' in r && r.record !== undefined;

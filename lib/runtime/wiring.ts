@@ -4,7 +4,6 @@
  * file the library uploads or lie under a mounted volume. Hosts that are not components of
  * the stack (external services, chart-run engines on Kubernetes) are left alone.
  */
-import { ValidationError } from '../core/errors';
 import { ComponentSpec, ConfigFile, PortSpec } from './component';
 import { DynamicParts } from './runtime';
 
@@ -27,20 +26,14 @@ export function listenerIndex(records: readonly ComponentRecord[]): ListenerInde
 }
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
-const cache = new WeakMap<ListenerIndex, RegExp>();
-
-function addressPattern(index: ListenerIndex): RegExp | undefined {
-  if (!index.size) return undefined;
-  let re = cache.get(index);
-  if (!re) {
-    const hosts = [...index.keys()].sort((a, b) => b.length - a.length).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    // scheme://host[:port] or host:port, the host a whole name (not part of a longer one).
-    re = new RegExp(`(?<![A-Za-z0-9_.@/-])(?:([A-Za-z][A-Za-z0-9+.-]*)://)?(${hosts.join('|')})(?::(\\d{1,5}))?(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'g');
-    cache.set(index, re);
-  }
-  re.lastIndex = 0;
-  return re;
-}
+/**
+ * `scheme://host[:port]` or `host:port`, the host a whole name (not the end of a longer one,
+ * nor followed by more of a domain). Generic, then looked up: one pass whatever the number of
+ * components.
+ */
+const ADDRESS = /(?<![A-Za-z0-9_.@/-])(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([A-Za-z0-9][A-Za-z0-9_.-]*)(?::(\d{1,5}))?(?![A-Za-z0-9_-]|\.[A-Za-z0-9]|:\d)/g;
+/** Cheap pre-filter: text without `://` nor `:<digit>` holds no address. */
+const MAYBE = /:\/\/|:\d/;
 
 function describePorts(ports: readonly PortSpec[] | undefined): string {
   return ports?.length ? ports.map((p) => `${p.containerPort} (${p.name})`).join(', ') : 'no port';
@@ -51,15 +44,16 @@ function describePorts(ports: readonly PortSpec[] | undefined): string {
  * listen on (`where` says whose text it is: a file, an argument, a data source URL).
  */
 export function addressProblems(text: string, where: string, index: ListenerIndex): string[] {
-  const re = addressPattern(index);
-  if (!re || typeof text !== 'string') return [];
+  if (!index.size || typeof text !== 'string' || !MAYBE.test(text)) return [];
   const out: string[] = [];
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  ADDRESS.lastIndex = 0;
+  for (let m = ADDRESS.exec(text); m; m = ADDRESS.exec(text)) {
     const [match, scheme, host, portText] = m;
     if (scheme === undefined && portText === undefined) continue; // a bare word, not an address
+    const target = index.get(host);
+    if (!target) continue; // not a component of this stack: left alone
     const port = portText !== undefined ? Number(portText) : DEFAULT_PORTS[scheme!.toLowerCase()];
     if (port === undefined) continue;
-    const target = index.get(host)!;
     const ports = target.spec.ports ?? [];
     if (ports.some((p) => p.containerPort === port)) continue;
     const implied = portText === undefined ? ` (port ${port}, implied by ${scheme}://)` : '';
@@ -111,20 +105,13 @@ export function argumentPathProblems(spec: ComponentSpec, files: readonly Config
   return out;
 }
 
-/** Wiring problems of one component: `errors` (wrong ports) and `warnings` (unknown paths). */
-export function componentWiring(record: ComponentRecord, index: ListenerIndex): { errors: string[]; warnings: string[] } {
+/**
+ * Wiring problems of one component with its files as rendered: `errors` (wrong ports) and
+ * `warnings` (paths in arguments neither uploaded nor mounted).
+ */
+export function componentWiring(record: ComponentRecord, index: ListenerIndex, files: readonly ConfigFile[]): { errors: string[]; warnings: string[] } {
   const { spec, dynamic } = record;
-  let files: ConfigFile[];
-  let args: string[];
-  try {
-    files = [...(spec.files ?? []), ...(dynamic.files?.() ?? [])];
-    args = [...(dynamic.args ? dynamic.args() : spec.args ?? []), ...(spec.extraArgs ?? [])];
-  } catch (e) {
-    // A component that cannot render yet (e.g. an Alertmanager without an AlertRoute) is
-    // reported by its own validation, with its own message; there is nothing to wire.
-    if (e instanceof ValidationError) return { errors: [], warnings: [] };
-    throw e;
-  }
+  const args = [...(dynamic.args ? dynamic.args() : spec.args ?? []), ...(spec.extraArgs ?? [])];
   const errors = componentTexts(spec, files, args).flatMap((t) => addressProblems(t.text, t.where, index));
   return { errors: [...new Set(errors)], warnings: argumentPathProblems(spec, files, args) };
 }
