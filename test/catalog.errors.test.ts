@@ -796,9 +796,13 @@ group('Stack-wide checks: wiring, dashboard links, Loki rules, rule cost (issue 
 // Running the table
 // ---------------------------------------------------------------------------------------------
 
-/** The first stack frame that is not the error's own message. */
+/**
+ * The first stack frame that is not the error's own message. V8 indents frames by four
+ * spaces; an error raised while cdktf resolves a Lazy (checks on the files as rendered for the
+ * upload) carries cdktf's "Object creation stack" in its message, indented by two.
+ */
 function throwSite(e: Error): string {
-  return (e.stack ?? '').split('\n').find((l) => /^\s+at /.test(l)) ?? '';
+  return (e.stack ?? '').split('\n').find((l) => /^ {4}at /.test(l)) ?? '';
 }
 
 /** cdktf's wrapper around node validation messages (`Testing.synth(stack, true)`). */
