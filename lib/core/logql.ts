@@ -2,7 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@grafana/lezer-logql';
 import { Token } from 'cdktf';
 import { RE2JS } from 're2js';
-import { lezerProblem } from './promql';
+import { hasComparisonWithNumber, lezerProblem } from './promql';
 import { compileAnchored, unquote } from './promql-types';
 
 /**
@@ -96,26 +96,11 @@ function lokiSemanticProblem(top: SyntaxNode, src: string): { message: string; f
   return found;
 }
 
-const LOGQL_COMPARISONS = new Set(['Gtr', 'Lss', 'Gte', 'Lte', 'Eql', 'Neq']);
-
 /**
  * Whether a LogQL metric query compares something with a number (`count_over_time(...) > 0`):
  * a threshold alert, which should hold for a while (`for:`) before it fires.
  */
 export function isLogqlThresholdExpr(expr: string): boolean {
   if (typeof expr !== 'string' || Token.isUnresolved(expr)) return false;
-  const cursor = parser.parse(expr).cursor();
-  do {
-    if (cursor.name === 'BinOpExpr') {
-      const node = cursor.node;
-      let cmp = false;
-      let literal = false;
-      for (let c = node.firstChild; c; c = c.nextSibling) {
-        if (LOGQL_COMPARISONS.has(c.name)) cmp = true;
-        if (c.name === 'Expr' && c.getChild('MetricExpr')?.getChild('LiteralExpr')) literal = true;
-      }
-      if (cmp && literal) return true;
-    }
-  } while (cursor.next());
-  return false;
+  return hasComparisonWithNumber(parser.parse(expr), 'BinOpExpr', (c) => c.name === 'Expr' && !!c.getChild('MetricExpr')?.getChild('LiteralExpr'));
 }

@@ -1,4 +1,4 @@
-import type { Tree } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
 import { checkPromqlTypes, PromqlType } from './promql-types';
@@ -124,19 +124,25 @@ const COMPARISONS = new Set(['Gtr', 'Lss', 'Gte', 'Lte', 'Eql', 'Neq']);
  */
 export function isThresholdExpr(expr: string): boolean {
   if (Token.isUnresolved(expr)) return false;
-  let found = false;
-  const cursor = parser.parse(expr).cursor();
+  return hasComparisonWithNumber(parser.parse(expr), 'BinaryExpr', (c) => c.name === 'NumberDurationLiteral');
+}
+
+/**
+ * Whether a parsed query holds a binary node (`binary`) with a comparison operator and an
+ * operand that `isNumber` recognises: the threshold test of PromQL and LogQL alerts.
+ */
+export function hasComparisonWithNumber(tree: Tree, binary: string, isNumber: (operand: SyntaxNode) => boolean): boolean {
+  const cursor = tree.cursor();
   do {
-    if (cursor.name === 'BinaryExpr') {
-      const node = cursor.node;
-      let hasCmp = false;
-      let hasNumber = false;
-      for (let c = node.firstChild; c; c = c.nextSibling) {
-        if (COMPARISONS.has(c.name)) hasCmp = true;
-        if (c.name === 'NumberDurationLiteral') hasNumber = true;
+    if (cursor.name === binary) {
+      let cmp = false;
+      let number = false;
+      for (let c = cursor.node.firstChild; c; c = c.nextSibling) {
+        if (COMPARISONS.has(c.name)) cmp = true;
+        else if (isNumber(c)) number = true;
       }
-      if (hasCmp && hasNumber) found = true;
+      if (cmp && number) return true;
     }
-  } while (!found && cursor.next());
-  return found;
+  } while (cursor.next());
+  return false;
 }
