@@ -70,6 +70,9 @@ export { GRAFANA_IMAGE, ExistingGrafana, GrafanaServer } from './constructs/graf
 export type { ExistingGrafanaProps, GrafanaServerProps, IGrafana } from './constructs/grafana-server';
 export { GrafanaFolder } from './constructs/grafana-folder';
 export type { GrafanaFolderProps } from './constructs/grafana-folder';
+export { GrafanaAlertRules } from './constructs/grafana-alert-rules';
+export type { GrafanaAlertRulesProps } from './constructs/grafana-alert-rules';
+export type { GrafanaExecErrState, GrafanaNoDataState, RuleEngine } from './lib/grafana/alert-rules';
 export { GrafanaDataSources } from './constructs/grafana-data-sources';
 export type { DataSourceTarget, GrafanaDataSourcesProps } from './constructs/grafana-data-sources';
 export { nodeUseDashboard, redDashboard, sloDashboard } from './lib/grafana/dashboards';
@@ -85,17 +88,22 @@ export { COURSE_SERVICE_GRAPH_DIMENSIONS, COURSE_SPAN_METRICS_DIMENSIONS } from 
 export type { TempoMetricsGenerator, TempoS3Storage } from './lib/tempo/config';
 export { TEMPO_IMAGE, TempoBackend } from './constructs/tempo-backend';
 export type { TempoBackendProps } from './constructs/tempo-backend';
-export { COURSE_BATCH, COURSE_ENVIRONMENT_ATTRIBUTES, COURSE_MEMORY_LIMITER, COURSE_OTLP_RECEIVER, COURSE_PROMETHEUS_EXPORTER, COURSE_TAIL_SAMPLING } from './lib/otel/config';
+export { COURSE_BATCH, COURSE_ENVIRONMENT_ATTRIBUTES, COURSE_MEMORY_LIMITER, COURSE_OTLP_RECEIVER, COURSE_PROMETHEUS_EXPORTER, COURSE_TAIL_SAMPLING, PROFILES_FEATURE_GATE } from './lib/otel/config';
 export type {
   AlwaysSamplePolicy, AttributeAction, AttributeActionType, AttributesProcessor, BatchProcessor, CollectorScrapeConfig, DebugExporter, ExporterConfig, ExporterTls,
   FilterProcessor, LatencyPolicy, MemoryLimiterProcessor, OtlpExporter, OtlpHttpExporter, OtlpProtocol, OtlpReceiver, PipelineConfig, ProbabilisticPolicy,
-  ProcessorConfig, PrometheusExporter, PrometheusReceiver, PrometheusRemoteWriteExporter, ReceiverConfig, ResourceProcessor, SamplingPolicy, Signal, SpanStatusCode,
+  PipelineSignal, ProcessorConfig, PrometheusExporter, PrometheusReceiver, PrometheusRemoteWriteExporter, ReceiverConfig, ResourceProcessor, SamplingPolicy, Signal, SpanStatusCode,
   StatusCodePolicy, StringAttributePolicy, TailSamplingProcessor,
 } from './lib/otel/config';
 export { OTEL_COLLECTOR_IMAGE, OtelCollector } from './constructs/otel-collector';
-export type { ILokiOtlpTarget, ITempoOtlpTarget, OtelCollectorProps } from './constructs/otel-collector';
+export type { ILokiOtlpTarget, IProfilesOtlpTarget, ITempoOtlpTarget, OtelCollectorProps } from './constructs/otel-collector';
 export { ALLOY_IMAGE, LogAgent, PROMTAIL_IMAGE } from './constructs/log-agent';
 export type { ILokiPushTarget, LogAgentKind, LogAgentProps } from './constructs/log-agent';
+
+// Profiles
+export { PYROSCOPE_IMAGE, ProfilingBackend } from './constructs/profiling-backend';
+export type { ProfilingBackendProps } from './constructs/profiling-backend';
+export type { PyroscopeLogLevel } from './lib/pyroscope/config';
 
 // Any other container (cAdvisor, Pushgateway, a reverse proxy, your own app)
 export { Container } from './constructs/container';

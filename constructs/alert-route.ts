@@ -1,5 +1,6 @@
 import { Annotations, Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { IGrafana, useGrafanaProvider } from './grafana-server';
 import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { ContactPoint, ContactPointConfig } from '../.gen/providers/grafana/contact-point';
 import { MessageTemplate } from '../.gen/providers/grafana/message-template';
@@ -26,8 +27,9 @@ import { routeCycleProblem, RouteNode, RouteOptions, routeTreeProblems } from '.
 import { isWatchdog } from '../lib/alerting/policy';
 import { LokiRuleGroup, isLokiAlertingRule } from '../lib/loki/config';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
-import { throwIfProblems } from '../lib/core/errors';
+import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
+import { grafanaAlertLabels } from '../lib/grafana/alert-rules';
 import { Observability } from '../lib/observability';
 import { AlertingRule, RuleGroup, isAlertingRule } from '../lib/prometheus/rules';
 
@@ -66,6 +68,12 @@ export interface AlertRouteProps {
    */
   readonly target?: AlertRouteTarget;
   /**
+   * The Grafana the contact points, notification policy, mute timings and templates go to
+   * (its provider is set on each resource). Only with target "grafana" or "both".
+   * @default - the stack's Grafana (GrafanaServer or ExistingGrafana) when there is exactly one, else the stack's default grafana provider
+   */
+  readonly grafana?: IGrafana;
+  /**
    * Check that every alerting rule of a PrometheusServer in this stack reaches a real
    * receiver (the Watchdog excepted): reaching only null receivers fails synth; with child
    * routes, falling through to the default receiver is a warning. A tree with only a real
@@ -84,6 +92,25 @@ export interface GrafanaAlertingResources {
 }
 
 const NULL_MUTE_TIMING = 'null-receiver';
+/**
+ * Levels of nested policies below the root that the grafana provider's
+ * `grafana_notification_policy` takes (terraform-provider-grafana 4.45.1,
+ * `supportedPolicyTreeDepth`); `group_by` is required at the deepest one.
+ */
+const GRAFANA_POLICY_DEPTH = 5;
+
+/** Levels below the root (its children are 1). */
+function depthOf(node: RouteNode): number {
+  let d = 0;
+  for (let p = node.parent; p; p = p.parent) d++;
+  return d;
+}
+
+/** The group_by a route uses: its own or the nearest ancestor's. */
+function effectiveGroupBy(node: RouteNode): string[] | undefined {
+  for (let n: RouteNode | undefined = node; n; n = n.parent) if (n.options.groupBy !== undefined) return n.options.groupBy;
+  return undefined;
+}
 
 /**
  * One routing tree — receivers, routes, inhibitions, time intervals, templates — rendered
@@ -139,6 +166,11 @@ export class AlertRoute extends Construct {
         policy: Lazy.anyValue({ produce: () => this.root.children.map((c) => notificationPolicyPolicyToTerraform(this.grafanaPolicy(c))) }),
       });
       this.grafana = { contactPoints: this.contactPoints, notificationPolicy: policy, muteTimings: this.muteTimings, messageTemplates: this.messageTemplates };
+      // The Grafana is often created after the routing tree: its provider is set on every
+      // grafana_* resource here once the whole tree exists.
+      useGrafanaProvider(this, props.grafana);
+    } else if (props.grafana !== undefined) {
+      throw new ValidationError(`grafana is set but target is ${JSON.stringify(this.target)}: nothing is deployed to Grafana. Set target: "grafana" or "both", or remove grafana.`, this);
     }
 
     if (typeof props.receiver !== 'string') this.addReceiver(props.receiver);
@@ -184,9 +216,6 @@ export class AlertRoute extends Construct {
   public addInhibitRule(rule: InhibitRule): void {
     checkShape(this, 'InhibitRule', rule, 'addInhibitRule(rule)');
     throwIfProblems(this, inhibitRuleProblems(rule, this.inhibitRules.length));
-    if (this.target === 'grafana') {
-      Annotations.of(this).addWarning(`inhibit rules only apply to an Alertmanager; Grafana-managed alerting has no inhibition, so this rule has no effect with target "grafana".`);
-    }
     this.inhibitRules.push(rule);
   }
 
@@ -286,8 +315,22 @@ export class AlertRoute extends Construct {
       out.push(`target ${JSON.stringify(this.target)} deploys contact points and a notification policy to Grafana, but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana (or a grafana provider), or use target: "alertmanager".`);
     }
     if (this.grafanaScope) {
+      const deep = this.root.all().filter((n) => depthOf(n) > GRAFANA_POLICY_DEPTH);
+      const deepest = deep.sort((a, b) => depthOf(b) - depthOf(a))[0];
+      if (deepest) {
+        out.push(`${deepest.path} is nested ${depthOf(deepest)} levels below the root, but the grafana provider's grafana_notification_policy takes at most ${GRAFANA_POLICY_DEPTH} (${deep.length} route(s) deeper). Flatten the tree for target ${JSON.stringify(this.target)} (e.g. combine matchers of nested routes into one route), or use target: "alertmanager".`);
+      }
       const root = this.receivers.get(this.root.receiver);
       if (root && isNullReceiver(root)) out.push(`the root receiver ${JSON.stringify(root.name)} is a null receiver, which Grafana cannot use as its default contact point. Use a real receiver at the root.`);
+    }
+    if (this.grafanaScope && this.inhibitRules.length) {
+      // Grafana's notification policy has no inhibition: alerts Grafana routes itself (its
+      // own rules) are never inhibited. Said once per tree, not per rule.
+      this.warnOnce(
+        this.target === 'grafana'
+          ? `${this.inhibitRules.length} inhibit rule(s) have no effect with target "grafana": Grafana-managed alerting has no inhibition. Use target "both" (alerts from Prometheus go through Alertmanager, which inhibits) or drop them.`
+          : `${this.inhibitRules.length} inhibit rule(s) apply in Alertmanager only: Grafana's notification policy has no inhibition, so Grafana-managed rules routed by it are not inhibited (e.g. a critical alert does not mute its warning twin there).`,
+      );
     }
     if (requireRouting) out.push(...this.coverageProblems());
     out.push(...this.templateCallProblems());
@@ -346,6 +389,18 @@ export class AlertRoute extends Construct {
         }
       }
     }
+    // Grafana-managed rules are routed by Grafana's notification policy, a translation of this tree.
+    if (this.grafanaScope) {
+      for (const g of Observability.of(this).find<{ group: RuleGroup; folderTitle: string } & Construct>('grafana-alert-rules')) {
+        for (const rule of g.group.rules.filter(isAlertingRule)) {
+          const c = this.coverage(rule, {}, grafanaAlertLabels(rule, g.folderTitle));
+          if (!c) continue;
+          const message = `${g.node.path}: Grafana-managed rule group ${JSON.stringify(g.group.name)}, ${c.message}`;
+          if (c.level === 'error') out.push(message);
+          else this.warnOnce(message);
+        }
+      }
+    }
     return out;
   }
 
@@ -360,14 +415,15 @@ export class AlertRoute extends Construct {
 
   /**
    * Runs the alert's known labels (its static labels, its name, the server's external
-   * labels) through the tree; a matcher on a label only the series can carry may match.
+   * labels; for a Grafana-managed rule `alertLabels`, where Grafana's `alertname` and
+   * `grafana_folder` win over the rule's) through the tree; a matcher on a label only the series can carry may match.
    * A tree of only a root receiver sends every alert there: accepted when it is real. With
    * child routes, falling through to the real default is a warning (maybe a forgotten
    * route); reaching only null receivers is an error.
    */
-  private coverage(rule: Pick<AlertingRule, 'alert' | 'expr' | 'labels'>, externalLabels: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
+  private coverage(rule: Pick<AlertingRule, 'alert' | 'expr' | 'labels'>, baseLabels: Record<string, string>, alertLabels?: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
     if (isWatchdog(rule)) return undefined;
-    const labels = { ...externalLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
+    const labels = alertLabels ?? { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
     const nodes = this.root.resolve(labels, true);
     const defaultReceiver = this.root.receiver;
     const isNull = (name: string) => isNullReceiver(this.receivers.get(name) ?? { name });
@@ -395,6 +451,13 @@ export class AlertRoute extends Construct {
       return;
     }
     const e = (s: string | undefined) => (s === undefined ? undefined : escapeTemplate(s));
+    // What Grafana's integrations cannot carry is said, not silently dropped.
+    if (r.slack?.some((s) => s.actions?.length)) {
+      Annotations.of(this).addWarning(`receiver ${JSON.stringify(r.name)}: Slack actions (buttons) exist in Alertmanager only; Grafana's Slack contact point has none, so its messages carry no buttons. Put the links in the text if Grafana's messages need them.`);
+    }
+    if (r.email?.length) {
+      Annotations.of(this).addWarning(`receiver ${JSON.stringify(r.name)}: Grafana sends email through its own SMTP settings (GF_SMTP_* on the Grafana server), not the receiver's or global smarthost, from, auth and headers. Configure SMTP on Grafana for this contact point to deliver.`);
+    }
     const config: ContactPointConfig = {
       name: r.name,
       slack: r.slack?.map((s) => ({
@@ -416,6 +479,8 @@ export class AlertRoute extends Construct {
       })),
       email: r.email?.map((m) => ({
         addresses: m.to.split(',').map((a) => a.trim()),
+        // Alertmanager sends one message to the whole list; Grafana, unless told, one per address.
+        singleEmail: m.to.includes(',') ? true : undefined,
         disableResolveMessage: m.sendResolved === true ? undefined : true,
       })),
       webhook: r.webhook?.map((w) => ({
@@ -450,14 +515,16 @@ export class AlertRoute extends Construct {
     return {
       contactPoint: o.receiver !== undefined || muted ? this.grafanaContactPoint(contact) : undefined,
       matcher: o.matchers?.map((m) => ({ label: m.label, match: m.operator, value: escapeTemplate(m.value) })),
-      groupBy: o.groupBy,
+      // The provider requires group_by at its deepest level: the inherited one is written there.
+      groupBy: depthOf(node) === GRAFANA_POLICY_DEPTH ? effectiveGroupBy(node) : o.groupBy,
       groupWait: o.groupWait !== undefined ? resolveDuration(o.groupWait).text : undefined,
       groupInterval: o.groupInterval !== undefined ? resolveDuration(o.groupInterval).text : undefined,
       repeatInterval: o.repeatInterval !== undefined ? resolveDuration(o.repeatInterval).text : undefined,
       continue: o.continue ? true : undefined,
       muteTimings: mutes.length ? mutes : undefined,
       activeTimings: o.activeTimeIntervals?.map((m) => this.muteTimings.get(m)?.name ?? m),
-      policy: node.children.length ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
+      policy: node.children.length && depthOf(node) < GRAFANA_POLICY_DEPTH ? node.children.map((c) => this.grafanaPolicy(c)) : undefined,
     };
   }
 }
+

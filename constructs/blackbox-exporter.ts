@@ -13,7 +13,7 @@ import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
-export const BLACKBOX_EXPORTER_IMAGE = { repository: 'prom/blackbox-exporter', tag: 'v0.25.0' };
+export const BLACKBOX_EXPORTER_IMAGE = { repository: 'prom/blackbox-exporter', tag: 'v0.28.0' };
 const PORT = 9115;
 const CONFIG_PATH = '/etc/blackbox_exporter/config.yml';
 

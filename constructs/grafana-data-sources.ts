@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { DataSource } from '../.gen/providers/grafana/data-source';
 import { throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
-import { CorrelationSettings, ResolvedCorrelation, correlationProblems, resolveCorrelation } from '../lib/grafana/correlation';
+import { CorrelationSettings, ResolvedCorrelation, correlationProblems, profileCorrelationProblems, resolveCorrelation, tracesToProfiles } from '../lib/grafana/correlation';
 import { missingDashboardMessage } from '../lib/grafana/links';
 import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
@@ -18,12 +18,12 @@ import { PrometheusServer } from './prometheus-server';
 export interface DataSourceTarget {
   /** URL Grafana uses (from its container, on the shared network). */
   readonly url: string;
-  /** Stable UID. @default - the type name (`prometheus`, `loki`, `tempo`, `alertmanager`) */
+  /** Stable UID. @default - the kind (`prometheus`, `loki`, `tempo`, `alertmanager`, `pyroscope`) */
   readonly uid?: string;
 }
 
 /** A kind of data source GrafanaDataSources creates. */
-export type DataSourceKind = 'prometheus' | 'loki' | 'tempo' | 'alertmanager';
+export type DataSourceKind = 'prometheus' | 'loki' | 'tempo' | 'alertmanager' | 'pyroscope';
 
 /** Properties of GrafanaDataSources. */
 export interface GrafanaDataSourcesProps {
@@ -37,6 +37,8 @@ export interface GrafanaDataSourcesProps {
   readonly tempo?: DataSourceTarget;
   /** @default - the stack's Alertmanager, if any */
   readonly alertmanager?: DataSourceTarget;
+  /** Profiles (a `grafana-pyroscope-datasource`), linked from Tempo's spans. @default - the stack's ProfilingBackend, if any */
+  readonly pyroscope?: DataSourceTarget;
   /** How metrics, logs and traces refer to each other. @default - the stack's (`Observability.of(stack).correlation`): trace_id everywhere, JSON logs */
   readonly correlation?: CorrelationSettings;
   /** Dashboard opened from a log line's service (derived field). @default 'service-overview' */
@@ -67,6 +69,7 @@ export class GrafanaDataSources extends Construct {
   public readonly loki?: DataSource;
   public readonly tempo?: DataSource;
   public readonly alertmanager?: DataSource;
+  public readonly pyroscope?: DataSource;
   public readonly correlation: ResolvedCorrelation;
 
   constructor(scope: Construct, id: string, props: GrafanaDataSourcesProps = {}) {
@@ -79,6 +82,7 @@ export class GrafanaDataSources extends Construct {
       alertmanager: props.alertmanager ?? firstEndpoint(registry.find<Alertmanager>('alertmanager').map((a) => a.endpoints[0].url)),
       loki: props.loki ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('loki').map((l) => l.queryUrl)),
       tempo: props.tempo ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('tempo').map((t) => t.queryUrl)),
+      pyroscope: props.pyroscope ?? firstEndpoint(registry.find<{ queryUrl: string } & Construct>('pyroscope').map((p) => p.queryUrl)),
     };
     const problems: string[] = dataSourceChoiceProblems(props, found);
     const chosen = (k: DataSourceKind) => (props.dataSources === undefined || props.dataSources.includes(k) ? found[k] : undefined);
@@ -86,13 +90,15 @@ export class GrafanaDataSources extends Construct {
     const am = chosen('alertmanager');
     const loki = chosen('loki');
     const tempo = chosen('tempo');
+    const pyro = chosen('pyroscope');
     const uids = {
       prometheus: prom?.uid ?? 'prometheus',
       loki: loki?.uid ?? 'loki',
       tempo: tempo?.uid ?? 'tempo',
       alertmanager: am?.uid ?? 'alertmanager',
+      pyroscope: pyro?.uid ?? 'pyroscope',
     };
-    const present = { prometheus: !!prom, loki: !!loki, tempo: !!tempo, alertmanager: !!am };
+    const present = { prometheus: !!prom, loki: !!loki, tempo: !!tempo, alertmanager: !!am, pyroscope: !!pyro };
     for (const [k, uid] of Object.entries(uids)) {
       if (!present[k as keyof typeof present]) continue;
       const p = grafanaUidProblem(uid);
@@ -101,7 +107,7 @@ export class GrafanaDataSources extends Construct {
     const used = Object.entries(uids).filter(([k]) => present[k as keyof typeof present]).map(([, u]) => u);
     const dup = used.find((u, i) => used.indexOf(u) !== i);
     if (dup) problems.push(`data source uid ${JSON.stringify(dup)} is used twice. Give each data source its own uid.`);
-    for (const [k, t] of [['prometheus', prom], ['loki', loki], ['tempo', tempo], ['alertmanager', am]] as const) {
+    for (const [k, t] of [['prometheus', prom], ['loki', loki], ['tempo', tempo], ['alertmanager', am], ['pyroscope', pyro]] as const) {
       if (t && !/^https?:\/\/[^\s]+$/.test(t.url)) problems.push(`${k}.url must be an http(s) URL (got ${JSON.stringify(t.url)}).`);
       else if (t && urlSecretProblem(t.url)) problems.push(`${k}.url ${urlSecretProblem(t.url)}`);
     }
@@ -114,6 +120,7 @@ export class GrafanaDataSources extends Construct {
       if (p) problems.push(`prometheusTimeInterval ${p}`);
     }
     if (loki) problems.push(...correlationProblems(this.correlation));
+    if (pyro && tempo) problems.push(...profileCorrelationProblems(this.correlation));
     throwIfProblems(this, problems);
 
     const grafana = props.grafana ?? registry.single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add data sources to. Create a GrafanaServer or an ExistingGrafana first.' });
@@ -193,9 +200,23 @@ export class GrafanaDataSources extends Construct {
                 serviceMap: { datasourceUid: uids.prometheus },
               }
             : {}),
+          ...(pyro ? { tracesToProfiles: tracesToProfiles(uids.pyroscope, c) } : {}),
           nodeGraph: { enabled: true },
           search: { hide: false },
         }),
+      });
+    }
+    if (pyro) {
+      this.pyroscope = new DataSource(this, 'Pyroscope', {
+        provider: grafana.provider,
+        name: 'Pyroscope',
+        type: 'grafana-pyroscope-datasource',
+        uid: uids.pyroscope,
+        url: escapeTemplate(pyro.url),
+        accessMode: 'proxy',
+        // The plugin's only jsonData option (PhlareDataSourceOptions.minStep): the smallest
+        // step of profile time series, as Prometheus's scrape interval.
+        jsonDataEncoded: json({ minStep: props.prometheusTimeInterval ?? '15s' }),
       });
     }
     if (am) {
@@ -233,8 +254,8 @@ export class GrafanaDataSources extends Construct {
   }
 }
 
-const KINDS: readonly DataSourceKind[] = ['prometheus', 'loki', 'tempo', 'alertmanager'];
-const BACK_END: Record<DataSourceKind, string> = { prometheus: 'PrometheusServer', loki: 'LokiCluster', tempo: 'TempoBackend', alertmanager: 'Alertmanager' };
+const KINDS: readonly DataSourceKind[] = ['prometheus', 'loki', 'tempo', 'alertmanager', 'pyroscope'];
+const BACK_END: Record<DataSourceKind, string> = { prometheus: 'PrometheusServer', loki: 'LokiCluster', tempo: 'TempoBackend', alertmanager: 'Alertmanager', pyroscope: 'ProfilingBackend' };
 
 /** `dataSources` names known kinds, each with a back end, and leaves out no target given explicitly. */
 function dataSourceChoiceProblems(props: GrafanaDataSourcesProps, found: Record<DataSourceKind, DataSourceTarget | undefined>): string[] {

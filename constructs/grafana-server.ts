@@ -193,3 +193,26 @@ class WaitForGrafana implements IAspect {
     node.dependsOn = [...deps];
   }
 }
+
+/**
+ * Sets a Grafana's provider on every grafana_* resource under `scope` that has none, at synth
+ * (the Grafana is often created after the constructs that target it): `grafana`, or else the
+ * stack's Grafana when there is exactly one (else the stack's default grafana provider applies).
+ */
+export function useGrafanaProvider(scope: IConstruct, grafana?: IGrafana): void {
+  Aspects.of(scope).add(new UseGrafanaProvider(() => {
+    if (grafana) return grafana;
+    const found = Observability.of(scope).find<IGrafana & Construct>('grafana');
+    return found.length === 1 ? found[0] : undefined;
+  }));
+}
+
+class UseGrafanaProvider implements IAspect {
+  constructor(private readonly grafana: () => IGrafana | undefined) {}
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith('grafana_') || node.provider) return;
+    const g = this.grafana();
+    if (g) node.provider = g.provider;
+  }
+}

@@ -24,7 +24,7 @@ export const PROMTAIL_IMAGE: ImageRef = { repository: 'grafana/promtail', tag: '
 export const HEALTHCHECK_DROP_EXPRESSION = '.*(GET|HEAD) /(health|healthz|ready|metrics).*';
 
 const DOCKER_SOCKET = 'unix:///var/run/docker.sock';
-const ALLOY = { port: 12345, config: '/etc/alloy/config.alloy', data: '/var/lib/alloy/data' };
+const ALLOY = { port: 12345, config: '/etc/alloy/config.alloy', data: '/var/lib/alloy/data', profilesPort: 9999 };
 const PROMTAIL = { port: 9080, config: '/etc/promtail/config.yml', positions: '/var/lib/promtail' };
 const AGENTS = ['alloy', 'promtail'] as const;
 
@@ -96,9 +96,19 @@ export interface LogAgentProps extends ComponentOptions {
   readonly metricsRefreshInterval?: DurationLike;
   /** Alloy only: scrape interval for `scrapeMetrics`. @default '15s' */
   readonly metricsScrapeInterval?: DurationLike;
+  /**
+   * Alloy only: relay profiles. Pyroscope SDKs push to `http://<name>:9999` (the shared
+   * network; `pyroscope.receive_http`), Alloy forwards them to the stack's ProfilingBackend
+   * (`pyroscope.write`). Before Alloy v1.10 the receiver is public preview, and the library
+   * adds `--stability.level=public-preview`.
+   * @default false
+   */
+  readonly receiveProfiles?: boolean;
+  /** Alloy only: where relayed profiles go. @default - the stack's ProfilingBackend */
+  readonly pyroscope?: { readonly pushUrl: string } & Construct;
 }
 
-const ALLOY_ONLY: Array<keyof LogAgentProps> = ['scrapeMetrics', 'prometheus', 'remoteWriteUrl', 'metricsRefreshInterval', 'metricsScrapeInterval'];
+const ALLOY_ONLY: Array<keyof LogAgentProps> = ['scrapeMetrics', 'prometheus', 'remoteWriteUrl', 'metricsRefreshInterval', 'metricsScrapeInterval', 'receiveProfiles', 'pyroscope'];
 
 /**
  * The course's log agent: Docker discovery → container logs (and optionally /var/log) →
@@ -126,6 +136,7 @@ export class LogAgent extends Construct {
   private readonly base: Omit<LogPipelineSpec, 'lokiPushUrl' | 'metrics'>;
   private readonly metricsBase?: Omit<NonNullable<LogPipelineSpec['metrics']>, 'remoteWriteUrl'>;
   private readonly remoteWriteTarget?: IRemoteWriteTarget;
+  private readonly profilesRelay: boolean;
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
@@ -278,8 +289,13 @@ export class LogAgent extends Construct {
     this.endpoint = componentEndpoint(runtime, name, listenPort);
     this.configPath = isAlloy ? ALLOY.config : PROMTAIL.config;
     const volumes: DataVolumeSpec[] = isAlloy ? [{ name: 'data', path: ALLOY.data }] : [{ name: 'positions', path: PROMTAIL.positions }];
+    const profiles = isAlloy && !!props.receiveProfiles;
+    if (!profiles && props.pyroscope) {
+      throw new ValidationError(`pyroscope is set but receiveProfiles is not (got ${props.pyroscope.node.path}). Set receiveProfiles: true to relay profiles to it, or remove pyroscope.`, this);
+    }
+    this.profilesRelay = profiles;
     const args = isAlloy
-      ? ['run', ALLOY.config, `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`, `--storage.path=${ALLOY.data}`]
+      ? ['run', ALLOY.config, `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`, `--storage.path=${ALLOY.data}`, ...(profiles && alloyBefore(image.ref.tag, 1, 10) ? ['--stability.level=public-preview'] : [])]
       : [`-config.file=${PROMTAIL.config}`];
 
     // runtime: resolved above
@@ -291,7 +307,7 @@ export class LogAgent extends Construct {
         args,
         // Runs as the image's user (root): reading the Docker socket and /var/log needs it.
         // No healthcheck: neither image ships an HTTP client (readiness is GET /-/ready).
-        ports: [{ name: 'http', containerPort: listenPort, publish: port.publish }],
+        ports: [{ name: 'http', containerPort: listenPort, publish: port.publish }, ...(profiles ? [{ name: 'profiles', containerPort: ALLOY.profilesPort }] : [])],
         volumes,
         hostMounts,
         labels: props.labels,
@@ -323,7 +339,13 @@ export class LogAgent extends Construct {
       if (rw.problem) throw new ValidationError(rw.problem, this);
       metrics = { ...this.metricsBase, remoteWriteUrl: rw.url! };
     }
-    return { ...this.base, lokiPushUrl: loki.url!, metrics };
+    let profiles: LogPipelineSpec['profiles'];
+    if (this.profilesRelay) {
+      const target = this.resolvePyroscope();
+      if (target.problem) throw new ValidationError(target.problem, this);
+      profiles = { listenPort: ALLOY.profilesPort, pyroscopeUrl: target.url! };
+    }
+    return { ...this.base, lokiPushUrl: loki.url!, metrics, profiles };
   }
 
   private renderFiles(): ConfigFile[] {
@@ -338,7 +360,23 @@ export class LogAgent extends Construct {
       const rw = this.resolveRemoteWrite();
       if (rw.problem) out.push(rw.problem);
     }
+    if (this.profilesRelay) {
+      const p = this.resolvePyroscope();
+      if (p.problem) out.push(p.problem);
+    }
     return out;
+  }
+
+  /** The `pyroscope` prop, else the stack's one ProfilingBackend (looked up now). */
+  private resolvePyroscope(): { url?: string; problem?: string } {
+    if (this.props.pyroscope) return { url: this.props.pyroscope.pushUrl };
+    const found = Observability.of(this).find<{ pushUrl: string } & Construct>('pyroscope');
+    if (found.length === 1) return { url: found[0].pushUrl };
+    return {
+      problem: found.length
+        ? `receiveProfiles: the stack has ${found.length} ProfilingBackends (${found.map((f) => f.node.path).join(', ')}). Pass the one to relay to as the pyroscope prop.`
+        : 'receiveProfiles: no ProfilingBackend in this stack to relay profiles to (got none). Create one (or set profiling: true on the ObservabilityStack), or pass it as the pyroscope prop.',
+    };
   }
 
   /** lokiUrl, else the `loki` prop, else the stack's one Loki (looked up now). */
@@ -372,6 +410,13 @@ export class LogAgent extends Construct {
     }
     return { problem: 'scrapeMetrics: no PrometheusServer in this stack to remote-write to (got none at construction or synth). Create one before this LogAgent, pass it as the prometheus prop, or set remoteWriteUrl (e.g. "http://prometheus:9090/api/v1/write").' };
   }
+}
+
+/** Whether an Alloy image tag (`v1.5.0`) is older than major.minor; unknown tags count as current. */
+function alloyBefore(tag: string, major: number, minor: number): boolean {
+  const m = /^v?(\d+)\.(\d+)/.exec(tag);
+  if (!m) return false;
+  return Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor);
 }
 
 function durationOf(key: string, value: DurationLike, problems: string[]): PipelineDuration {

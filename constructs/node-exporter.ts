@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { checkShape } from '../lib/core/shape';
 import { DurationLike } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
-import { nonEmptyNameProblem, re2Problem } from '../lib/core/names';
+import { editDistance, nonEmptyNameProblem, re2Problem } from '../lib/core/names';
+import { NODE_EXPORTER_COLLECTORS } from '../lib/node-exporter/collectors';
 import { Observability } from '../lib/observability';
 import { Relabel } from '../lib/prometheus/relabel';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
@@ -12,7 +13,7 @@ import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '
 import { IDeployment, PodSelector, componentEndpoint } from '../lib/runtime/runtime';
 
 /** The image this library is tested with. */
-export const NODE_EXPORTER_IMAGE = { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.8.0' };
+export const NODE_EXPORTER_IMAGE = { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.12.1' };
 const PORT = 9100;
 const COLLECTOR = /^[a-z][a-z0-9_.]*$/;
 
@@ -22,7 +23,11 @@ export interface NodeExporterProps extends ComponentOptions {
   readonly jobName?: string;
   /** Scrape interval of its job. @default - the server's global interval */
   readonly scrapeInterval?: DurationLike;
-  /** Collectors to turn on (`--collector.<name>`), e.g. `systemd`. @default - the exporter's defaults */
+  /**
+   * Collectors to turn on (`--collector.<name>`), e.g. `systemd`; with the default image the
+   * names are checked against its release's collectors.
+   * @default - the exporter's defaults
+   */
   readonly enableCollectors?: string[];
   /** Collectors to turn off (`--no-collector.<name>`), e.g. `wifi`. @default - the exporter's defaults */
   readonly disableCollectors?: string[];
@@ -62,9 +67,18 @@ export class NodeExporter extends Construct implements IScrapeTarget {
     this.jobName = props.jobName ?? 'node';
     const np = nonEmptyNameProblem('jobName', this.jobName);
     if (np) problems.push(np);
+    // Collector names are known for the pinned release only; another image is trusted.
+    const pinned = image.ref.repository === NODE_EXPORTER_IMAGE.repository && image.ref.tag === NODE_EXPORTER_IMAGE.tag;
     for (const [what, list] of [['enableCollectors', props.enableCollectors], ['disableCollectors', props.disableCollectors]] as const) {
       for (const c of list ?? []) {
         if (!COLLECTOR.test(c)) problems.push(`${what} entry is not a collector name (got ${JSON.stringify(c)}). Use the name as in --collector.<name>, e.g. "systemd".`);
+        else if (pinned && !c.includes('.') && !NODE_EXPORTER_COLLECTORS.includes(c)) {
+          // A dotted name is a collector's own switch (cpu.info), left to the exporter.
+          const close = NODE_EXPORTER_COLLECTORS.find((k) => editDistance(k, c) <= 2);
+          problems.push(
+            `${what} entry ${JSON.stringify(c)} is not a collector of node exporter ${NODE_EXPORTER_IMAGE.tag}${close ? ` (did you mean ${JSON.stringify(close)}?)` : ''}: it would refuse --${what === 'enableCollectors' ? '' : 'no-'}collector.${c} and not start. Use a collector name from its README, or pin the image that has it.`,
+          );
+        }
       }
     }
     if (props.filesystemMountPointsExclude !== undefined) {

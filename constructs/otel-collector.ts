@@ -15,10 +15,12 @@ import {
   PipelineConfig,
   ProcessorConfig,
   ReceiverConfig,
+  TailSamplingProcessor,
   collectorSecretFiles,
   componentId,
   componentProblems,
   endpointPort,
+  featureGateArgs,
   pipelineProblems,
   pipelineReferenceProblems,
   pipelineSignal,
@@ -54,6 +56,11 @@ export interface ILokiOtlpTarget extends IConstruct {
   readonly otlpUrl: string;
 }
 
+/** A profiles backend taking OTLP/HTTP at `<pushUrl>/v1development/profiles` (a `ProfilingBackend` fits). */
+export interface IProfilesOtlpTarget extends IConstruct {
+  readonly pushUrl: string;
+}
+
 /** Properties of an OtelCollector. */
 export interface OtelCollectorProps extends ComponentOptions {
   /**
@@ -74,10 +81,24 @@ export interface OtelCollectorProps extends ComponentOptions {
   readonly tempo?: ITempoOtlpTarget;
   /** Where the default logs pipeline sends logs. @default - the stack's Loki, if any (else no logs pipeline) */
   readonly loki?: ILokiOtlpTarget;
+  /**
+   * Where the default profiles pipeline sends OTLP profiles (`otlphttp/pyroscope`). A
+   * profiles pipeline turns on the Collector's `service.profilesSupport` feature gate.
+   * @default - the stack's ProfilingBackend, if any (else no profiles pipeline)
+   */
+  readonly pyroscope?: IProfilesOtlpTarget;
   /** Host port of OTLP/HTTP (4318 inside). @default 4328 */
   readonly otlpHttpHostPort?: number;
   /** Host port of the Prometheus exporter (8889 inside). @default 8889 */
   readonly metricsHostPort?: number;
+  /**
+   * Tail sampling in the default traces pipeline, between `memory_limiter` and `batch` as in
+   * the course (`COURSE_TAIL_SAMPLING`: errors, traces slower than 2 s, 10 % of the rest).
+   * Only with the default configuration: with your own processors and pipelines, add the
+   * processor to them.
+   * @default - none: every trace is kept
+   */
+  readonly tailSampling?: TailSamplingProcessor;
 }
 
 /**
@@ -110,8 +131,11 @@ export class OtelCollector extends Construct implements IScrapeTarget {
   private readonly exporters = new Map<string, ExporterConfig>();
   private readonly pipelines = new Map<string, PipelineConfig>();
   private readonly courseDefaults: boolean;
+  /** Id of the tail_sampling processor of the default traces pipeline, when set. */
+  private readonly tailSampling?: string;
   private readonly tempo?: ITempoOtlpTarget;
   private readonly loki?: ILokiOtlpTarget;
+  private readonly pyroscope?: IProfilesOtlpTarget;
   private readonly memoryMiB?: number;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
@@ -131,6 +155,16 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     this.courseDefaults = !props.receivers && !props.processors && !props.exporters && !props.pipelines;
     const receivers = props.receivers ?? (this.courseDefaults ? [COURSE_OTLP_RECEIVER] : []);
     const processors = props.processors ?? (this.courseDefaults ? [COURSE_MEMORY_LIMITER, COURSE_BATCH] : []);
+    if (props.tailSampling !== undefined) {
+      if (!this.courseDefaults) {
+        problems.push('tailSampling goes into the default traces pipeline, but receivers, processors, exporters or pipelines are given, which replace the defaults. Add the tail_sampling processor to your processors and to your traces pipeline instead (e.g. processors: ["memory_limiter", "tail_sampling", "batch"]).');
+      } else if (props.tailSampling?.type !== 'tail_sampling') {
+        problems.push(`tailSampling must be a tail_sampling processor (got type ${JSON.stringify(props.tailSampling?.type)}), e.g. COURSE_TAIL_SAMPLING.`);
+      } else {
+        processors.push(props.tailSampling);
+        this.tailSampling = componentId(props.tailSampling);
+      }
+    }
     const exporters = props.exporters ?? (this.courseDefaults ? [COURSE_PROMETHEUS_EXPORTER] : []);
     // The traces and logs pipelines of the defaults depend on the stack's Tempo and Loki: added at synth.
     const pipelines = props.pipelines ?? (this.courseDefaults ? { metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] } } : {});
@@ -146,6 +180,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     throwIfProblems(this, problems);
     this.tempo = props.tempo;
     this.loki = props.loki;
+    this.pyroscope = props.pyroscope;
     this.memoryMiB = props.resources?.memoryMiB;
 
     this.componentName = props.name ?? 'otel-collector';
@@ -174,7 +209,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       },
       {
         files: () => this.renderFiles(),
-        args: () => [`--config=${CONFIG_PATH}`],
+        args: () => [`--config=${CONFIG_PATH}`, ...featureGateArgs(this.model())],
       },
     );
     this.resource = this.deployment.resource;
@@ -243,13 +278,19 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const pipelines: Record<string, PipelineConfig> = {};
     if (this.courseDefaults && !this.pipelines.has('traces')) {
       if (!this.exporters.has('otlp/tempo')) exporters.unshift({ type: 'otlp', name: 'tempo', endpoint: this.tempoAddress(), tls: { insecure: true } });
-      pipelines.traces = { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/tempo'] };
+      pipelines.traces = { receivers: ['otlp'], processors: ['memory_limiter', ...(this.tailSampling ? [this.tailSampling] : []), 'batch'], exporters: ['otlp/tempo'] };
     }
     for (const [id, p] of this.pipelines) pipelines[id] = p;
     const loki = this.courseDefaults && !this.pipelines.has('logs') ? this.resolveLoki() : undefined;
     if (loki) {
       if (!this.exporters.has('otlphttp/loki')) exporters.push({ type: 'otlphttp', name: 'loki', endpoint: loki.otlpUrl });
       pipelines.logs = { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/loki'] };
+    }
+    const profiles = this.courseDefaults && !this.pipelines.has('profiles') ? this.resolvePyroscope() : undefined;
+    if (profiles) {
+      // OTLP/HTTP to Pyroscope's /v1development/profiles; batch does not handle profiles.
+      if (!this.exporters.has('otlphttp/pyroscope')) exporters.push({ type: 'otlphttp', name: 'pyroscope', endpoint: profiles.pushUrl });
+      pipelines.profiles = { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['otlphttp/pyroscope'] };
     }
     return {
       receivers: [...this.receivers.values()],
@@ -280,6 +321,13 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     const registry = Observability.of(this);
     if (!registry.find('loki').length) return undefined;
     return registry.single<ILokiOtlpTarget>('loki', this, { noun: 'Loki', whenNone: '', prop: 'loki' });
+  }
+
+  private resolvePyroscope(): IProfilesOtlpTarget | undefined {
+    if (this.pyroscope) return this.pyroscope;
+    const registry = Observability.of(this);
+    if (!registry.find('pyroscope').length) return undefined;
+    return registry.single<IProfilesOtlpTarget>('pyroscope', this, { noun: 'ProfilingBackend', whenNone: '', prop: 'pyroscope' });
   }
 
   private renderFiles(): ConfigFile[] {

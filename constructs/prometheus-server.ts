@@ -17,15 +17,22 @@ import {
   renderRuleFiles,
 } from '../lib/prometheus/config';
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
-import { RuleGroup } from '../lib/prometheus/rules';
+import { isAlertingRule, RuleGroup } from '../lib/prometheus/rules';
+import { nativeHistogramsVia, PrometheusVersion, prometheusVersionFor, promqlVersionProblem } from '../lib/prometheus/version';
+import { grafanaEngineProblems } from '../lib/grafana/alert-rules';
+import { GrafanaAlertRules } from './grafana-alert-rules';
 import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets, slug } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, HostMountSpec } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, engineOptionProblems, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, IRuntime } from '../lib/runtime/runtime';
 import { MimirOptions } from '../lib/mimir/config';
 
-/** The image this library is tested with. */
-export const PROMETHEUS_IMAGE = { repository: 'prom/prometheus', tag: 'v2.53.0' };
+/**
+ * The image this library is tested with. Another version can be pinned through `image`:
+ * what differs by version (how native histograms are turned on, which PromQL functions load)
+ * is derived from its tag.
+ */
+export const PROMETHEUS_IMAGE = { repository: 'prom/prometheus', tag: 'v3.14.0' };
 
 const CONFIG_DIR = '/etc/prometheus';
 const DATA_PATH = '/prometheus';
@@ -49,7 +56,7 @@ export interface IRemoteWriteTarget extends IConstruct {
   readonly remoteWriteUrls?: string[];
   /** Turns on `--web.enable-remote-write-receiver`. */
   enableRemoteWriteReceiver(): void;
-  /** Turns on `--enable-feature=exemplar-storage`. */
+  /** Turns on exemplar storage (`--enable-feature=exemplar-storage`). */
   enableExemplarStorage(): void;
 }
 
@@ -71,7 +78,11 @@ export interface PrometheusServerProps extends ComponentOptions {
   readonly enableRemoteWriteReceiver?: boolean;
   /** Store exemplars (trace ids next to samples). @default false */
   readonly enableExemplarStorage?: boolean;
-  /** Ingest native histograms. @default false */
+  /**
+   * Ingest native histograms: `scrape_native_histograms: true` in prometheus.yml from
+   * Prometheus 3.8 on, `--enable-feature=native-histograms` before (read from the image tag).
+   * @default false
+   */
   readonly enableNativeHistograms?: boolean;
   /** Add the `prometheus` job scraping this server itself. @default true */
   readonly scrapeSelf?: boolean;
@@ -152,12 +163,16 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   public readonly retentionTime: string;
   private readonly jobs: ScrapeJobOptions[] = [];
   private readonly groups: RuleGroup[] = [];
+  private readonly grafanaGroups: GrafanaAlertRules[] = [];
   private readonly jobNameSet = new Set<string>();
   private readonly ruleFiles = new Map<string, string>();
   private readonly alertmanagerAddresses: string[] = [];
   private readonly alertmanagerTargets: IAlertmanagerTarget[] = [];
   private readonly flags: { remoteWrite: boolean; exemplars: boolean; nativeHistograms: boolean };
   private readonly alertPolicy: AlertPolicyMode;
+  /** The Prometheus version the image tag names (the pinned default's when it names none). */
+  private readonly version: PrometheusVersion;
+  private readonly imageName: string;
   /** On an engine runtime: delivers a rule group (a PrometheusRule per group on Kubernetes). */
   private engineRules?: (group: RuleGroup) => void;
 
@@ -179,6 +194,9 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     }
     const image = parseImage(props.image, PROMETHEUS_IMAGE);
     if (image.problem) problems.push(image.problem);
+    const version = prometheusVersionFor(image.ref.tag);
+    this.version = version.version;
+    this.imageName = `${image.ref.repository}:${image.ref.tag}`;
     const port = mainPortPublish(this, props, PORT);
     problems.push(...port.problems);
     const hostMounts: HostMountSpec[] = [];
@@ -228,6 +246,9 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
     }
     if (runtime.engines) problems.push(...engineOptionProblems('Prometheus', props));
+    else if (this.version.suffix === 'distroless') {
+      problems.push(`image ${this.imageName} is the distroless variant: it has no wget for the container's healthcheck and runs as 65532, which cannot write a /prometheus volume created for nobody (65534). Use the default busybox variant (the tag without -distroless, e.g. "${PROMETHEUS_IMAGE.repository}:${PROMETHEUS_IMAGE.tag}").`);
+    }
     for (const [metric, n] of Object.entries(props.seriesHints ?? {})) {
       if (!Number.isSafeInteger(n) || n < 1) problems.push(`seriesHints.${metric} must be a positive whole number of series (got ${JSON.stringify(n)}), e.g. 12000.`);
     }
@@ -235,6 +256,9 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     this.seriesHints = { ...(props.seriesHints ?? {}) };
     this.replicas = replicas;
     this.retentionTime = retention.text;
+    if (!version.named) {
+      Annotations.of(this).addWarning(`image tag ${JSON.stringify(image.ref.tag)} names no Prometheus version: the configuration is written for ${PROMETHEUS_IMAGE.tag} (native histograms through scrape_native_histograms, 3.x PromQL functions). Pin a versioned tag such as "${PROMETHEUS_IMAGE.tag}" to have it match.`);
+    }
 
     this.flags = {
       remoteWrite: props.enableRemoteWriteReceiver ?? false,
@@ -325,9 +349,27 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   public addRuleGroup(group: RuleGroup): void {
     checkShape(this, 'RuleGroup', group, 'addRuleGroup(group)');
     const problems = groupProblemsInContext(group, this.ruleFiles);
+    if (!problems.length) {
+      for (const rule of group.rules) {
+        const p = promqlVersionProblem(rule.expr, this.version, this.imageName);
+        if (p) problems.push(`rule group ${JSON.stringify(group.name)}, ${isAlertingRule(rule) ? `alert ${JSON.stringify(rule.alert)}` : `recording rule ${JSON.stringify(rule.record)}`}: expr ${p}`);
+      }
+    }
     const policy = this.alertPolicy === 'off' || problems.length ? [] : groupPolicyProblems(group);
     if (this.alertPolicy === 'error') problems.push(...policy.map(withPolicyOptOut));
+    if (group.engine === 'grafana' && !problems.length) problems.push(...grafanaEngineProblems(group));
     throwIfProblems(this, problems);
+    if (group.engine === 'grafana') {
+      // Evaluated by Grafana against this server's data: no rule file here. The policy is applied there.
+      const rules = new GrafanaAlertRules(this, `GrafanaRules-${slug(group.name)}`, {
+        group,
+        alertPolicy: this.alertPolicy,
+        defaultInterval: this.global.evaluationInterval ?? '1m',
+      });
+      this.grafanaGroups.push(rules);
+      this.ruleFiles.set(slug(group.name), group.name);
+      return;
+    }
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     rememberSelectors(group);
     this.groups.push(group);
@@ -378,9 +420,14 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     return { scrape: resolveDuration(this.global.scrapeInterval ?? '15s').text, evaluation: resolveDuration(this.global.evaluationInterval ?? '15s').text };
   }
 
-  /** The rule groups, in order. */
+  /** The rule groups Prometheus evaluates (its rule files), in order. */
   public get ruleGroups(): readonly RuleGroup[] {
     return [...this.groups];
+  }
+
+  /** The groups added with `engine: 'grafana'`, evaluated by Grafana against this server's data. */
+  public get grafanaRuleGroups(): readonly GrafanaAlertRules[] {
+    return [...this.grafanaGroups];
   }
 
   /** A job that scrapes this server from another Prometheus (federation or meta-monitoring). */
@@ -395,6 +442,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       scrapeJobs: this.jobs,
       ruleGroups: this.groups,
       alertmanagers: this.resolveAlertmanagers(),
+      scrapeNativeHistograms: this.flags.nativeHistograms && nativeHistogramsVia(this.version) === 'config',
     });
   }
 
@@ -424,7 +472,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     ];
     if (retentionSize) args.push(`--storage.tsdb.retention.size=${retentionSize}`);
     if (this.flags.remoteWrite) args.push('--web.enable-remote-write-receiver');
-    const features = [this.flags.exemplars && 'exemplar-storage', this.flags.nativeHistograms && 'native-histograms'].filter(Boolean);
+    const features = [this.flags.exemplars && 'exemplar-storage', this.flags.nativeHistograms && nativeHistogramsVia(this.version) === 'flag' && 'native-histograms'].filter(Boolean);
     if (features.length) args.push(`--enable-feature=${features.join(',')}`);
     return args;
   }

@@ -8,7 +8,7 @@ import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem } from '../lib/core/names';
 import { Observability } from '../lib/observability';
 import { renderRuleFiles } from '../lib/prometheus/config';
-import { RuleGroup } from '../lib/prometheus/rules';
+import { RuleGroup, isAlertingRule } from '../lib/prometheus/rules';
 import { BURN_TIERS, BudgetFigures, SloSpec, budgetFigures, sloGroupNames, sloRuleGroups, sloUnitTests } from '../lib/slo/model';
 import { Sli } from '../lib/slo/sli';
 import { PrometheusServer } from './prometheus-server';
@@ -38,6 +38,14 @@ export interface SloBudgetProps {
   readonly labels?: Record<string, string>;
   /** Where the rules go. @default - the stack's PrometheusServer (there must be exactly one) */
   readonly prometheus?: PrometheusServer;
+  /**
+   * Which engine evaluates the burn-rate alerts. With `grafana`, the recording rules stay in
+   * Prometheus and the alerts of each group go to a Grafana-managed group `<group>_alerts`
+   * (same PromQL, `for`, labels and annotations), routed by Grafana's notification policy.
+   * The promtool unit tests prove the same rules either way.
+   * @default 'prometheus'
+   */
+  readonly alertEngine?: 'prometheus' | 'grafana';
 }
 
 /**
@@ -83,6 +91,9 @@ export class SloBudget extends Construct {
     for (const [k, v] of [['service', props.service], ['name', props.name]] as const) {
       if (typeof v !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(v)) problems.push(`${k} must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(v)}), e.g. "payment-api".`);
     }
+    if (props.alertEngine !== undefined && props.alertEngine !== 'prometheus' && props.alertEngine !== 'grafana') {
+      problems.push(`alertEngine must be "prometheus" or "grafana" (got ${JSON.stringify(props.alertEngine)}).`);
+    }
     if (!props.runbookUrl || !/^https?:\/\//.test(props.runbookUrl)) {
       problems.push(`runbookUrl must be an http(s) URL (got ${JSON.stringify(props.runbookUrl)}): the alerts page people, who need the steps.`);
     }
@@ -120,7 +131,7 @@ export class SloBudget extends Construct {
     this.figures = budgetFigures(objective, windowDays);
     this.ruleGroups = sloRuleGroups(this.spec);
     this.prometheus = props.prometheus ?? this.findPrometheus();
-    for (const g of this.ruleGroups) this.prometheus.addRuleGroup(g);
+    for (const g of props.alertEngine === 'grafana' ? splitForGrafana(this.ruleGroups) : this.ruleGroups) this.prometheus.addRuleGroup(g);
     Observability.of(this).register('slo', this);
   }
 
@@ -168,4 +179,16 @@ export class SloBudget extends Construct {
       whenNone: 'to hold the SLO rules. Create one first, or pass it as the prometheus prop.',
     });
   }
+}
+
+/** Recording rules stay in Prometheus (same group); each group's alerts go to a Grafana-managed `<group>_alerts`. */
+function splitForGrafana(groups: readonly RuleGroup[]): RuleGroup[] {
+  return groups.flatMap((g) => {
+    const records = g.rules.filter((r) => !isAlertingRule(r));
+    const alerts = g.rules.filter(isAlertingRule);
+    return [
+      ...(records.length ? [{ ...g, rules: records }] : []),
+      ...(alerts.length ? [{ name: `${g.name}_alerts`, interval: g.interval, rules: alerts, engine: 'grafana' as const }] : []),
+    ];
+  });
 }

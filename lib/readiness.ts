@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { AlertRoute } from '../constructs/alert-route';
 import { Alertmanager } from '../constructs/alertmanager';
 import { Dashboard } from '../constructs/dashboard';
+import { GrafanaAlertRules } from '../constructs/grafana-alert-rules';
 import { GrafanaDataSources } from '../constructs/grafana-data-sources';
 import { LogAgent } from '../constructs/log-agent';
 import { LokiCluster } from '../constructs/loki-cluster';
@@ -158,6 +159,7 @@ function alerts(t: Tree): ReadinessItem {
   const title = 'Alerts: actionable, with runbooks, two severities';
   const rules = [
     ...t.of(PrometheusServer).flatMap((p) => p.ruleGroups.flatMap((g) => g.rules.filter(isAlertingRule))),
+    ...t.of(GrafanaAlertRules).flatMap((g) => g.group.rules.filter(isAlertingRule)),
     ...t.of(LokiCluster).flatMap((l) => l.ruleGroups.flatMap((g) => g.rules.filter(isLokiAlertingRule))),
   ].filter((r) => !isWatchdog(r));
   if (!rules.length) return item('alerts', title, [fail('no alerting rule')]);
@@ -170,8 +172,10 @@ function alerts(t: Tree): ReadinessItem {
   if (bad.length) parts.push(fail(`alert ${[...new Set(bad)].join(', ')} has no critical/warning severity`));
   else parts.push(severities.has('critical') && severities.has('warning') ? pass('two severities: critical and warning') : warn(`one severity only (${[...severities].join(', ')})`));
   if (undescribed.length) parts.push(warn(`alert ${[...new Set(undescribed)].join(', ')} lacks a summary or description`));
-  const routed = t.of(AlertRoute).length > 0 && t.of(Alertmanager).length > 0;
-  parts.push(routed ? pass('routed by an AlertRoute through Alertmanager') : fail('no AlertRoute and Alertmanager: alerts notify nobody'));
+  const routes = t.of(AlertRoute);
+  const viaAlertmanager = routes.length > 0 && t.of(Alertmanager).length > 0;
+  const viaGrafana = routes.some((r) => r.grafana !== undefined);
+  parts.push(viaAlertmanager || viaGrafana ? pass(`routed by an AlertRoute through ${[viaAlertmanager && 'Alertmanager', viaGrafana && "Grafana's notification policy"].filter(Boolean).join(' and ')}`) : fail('no AlertRoute deployed to Alertmanager or Grafana: alerts notify nobody'));
   return item('alerts', title, parts);
 }
 

@@ -23,7 +23,7 @@ const ROOTS = [
   'ScrapeJobOptions', 'RuleGroup', 'ReceiverSpec', 'RouteOptions', 'InhibitRule', 'TimeInterval', 'BlackboxModule', 'ProbeOptions',
   'SlackConfig', 'PagerDutyConfig', 'EmailConfig', 'WebhookConfig', 'LatencySliOptions', 'AvailabilitySliOptions', 'RawSliOptions',
   'RelabelConfig', 'ReceiverConfig', 'ProcessorConfig', 'ExporterConfig', 'PipelineConfig', 'LokiRuleGroup', 'KubernetesRuntimeProps', 'DockerRuntimeProps',
-  'ContainerProps',
+  'ContainerProps', 'GrafanaAlertRulesProps', 'ProfilingBackendProps',
 ];
 
 const program = ts.createProgram([path.join(root, 'index.ts')], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true });

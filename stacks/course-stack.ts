@@ -13,9 +13,11 @@ import { PrometheusServer } from '../constructs/prometheus-server';
 import { SloBudget } from '../constructs/slo-budget';
 import { TempoBackend } from '../constructs/tempo-backend';
 import { sloDashboard } from '../lib/grafana/dashboards';
+import { COURSE_TAIL_SAMPLING } from '../lib/otel/config';
 import { RuleGroup } from '../lib/prometheus/rules';
 import { DockerRuntimeProps } from '../lib/runtime/docker-runtime';
 import { Sli } from '../lib/slo/sli';
+import { courseAlertRoute } from './course-alerting';
 import { ObservabilityStack } from './observability-stack';
 
 /** Properties of the course's stack. */
@@ -54,8 +56,10 @@ export const COURSE_SLO_RULES: RuleGroup = {
  * Tempo, the OpenTelemetry Collector, Alloy, node and blackbox exporters) filled with the
  * seed's content — its global settings and scrape jobs (`prometheus`, `node`,
  * `blackbox-http`), the RED, USE and SLO recording rules and its alert pack, the
- * alertmanager.yml routes and inhibitions, the payment-api SLOs with their burn-rate
- * alerts, a Loki alert, and the RED, USE and SLO dashboards. The default app.
+ * alertmanager.yml routes and inhibitions deployed to Alertmanager and to Grafana (contact
+ * points, one notification policy, mute timings), the Collector's tail sampling, the
+ * payment-api SLOs with their burn-rate alerts, a Loki alert, and the RED, USE and SLO
+ * dashboards. The default app.
  */
 export class CourseStack extends ObservabilityStack {
   declare public readonly prometheus: PrometheusServer;
@@ -85,7 +89,13 @@ export class CourseStack extends ObservabilityStack {
         dockerDiscovery: props.dockerDiscovery ? {} : undefined,
         mountDockerSocket: props.dockerDiscovery ?? false,
       },
+      // The course's routing tree, deployed to both engines: alertmanager.yml for Prometheus'
+      // alerts, contact points + one notification policy + mute timings in Grafana for
+      // Grafana-managed rules (the course's "Alerting via Terraform").
+      routing: (scope, id) => courseAlertRoute(scope, id, { target: 'both' }),
       alertmanager: { replicas: props.alertmanagerReplicas },
+      // The course's collector samples traces by tail: errors, traces slower than 2 s, 10 % of the rest.
+      collector: { tailSampling: COURSE_TAIL_SAMPLING },
       // The composition opts in to the Docker socket for Alloy (read-only): it reads container logs.
       mountDockerSocket: true,
     });

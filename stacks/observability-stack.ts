@@ -14,6 +14,7 @@ import { MonitoredService, MonitoredServiceProps } from '../constructs/monitored
 import { NodeExporter, NodeExporterProps } from '../constructs/node-exporter';
 import { OtelCollector, OtelCollectorProps } from '../constructs/otel-collector';
 import { PrometheusServer, PrometheusServerProps } from '../constructs/prometheus-server';
+import { ProfilingBackend, ProfilingBackendProps } from '../constructs/profiling-backend';
 import { TempoBackend, TempoBackendProps } from '../constructs/tempo-backend';
 import { AlertPacks, CourseAlertPackOptions } from '../lib/alerting/alert-rule';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
@@ -44,6 +45,8 @@ export interface RetentionOptions {
   readonly logs?: DurationLike;
   /** Tempo (`compactor.compaction.block_retention`). @default '14d' */
   readonly traces?: DurationLike;
+  /** Pyroscope (`limits.retention_period`), when `profiling` is on. @default '14d' */
+  readonly profiles?: DurationLike;
 }
 
 /** One S3-compatible object store for the stack's logs and traces. */
@@ -111,7 +114,7 @@ export interface ObservabilityStackProps {
   /** RED and USE dashboards in an "Observability" folder. @default true (with Grafana) */
   readonly dashboards?: boolean;
 
-  /** @default - Prometheus v2.53.0 on 9090, remote-write receiver, exemplars, native histograms */
+  /** @default - Prometheus v3.14.0 on 9090, remote-write receiver, exemplars, native histograms */
   readonly prometheus?: StackPart<PrometheusServerProps, PrometheusServer>;
   /**
    * The routing tree Alertmanager runs.
@@ -121,14 +124,21 @@ export interface ObservabilityStackProps {
   readonly routing?: StackPart<AlertRouteProps, AlertRoute>;
   /** @default - one Alertmanager v0.27.0 on 9093 (with `false`, `routing` defaults to `false` too) */
   readonly alertmanager?: StackPart<AlertmanagerProps, Alertmanager>;
-  /** @default - node exporter v1.8.0 on 9100 */
+  /** @default - node exporter v1.12.1 on 9100 */
   readonly nodeExporter?: StackPart<NodeExporterProps, NodeExporter>;
-  /** @default - blackbox exporter v0.25.0 on 9115 with the course's modules */
+  /** @default - blackbox exporter v0.28.0 on 9115 with the course's modules */
   readonly blackbox?: StackPart<BlackboxExporterProps, BlackboxExporter>;
   /** @default - Loki 3.4.0 on 3100, monolithic, ruler → Alertmanager */
   readonly loki?: StackPart<LokiClusterProps, LokiCluster>;
   /** @default - Tempo 2.6.0 on 3200/4317/4318, metrics generator → Prometheus */
   readonly tempo?: StackPart<TempoBackendProps, TempoBackend>;
+  /**
+   * Profiles, the fourth signal: a ProfilingBackend (Pyroscope) with its Grafana data source,
+   * linked from Tempo's spans (`tracesToProfiles`). `true` for the defaults, props to
+   * configure it, a function for your own.
+   * @default false - no profiling
+   */
+  readonly profiling?: boolean | StackPart<ProfilingBackendProps, ProfilingBackend>;
   /** @default - Collector contrib 0.115.0 on 4327/4328 (OTLP) and 8889 (metrics) */
   readonly collector?: StackPart<OtelCollectorProps, OtelCollector>;
   /** @default - Alloy v1.5.0 on 12345 (left out when `loki` is false) */
@@ -161,6 +171,8 @@ export class ObservabilityStack extends TerraformStack {
   public readonly blackbox?: BlackboxExporter;
   public readonly loki?: LokiCluster;
   public readonly tempo?: TempoBackend;
+  /** Pyroscope, when `profiling` is on. */
+  public readonly profiling?: ProfilingBackend;
   public readonly collector?: OtelCollector;
   public readonly logAgent?: LogAgent;
   public readonly grafana?: IGrafana & Construct;
@@ -174,13 +186,13 @@ export class ObservabilityStack extends TerraformStack {
    * The retention per signal of the parts the stack built (a part you replace with your own
    * construct keeps the retention you give it).
    */
-  public readonly retention: { readonly metrics: string; readonly logs: string; readonly traces: string };
+  public readonly retention: { readonly metrics: string; readonly logs: string; readonly traces: string; readonly profiles: string };
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     super(scope, id);
     checkShape(this, 'ObservabilityStackProps', props, 'props');
     const problems: string[] = [];
-    const retention = { metrics: props.retention?.metrics ?? '30d', logs: props.retention?.logs ?? '30d', traces: props.retention?.traces ?? '14d' };
+    const retention = { metrics: props.retention?.metrics ?? '30d', logs: props.retention?.logs ?? '30d', traces: props.retention?.traces ?? '14d', profiles: props.retention?.profiles ?? '14d' };
     for (const [signal, value] of Object.entries(retention)) {
       const r = resolveDuration(value);
       if (r.problem) problems.push(`retention.${signal} ${r.problem}`);
@@ -194,6 +206,7 @@ export class ObservabilityStack extends TerraformStack {
       ['prometheus', 'retentionTime', 'metrics'],
       ['loki', 'retentionPeriod', 'logs'],
       ['tempo', 'retention', 'traces'],
+      ['profiling', 'retention', 'profiles'],
     ] as const) {
       const given = props[part];
       if (given && typeof given === 'object' && (given as Record<string, unknown>)[key] !== undefined) {
@@ -208,6 +221,7 @@ export class ObservabilityStack extends TerraformStack {
       metrics: resolveDuration(retention.metrics).text,
       logs: resolveDuration(retention.logs).text,
       traces: resolveDuration(retention.traces).text,
+      profiles: resolveDuration(retention.profiles).text,
     };
     const hostIp = props.hostIp;
     this.hostIp = hostIp;
@@ -274,6 +288,9 @@ export class ObservabilityStack extends TerraformStack {
         retention: this.retention.traces,
       }),
     );
+    // Profiles: off unless asked for (true, props or your own).
+    const profiling = props.profiling === true ? undefined : (props.profiling ?? false);
+    this.profiling = build(this, 'Profiling', profiling, (p) => new ProfilingBackend(this, 'Profiling', { ...at(p), retention: this.retention.profiles }));
     this.collector = build(this, 'Collector', props.collector, (p) => new OtelCollector(this, 'Collector', at(p)));
     if (this.prometheus && this.collector) this.prometheus.scrape(this.collector);
     const socket = props.mountDockerSocket ?? false;
@@ -307,6 +324,7 @@ export class ObservabilityStack extends TerraformStack {
       ['TempoUrl', this.tempo?.deployment, 'http', 'Tempo API'],
       ['TempoOtlpGrpcUrl', this.tempo?.deployment, 'otlp-grpc', 'Tempo OTLP/gRPC receiver'],
       ['TempoOtlpHttpUrl', this.tempo?.deployment, 'otlp-http', 'Tempo OTLP/HTTP receiver'],
+      ['PyroscopeUrl', this.profiling?.deployment, 'http', 'Pyroscope UI, API and profile ingestion'],
       ['CollectorOtlpGrpcUrl', this.collector?.deployment, 'otlp-grpc', 'OpenTelemetry Collector OTLP/gRPC: point your SDKs here'],
       ['CollectorOtlpHttpUrl', this.collector?.deployment, 'otlp-http', 'OpenTelemetry Collector OTLP/HTTP'],
       ['CollectorMetricsUrl', this.collector?.deployment, 'prometheus', 'OpenTelemetry Collector Prometheus exporter'],

@@ -13,15 +13,18 @@ import { Dashboard } from '../constructs/dashboard';
 import { Container, ContainerProps } from '../constructs/container';
 import { GrafanaDataSources } from '../constructs/grafana-data-sources';
 import { GrafanaFolder } from '../constructs/grafana-folder';
+import { GrafanaAlertRules } from '../constructs/grafana-alert-rules';
 import { ExistingGrafana, GrafanaServer } from '../constructs/grafana-server';
 import { LogAgent, LogAgentProps } from '../constructs/log-agent';
 import { LokiCluster, LokiClusterProps } from '../constructs/loki-cluster';
 import { NodeExporter } from '../constructs/node-exporter';
 import { OtelCollector } from '../constructs/otel-collector';
 import { PrometheusServer, PrometheusServerProps } from '../constructs/prometheus-server';
+import { ProfilingBackend } from '../constructs/profiling-backend';
 import { SloBudget, SloBudgetProps } from '../constructs/slo-budget';
 import { TempoBackend, TempoBackendProps } from '../constructs/tempo-backend';
 import { Matcher } from '../lib/alertmanager/matchers';
+import { RouteOptions } from '../lib/alertmanager/route';
 import { Receiver } from '../lib/alertmanager/receivers';
 import { ValidationError } from '../lib/core/errors';
 import { secretVariable } from '../lib/core/secrets';
@@ -154,6 +157,8 @@ group('PrometheusServer', () => {
   bad('unknown alert policy mode', (s) => prom(s, { alertPolicy: 'strict' as never }), /alertPolicy must be "error", "warn" or "off" \(got "strict"\)/);
   bad('alertmanager address as URL', (s) => prom(s).addAlertmanager('http://alertmanager:9093'), /Alertmanager address must be host:port \(got "http:\/\/alertmanager:9093"\)\. Use e\.g\. "alertmanager:9093", or pass the Alertmanager construct/);
   bad('alertmanager address twice', (s) => prom(s, { alertmanagers: ['am:9093', 'am:9093'] }), /\[test\/Prometheus\] Alertmanager "am:9093" is already configured\./);
+  // Issue 19 (current engines).
+  bad('distroless image on Docker', (s) => prom(s, { image: 'prom/prometheus:v3.14.0-distroless' }), /image prom\/prometheus:v3\.14\.0-distroless is the distroless variant: it has no wget for the container's healthcheck and runs as 65532.*Use the default busybox variant/);
 });
 
 group('Scrape jobs and relabeling', () => {
@@ -210,6 +215,10 @@ group('Rules and PromQL', () => {
   bad('for not a duration', rule({ alert: 'A', expr: 'up', for: '5 minutes' }), /alert "A": for is not a valid duration \(got "5 minutes"\)\. Use a Prometheus duration/);
   bad('keep_firing_for not a duration', rule({ alert: 'A', expr: 'up', keepFiringFor: '1 hour' }), /alert "A": keep_firing_for is not a valid duration \(got "1 hour"\)/);
   bad('duplicate group', (s) => prom(s, { ruleGroups: [{ name: 'g', rules: [{ record: 'a:b', expr: 'up' }] }, { name: 'g', rules: [{ record: 'a:c', expr: 'up' }] }] }), /rule group "g" is already defined\. Group names must be unique per Prometheus server; rename one or merge/);
+  // Issue 19 (current engines): functions checked against the pinned Prometheus version.
+  bad('experimental PromQL function on 3.x', rule({ record: 'a:b', expr: 'sort_by_label(up, "job")' }), /recording rule "a:b": expr uses sort_by_label, which prom\/prometheus:v3\.14\.0 only accepts with --enable-feature=promql-experimental-functions; the library does not turn experimental PromQL on/);
+  bad('3.x-only PromQL function on a 2.x pin', rules({ rules: [{ record: 'a:b', expr: 'first_over_time(up[5m])' }] }, { alertPolicy: 'off', image: 'prom/prometheus:v2.53.0' }), /expr uses first_over_time, which Prometheus 2\.x does not have \(the image is prom\/prometheus:v2\.53\.0; it came with 3\.x\)/);
+  bad('holt_winters, removed in 3.0', rule({ record: 'a:b', expr: 'holt_winters(x[10m], 0.5, 0.5)' }), /recording rule "a:b": expr uses holt_winters, which Prometheus 3 removed \(renamed double_exponential_smoothing/);
 });
 
 group('Alert policy', () => {
@@ -225,6 +234,8 @@ group('NodeExporter', () => {
   bad('collector name', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['Systemd'] }), /enableCollectors entry is not a collector name \(got "Systemd"\)\. Use the name as in --collector\.<name>, e\.g\. "systemd"/);
   bad('collector enabled and disabled', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['wifi'], disableCollectors: ['wifi'] }), /\[test\/Node\] collectors wifi are both enabled and disabled\. Keep each in one list/);
   bad('empty job name', (s) => new NodeExporter(s, 'Node', { jobName: '' }), /\[test\/Node\] jobName must be a non-empty string \(got ""\)\. Give it a short, stable name/);
+  // Issue 19 (current engines).
+  bad('collector unknown to the pinned release', (s) => new NodeExporter(s, 'Node', { enableCollectors: ['systemdd'] }), /enableCollectors entry "systemdd" is not a collector of node exporter v1\.12\.1 \(did you mean "systemd"\?\)/);
 });
 
 group('BlackboxExporter', () => {
@@ -490,7 +501,7 @@ group('OtelCollector', () => {
   bad('prometheus exporter const label', exporter({ type: 'prometheus', constLabels: { 'env-name': 'x' } }), /constLabels key is not a valid label name \(got "env-name"\)/);
   bad('metric expiration zero', exporter({ type: 'prometheus', metricExpiration: '0s' }), /metricExpiration must be greater than zero \(got "0s"\)/);
   bad('debug verbosity', exporter({ type: 'debug', verbosity: 'verbose' }), /verbosity must be basic, normal or detailed \(got "verbose"\)/);
-  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics or logs, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
+  bad('pipeline id', pipeline('spans', {}), /pipeline "spans": the id must be traces, metrics, logs or profiles, optionally followed by \/<name> \(got "spans"\)\. Use e\.g\. "traces" or "traces\/sampled"/);
   bad('pipeline without receivers', pipeline('metrics/x', { receivers: [] }), /pipeline "metrics\/x" has no receivers \(got \[\]\)\. A pipeline needs at least one receiver, e\.g\. \["otlp"\]/);
   bad('pipeline without exporters', pipeline('metrics/x', { exporters: [] }), /pipeline "metrics\/x" has no exporters \(got \[\]\)\. A pipeline needs at least one exporter, e\.g\. \["debug"\]/);
   bad('pipeline lists a component twice', pipeline('metrics/x', { receivers: ['otlp', 'otlp'] }), /pipeline "metrics\/x" lists receiver "otlp" twice\. Keep it once/);
@@ -529,8 +540,8 @@ group('LogAgent (Alloy and Promtail pipelines)', () => {
 });
 
 group('DockerRuntime and ComponentOptions', () => {
-  bad('image tag latest', (s) => new NodeExporter(s, 'Node', { image: 'quay.io/prometheus/node-exporter:latest' }), /image tag must be pinned \(got "quay\.io\/prometheus\/node-exporter:latest"\); "latest" changes under you\. Use e\.g\. "quay\.io\/prometheus\/node-exporter:v1\.8\.0"/);
-  bad('image without tag', (s) => blackbox(s, { image: 'prom/blackbox-exporter' }), /image must be "repository:tag" with a pinned tag \(got "prom\/blackbox-exporter"\)\. Use e\.g\. "prom\/blackbox-exporter:v0\.25\.0"/);
+  bad('image tag latest', (s) => new NodeExporter(s, 'Node', { image: 'quay.io/prometheus/node-exporter:latest' }), /image tag must be pinned \(got "quay\.io\/prometheus\/node-exporter:latest"\); "latest" changes under you\. Use e\.g\. "quay\.io\/prometheus\/node-exporter:v1\.12\.1"/);
+  bad('image without tag', (s) => blackbox(s, { image: 'prom/blackbox-exporter' }), /image must be "repository:tag" with a pinned tag \(got "prom\/blackbox-exporter"\)\. Use e\.g\. "prom\/blackbox-exporter:v0\.28\.0"/);
   bad('host IP not an address', (s) => new Alertmanager(s, 'Alertmanager', { hostIp: 'localhost' }), /hostIp must be an IP address \(got "localhost"\)\. Use "127\.0\.0\.1" \(default, this host only\)/);
   bad('container name clash', (s) => {
     new NodeExporter(s, 'N1');
@@ -540,7 +551,7 @@ group('DockerRuntime and ComponentOptions', () => {
   bad('component name upper case', (s) => prom(s, { name: 'Prometheus' }), /component name "Prometheus" is not a valid container\/host name\. Use lower-case letters, digits/);
   bad('host port out of range', (s) => prom(s, { hostPort: 70000 }), /host port of "http" must be an integer between 1 and 65535 \(got 70000\)/);
   bad('unknown port name', (s) => prom(s).deployment.endpoint('grpc'), /component prometheus has no port named "grpc" \(it has http\)/);
-  bad('spec tag latest', deploy({ image: { repository: 'r', tag: 'latest' } }), /image r must have a pinned tag \(got "latest"\)\. Pin a version such as "v2\.53\.0"/);
+  bad('spec tag latest', deploy({ image: { repository: 'r', tag: 'latest' } }), /image r must have a pinned tag \(got "latest"\)\. Pin a version such as "v3\.14\.0"/);
   bad('spec port name twice', deploy({ ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }] }), /port name "http" is used twice\. Give each port a unique name/);
   bad('spec relative file path', deploy({ files: [{ path: 'etc/c.yml', content: '' }] }), /config file path must be absolute \(got "etc\/c\.yml"\)/);
   bad('spec file written twice', deploy({ files: [{ path: '/etc/c.yml', content: 'a' }, { path: '/etc/c.yml', content: 'b' }] }), /config file "\/etc\/c\.yml" is written twice\. Each path may hold one file/);
@@ -659,7 +670,7 @@ group('Kubernetes target', () => {
   const onK8s = <T>(f: (s: TerraformStack) => T) => (s: TerraformStack) => (k8s(s), f(s));
   const onDocker = <T>(f: (s: TerraformStack) => T) => (s: TerraformStack) => (new DockerRuntime(s, 'Docker'), f(s));
   const s3 = (s: Construct): LokiObjectStorage => ({ endpoint: 's3.example.com', bucket: 'logs', accessKeyId: secret(s, 'ak'), secretAccessKey: secret(s, 'sk') });
-  bad('chart version range', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartVersions: { kubePrometheusStack: '^65.0.0' } }), /chartVersions\.kubePrometheusStack must be an exact chart version such as "65\.1\.1" \(got "\^65\.0\.0"\)/);
+  bad('chart version range', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartVersions: { kubePrometheusStack: '^65.0.0' } }), /chartVersions\.kubePrometheusStack must be an exact chart version such as "88\.5\.3" \(got "\^65\.0\.0"\)/);
   bad('namespace not a DNS label', (s) => new KubernetesRuntime(s, 'Kubernetes', { namespace: 'Ops' }), /namespace must be a DNS label .* \(got "Ops"\)/);
   bad('Docker socket on Kubernetes', onK8s((s) => prom(s, { mountDockerSocket: true })), /mountDockerSocket is a Docker option \(got true\); there is no Docker socket on the Kubernetes target/);
   bad('published port on Kubernetes', onK8s((s) => new NodeExporter(s, 'NodeExporter', { hostPort: 19100 })), /hostPort is a Docker option; the Kubernetes target publishes nothing on a node \(got 19100\)/);
@@ -669,6 +680,12 @@ group('Kubernetes target', () => {
   bad('Tempo without object storage on Kubernetes', onK8s((s) => new TempoBackend(s, 'Tempo')), /objectStorage is required on the Kubernetes target \(got none\): Tempo runs distributed/);
   bad('chartMonitors not a boolean', (s) => new KubernetesRuntime(s, 'Kubernetes', { chartMonitors: 'yes' as never }), /props\.chartMonitors must be a boolean \(got string "yes"\); write true without quotes/);
   bad('Mimir region read by Helm as a template', onK8s((s) => prom(s, { mimir: { objectStorage: { ...s3(s), bucket: 'blocks', region: 'eu-{{ .Values.x }}' } } })), /mimir\.objectStorage\.region must not contain "\{\{" \(got "eu-\{\{ \.Values\.x \}\}"\): Helm would read it as a template/);
+  bad('rule groups the chart would give one PrometheusRule name (cut to 63 characters)', onK8s((s) => {
+    const p = prom(s);
+    const long = 'payments_checkout_latency_availability_budget_slo_';
+    p.addRuleGroup({ name: `${long}alpha`, rules: [{ record: 'a:b', expr: 'up' }] });
+    p.addRuleGroup({ name: `${long}omega`, rules: [{ record: 'a:b', expr: 'up' }] });
+  }), /rule groups "payments_checkout_latency_availability_budget_slo_alpha" and "payments_checkout_latency_availability_budget_slo_omega" would both be the PrometheusRule "prometheus-prometheus-payments-checkout-latency-availability-bu"/);
 });
 
 group('Hostile input: PromQL, regexes, characters', () => {
@@ -757,6 +774,65 @@ group('Adopting an existing setup: Container, extraArgs, volumeNames, data sourc
     grafana(s);
     new GrafanaDataSources(s, 'DataSources', { dataSources: ['prometheus'], prometheus: { url: 'http://prometheus:9090' }, alertmanager: { url: 'http://alertmanager:9093' } });
   }, /the alertmanager prop is set but dataSources leaves "alertmanager" out/);
+});
+
+group('Grafana-managed alert rules (issue 17)', () => {
+  const grafanaRules = (g: Partial<RuleGroup>, props: object = {}) => (s: TerraformStack) => new GrafanaAlertRules(s, 'Rules', { group: { name: 'g', rules: [goodAlert], ...g }, dataSourceUid: 'prometheus', ...props });
+  bad('recording rule on the grafana engine', (s) => prom(s).addRuleGroup({ name: 'rec', engine: 'grafana', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }), /rule group "rec" \(engine "grafana"\) has recording rules \("job:up:sum"\).*Move them to a group with engine "prometheus"/);
+  bad('unknown engine', rules({ engine: 'loki' as never, rules: [goodAlert] }), /rule group "g": engine must be "prometheus" or "grafana" \(got "loki"\)/);
+  bad('limit on the grafana engine', grafanaRules({ limit: 10 }), /limit has no Grafana equivalent \(got 10\)/);
+  bad('interval off the 10s tick', grafanaRules({ interval: '45s' }), /interval must be a multiple of 10 seconds for Grafana-managed rules \(got "45s"\).*Use e\.g\. "30s" or "1m"/);
+  bad('noDataState', grafanaRules({}, { noDataState: 'no_data' }), /noDataState must be one of OK, NoData, Alerting, KeepLast \(got "no_data"\)/);
+  bad('execErrState', grafanaRules({}, { execErrState: 'Err' }), /execErrState must be one of Error, Alerting, OK, KeepLast \(got "Err"\)/);
+  bad('anti-fatigue policy on a Grafana-managed rule', grafanaRules({ rules: [{ ...goodAlert, labels: { severity: 'info' } }] }), /rule group "g", alert "A": severity must be "critical" or "warning" \(got "info"\)/);
+  bad('two Grafana groups with one name in one folder', (s) => {
+    grafanaRules({})(s);
+    new GrafanaAlertRules(s, 'Twin', { group: { name: 'g', rules: [goodAlert] }, dataSourceUid: 'prometheus' });
+  }, /rule group "g" is already defined in this folder by test\/Rules/);
+  badAtSynth('Grafana-managed rules with a tree deployed to Alertmanager only', (s) => {
+    grafanaRules({})(s);
+    route(s);
+  }, /rule group "g" is evaluated by Grafana.*is deployed to Alertmanager only.*Set target: "both" on the AlertRoute/);
+  badAtSynth('Grafana-managed alert that reaches only a null receiver', (s) => {
+    grafana(s);
+    grafanaRules({ rules: [{ ...goodAlert, labels: { severity: 'warning', team: 'x' } }] })(s);
+    route(s, { target: 'both', receivers: [Receiver.null('quiet')], routes: [{ receiver: 'quiet', matchers: [Matcher.eq('severity', 'warning')] }] });
+  }, /test\/Rules: Grafana-managed rule group "g", alert "A" with labels \{grafana_folder="Alert rules", alertname="A", severity="warning", team="x"\} only reaches "quiet" \(null\): nobody is notified/);
+  badAtSynth('no Prometheus data source and no dataSourceUid', (s) => {
+    grafana(s);
+    new GrafanaAlertRules(s, 'Rules', { group: { name: 'g', rules: [goodAlert] } });
+  }, /runs its PromQL against a Prometheus data source, and the stack has no GrafanaDataSources with one\. Set dataSourceUid/);
+  bad('grafana on an Alertmanager-only AlertRoute', (s) => route(s, { grafana: grafana(s) }), /grafana is set but target is "alertmanager": nothing is deployed to Grafana\. Set target: "grafana" or "both", or remove grafana/);
+  bad('alertEngine', slo({ alertEngine: 'grafna' as never }), /alertEngine must be "prometheus" or "grafana" \(got "grafna"\)/);
+  bad('$externalLabels in a Grafana-managed rule template', grafanaRules({ rules: [{ ...goodAlert, annotations: { ...goodAlert.annotations, description: '{{ $externalLabels.cluster }}' } }] }), /alert "A": annotations\.description uses \$externalLabels, which Grafana-managed rules do not have \(Grafana's rule templates define \$labels, \$values and \$value only\).*Write the value out, or keep this alert on engine "prometheus"/);
+  badAtSynth('routing tree deeper than the provider\'s policy blocks', (s) => {
+    grafana(s);
+    const deep = (n: number): RouteOptions => ({ matchers: [Matcher.eq(`l${n}`, 'x')], routes: n < 6 ? [deep(n + 1)] : undefined });
+    route(s, { target: 'grafana', routes: [deep(1)], requireRouting: false });
+  }, /route(\.routes\[0\]){6} is nested 6 levels below the root, but the grafana provider's grafana_notification_policy takes at most 5.*Flatten the tree/);
+  bad('tailSampling with custom pipelines', (s) => otel(s, { receivers: [{ type: 'otlp' }], tailSampling: { type: 'tail_sampling', policies: [{ name: 'all', type: 'always_sample' }] } }), /tailSampling goes into the default traces pipeline, but receivers, processors, exporters or pipelines are given.*Add the tail_sampling processor to your processors and to your traces pipeline instead/);
+});
+
+group('ProfilingBackend', () => {
+  const pyroscope = (p: object) => (s: TerraformStack) => new ProfilingBackend(s, 'Pyroscope', p);
+  bad('profiles retention under an hour', pyroscope({ retention: '30m' }), /retention must be at least 1h \(got "30m"\); Pyroscope would delete profiles before you look at them .*Use e\.g\. "14d"/);
+  bad('profiles retention of zero', pyroscope({ retention: '0s' }), /retention must be at least 1h \(got "0s"\);.*0 would keep them forever/);
+  bad('profiles retention not a duration', pyroscope({ retention: '2 weeks' }), /retention is not a valid duration \(got "2 weeks"\)/);
+  bad('Pyroscope log level', pyroscope({ logLevel: 'verbose' }), /logLevel must be one of debug, info, warn, error \(got "verbose"\)/);
+  bad('Pyroscope image not pinned', pyroscope({ image: 'grafana/pyroscope:latest' }), /image tag must be pinned \(got "grafana\/pyroscope:latest"\).*Use e\.g\. "grafana\/pyroscope:2\.2\.1"/);
+  bad('Pyroscope self-profiling not a boolean', pyroscope({ selfProfiling: 'yes' }), /props\.selfProfiling must be a boolean \(got string "yes"\)/);
+  bad('Pyroscope host port on Kubernetes', (s) => (new KubernetesRuntime(s, 'Kubernetes'), new ProfilingBackend(s, 'Pyroscope', { hostPort: 14040 })), /hostPort is a Docker option; the Kubernetes target publishes nothing on a node \(got 14040\)/);
+  bad('profiling retention set on the part', () => new ObservabilityStack(Testing.app(), 'test', { profiling: { retention: '30d' } }), /profiling\.retention is set \(got "30d"\), but the stack sets retention in one place\. Use retention\.profiles instead/);
+  bad('profile type of the traces-to-profiles link', dataSources({ tempo: { url: 'http://tempo:3200' }, pyroscope: { url: 'http://pyroscope:4040' }, correlation: { profileTypeId: 'cpu' } }), /correlation: profileTypeId is not a Pyroscope profile type of five ':'-separated parts.*\(got "cpu"\)\. Use e\.g\. "process_cpu:cpu:nanoseconds:cpu:nanoseconds"/);
+  bad('Pyroscope data source URL', dataSources({ pyroscope: { url: 'pyroscope:4040' } }), /pyroscope\.url must be an http\(s\) URL \(got "pyroscope:4040"\)/);
+  bad('profiles relay on Promtail', agent({ agent: 'promtail', receiveProfiles: true }), /receiveProfiles is an Alloy option, but agent is "promtail", which only ships logs \(got receiveProfiles: true\)/);
+  bad('relay target without the relay', (s) => new LogAgent(s, 'Agent', { ...agentBase, pyroscope: new ProfilingBackend(s, 'Pyroscope') }), /pyroscope is set but receiveProfiles is not \(got test\/Pyroscope\)\. Set receiveProfiles: true/);
+  badAtSynth('profiles relay without a ProfilingBackend', agent({ receiveProfiles: true }), /receiveProfiles: no ProfilingBackend in this stack to relay profiles to \(got none\)\. Create one/);
+  badAtSynth('OtelCollector with two ProfilingBackends', (s) => {
+    new ProfilingBackend(s, 'P1');
+    new ProfilingBackend(s, 'P2', { name: 'pyroscope-2', publishPorts: false });
+    new OtelCollector(s, 'Otel');
+  }, /the stack has 2 ProfilingBackends \(test\/P1, test\/P2\)\. Pass the one to use as the pyroscope prop/);
 });
 
 group('Stack-wide checks: wiring, dashboard links, Loki rules, rule cost (issue 17)', () => {

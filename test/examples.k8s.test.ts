@@ -31,9 +31,9 @@ describe('the payments SLO example on both targets (only the target switched)', 
     expect(Object.values(resources(docker, 'docker_container')).map((c) => c.name).sort()).toEqual(['alertmanager', 'loki', 'prometheus', 'tempo']);
     expect(resources(docker, 'helm_release')).toEqual({});
     expect(Object.values(resources(k8s, 'helm_release')).map((r) => `${r.name}: ${r.chart}@${r.version}`).sort()).toEqual([
-      'loki: loki@6.27.0',
-      'prometheus: kube-prometheus-stack@65.1.1',
-      'tempo: tempo-distributed@1.33.0',
+      'loki: loki@18.11.0',
+      'prometheus: kube-prometheus-stack@88.5.3',
+      'tempo: tempo-distributed@2.26.2',
     ]);
     expect(resources(k8s, 'docker_container')).toEqual({});
   });

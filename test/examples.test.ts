@@ -143,6 +143,23 @@ describe('full stack example', () => {
   });
 });
 
+describe('profiling example: Pyroscope as the fourth signal', () => {
+  const { ProfilingStack } = require('../examples/profiling/main') as typeof import('../examples/profiling/main');
+  const { parse } = require('yaml') as typeof import('yaml');
+  const json = synthJson(new ProfilingStack(Testing.app(), 'profiling'));
+
+  test('Pyroscope with its volume and retention, the service pushing to it, Grafana and the Collector wired', () => {
+    const names = Object.values(json.resource?.docker_container ?? {}).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['pyroscope', 'checkout', 'tempo', 'grafana', 'otel-collector']));
+    expect(parse(containerFiles(json, 'pyroscope')['/etc/pyroscope/config.yaml']).limits.retention_period).toBe('336h');
+    expect(container(json, 'checkout').env).toEqual(expect.arrayContaining(['PYROSCOPE_SERVER_ADDRESS=http://pyroscope:4040', 'PYROSCOPE_APPLICATION_NAME=checkout']));
+    const types = Object.values(json.resource?.grafana_data_source ?? {}).map((d) => d.type);
+    expect(types).toContain('grafana-pyroscope-datasource');
+    expect(parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']).service.pipelines.profiles).toBeDefined();
+    expect(json.output?.PyroscopeUrl.value).toBe('http://127.0.0.1:4040');
+  });
+});
+
 describe('migrating example: an existing Compose setup kept as it is', () => {
   const { MigratingStack } = require('../examples/migrating/main') as typeof import('../examples/migrating/main');
   const stack = new MigratingStack(Testing.app(), 'migrating');
@@ -167,5 +184,35 @@ describe('migrating example: an existing Compose setup kept as it is', () => {
     const warnings = stack.prometheus.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
     expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/alert "monitor_service_down": critical alerts need annotations\.runbook_url/)]));
     expect(container(json, 'caddy').env).toEqual(['ADMIN_PASSWORD_HASH=${var.caddy_admin_password_hash}', 'ADMIN_USER=admin']);
+  });
+});
+
+describe('grafana-alerting example: one alert definition, either engine', () => {
+  const { GrafanaAlertingStack, CHECKOUT_ERRORS } = require('../examples/grafana-alerting/main') as typeof import('../examples/grafana-alerting/main');
+  const { allSchemaProblems, grafanaRoute } = require('./helpers/grafana') as typeof import('./helpers/grafana');
+  const stack = new GrafanaAlertingStack(Testing.app(), 'grafana-alerting');
+  const json = synthJson(stack);
+  const groups = Object.values(json.resource?.grafana_rule_group ?? {}) as Array<{ name: string; rule: Array<{ name: string; labels: Record<string, string>; no_data_state: string; data: Array<{ model: string }> }> }>;
+
+  test('the checkout rule in a Prometheus rule file and in a Grafana-managed group, with the same PromQL', () => {
+    const promRules = parse(containerFiles(json, 'prometheus')['/etc/prometheus/rules/checkout_prometheus.yml']);
+    expect(promRules.groups[0].rules[0]).toMatchObject({ alert: 'CheckoutErrors', expr: CHECKOUT_ERRORS.expr });
+    const grafana = groups.find((g) => g.name === 'checkout_grafana')!;
+    expect(grafana.rule.map((r) => r.name)).toEqual(['CheckoutErrorsGrafana']);
+    expect(JSON.parse(grafana.rule[0].data[0].model).expr).toBe(CHECKOUT_ERRORS.expr);
+    expect(groups.map((g) => g.name).sort()).toEqual(['checkout_grafana', 'orders', 'slo_checkout_availability_alerts']);
+    expect(groups.find((g) => g.name === 'orders')!.rule[0].no_data_state).toBe('Alerting');
+    expect(allSchemaProblems(json, 'grafana_rule_group')).toEqual([]);
+  });
+
+  test('both engines route the checkout alert to the same receivers', () => {
+    const labels = { alertname: 'CheckoutErrors', ...CHECKOUT_ERRORS.labels! };
+    const grafana = grafanaRoute(json, { ...labels, grafana_folder: 'Alert rules' }).map((d) => d.contactPoint);
+    expect(grafana).toEqual(['pagerduty-critical', 'slack-critical']);
+    if (haveTool('amtool')) expect(amtoolRoutesTest(containerFiles(json, 'alertmanager'), labels, grafana).code).toBe(0);
+  });
+
+  (haveTool('promtool') ? test : test.skip)('promtool accepts the rules Prometheus keeps (the SLO recording rules included)', () => {
+    expect(promtoolCheckRules(containerFiles(json, 'prometheus')).code).toBe(0);
   });
 });

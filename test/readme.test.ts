@@ -38,7 +38,7 @@ describe('README', () => {
   });
 
   test('has the snippets of the examples and the default stack', () => {
-    expect(regions().map(([where]) => where.split(' ')[1]).sort()).toEqual(['alerting', 'dashboard', 'full-stack', 'logs-traces', 'prometheus-only', 'service', 'slo'].sort());
+    expect(regions().map(([where]) => where.split(' ')[1]).sort()).toEqual(['alerting', 'dashboard', 'full-stack', 'grafana-alerting', 'logs-traces', 'prometheus-only', 'service', 'slo'].sort());
   });
 
   test.each(regions())('snippet %s is in the README verbatim', (_where, code) => {

@@ -43,6 +43,14 @@ const CASES: Case[] = [
     socket: [],
     stateful: [],
   },
+  { name: 'ObservabilityStack with profiling', build: (app) => new ObservabilityStack(app, 'prof', { profiling: true }), hostIp: '127.0.0.1', socket: [], stateful: ['prometheus', 'alertmanager', 'loki', 'tempo', 'grafana', 'pyroscope'] },
+  {
+    name: 'ObservabilityStack with profiling on Kubernetes',
+    build: (app) => new ObservabilityStack(app, 'k8s-prof', { kubernetes: {}, profiling: true, objectStorage: { endpoint: 's3.example.com', logsBucket: 'obs-logs', tracesBucket: 'obs-traces' } }),
+    hostIp: '127.0.0.1',
+    socket: [],
+    stateful: [],
+  },
   { name: 'examples/full-stack', build: (app) => new FullStack(app, 'f'), hostIp: '10.0.0.5', socket: ['obs-alloy'], stateful: ['obs-prometheus', 'obs-alertmanager', 'obs-alertmanager-2', 'obs-alertmanager-3', 'obs-loki', 'obs-tempo', 'obs-grafana'] },
 ];
 
@@ -53,6 +61,7 @@ const DATA_PATHS: Record<string, string> = {
   'grafana/loki': '/loki',
   'grafana/tempo': '/var/tempo',
   'grafana/grafana': '/var/lib/grafana',
+  'grafana/pyroscope': '/data',
 };
 
 /**
@@ -244,6 +253,13 @@ describe('data safety: changing configuration never replaces a volume', () => {
     const a = volumesOf(synthJson(new ObservabilityStack(Testing.app(), 'obs')));
     const b = volumesOf(synthJson(new ObservabilityStack(Testing.app(), 'obs', { retention: { metrics: '90d', logs: '7d', traces: '2d' } })));
     expect(b).toEqual(a);
+  });
+
+  test('profiles: retention, log level and self-profiling changes leave the Pyroscope volume as it was', () => {
+    const a = volumesOf(synthJson(new ObservabilityStack(Testing.app(), 'obs', { profiling: true })));
+    const b = volumesOf(synthJson(new ObservabilityStack(Testing.app(), 'obs', { profiling: { logLevel: 'debug', selfProfiling: true }, retention: { profiles: '30d' } })));
+    expect(b).toEqual(a);
+    expect(Object.values(a).map((v) => v.name)).toContain('pyroscope-data');
   });
 
   test('going from 1 to 3 Alertmanagers keeps the first replica and its volume', () => {

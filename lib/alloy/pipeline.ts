@@ -56,6 +56,12 @@ export interface LogPipelineSpec {
     readonly labelPrefix: string;
     readonly remoteWriteUrl: string;
   };
+  /**
+   * Relay profiles (Alloy only): `pyroscope.receive_http` on `listenPort` (Pyroscope's push
+   * API: `/ingest` and `push.v1.PusherService/Push`) → `pyroscope.write` to `pyroscopeUrl`.
+   * @default - no profiles
+   */
+  readonly profiles?: { readonly listenPort: number; readonly pyroscopeUrl: string };
 }
 
 /** A duration in milliseconds with its Prometheus text (`5s`, `1d`). */
@@ -159,6 +165,14 @@ export function alloyComponents(p: LogPipelineSpec): AlloyBlock[] {
     }));
     out.push(discovery, relabel, scrape, remoteWrite);
   }
+  if (p.profiles) {
+    const write = component('pyroscope.write', 'default', [block('endpoint', attrs({ url: p.profiles.pyroscopeUrl }))]);
+    const receive = component('pyroscope.receive_http', 'default', [
+      block('http', attrs({ listen_address: '0.0.0.0', listen_port: p.profiles.listenPort })),
+      ...attrs({ forward_to: [exportOf(write, 'receiver')] }),
+    ]);
+    out.push(receive, write);
+  }
   return out;
 }
 
@@ -182,7 +196,7 @@ export function promtailStages(p: LogPipelineSpec): Array<Record<string, unknown
 
 /** promtail config.yml. Positions live under `positionsDir` (a named volume). */
 export function renderPromtailPipeline(p: LogPipelineSpec, options: { httpPort: number; positionsDir: string }): string {
-  if (p.metrics) throw new Error('Promtail ships logs only; metrics scraping needs the Alloy agent.');
+  if (p.metrics || p.profiles) throw new Error('Promtail ships logs only; metrics scraping and profiles need the Alloy agent.');
   const stages = promtailStages(p);
   const scrapeConfigs: Array<Record<string, unknown>> = [];
   if (p.docker) {

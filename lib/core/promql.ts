@@ -25,7 +25,10 @@ function analyse(expr: string): Analysis {
   let result: Analysis;
   const tree = parser.parse(expr);
   const syntax = lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT, tree);
-  if (syntax) result = { problem: syntax };
+  if (syntax && /\bholt_winters\s*\(/.test(expr)) {
+    // Prometheus 3.0 renamed it double_exponential_smoothing, behind --enable-feature=promql-experimental-functions.
+    result = { problem: `uses holt_winters, which Prometheus 3 removed (renamed double_exponential_smoothing, an experimental function the library does not turn on) (got ${JSON.stringify(compact(expr))}). Rewrite it, e.g. with predict_linear(...) or deriv(...).` };
+  } else if (syntax) result = { problem: syntax };
   else {
     const { error, type } = checkPromqlTypes(tree.topNode, expr);
     // The selectors, from the same parse (the rule cost estimate reads them).

@@ -23,6 +23,12 @@ export interface CorrelationSettings {
    * field. @default - derived from logFormat and logTraceIdField
    */
   readonly derivedFieldRegex?: string;
+  /**
+   * Profile type a span opens in Pyroscope (Tempo's `tracesToProfiles.profileTypeId`), as
+   * `<name>:<sample type>:<sample unit>:<period type>:<period unit>`.
+   * @default 'process_cpu:cpu:nanoseconds:cpu:nanoseconds' (CPU time, every Pyroscope SDK)
+   */
+  readonly profileTypeId?: string;
 }
 
 export interface ResolvedCorrelation {
@@ -31,6 +37,7 @@ export interface ResolvedCorrelation {
   readonly logSpanIdField: string;
   readonly logFormat: LogFormat;
   readonly derivedFieldRegex: string;
+  readonly profileTypeId: string;
 }
 
 const SAMPLE_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -53,7 +60,33 @@ export function resolveCorrelation(s: CorrelationSettings = {}): ResolvedCorrela
     logSpanIdField: s.logSpanIdField ?? 'span_id',
     logFormat,
     derivedFieldRegex: s.derivedFieldRegex ?? (logFormat === 'json' ? `"${field}":\\s*"(\\w+)"` : `${field}=(\\w+)`),
+    profileTypeId: s.profileTypeId ?? DEFAULT_PROFILE_TYPE_ID,
   };
+}
+
+/** CPU time: the profile type every Pyroscope SDK (and the eBPF profiler) sends. */
+export const DEFAULT_PROFILE_TYPE_ID = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
+
+/**
+ * Span attribute → Pyroscope label carried from a span to its profiles query. Pyroscope
+ * stores the OpenTelemetry `service.name` as `service_name` (its primary label).
+ */
+export const TRACES_TO_PROFILES_TAGS: ReadonlyArray<{ readonly key: string; readonly value: string }> = [{ key: 'service.name', value: 'service_name' }];
+
+/**
+ * The Tempo data source's `tracesToProfiles` (keys of Grafana's TraceToProfilesOptions:
+ * datasourceUid, tags, profileTypeId, customQuery, query, span time shifts). Without a custom
+ * query Grafana builds the selector from the tags and, for spans carrying a profile id
+ * (span profiles), shows the span's own flame graph.
+ */
+export function tracesToProfiles(pyroscopeUid: string, c: ResolvedCorrelation): Record<string, unknown> {
+  return { datasourceUid: pyroscopeUid, profileTypeId: c.profileTypeId, tags: TRACES_TO_PROFILES_TAGS.map((t) => ({ ...t })), customQuery: false };
+}
+
+/** The profile type is `name:sample_type:sample_unit:period_type:period_unit`. */
+export function profileCorrelationProblems(c: ResolvedCorrelation): string[] {
+  if (typeof c.profileTypeId === 'string' && /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+){4}$/.test(c.profileTypeId)) return [];
+  return [`correlation: profileTypeId is not a Pyroscope profile type of five ':'-separated parts, name:sample type:sample unit:period type:period unit (got ${JSON.stringify(c.profileTypeId)}). Use e.g. "${DEFAULT_PROFILE_TYPE_ID}" (CPU) or "memory:alloc_space:bytes:space:bytes".`];
 }
 
 /**

@@ -11,6 +11,7 @@ import { renderMimirDocument } from '../mimir/config';
 import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
+import { atLeast, nativeHistogramsVia, prometheusVersionFor, prometheusVersionOf } from '../prometheus/version';
 import { ImageRef, ResourceLimits } from '../runtime/component';
 import { toYaml } from '../core/yaml';
 import { AlertmanagerEngineSpec, GrafanaEngineSpec, LokiClusterLayout, LokiEngineSpec, PrometheusEngineSpec, TempoEngineSpec } from '../runtime/engines';
@@ -22,8 +23,8 @@ export const ALERTMANAGER_CONFIG_SELECTOR_LABEL = 'obs-stack.io/alertmanager';
 /** Label put on our PrometheusRule objects; the Prometheus selects rules by it. */
 export const RULE_SELECTOR_LABEL = 'obs-stack.io/prometheus';
 
-/** Port of the Tempo chart's HTTP services (query frontend, `/ready`). */
-export const TEMPO_CHART_HTTP_PORT = 3100;
+/** Port of the Tempo chart's HTTP services (query frontend, `/ready`): `server.httpListenPort`, 3200 since chart 1.41.0. */
+export const TEMPO_CHART_HTTP_PORT = 3200;
 /** Port of the Loki chart's gRPC services. */
 export const LOKI_CHART_GRPC_PORT = 9095;
 /** Where the Loki chart mounts its data volume. */
@@ -55,13 +56,13 @@ export function escapeHelmTplDeep<T>(v: T): T {
 }
 
 /**
- * A value the grafana chart writes as `value: "{{ tpl (print $value) $ }}"` (templates/_pod.tpl
- * at grafana-8.10.1): escaped for the YAML double-quoted scalar the chart wraps it in, then for
- * `tpl`, so Grafana reads the string as written.
+ * A value the grafana chart writes as `value: {{ tpl (print $value) $ | quote }}`
+ * (templates/_pod.tpl at grafana-12.11.1): `quote` escapes what `tpl` prints for the YAML
+ * scalar, so only `tpl` needs escaping. (Up to the 8.x charts the chart wrote the value inside
+ * literal double quotes without escaping; the value was escaped for YAML here then.)
  */
 export function escapeGrafanaEnvValue(s: string): string {
-  const quoted = s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-  return escapeHelmTpl(quoted);
+  return escapeHelmTpl(s);
 }
 
 /** `{ registry, repository, tag }` as the charts take an image. */
@@ -138,6 +139,26 @@ export interface PrometheusStackInput {
   readonly rulesInValues: boolean;
 }
 
+/**
+ * kube-prometheus-stack passes `prometheusSpec.scrapeNativeHistograms` to the Prometheus
+ * resource from chart 81.1.0 (operator 0.88.0, the first with the field): read from
+ * prometheus-community/helm-charts templates/prometheus/prometheus.yaml at the chart tags and
+ * prometheus-operator pkg/apis/monitoring/v1/prometheus_types.go.
+ */
+export const CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE = '81.1.0';
+
+/**
+ * Why `chartVersion` of kube-prometheus-stack cannot run what the spec asks: native histograms
+ * on Prometheus 3.8+ need `scrapeNativeHistograms`, which older charts drop silently.
+ */
+export function prometheusChartProblem(chartVersion: string, spec: PrometheusEngineSpec): string | undefined {
+  if (!spec.flags().nativeHistograms || nativeHistogramsVia(prometheusVersionFor(spec.image.tag).version) !== 'config') return undefined;
+  const chart = prometheusVersionOf(chartVersion);
+  const since = prometheusVersionOf(CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE)!;
+  if (!chart || atLeast(chart, since.major, since.minor, since.patch)) return undefined;
+  return `enableNativeHistograms on ${spec.image.repository}:${spec.image.tag} needs scrape_native_histograms (Prometheus 3.8+), which kube-prometheus-stack passes from ${CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE} on (got chart ${chartVersion}): this chart drops it and Prometheus will not scrape native histograms. Move the chart (chartVersions.kubePrometheusStack), or pin a Prometheus before 3.8.`;
+}
+
 /** values.yaml of kube-prometheus-stack (object form). */
 export function prometheusStackValues(input: PrometheusStackInput): Record<string, unknown> {
   const monitors = input.chartMonitors ?? false;
@@ -150,7 +171,7 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     defaultRules: { create: false },
     grafana: { enabled: false },
     nodeExporter: { enabled: false },
-    // The chart's exporters and ServiceMonitors (all on by default at 65.1.1) scrape far more
+    // The chart's exporters and ServiceMonitors (all on by default, 65.1.1 to 88.5.3) scrape far more
     // than the stack's own jobs: off unless chartMonitors asks for them.
     ...chartMonitorSwitches(monitors),
   };
@@ -159,7 +180,11 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
     const s = p.spec;
     const flags = s.flags();
     const g = s.global;
-    const features = [flags.exemplarStorage && 'exemplar-storage', flags.nativeHistograms && 'native-histograms'].filter((f): f is string => Boolean(f));
+    // Native histograms: the operator's scrapeNativeHistograms (scrape_native_histograms, for
+    // Prometheus 3.8+; operator 0.88+, passed by kube-prometheus-stack from 81.1.0), the
+    // feature flag for older Prometheus versions.
+    const nativeVia = nativeHistogramsVia(prometheusVersionFor(s.image.tag).version);
+    const features = [flags.exemplarStorage && 'exemplar-storage', flags.nativeHistograms && nativeVia === 'flag' && 'native-histograms'].filter((f): f is string => Boolean(f));
     const secretsDir = p.secretName ? operatorPrometheusSecretsDir(p.secretName) : undefined;
     values.prometheus = {
       enabled: true,
@@ -178,9 +203,11 @@ export function prometheusStackValues(input: PrometheusStackInput): Record<strin
           ...(s.retentionSize ? { retentionSize: s.retentionSize } : {}),
           enableRemoteWriteReceiver: flags.remoteWriteReceiver,
           ...(features.length ? { enableFeatures: features } : {}),
+          ...(flags.nativeHistograms && nativeVia === 'config' ? { scrapeNativeHistograms: true } : {}),
           // Passed through tpl by the chart (templates/prometheus/additionalScrapeConfigs.yaml).
           additionalScrapeConfigs: escapeHelmTplDeep(s.scrapeJobs().map((j) => renderScrapeJob(j, secretsDir))),
-          ...(p.secretName ? { secrets: [p.secretName] } : {}),
+          // Passed through tpl by the chart since 88.x (templates/prometheus/prometheus.yaml).
+          ...(p.secretName ? { secrets: escapeHelmTplDeep([p.secretName]) } : {}),
           ruleSelectorNilUsesHelmValues: false,
           ruleSelector: escapeHelmTplDeep({ matchLabels: { [RULE_SELECTOR_LABEL]: s.name } }),
           // Service and pod monitors keep the chart's selector (its release label): only the
@@ -247,7 +274,7 @@ export function alertmanagerConfigFiles(document: AlertmanagerDocument): Record<
   };
 }
 
-/** The chart values whose default adds exporters, ServiceMonitors or self-monitoring (kube-prometheus-stack 65.1.1 values.yaml). */
+/** The chart values whose default adds exporters, ServiceMonitors or self-monitoring (kube-prometheus-stack values.yaml, the same from 65.1.1 to 88.5.3). */
 export function chartMonitorSwitches(on: boolean): Record<string, unknown> {
   const enabled = { enabled: on };
   return {
@@ -270,7 +297,7 @@ export function prometheusCrName(fullname: string): string {
 
 /**
  * The pod of one Prometheus replica as the operator names it: StatefulSet
- * `prometheus-<custom resource>` (pkg/prometheus/common.go PrefixedName, operator v0.77.1),
+ * `prometheus-<custom resource>` (pkg/prometheus/common.go PrefixedName, operator v0.77.1 to v0.93),
  * ordinal `i`. It is also the replica's `prometheus_replica` label value (`$(POD_NAME)`).
  */
 export function prometheusPodName(fullname: string, i: number): string {
@@ -303,6 +330,16 @@ function singleWriter(url: string, fullname: string): Record<string, unknown> {
   };
 }
 
+/**
+ * The name kube-prometheus-stack gives an object of `additionalPrometheusRulesMap`: since
+ * 88.x `<chart fullname>-<key>` cut to 63 characters (templates/prometheus/additionalPrometheusRules.yaml;
+ * the fullname is `fullnameOverride` cut to 26). Two keys can end up with one name.
+ */
+export function chartRuleObjectName(fullname: string, key: string): string {
+  const chartFullname = fullname.slice(0, 26).replace(/-+$/, '');
+  return `${chartFullname}-${key}`.slice(0, 63).replace(/-+$/, '');
+}
+
 /** The name of the PrometheusRule holding one group: `<prometheus>-<group>`, DNS-safe. */
 export function ruleObjectName(prometheus: string, group: string): string {
   return dnsLabel(`${prometheus}-${group}`);
@@ -333,10 +370,10 @@ export function prometheusRuleManifest(prometheus: string, namespace: string, gr
 }
 
 /**
- * Loki's cluster layout on the chart. Most services derive from `fullnameOverride`, but the
- * memberlist Service is `<loki.name>-memberlist`, where loki.name is `nameOverride` or "loki"
- * (templates/_helpers.tpl at helm-loki-6.27.0): the values set both to `fullname`, so the
- * Service is `<fullname>-memberlist` and two Loki releases in a namespace do not collide.
+ * Loki's cluster layout on the chart. Services derive from `fullnameOverride` (the memberlist
+ * Service is `<loki.fullname>-memberlist` at loki-18.11.0; it was `<loki.name>-memberlist`
+ * up to 6.x), workloads from `nameOverride` (`<loki.name>-<target>`): the values set both to
+ * `fullname`, so two Loki releases in a namespace do not collide.
  */
 export function lokiChartLayout(fullname: string, namespace: string, replicas: number): LokiClusterLayout {
   return {
@@ -346,6 +383,22 @@ export function lokiChartLayout(fullname: string, namespace: string, replicas: n
     rulesDir: LOKI_CHART_RULES_DIR,
     replicationFactor: Math.min(3, replicas),
   };
+}
+
+/**
+ * The compactor's gRPC address: the backend Service (`<loki.fullname>-backend`). The chart sets
+ * `common.compactor_grpc_address` to it by default (values.yaml at loki-18.11.0), and Loki uses
+ * it in preference to `compactor_address` (pkg/loki/modules.go at v3.7.6): set here so the
+ * address does not depend on the chart's helper, and the HTTP one, which Loki would ignore, dropped.
+ */
+export function lokiCompactorGrpcAddress(fullname: string, namespace: string): string {
+  return `${fullname}-backend.${namespace}.svc.cluster.local:${LOKI_CHART_GRPC_PORT}`;
+}
+
+function withCompactorGrpc(doc: Record<string, unknown>, address: string): Record<string, unknown> {
+  const { compactor_address: _http, ...common } = (doc.common ?? {}) as Record<string, unknown>;
+  void _http;
+  return { ...doc, common: { ...common, compactor_grpc_address: address } };
 }
 
 /** Inputs of the loki chart values. */
@@ -364,14 +417,14 @@ export interface LokiValuesInput {
 export function lokiValues(input: LokiValuesInput): Record<string, unknown> {
   const s = input.spec;
   const layout = lokiChartLayout(input.fullname, input.namespace, s.replicas);
-  const doc = s.document(layout);
+  const doc = withCompactorGrpc(s.document(layout), lokiCompactorGrpcAddress(input.fullname, input.namespace));
   const storage = s.objectStorage;
   const persistence = { persistence: { size: VOLUME_SIZES.loki, ...(input.storageClass ? { storageClass: input.storageClass } : {}) } };
   const target = (extra: Record<string, unknown> = {}) =>
     withResources(
       {
         replicas: s.replicas,
-        extraArgs: ['-config.expand-env=true'],
+        // The chart passes -config.expand-env=true itself (templates/_pod.tpl at loki-18.11.0).
         extraEnvFrom: [{ secretRef: { name: input.credentialsSecret } }],
         ...extra,
       },
@@ -379,7 +432,7 @@ export function lokiValues(input: LokiValuesInput): Record<string, unknown> {
     );
   return {
     fullnameOverride: input.fullname,
-    // loki.name: the memberlist Service (and the runtime ConfigMap) are named after it.
+    // loki.name: the workloads are <loki.name>-<target>, their Services <loki.fullname>-<target>.
     nameOverride: input.fullname,
     deploymentMode: 'SimpleScalable',
     loki: {
@@ -454,7 +507,9 @@ export function tempoValues(input: TempoValuesInput): Record<string, unknown> {
   const values: Record<string, unknown> = {
     fullnameOverride: input.fullname,
     reportingEnabled: false,
-    // Passed through tpl by the chart (tempo.calculatedConfig).
+    // Passed through tpl by the chart (tempo.calculatedConfig). No image: the chart runs its own
+    // Tempo 2 (appVersion 2.10.7 at 2.26.2); the library's Tempo 3 image needs the 3.x chart,
+    // whose write path goes through an external Kafka broker.
     tempo: { structuredConfig: escapeHelmTplDeep(doc) },
     storage: { trace: { backend: 's3' } },
     traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
@@ -471,18 +526,21 @@ export function tempoValues(input: TempoValuesInput): Record<string, unknown> {
   return values;
 }
 
+/** Grafana's plugin-install variables; the chart sets its own from `plugins`. */
+const GRAFANA_PLUGIN_ENV: readonly string[] = ['GF_INSTALL_PLUGINS', 'GF_PLUGINS_PREINSTALL', 'GF_PLUGINS_PREINSTALL_SYNC'];
+
 /** Keys of the admin Secret the grafana chart reads (`admin.existingSecret`). */
 export const GRAFANA_ADMIN_KEYS = { user: 'admin-user', password: 'admin-password' } as const;
 
 /** values.yaml of the grafana chart (object form); the admin credentials come from a Secret. */
 export function grafanaValues(fullname: string, s: GrafanaEngineSpec, storageClass?: string, adminSecret?: string): Record<string, unknown> {
-  // The chart sets the admin credentials itself (from its Secret), and GF_INSTALL_PLUGINS
-  // from `plugins`: keep both out of env. The chart writes each value through tpl inside
-  // double quotes (templates/_pod.tpl at grafana-8.10.1).
+  // The chart sets the admin credentials itself (from its Secret), and the plugin variable
+  // (GF_PLUGINS_PREINSTALL_SYNC at grafana-12.11.1) from `plugins`: keep all of them out of
+  // env. The chart writes each name and value through tpl and quote (templates/_pod.tpl).
   const env = Object.fromEntries(
     Object.entries(s.env)
-      .filter(([k]) => !k.startsWith('GF_SECURITY_ADMIN_') && k !== 'GF_INSTALL_PLUGINS')
-      .map(([k, v]) => [k, escapeGrafanaEnvValue(v)]),
+      .filter(([k]) => !k.startsWith('GF_SECURITY_ADMIN_') && !GRAFANA_PLUGIN_ENV.includes(k))
+      .map(([k, v]) => [escapeHelmTpl(k), escapeGrafanaEnvValue(v)]),
   );
   return withResources(
     {

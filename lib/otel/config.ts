@@ -52,6 +52,14 @@ export function goDuration(value: DurationLike): { text: string; ms?: number; pr
 /** The three kinds of telemetry a pipeline carries. */
 export type Signal = 'traces' | 'metrics' | 'logs';
 const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
+/**
+ * What a pipeline carries: the three signals, or profiles (OTLP profiles, alpha in the
+ * Collector: its pipelines load only with the `service.profilesSupport` feature gate on).
+ */
+export type PipelineSignal = Signal | 'profiles';
+const WITH_PROFILES: readonly PipelineSignal[] = [...SIGNALS, 'profiles'];
+/** The Collector feature gate that lets `profiles` pipelines load. */
+export const PROFILES_FEATURE_GATE = 'service.profilesSupport';
 
 /** Fields every component has: its type and an optional name, giving the id `type[/name]`. */
 interface ComponentBase {
@@ -341,10 +349,11 @@ export type ComponentKind = 'receiver' | 'processor' | 'exporter';
 type AnyComponent = ReceiverConfig | ProcessorConfig | ExporterConfig;
 
 /** Types each kind knows, and the signals each type handles. */
-const TYPES: Record<ComponentKind, Record<string, readonly Signal[]>> = {
-  receiver: { otlp: SIGNALS, prometheus: ['metrics'] },
-  processor: { memory_limiter: SIGNALS, batch: SIGNALS, attributes: SIGNALS, resource: SIGNALS, tail_sampling: ['traces'], filter: SIGNALS },
-  exporter: { otlp: SIGNALS, otlphttp: SIGNALS, prometheus: ['metrics'], prometheusremotewrite: ['metrics'], debug: SIGNALS },
+// Profiles (alpha): the OTLP receiver, memory_limiter, and the OTLP, OTLP/HTTP and debug exporters.
+const TYPES: Record<ComponentKind, Record<string, readonly PipelineSignal[]>> = {
+  receiver: { otlp: WITH_PROFILES, prometheus: ['metrics'] },
+  processor: { memory_limiter: WITH_PROFILES, batch: SIGNALS, attributes: SIGNALS, resource: SIGNALS, tail_sampling: ['traces'], filter: SIGNALS },
+  exporter: { otlp: WITH_PROFILES, otlphttp: WITH_PROFILES, prometheus: ['metrics'], prometheusremotewrite: ['metrics'], debug: WITH_PROFILES },
 };
 
 /** Where the Collector reads secret files (`${file:...}`). */
@@ -694,12 +703,17 @@ function exporterProblems(where: string, e: ExporterConfig): string[] {
   return out;
 }
 
-const PIPELINE_ID = /^(traces|metrics|logs)(\/[A-Za-z0-9_.-]+)?$/;
+const PIPELINE_ID = /^(traces|metrics|logs|profiles)(\/[A-Za-z0-9_.-]+)?$/;
 
 /** The signal of a pipeline id (`traces/tail` → `traces`), or undefined when it is not one. */
-export function pipelineSignal(id: string): Signal | undefined {
+export function pipelineSignal(id: string): PipelineSignal | undefined {
   const m = PIPELINE_ID.exec(id);
-  return m ? (m[1] as Signal) : undefined;
+  return m ? (m[1] as PipelineSignal) : undefined;
+}
+
+/** `--feature-gates=service.profilesSupport` when a pipeline carries profiles, else nothing. */
+export function featureGateArgs(model: CollectorModel): string[] {
+  return Object.keys(model.pipelines).some((id) => pipelineSignal(id) === 'profiles') ? [`--feature-gates=${PROFILES_FEATURE_GATE}`] : [];
 }
 
 /**
@@ -712,7 +726,7 @@ export function pipelineProblems(id: string, p: PipelineConfig): string[] {
   const where = `pipeline ${q(id)}`;
   const signal = pipelineSignal(id);
   if (!signal) {
-    return [`${where}: the id must be traces, metrics or logs, optionally followed by /<name> (got ${q(id)}). Use e.g. "traces" or "traces/sampled".`];
+    return [`${where}: the id must be traces, metrics, logs or profiles, optionally followed by /<name> (got ${q(id)}). Use e.g. "traces" or "traces/sampled".`];
   }
   const out: string[] = [];
   if (!p.receivers?.length) out.push(`${where} has no receivers (got ${q(p.receivers ?? [])}). A pipeline needs at least one receiver, e.g. ["otlp"].`);

@@ -23,6 +23,12 @@ export interface PrometheusConfigModel {
   readonly ruleGroups: readonly RuleGroup[];
   /** `host:port` of each Alertmanager. */
   readonly alertmanagers: readonly string[];
+  /**
+   * Write `global.scrape_native_histograms: true` (Prometheus 3.8+; older versions take the
+   * `native-histograms` feature flag instead and refuse the key).
+   * @default false
+   */
+  readonly scrapeNativeHistograms?: boolean;
 }
 
 /** The directory of rule files, relative to the config file. */
@@ -84,6 +90,7 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
       ...(g.scrapeTimeout !== undefined ? { scrape_timeout: resolveDuration(g.scrapeTimeout).text } : {}),
       evaluation_interval: resolveDuration(g.evaluationInterval ?? '15s').text,
       ...(g.externalLabels && Object.keys(g.externalLabels).length ? { external_labels: g.externalLabels } : {}),
+      ...(model.scrapeNativeHistograms ? { scrape_native_histograms: true } : {}),
     },
   };
   if (model.ruleGroups.length) doc.rule_files = [`${RULES_DIR}/*.yml`];

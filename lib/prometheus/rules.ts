@@ -47,6 +47,13 @@ export interface RuleGroup {
   /** Limit on alerts or series produced; 0 means none. @default 0 */
   readonly limit?: number;
   readonly rules: Rule[];
+  /**
+   * The engine that evaluates the group: `prometheus` (a rule file of the PrometheusServer) or
+   * `grafana` (a Grafana-managed rule group with the same PromQL, `for`, labels and
+   * annotations, alerting rules only; see GrafanaAlertRules). SLOs choose with `alertEngine`.
+   * @default 'prometheus'
+   */
+  readonly engine?: 'prometheus' | 'grafana';
 }
 
 export function isAlertingRule(rule: Rule): rule is AlertingRule {
@@ -62,6 +69,9 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
   if (group.interval !== undefined) {
     const p = resolveDuration(group.interval).problem;
     if (p) out.push(`${where}: interval ${p}`);
+  }
+  if (group.engine !== undefined && group.engine !== 'prometheus' && group.engine !== 'grafana') {
+    out.push(`${where}: engine must be "prometheus" or "grafana" (got ${JSON.stringify(group.engine)}).`);
   }
   if (group.limit !== undefined && (!Number.isSafeInteger(group.limit) || group.limit < 0)) {
     out.push(`${where}: limit must be a non-negative integer (got ${JSON.stringify(group.limit)}).`);

@@ -10,7 +10,7 @@ import { sensitiveVariablesIn } from '../core/secrets';
 export interface ImageRef {
   /** Repository, e.g. `prom/prometheus`. */
   readonly repository: string;
-  /** Pinned tag, e.g. `v2.53.0`. `latest` is rejected. */
+  /** Pinned tag, e.g. `v3.14.0`. `latest` is rejected. */
   readonly tag: string;
 }
 
@@ -133,6 +133,12 @@ export interface ComponentSpec {
   readonly labels?: Record<string, string>;
   /** User (`uid[:gid]` or a name). @default - image default */
   readonly user?: string;
+  /**
+   * Group owning the component's volumes, for a non-root user to write a fresh one: the pod's
+   * `fsGroup` on Kubernetes. Docker ignores it (a new named volume takes the ownership of the
+   * image's directory). @default - none
+   */
+  readonly fsGroup?: number;
   /** @default 'unless-stopped' */
   readonly restart?: RestartPolicy;
   readonly resources?: ResourceLimits;
@@ -175,7 +181,7 @@ export function componentSpecProblems(spec: ComponentSpec): string[] {
     problems.push(`component name ${JSON.stringify(spec.name)} is not a valid container/host name. Use lower-case letters, digits, '-', '_' or '.', starting with a letter or digit.`);
   }
   if (!spec.image.tag || spec.image.tag === 'latest') {
-    problems.push(`image ${spec.image.repository} must have a pinned tag (got ${JSON.stringify(spec.image.tag)}). Pin a version such as "v2.53.0" so deploys are reproducible.`);
+    problems.push(`image ${spec.image.repository} must have a pinned tag (got ${JSON.stringify(spec.image.tag)}). Pin a version such as "v3.14.0" so deploys are reproducible.`);
   }
   const seen = new Set<string>();
   for (const p of spec.ports ?? []) {

@@ -11,7 +11,7 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
+import { Annotations, ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationError, throwIfProblems } from '../core/errors';
 import { escapeTemplate } from '../core/tf-escape';
@@ -28,8 +28,10 @@ import {
   operatorAlertmanagerLayout,
   prometheusRuleManifest,
   prometheusReplicaHosts,
+  prometheusChartProblem,
   prometheusStackValues,
   ruleObjectName,
+  chartRuleObjectName,
   tempoValues,
   TEMPO_CHART_HTTP_PORT,
   k8sResources,
@@ -266,6 +268,7 @@ export class KubernetesRuntime extends Construct implements IRuntime {
       },
       spec: {
         hostPid: spec.hostPid ? true : undefined,
+        securityContext: spec.fsGroup !== undefined ? { fsGroup: String(spec.fsGroup) } : undefined,
         container: [
           {
             name: spec.name,
@@ -407,6 +410,8 @@ class KubernetesEngines implements IEngineRuntime {
       throw new ValidationError(`the Kubernetes target runs one PrometheusServer per runtime (the Prometheus Operator's), and ${this.stack.prometheus.spec.name} is already deployed. Scale it with replicas, or give this one its own KubernetesRuntime in another stack.`, scope);
     }
     const stack = this.prometheusStack(spec.name, scope);
+    const chartProblem = prometheusChartProblem(this.rt.chart('kubePrometheusStack').version, spec);
+    if (chartProblem) Annotations.of(scope).addWarning(chartProblem);
     let mimirUrl: string | undefined;
     if (spec.mimir) {
       throwIfProblems(scope, mimirProblems(spec.mimir));
@@ -434,7 +439,9 @@ class KubernetesEngines implements IEngineRuntime {
       replicaEndpoints: prometheusReplicaHosts(stack.fullname, this.rt.namespace, spec.replicas).map((host) => endpoint(host, 9090)),
       publishedUrl: () => undefined,
       addRuleGroup: (group: RuleGroup) => {
-        const objectName = ruleObjectName(spec.name, group.name);
+        // The object the cluster gets: ours, or the chart's name for the key (cut to 63 characters).
+        const key = ruleObjectName(spec.name, group.name);
+        const objectName = this.rt.prometheusRules === 'manifest' ? key : chartRuleObjectName(stack.fullname, key);
         const twin = ruleNames.get(objectName);
         if (twin !== undefined) {
           throw new ValidationError(`rule groups ${JSON.stringify(twin)} and ${JSON.stringify(group.name)} would both be the PrometheusRule ${JSON.stringify(objectName)} (Kubernetes names are lower-case letters, digits and '-'). Rename one.`, scope);

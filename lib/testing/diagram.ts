@@ -13,7 +13,7 @@ export interface DiagramOptions {
 }
 
 /** The kinds of flow the diagram draws. */
-export type DiagramFlow = 'scrape' | 'remote write' | 'OTLP' | 'logs' | 'alerts' | 'data source' | 'link' | 'uses';
+export type DiagramFlow = 'scrape' | 'remote write' | 'OTLP' | 'logs' | 'alerts' | 'profiles' | 'data source' | 'link' | 'uses';
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +32,7 @@ interface Edge {
 }
 
 /** Registry kinds, for titles and for classifying a flow by what it reaches. */
-const KINDS = ['prometheus', 'alertmanager', 'loki', 'tempo', 'otel-collector', 'grafana', 'log-agent', 'node-exporter', 'blackbox-exporter', 'service', 'container'];
+const KINDS = ['prometheus', 'alertmanager', 'loki', 'tempo', 'pyroscope', 'otel-collector', 'grafana', 'log-agent', 'node-exporter', 'blackbox-exporter', 'service', 'container'];
 
 /** Labels of the correlation settings a data source's JSON points at another with (`datasourceUid`). */
 const LINK_LABELS: Record<string, string> = {
@@ -42,6 +42,7 @@ const LINK_LABELS: Record<string, string> = {
   tracesToMetrics: 'traces to metrics',
   serviceMap: 'service map',
   lokiSearch: 'log search',
+  tracesToProfiles: 'traces to profiles',
 };
 
 /**
@@ -149,7 +150,7 @@ export function diagram(stack: TerraformStack, options: DiagramOptions = {}): st
   for (const n of [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id))) {
     lines.push(`  ${n.id}["${[`<b>${escapeLabel(n.title)}</b>`, ...n.details.map(escapeLabel)].join('<br/>')}"]`);
   }
-  const arrow: Record<DiagramFlow, string> = { scrape: '-->', 'remote write': '==>', OTLP: '==>', logs: '==>', alerts: '-->', 'data source': '-.->', link: '-.->', uses: '-->' };
+  const arrow: Record<DiagramFlow, string> = { scrape: '-->', 'remote write': '==>', OTLP: '==>', logs: '==>', profiles: '==>', alerts: '-->', 'data source': '-.->', link: '-.->', uses: '-->' };
   for (const e of [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.flow.localeCompare(b.flow))) {
     const label = e.labels.size ? `${e.flow}: ${[...e.labels].sort().join(', ')}` : e.flow;
     lines.push(`  ${e.from} ${arrow[e.flow]}|"${escapeLabel(label)}"| ${e.to}`);
@@ -237,6 +238,7 @@ function classify(url: FoundUrl, targetKind: string | undefined): DiagramFlow {
   if (url.port === 4317 || url.port === 4318 || /\/otlp(\/|$)|\/v1\/(traces|logs|metrics)/.test(url.path)) return 'OTLP';
   if (/\/api\/v1\/(write|push)/.test(url.path)) return 'remote write';
   if (targetKind === 'alertmanager') return 'alerts';
+  if (targetKind === 'pyroscope') return 'profiles';
   return 'uses';
 }
 

@@ -147,7 +147,8 @@ describe('AlertRoute features', () => {
     expect(resources(json, 'docker_container')).toEqual({});
     // inhibit rules do not exist in Grafana: the user is told
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)));
-    expect(warnings.join('\n')).toMatch(/inhibit rules only apply to an Alertmanager/);
+    expect(warnings.join('\n')).toMatch(/3 inhibit rule\(s\) have no effect with target "grafana": Grafana-managed alerting has no inhibition/);
+    expect(warnings.join('\n')).toMatch(/receiver "slack-default": Slack actions \(buttons\) exist in Alertmanager only/);
   });
 
   test('both targets from one tree', () => {

@@ -154,7 +154,7 @@ describe('GrafanaDataSources dataSources: choose which are created', () => {
 
   test('a kind with no back end, an unknown kind, or a prop the list leaves out is refused', () => {
     expect(() => build(['loki'])).toThrow(/dataSources lists "loki", but the stack has no LokiCluster and the loki prop is not set/);
-    expect(() => build(['graphite' as never])).toThrow(/dataSources entry must be one of "prometheus", "loki", "tempo", "alertmanager" \(got "graphite"\)/);
+    expect(() => build(['graphite' as never])).toThrow(/dataSources entry must be one of "prometheus", "loki", "tempo", "alertmanager", "pyroscope" \(got "graphite"\)/);
     expect(() => build(['prometheus'], { alertmanager: { url: 'http://am.internal:9093' } })).toThrow(/the alertmanager prop is set but dataSources leaves "alertmanager" out/);
   });
 });

@@ -43,4 +43,14 @@ describe('NodeExporter', () => {
     expect(() => new NodeExporter(testStack(), 'Node', { enableCollectors: ['--collector.systemd'] })).toThrow(/\[test\/Node\] enableCollectors entry is not a collector name \(got "--collector\.systemd"\)/);
     expect(() => new NodeExporter(testStack(), 'Node', { enableCollectors: ['wifi'], disableCollectors: ['wifi'] })).toThrow(/collectors wifi are both enabled and disabled/);
   });
+
+  test('collector names are checked against the pinned release; another image is trusted', () => {
+    expect(() => new NodeExporter(testStack(), 'Node', { enableCollectors: ['systemdd'] })).toThrow(
+      /\[test\/Node\] enableCollectors entry "systemdd" is not a collector of node exporter v1\.12\.1 \(did you mean "systemd"\?\): it would refuse --collector\.systemdd and not start/,
+    );
+    expect(() => new NodeExporter(testStack(), 'Node', { disableCollectors: ['wireless'] })).toThrow(/disableCollectors entry "wireless" is not a collector of node exporter v1\.12\.1/);
+    // A collector's own switches (--collector.cpu.info) are left to the exporter.
+    expect(() => new NodeExporter(testStack(), 'Node', { enableCollectors: ['cpu.info', 'kernel_hung'] })).not.toThrow();
+    expect(() => new NodeExporter(testStack(), 'Node', { image: 'quay.io/prometheus/node-exporter:v1.13.0', enableCollectors: ['brand_new'] })).not.toThrow();
+  });
 });

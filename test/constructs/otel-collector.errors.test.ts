@@ -54,7 +54,7 @@ describe('OtelCollector rejects bad input, naming the construct path', () => {
   });
 
   test('a pipeline id that is not a signal', () => {
-    expect(() => collector({ pipelines: { spans: { receivers: ['otlp'], exporters: ['debug'] } } })).toThrow(/pipeline "spans": the id must be traces, metrics or logs, optionally followed by \/<name> \(got "spans"\)/);
+    expect(() => collector({ pipelines: { spans: { receivers: ['otlp'], exporters: ['debug'] } } })).toThrow(/pipeline "spans": the id must be traces, metrics, logs or profiles, optionally followed by \/<name> \(got "spans"\)/);
   });
 
   test('tail_sampling without policies', () => {

@@ -7,6 +7,7 @@ import { PrometheusServer } from '../../constructs/prometheus-server';
 import { Relabel } from '../../lib/prometheus/relabel';
 import { RuleSets } from '../../lib/prometheus/presets';
 import { DockerRuntime } from '../../lib/runtime/docker-runtime';
+import { EVERY_PROMETHEUS_FLAG } from '../helpers/engines';
 import { container, containerFiles, haveTool, promtoolCheckConfig, promtoolCheckRules, rawFiles, resources, synthJson, synthString, testStack } from '../helpers/synth';
 
 const CONFIG = '/etc/prometheus/prometheus.yml';
@@ -25,7 +26,7 @@ describe('PrometheusServer defaults', () => {
     const c = container(json, 'prometheus');
     expect(c.restart).toBe('unless-stopped');
     expect(c.user).toBe('65534:65534');
-    expect(synthesized).toHaveResourceWithProperties({ tfResourceType: 'docker_image' }, { name: 'prom/prometheus:v2.53.0', keep_locally: true });
+    expect(synthesized).toHaveResourceWithProperties({ tfResourceType: 'docker_image' }, { name: 'prom/prometheus:v3.14.0', keep_locally: true });
   });
 
   test('publishes 9090 on 127.0.0.1 only', () => {
@@ -70,27 +71,77 @@ describe('PrometheusServer defaults', () => {
 describe('PrometheusServer configuration', () => {
   test('global settings and flags', () => {
     const stack = testStack();
-    new PrometheusServer(stack, 'Prometheus', {
-      scrapeInterval: '30s',
-      scrapeTimeout: '20s',
-      evaluationInterval: '1m',
-      externalLabels: { cluster: 'production' },
-      retentionTime: '15d',
-      retentionSize: '50GB',
-      enableRemoteWriteReceiver: true,
-      enableExemplarStorage: true,
-      enableNativeHistograms: true,
-    });
+    new PrometheusServer(stack, 'Prometheus', EVERY_PROMETHEUS_FLAG);
     const json = synthJson(stack);
-    expect(promConfig(json).global).toEqual({ scrape_interval: '30s', scrape_timeout: '20s', evaluation_interval: '1m', external_labels: { cluster: 'production' } });
+    // Native histograms are a scrape setting from Prometheus 3.8 on (the flag is a no-op from 3.9).
+    expect(promConfig(json).global).toEqual({ scrape_interval: '30s', scrape_timeout: '20s', evaluation_interval: '1m', external_labels: { cluster: 'production' }, scrape_native_histograms: true });
     expect(container(json, 'prometheus').command).toEqual([
       '--config.file=/etc/prometheus/prometheus.yml',
       '--storage.tsdb.path=/prometheus',
       '--storage.tsdb.retention.time=15d',
       '--storage.tsdb.retention.size=50GB',
       '--web.enable-remote-write-receiver',
-      '--enable-feature=exemplar-storage,native-histograms',
+      '--enable-feature=exemplar-storage',
     ]);
+  });
+
+  test.each([
+    ['prom/prometheus:v2.53.0', 'flag'],
+    ['prom/prometheus:v3.7.3', 'flag'],
+    ['prom/prometheus:v3.8.0', 'config'],
+    ['quay.io/prometheus/prometheus:v3.14.0-busybox', 'config'],
+    ['registry.example.com/prometheus:3.15.2', 'config'],
+  ])('native histograms on %s are turned on by the %s, never both', (image, via) => {
+    const stack = testStack();
+    new PrometheusServer(stack, 'Prometheus', { image, enableNativeHistograms: true });
+    const json = synthJson(stack);
+    const args = container(json, 'prometheus').command as string[];
+    const global = promConfig(json).global;
+    expect(args.includes('--enable-feature=native-histograms')).toBe(via === 'flag');
+    expect(global.scrape_native_histograms).toBe(via === 'config' ? true : undefined);
+  });
+
+  test('an image tag that names no version is written for the pinned default, with a warning', () => {
+    const stack = testStack();
+    const p = new PrometheusServer(stack, 'Prometheus', { image: 'registry.example.com/prometheus:main-2026-11', enableNativeHistograms: true });
+    const json = synthJson(stack);
+    expect(promConfig(json).global.scrape_native_histograms).toBe(true);
+    const warnings = p.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => m.data);
+    expect(warnings).toEqual([expect.stringContaining('image tag "main-2026-11" names no Prometheus version: the configuration is written for v3.14.0')]);
+  });
+
+  test('a versioned tag gives no warning', () => {
+    const stack = testStack();
+    const p = new PrometheusServer(stack, 'Prometheus', { image: 'prom/prometheus:v2.53.0' });
+    expect(p.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN)).toEqual([]);
+  });
+
+  test('PromQL functions are checked against the pinned version: 3.x-only and experimental functions are refused', () => {
+    const group = (expr: string) => ({ name: 'g', rules: [{ record: 'job:x:y', expr }] });
+    const server = (image?: string) => new PrometheusServer(testStack(), 'Prometheus', { image });
+    // Experimental in 3.14.0 (promql/parser/functions.go): refused, the library passes no promql-experimental-functions.
+    expect(() => server().addRuleGroup(group('double_exponential_smoothing(x[5m], 0.5, 0.5)'))).toThrow(
+      /rule group "g", recording rule "job:x:y": expr uses double_exponential_smoothing, which prom\/prometheus:v3\.14\.0 only accepts with --enable-feature=promql-experimental-functions/,
+    );
+    expect(() => server().addRuleGroup(group('limitk(2, up)'))).toThrow(/uses limitk, which prom\/prometheus:v3\.14\.0 only accepts with --enable-feature=promql-experimental-functions/);
+    expect(() => server('prom/prometheus:v2.53.0').addRuleGroup(group('sort_by_label(up, "job")'))).toThrow(/uses sort_by_label, which prom\/prometheus:v2\.53\.0 only accepts/);
+    // Not in 2.53.0's table at all.
+    expect(() => server('prom/prometheus:v2.53.0').addRuleGroup(group('first_over_time(up[5m])'))).toThrow(/uses first_over_time, which Prometheus 2\.x does not have \(the image is prom\/prometheus:v2\.53\.0/);
+    expect(() => server('prom/prometheus:v3.13.2').addRuleGroup(group('first_over_time(up[5m])'))).toThrow(/first_over_time, which is experimental \(or missing\) before Prometheus 3\.14\.0/);
+    // Stable in 3.14.0.
+    expect(() => server().addRuleGroup(group('first_over_time(up[5m])'))).not.toThrow();
+    expect(() => server().addRuleGroup(group('sum(rate(http_requests_total[5m]))'))).not.toThrow();
+  });
+
+  test('holt_winters (renamed double_exponential_smoothing in 3.0) is refused with the new name in the message', () => {
+    const p = new PrometheusServer(testStack(), 'Prometheus');
+    expect(() => p.addRuleGroup({ name: 'g', rules: [{ record: 'job:x:y', expr: 'holt_winters(x[5m], 0.5, 0.5)' }] })).toThrow(/holt_winters.*double_exponential_smoothing/s);
+  });
+
+  test('the distroless variant is refused on Docker (no wget for the healthcheck, uid 65532)', () => {
+    expect(() => new PrometheusServer(testStack(), 'Prometheus', { image: 'prom/prometheus:v3.14.0-distroless' })).toThrow(
+      /image prom\/prometheus:v3\.14\.0-distroless is the distroless variant: it has no wget .* Use the default busybox variant/,
+    );
   });
 
   test('a 5s scrape interval without timeout is valid (Prometheus defaults the timeout to the interval)', () => {

@@ -3,6 +3,7 @@ import { PrometheusServer } from '../../constructs/prometheus-server';
 import { SloBudget, SloBudgetProps } from '../../constructs/slo-budget';
 import { BURN_TIERS, recordedWindows, tiersFor } from '../../lib/slo/model';
 import { leSpellings } from '../../lib/slo/le';
+import { engineFacts } from '../helpers/engines';
 import { AlertingRule } from '../../lib/prometheus/rules';
 import { Sli } from '../../lib/slo/sli';
 import { containerFiles, haveTool, layOut, promtoolCheckRules, run, synthJson, testStack } from '../helpers/synth';
@@ -85,6 +86,20 @@ describe('SloBudget', () => {
     expect(one({ leLabel: '1.00' })).toContain('le="1.00"');
     expect(leSpellings(10)).toEqual(['10', '10.0']);
     expect(leSpellings(0.00001)).toEqual(['1e-05']);
+  });
+
+  test('le spellings follow Go (strconv g, -1) and Prometheus 3 (FormatOpenMetricsFloat) at the tag, exponent from 1e6', () => {
+    // test/fixtures/engines/prometheus-3.14.0.json: model/labels/float.go at v3.14.0 appends
+    // ".0" to strconv's shortest 'g' form, which switches to an exponent at 1e6 (not 1e21).
+    const facts = engineFacts('prometheus', '3.14.0').leNormalisation.examples as Record<string, string>;
+    for (const [value, prometheus3] of Object.entries(facts)) {
+      const spellings = leSpellings(Number(value));
+      expect(spellings[spellings.length - 1]).toBe(prometheus3);
+    }
+    expect(leSpellings(1e6)).toEqual(['1e+06']);
+    expect(leSpellings(1234567)).toEqual(['1.234567e+06']);
+    expect(leSpellings(999999.5)).toEqual(['999999.5']);
+    expect(leSpellings(100000)).toEqual(['100000', '100000.0']);
   });
 
   test('one page alert and one ticket alert, each joining its tiers with or, at >= the exact threshold; plus no-data', () => {

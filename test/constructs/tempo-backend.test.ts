@@ -88,7 +88,7 @@ describe('TempoBackend', () => {
     expect(tempoConfig(json).metrics_generator.storage.remote_write[0].url).toBe('http://metrics:9090/api/v1/write');
     const args = container(json, 'metrics').command as string[];
     expect(args).toContain('--web.enable-remote-write-receiver');
-    expect(args).toContain('--enable-feature=exemplar-storage,native-histograms');
+    expect(args).toContain('--enable-feature=exemplar-storage');
   });
 
   test('the prometheus prop picks one of several servers; remoteWriteUrl writes elsewhere and touches no server', () => {

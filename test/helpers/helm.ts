@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { CHARTS } from '../../lib/kubernetes/charts';
 import { unescapeTemplate } from '../../lib/core/tf-escape';
 import { SynthJson, helmValues, k8sResource, standIn } from './synth';
 
@@ -64,6 +65,16 @@ export function helmTpl(text: string): string {
   return out;
 }
 
+/**
+ * Sprig's `quote` (`fmt.Sprintf("%q", s)`): a Go double-quoted literal. Modelled with JSON's
+ * string syntax, which agrees with Go's for `"`, `\\`, `\n`, `\t` and printable text, and
+ * which YAML reads back as a double-quoted scalar; the lines Go's YAML reads as breaks are
+ * escaped too, as Go's %q does (they are not printable).
+ */
+export function sprigQuote(s: string): string {
+  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
 /** Applies helmTpl to every string (keys included) of a value. */
 export function helmTplDeep(v: unknown): unknown {
   if (typeof v === 'string') return helmTpl(v);
@@ -95,7 +106,7 @@ export function secretData(json: SynthJson, name: string): Record<string, string
  * the operator reads the Secret named by `alertmanagerSpec.configSecret`.
  */
 export function effectiveAlertmanager(json: SynthJson, release = 'prometheus'): { config: Json; templates: Record<string, string>; source: string } {
-  const facts = chartFacts('kube-prometheus-stack', '65.1.1');
+  const facts = chartFacts(CHARTS.kubePrometheusStack.chart, CHARTS.kubePrometheusStack.version);
   const values = effectiveValues(json, release, facts);
   const am = values.alertmanager;
   const spec = am.alertmanagerSpec ?? {};

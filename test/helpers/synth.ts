@@ -128,9 +128,33 @@ export function terraformEvaluate(values: Record<string, string>): Record<string
   return Object.fromEntries(Object.keys(values).map((key, i) => [key, out[`v${i}`].value]));
 }
 
-/** Runs `promtool check config` on prometheus.yml laid out as the container sees it. */
+/**
+ * Global keys the pinned Prometheus reads that the promtool installed here (2.42, Debian)
+ * refuses as unknown fields. The library writes each only for a Prometheus version that has
+ * it (`scrape_native_histograms`: 3.8+). {@link promtoolCheckConfig} takes them out before
+ * promtool reads the file, and test/lib/prometheus/engine-facts.test.ts covers them instead:
+ * each exists in GlobalConfig at the pinned tag and not at 2.42 (test/fixtures/engines).
+ */
+export const KEYS_PROMTOOL_2_42_LACKS = ['scrape_native_histograms'] as const;
+
+/** prometheus.yml as promtool 2.42 can read it: the {@link KEYS_PROMTOOL_2_42_LACKS} lines of `global` removed. */
+export function forPromtool242(config: string): string {
+  let out = config;
+  for (const key of KEYS_PROMTOOL_2_42_LACKS) {
+    // The renderer writes them as `  key: true` lines of the global block (two-space indent).
+    const line = new RegExp(`^(global:\\n(?:  .*\\n)*?)  ${key}: .*\\n`, 'm');
+    out = out.replace(line, '$1');
+    if (new RegExp(`^\\s+${key}:`, 'm').test(out)) throw new Error(`forPromtool242: ${key} is written outside global or in another form; extend the helper.`);
+  }
+  return out;
+}
+
+/**
+ * Runs `promtool check config` on prometheus.yml laid out as the container sees it, less the
+ * global keys promtool 2.42 does not know ({@link KEYS_PROMTOOL_2_42_LACKS}).
+ */
 export function promtoolCheckConfig(files: Record<string, string>, configPath = '/etc/prometheus/prometheus.yml'): ToolResult {
-  const root = layOut(files);
+  const root = layOut(configPath in files ? { ...files, [configPath]: forPromtool242(files[configPath]) } : files);
   try {
     return run('promtool', ['check', 'config', path.join(root, configPath)]);
   } finally {

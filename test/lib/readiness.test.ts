@@ -13,14 +13,14 @@ const stack = (props: ObservabilityStackProps = {}) => new ObservabilityStack(Te
 const runbooks = 'https://wiki.example.com/runbooks';
 
 describe('readiness: the course\'s production checklist', () => {
-  test('the default app (CourseStack): everything but sampling and high availability passes', () => {
+  test('the default app (CourseStack): everything but high availability passes', () => {
     const items = readiness(new CourseStack(Testing.app(), 'obs'));
     expect(statuses(items)).toEqual({
       'red-use': 'pass',
       slos: 'pass',
       alerts: 'pass',
       logs: 'pass',
-      traces: 'warn',
+      traces: 'pass',
       correlation: 'pass',
       dashboards: 'pass',
       retention: 'pass',
@@ -80,7 +80,8 @@ describe('readiness: the course\'s production checklist', () => {
   test('belowLevel and the table', () => {
     const items = readiness(new CourseStack(Testing.app(), 'obs'));
     expect(belowLevel(items, 'warn').map((i) => i.id)).toEqual(['high-availability']);
-    expect(belowLevel(items, 'pass').map((i) => i.id)).toEqual(['traces', 'high-availability']);
+    expect(belowLevel(items, 'pass').map((i) => i.id)).toEqual(['high-availability']);
+    expect(belowLevel(readiness(stack()), 'warn').map((i) => i.id)).toEqual(['slos', 'alerts', 'high-availability']);
     const table = readinessTable(items).split('\n');
     expect(table[0]).toMatch(/^item +status +reason$/);
     expect(table).toContainEqual(expect.stringMatching(/^High availability: Prometheus HA, Loki and Tempo distributed +FAIL +1 Prometheus replica$/));

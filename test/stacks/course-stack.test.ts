@@ -18,6 +18,7 @@ import {
   synthJson,
   terraformEvaluate,
 } from '../helpers/synth';
+import { allSchemaProblems } from '../helpers/grafana';
 
 function synthCourse(props = {}) {
   const app = Testing.app();
@@ -41,7 +42,7 @@ describe('CourseStack (the default app)', () => {
   test('renders the course jobs and every rule group as files', () => {
     const config = parse(promFiles['/etc/prometheus/prometheus.yml']);
     expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'otel-collector', 'blackbox-http']);
-    expect(config.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' } });
+    expect(config.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s', external_labels: { cluster: 'production', env: 'prod' }, scrape_native_histograms: true });
     expect(Object.keys(promFiles).sort()).toEqual(
       [
         'prometheus.yml',
@@ -186,10 +187,36 @@ describe('CourseStack (the default app)', () => {
     expect(JSON.stringify(otel.exporters)).toContain('http://loki:3100/otlp');
     const tempo = parse(Object.values(containerFiles(json, 'tempo'))[0]);
     expect(JSON.stringify(tempo.metrics_generator)).toContain('http://prometheus:9090/api/v1/write');
-    expect(container(json, 'prometheus').command).toEqual(expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage,native-histograms']));
+    expect(container(json, 'prometheus').command).toEqual(expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage']));
     const loki = parse(containerFiles(json, 'loki')['/etc/loki/loki-config.yml'] ?? Object.values(containerFiles(json, 'loki'))[0]);
     expect(loki.ruler.alertmanager_url).toBe('http://alertmanager:9093');
     expect(parse(promFiles['/etc/prometheus/prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name)).toContain('otel-collector');
+  });
+
+  test('the routing tree on both engines: alertmanager.yml and Grafana contact points, one notification policy, mute timings', () => {
+    expect(Object.values(resources(json, 'grafana_contact_point')).map((c) => c.name).sort()).toEqual(['pagerduty-critical', 'slack-business', 'slack-critical', 'slack-default', 'slack-warning']);
+    expect(Object.keys(resources(json, 'grafana_notification_policy'))).toHaveLength(1);
+    expect(Object.values(resources(json, 'grafana_mute_timing')).map((m) => m.name)).toEqual(['null-receiver']);
+    // The course defines no message templates: none are created (its Slack texts are inline).
+    expect(resources(json, 'grafana_message_template')).toEqual({});
+    for (const t of ['grafana_contact_point', 'grafana_notification_policy', 'grafana_mute_timing']) {
+      for (const r of Object.values(resources(json, t))) expect(r).toMatchObject({ provider: 'grafana', depends_on: [expect.stringMatching(/^docker_container\.Grafana_/)] });
+      expect(allSchemaProblems(json, t)).toEqual([]);
+    }
+    expect(Object.keys(containerFiles(json, 'alertmanager'))).toContain('/etc/alertmanager/alertmanager.yml');
+  });
+
+  test("the Collector's traces pipeline samples by tail as the course does: errors, > 2 s, 10 % of the rest", () => {
+    const config = parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']);
+    expect(config.processors.tail_sampling).toEqual({
+      policies: [
+        { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
+        { name: 'sampling', type: 'probabilistic', probabilistic: { sampling_percentage: 10 } },
+        { name: 'slow-traces', type: 'latency', latency: { threshold_ms: 2000 } },
+      ],
+    });
+    expect(config.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'batch']);
+    expect(config.service.pipelines.metrics.processors).toEqual(['memory_limiter', 'batch']);
   });
 
   test('whole-stack snapshot, files as text (review the diff when it changes)', () => {

@@ -57,7 +57,10 @@ describe('ObservabilityStack defaults', () => {
   });
 
   test('retention per signal: metrics 30 d, logs 30 d, traces 14 d', () => {
-    expect(stack.retention).toEqual({ metrics: '30d', logs: '30d', traces: '14d' });
+    expect(stack.retention).toEqual({ metrics: '30d', logs: '30d', traces: '14d', profiles: '14d' });
+    // Profiles are the optional fourth signal: off by default.
+    expect(stack.profiling).toBeUndefined();
+    expect(containers.map((c) => c.name)).not.toContain('pyroscope');
     expect(container(json, 'prometheus').command).toContain('--storage.tsdb.retention.time=30d');
     expect(parse(containerFiles(json, 'loki')['/etc/loki/config.yaml']).limits_config.retention_period).toBe('720h');
     expect(parse(Object.values(containerFiles(json, 'tempo'))[0]).compactor.compaction.block_retention).toBe('336h');
@@ -91,6 +94,28 @@ describe('ObservabilityStack options', () => {
     expect(container(json, 'prometheus').command).toContain('--storage.tsdb.retention.time=90d');
     expect(parse(containerFiles(json, 'loki')['/etc/loki/config.yaml']).limits_config.retention_period).toBe('168h');
     expect(parse(Object.values(containerFiles(json, 'tempo'))[0]).compactor.compaction.block_retention).toBe('48h');
+  });
+
+  test('profiling: true adds Pyroscope (retention.profiles, 127.0.0.1:4040, an output), its data source, the Tempo link and the Collector profiles pipeline', () => {
+    const stack = new ObservabilityStack(Testing.app(), 'obs', { profiling: true, retention: { profiles: '7d' } });
+    const json = synthJson(stack);
+    expect(stack.profiling?.componentName).toBe('pyroscope');
+    expect(stack.retention.profiles).toBe('7d');
+    const pyroscope = container(json, 'pyroscope');
+    expect(pyroscope.ports).toEqual([{ internal: 4040, external: 4040, ip: '127.0.0.1', protocol: 'tcp' }]);
+    expect(parse(containerFiles(json, 'pyroscope')['/etc/pyroscope/config.yaml']).limits).toEqual({ retention_period: '168h' });
+    expect(json.output?.PyroscopeUrl?.value).toBe('http://127.0.0.1:4040');
+    const sources = Object.values(resources(json, 'grafana_data_source'));
+    expect(sources.find((d) => d.type === 'grafana-pyroscope-datasource')).toMatchObject({ uid: 'pyroscope', url: 'http://pyroscope:4040' });
+    const tempo = JSON.parse(String(sources.find((d) => d.type === 'tempo')!.json_data_encoded).replace(/\$\$\{/g, '${'));
+    expect(tempo.tracesToProfiles).toMatchObject({ datasourceUid: 'pyroscope' });
+    expect(parse(containerFiles(json, 'otel-collector')['/etc/otel/config.yml']).service.pipelines.profiles.exporters).toEqual([expect.stringMatching(/^otlp_?http\/pyroscope$/)]);
+    expect(container(json, 'otel-collector').command).toContain('--feature-gates=service.profilesSupport');
+
+    // Props configure it (hostIp from the stack), retention stays in one place.
+    const custom = synthJson(new ObservabilityStack(Testing.app(), 'obs', { hostIp: '10.0.0.5', profiling: { hostPort: 14040, logLevel: 'warn' } }));
+    expect(container(custom, 'pyroscope').ports).toEqual([{ internal: 4040, external: 14040, ip: '10.0.0.5', protocol: 'tcp' }]);
+    expect(() => new ObservabilityStack(Testing.app(), 'obs', { profiling: { retention: '30d' } })).toThrow(/profiling\.retention is set \(got "30d"\), but the stack sets retention in one place\. Use retention\.profiles instead/);
   });
 
   test('hostIp moves every published port; a part may still set its own', () => {

@@ -7,30 +7,25 @@
  */
 import { Testing, TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
-import { Alertmanager } from '../../../constructs/alertmanager';
+import { ALERTMANAGER_IMAGE, Alertmanager } from '../../../constructs/alertmanager';
 import { AlertRoute } from '../../../constructs/alert-route';
-import { GrafanaServer } from '../../../constructs/grafana-server';
-import { LokiCluster } from '../../../constructs/loki-cluster';
-import { PrometheusServer } from '../../../constructs/prometheus-server';
+import { GRAFANA_IMAGE, GrafanaServer } from '../../../constructs/grafana-server';
+import { LOKI_IMAGE, LokiCluster } from '../../../constructs/loki-cluster';
+import { PROMETHEUS_IMAGE, PrometheusServer } from '../../../constructs/prometheus-server';
 import { TempoBackend } from '../../../constructs/tempo-backend';
 import { Matcher } from '../../../lib/alertmanager/matchers';
 import { Receiver } from '../../../lib/alertmanager/receivers';
 import { secretVariable } from '../../../lib/core/secrets';
 import { CHART_SOURCES, CHARTS, ChartName } from '../../../lib/kubernetes/charts';
-import { operatorAlertmanagerLayout } from '../../../lib/kubernetes/values';
+import { TEMPO_CHART_HTTP_PORT, chartRuleObjectName, escapeGrafanaEnvValue, operatorAlertmanagerLayout } from '../../../lib/kubernetes/values';
 import { KubernetesRuntime, KubernetesRuntimeProps } from '../../../lib/runtime/kubernetes-runtime';
 import { ObservabilityStack } from '../../../stacks/observability-stack';
 import { PaymentsSloStack } from '../../../examples/kubernetes/main';
-import { at, chartFacts, effectiveAlertmanager, effectiveValues, helmMerge, helmTpl, helmTplDeep } from '../../helpers/helm';
+import { at, chartFacts, effectiveAlertmanager, effectiveValues, helmMerge, helmTpl, helmTplDeep, sprigQuote } from '../../helpers/helm';
 import { SynthJson, amtoolCheckConfigObject, haveTool, helmRelease, helmValues, promtoolCheckRuleGroups, synthJson, terraformEvaluate, testStack } from '../../helpers/synth';
 
-const FACTS: Record<ChartName, Record<string, any>> = {
-  kubePrometheusStack: chartFacts('kube-prometheus-stack', '65.1.1'),
-  loki: chartFacts('loki', '6.27.0'),
-  tempoDistributed: chartFacts('tempo-distributed', '1.33.0'),
-  grafana: chartFacts('grafana', '8.10.1'),
-  mimirDistributed: chartFacts('mimir-distributed', '5.5.1'),
-};
+/** The facts of each pinned chart, by its pinned version (a bump without new facts fails here). */
+const FACTS = Object.fromEntries((Object.keys(CHARTS) as ChartName[]).map((n) => [n, chartFacts(CHARTS[n].chart, CHARTS[n].version)])) as Record<ChartName, Record<string, any>>;
 const KPS = FACTS.kubePrometheusStack;
 
 const s3 = (stack: TerraformStack, bucket: string) => ({
@@ -58,18 +53,72 @@ describe('helm model (test helper)', () => {
 });
 
 describe('(a) chart pins', () => {
-  test('every pinned chart version is a published version, with its source recorded in code', () => {
+  test('every pinned chart version is a published version of the repository it is installed from, with its source recorded in code', () => {
     for (const name of Object.keys(CHARTS) as ChartName[]) {
       const facts = FACTS[name];
       expect(`${name} ${CHARTS[name].chart}@${CHARTS[name].version}`).toBe(`${name} ${facts.chart}@${facts.version}`);
+      expect(`${name} ${CHARTS[name].repository}`).toBe(`${name} ${facts.helmRepository}`);
       expect(facts.published.absent ?? []).not.toContain(CHARTS[name].version);
-      expect(CHART_SOURCES[name]).toMatchObject({ repository: facts.source.repository, tag: facts.source.tag, path: facts.source.path });
+      expect(CHART_SOURCES[name]).toMatchObject({ repository: facts.source.repository, tag: facts.source.tag, path: facts.source.path, appVersion: facts.appVersion });
       if (facts.source.commit) expect(CHART_SOURCES[name].commit).toBe(facts.source.commit);
     }
   });
-  test('tempo-distributed is pinned to 1.33.0 (app 2.7.1): 1.33.1 was never published', () => {
-    expect(CHARTS.tempoDistributed.version).toBe('1.33.0');
+  test('the charts that moved are installed from grafana-community (grafana, loki, tempo-distributed); mimir-distributed is still released by grafana', () => {
+    expect([CHARTS.grafana, CHARTS.loki, CHARTS.tempoDistributed].map((c) => c.repository)).toEqual(Array(3).fill('https://grafana-community.github.io/helm-charts'));
+    expect(CHARTS.mimirDistributed.repository).toBe('https://grafana.github.io/helm-charts');
+  });
+  test('1.33.1 of tempo-distributed, once pinned, was never published', () => {
     expect(FACTS.tempoDistributed.published.absent).toEqual(['1.33.1']);
+  });
+  test('tempo-distributed runs its own Tempo 2, and every key the library merges into its configuration is one of that Tempo\'s (strict parsing)', () => {
+    const facts = FACTS.tempoDistributed;
+    expect(Number(facts.appVersion.split('.')[0])).toBe(facts.engineLine.major);
+    expect(facts.engine.tag).toBe(`v${facts.appVersion}`);
+    const stack = k8s();
+    new PrometheusServer(stack, 'Prometheus');
+    new TempoBackend(stack, 'Tempo', { objectStorage: { ...tempoStorage(stack), region: 'eu-central-1', prefix: 'traces', insecure: true } });
+    const values = helmValues(synthJson(stack), 'tempo');
+    // No image: TEMPO_IMAGE (the Docker target's) is not what this chart runs.
+    expect(values.tempo.image).toBeUndefined();
+    const unknown: string[] = [];
+    const walk = (o: unknown, p: string): void => {
+      if (p in facts.engine.opaque) return;
+      if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) walk(v, p ? `${p}.${k}` : k);
+      else if (!(p in facts.engine.leaves)) unknown.push(p);
+    };
+    walk(helmTplDeep(values.tempo.structuredConfig), '');
+    expect(unknown).toEqual([]);
+  });
+  test('the operator supports the Prometheus and Alertmanager versions the library runs', () => {
+    const v = (tag: string) => tag.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+    const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    const prom = v(PROMETHEUS_IMAGE.tag);
+    const { prometheusVersions: pv, alertmanagerVersions: av } = KPS.operator;
+    // From the oldest version its tests deploy to the newest it lists or the chart pairs it with.
+    const newest = [v(pv.maxListed), v(KPS.chartDefaultImages.prometheus.split(':')[1])].sort(cmp)[1];
+    expect(cmp(prom, v(pv.min))).toBeGreaterThanOrEqual(0);
+    expect(cmp(prom, newest)).toBeLessThanOrEqual(0);
+    const am = v(ALERTMANAGER_IMAGE.tag);
+    expect(cmp(am, v(av.min))).toBeGreaterThanOrEqual(0);
+    expect(am[0]).toBeLessThan(av.belowMajor);
+  });
+  test('every chart but Tempo\'s and Mimir\'s runs the image the Docker target runs (the constants), not the chart\'s appVersion', () => {
+    const stack = k8s();
+    new PrometheusServer(stack, 'Prometheus');
+    new AlertRoute(stack, 'Routing', { receiver: Receiver.webhook('hook', { url: 'http://hook.observability.svc:8080/' }) });
+    new Alertmanager(stack, 'Alertmanager');
+    new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
+    new GrafanaServer(stack, 'Grafana');
+    const json = synthJson(stack);
+    const ref = (i: { registry?: string; repository: string; tag: string }) => `${i.registry && i.registry !== 'docker.io' ? `${i.registry}/` : ''}${i.repository}:${i.tag}`;
+    const want = (i: { repository: string; tag: string }) => `${i.repository}:${i.tag}`;
+    const kps = helmValues(json, 'prometheus');
+    expect({
+      prometheus: ref(kps.prometheus.prometheusSpec.image),
+      alertmanager: ref(kps.alertmanager.alertmanagerSpec.image),
+      loki: ref(helmValues(json, 'loki').loki.image),
+      grafana: ref(helmValues(json, 'grafana').image),
+    }).toEqual({ prometheus: want(PROMETHEUS_IMAGE), alertmanager: want(ALERTMANAGER_IMAGE), loki: want(LOKI_IMAGE), grafana: want(GRAFANA_IMAGE) });
   });
 });
 
@@ -142,6 +191,10 @@ describe('(b) the effective Alertmanager configuration', () => {
     const selector = values.prometheus.prometheusSpec.ruleSelector.matchLabels;
     const objects = Object.values(values.additionalPrometheusRulesMap as Record<string, { additionalLabels: Record<string, string>; groups: unknown[] }>);
     expect(objects.length).toBeGreaterThan(0);
+    // The chart names each object <fullname>-<key>, cut to 63 characters: one object per group.
+    const names = Object.keys(values.additionalPrometheusRulesMap).map((k) => chartRuleObjectName(values.fullnameOverride, k));
+    expect(new Set(names).size).toBe(objects.length);
+    for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     for (const o of objects) expect(o.additionalLabels).toMatchObject(selector);
     if (haveTool('promtool')) {
       const r = promtoolCheckRuleGroups(objects.flatMap((o) => o.groups));
@@ -152,14 +205,26 @@ describe('(b) the effective Alertmanager configuration', () => {
 });
 
 describe('(c) Loki and Tempo join the chart\'s memberlist Services', () => {
-  test.each(['loki', 'logs'])('a LokiCluster named %s joins <loki.name>-memberlist, the Service the chart creates', (name) => {
+  test.each(['loki', 'logs'])('a LokiCluster named %s joins <loki.fullname>-memberlist, the Service the chart creates', (name) => {
     const stack = k8s();
     new LokiCluster(stack, 'Loki', { name, objectStorage: s3(stack, 'logs') });
     const json = synthJson(stack);
     const values = effectiveValues(json, name, FACTS.loki);
-    // loki.name = nameOverride, else "loki"; the memberlist Service is <loki.name>-memberlist on 7946.
-    const service = `${values.nameOverride ?? 'loki'}-memberlist`;
+    // The memberlist Service is <loki.fullname>-memberlist (fullnameOverride) on 7946, unless memberlist.service.name.
+    const service = values.memberlist?.service?.name ?? `${values.fullnameOverride}-memberlist`;
     expect(values.loki.structuredConfig.memberlist.join_members).toEqual([`${service}.observability.svc.cluster.local:${FACTS.loki.names.memberlistPort}`]);
+    // Workloads are <loki.name>-<target>, Services <loki.fullname>-<target>: one name for both.
+    expect(values.nameOverride).toBe(values.fullnameOverride);
+  });
+
+  test('Loki reaches the compactor on the backend Service\'s gRPC port, the address Loki uses when both are set', () => {
+    const stack = k8s();
+    new LokiCluster(stack, 'Loki', { name: 'logs', objectStorage: s3(stack, 'logs') });
+    const values = effectiveValues(synthJson(stack), 'logs', FACTS.loki);
+    const common = { ...values.loki.commonConfig, ...values.loki.structuredConfig.common };
+    expect(common.compactor_grpc_address).toBe(`logs-backend.observability.svc.cluster.local:${FACTS.loki.names.grpcPort}`);
+    // A compactor_address beside it would be ignored (Loki prefers the gRPC address).
+    expect(common.compactor_address).toBeUndefined();
   });
 
   test('Tempo leaves memberlist to the chart, which joins dns+<fullname>-gossip-ring', () => {
@@ -172,6 +237,38 @@ describe('(c) Loki and Tempo join the chart\'s memberlist Services', () => {
 });
 
 describe('(d) no value the chart ignores or sets itself', () => {
+  test.each([
+    ['loki', 'loki', ['read', 'write', 'backend']],
+    ['tempo', 'tempoDistributed', ['ingester', 'distributor', 'querier', 'queryFrontend', 'compactor', 'metricsGenerator']],
+  ] as Array<[string, ChartName, string[]]>)('%s: extraArgs repeat no argument the chart passes itself', (release, chart, targets) => {
+    const stack = k8s();
+    new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
+    new TempoBackend(stack, 'Tempo', { objectStorage: tempoStorage(stack) });
+    const values = helmValues(synthJson(stack), release);
+    const own: string[] = FACTS[chart].chartArgs.args;
+    for (const t of targets) {
+      const args: string[] = values[t].extraArgs ?? [];
+      expect(`${t}: ${args.filter((a) => own.includes(a)).join(' ')}`).toBe(`${t}: `);
+    }
+  });
+
+  test('Loki: no scalable and distributed replicas together (the chart\'s validate.yaml refuses it), singleBinary at 0', () => {
+    const stack = k8s();
+    new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
+    const values = effectiveValues(synthJson(stack), 'loki', FACTS.loki);
+    expect(values.deploymentMode).toBe('SimpleScalable');
+    for (const k of FACTS.loki.validate.distributedReplicaKeys as string[]) expect(`${k}=${at(values, k)}`).toBe(`${k}=0`);
+    expect(values.singleBinary.replicas).toBe(0);
+    expect(values.minio.enabled).toBe(false);
+  });
+
+  test('Tempo: the query frontend is addressed on the chart\'s HTTP port', () => {
+    expect(TEMPO_CHART_HTTP_PORT).toBe(FACTS.tempoDistributed.defaults.server.httpListenPort);
+    const stack = k8s();
+    const tempo = new TempoBackend(stack, 'Tempo', { objectStorage: tempoStorage(stack) });
+    expect(tempo.endpoint.address).toBe(`tempo-query-frontend.observability.svc:${FACTS.tempoDistributed.defaults.server.httpListenPort}`);
+  });
+
   test('Loki: read runs as a Deployment with emptyDir (no legacyReadTarget), so read.persistence is not set', () => {
     const stack = k8s();
     new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
@@ -182,12 +279,13 @@ describe('(d) no value the chart ignores or sets itself', () => {
     expect(ours.backend.persistence).toMatchObject({ size: '10Gi' });
   });
 
-  test('Grafana: plugins go in `plugins` only; the chart sets GF_INSTALL_PLUGINS from them', () => {
+  test('Grafana: plugins go in `plugins` only; the chart sets the plugin variable (GF_PLUGINS_PREINSTALL_SYNC) from them', () => {
     const stack = k8s();
     new GrafanaServer(stack, 'Grafana', { plugins: ['grafana-piechart-panel'] });
     const values = helmValues(synthJson(stack), 'grafana');
     expect(values.plugins).toEqual(['grafana-piechart-panel']);
-    expect(Object.keys(values.env)).not.toContain('GF_INSTALL_PLUGINS');
+    expect(Object.keys(FACTS.grafana.envFromValues)).toContain('GF_PLUGINS_PREINSTALL_SYNC');
+    for (const k of FACTS.grafana.pluginEnv as string[]) expect(Object.keys(values.env)).not.toContain(k);
   });
 });
 
@@ -278,10 +376,13 @@ describe('(f) values Helm passes through tpl reach the engines unchanged', () =>
     expect(cfg.common.storage.s3.access_key_id).toBe('${LOKI_S3_ACCESS_KEY_ID}');
   });
 
-  test('Grafana env values survive tpl inside the chart\'s double quotes', () => {
+  test('Grafana env values survive tpl and the chart\'s quote', () => {
     const env = throughTerraform(tplStack(), 'grafana').env as Record<string, string>;
-    // The chart writes value: "{{ tpl (print $value) $ }}"; YAML then reads the double-quoted scalar.
-    expect(parse(`"${helmTpl(env.GF_SERVER_ROOT_URL)}"`)).toBe(URL);
+    // The chart writes value: {{ tpl (print $value) $ | quote }}; YAML then reads the double-quoted scalar.
+    expect(FACTS.grafana.tpl.env).toMatch(/\| quote/);
+    expect(parse(sprigQuote(helmTpl(env.GF_SERVER_ROOT_URL)))).toBe(URL);
+    const tricky = 'a "b" \\c\nd {{ e }}';
+    expect(parse(sprigQuote(helmTpl(escapeGrafanaEnvValue(tricky))))).toBe(tricky);
   });
 });
 

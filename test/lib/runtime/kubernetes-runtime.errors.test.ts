@@ -8,6 +8,7 @@ import { ValidationError } from '../../../lib/core/errors';
 import { secretVariable } from '../../../lib/core/secrets';
 import { DockerRuntime } from '../../../lib/runtime/docker-runtime';
 import { KubernetesRuntime, KubernetesRuntimeProps } from '../../../lib/runtime/kubernetes-runtime';
+import { CHARTS } from '../../../lib/kubernetes/charts';
 import { testStack } from '../../helpers/synth';
 
 function onKubernetes(props: KubernetesRuntimeProps = {}): TerraformStack {
@@ -136,7 +137,7 @@ describe('the runtime itself', () => {
   test.each([['^65.1.1'], ['latest'], [''], ['>=65'], ['65']])('chart version %p is not pinned', (version) => {
     const stack = testStack();
     const e = validationError(() => new KubernetesRuntime(stack, 'Kubernetes', { chartVersions: { loki: version } }));
-    expect(e.message).toBe(`[test/Kubernetes] chartVersions.loki must be an exact chart version such as "6.27.0" (got ${JSON.stringify(version)}). A range or "latest" lets the chart change under you on the next apply; pin the version you tested.`);
+    expect(e.message).toBe(`[test/Kubernetes] chartVersions.loki must be an exact chart version such as "${CHARTS.loki.version}" (got ${JSON.stringify(version)}). A range or "latest" lets the chart change under you on the next apply; pin the version you tested.`);
   });
 
   test('an unknown chart', () => {

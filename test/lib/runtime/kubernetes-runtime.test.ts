@@ -1,4 +1,5 @@
 import { AnnotationMetadataEntryType, TerraformStack } from 'cdktf';
+import { CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE } from '../../../lib/kubernetes/values';
 import { Construct } from 'constructs';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -96,7 +97,7 @@ describe('KubernetesRuntime: generic components', () => {
     const ds = k8sResource(json, 'kubernetes_daemon_set_v1', 'node-exporter');
     const pod = ds.spec.template.spec;
     expect(pod.host_pid).toBe(true);
-    expect(pod.container[0]).toMatchObject({ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.8.0' });
+    expect(pod.container[0]).toMatchObject({ name: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.12.1' });
     expect(pod.container[0].volume_mount).toEqual(expect.arrayContaining([{ name: 'host-0', mount_path: '/host', read_only: true, mount_propagation: 'HostToContainer' }]));
     expect(pod.volume).toEqual(expect.arrayContaining([{ name: 'host-0', host_path: { path: '/' } }]));
     expect(resources(json, 'docker_container')).toEqual({});
@@ -216,10 +217,35 @@ describe('KubernetesRuntime: Prometheus through the Prometheus Operator', () => 
       retention: '15d',
       scrapeInterval: '15s',
       evaluationInterval: '15s',
-      image: { registry: 'docker.io', repository: 'prom/prometheus', tag: 'v2.53.0' },
+      image: { registry: 'docker.io', repository: 'prom/prometheus', tag: 'v3.14.0' },
       ruleSelector: { matchLabels: { 'obs-stack.io/prometheus': 'prometheus' } },
     });
     expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe('50Gi');
+  });
+
+  test.each([
+    [undefined, { scrapeNativeHistograms: true }, ['exemplar-storage']],
+    ['prom/prometheus:v2.53.0', {}, ['exemplar-storage', 'native-histograms']],
+  ])('native histograms with image %s: the operator\'s scrapeNativeHistograms from Prometheus 3.8 (operator 0.88, chart 81.1.0), the feature before', (image, extra, features) => {
+    const { stack } = k8sStack();
+    new PrometheusServer(stack, 'Prometheus', { image, enableNativeHistograms: true, enableExemplarStorage: true });
+    const spec = helmValues(synthJson(stack), 'prometheus').prometheus.prometheusSpec;
+    expect(spec.enableFeatures).toEqual(features);
+    expect(spec.scrapeNativeHistograms).toBe((extra as { scrapeNativeHistograms?: boolean }).scrapeNativeHistograms);
+  });
+
+  test.each([
+    ['80.0.0', 'prom/prometheus:v3.14.0', true],
+    [CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE, 'prom/prometheus:v3.14.0', false],
+    ['88.5.3', 'prom/prometheus:v3.8.0', false],
+    ['80.0.0', 'prom/prometheus:v3.7.3', false],
+  ])('kube-prometheus-stack %s with Prometheus %s and native histograms: warned %s (older charts drop scrapeNativeHistograms)', (chart, image, warned) => {
+    const { stack } = k8sStack({ chartVersions: { kubePrometheusStack: chart } });
+    const p = new PrometheusServer(stack, 'Prometheus', { image, enableNativeHistograms: true });
+    const warnings = p.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    const expected = expect.stringMatching(new RegExp(`needs scrape_native_histograms \\(Prometheus 3\\.8\\+\\), which kube-prometheus-stack passes from 81\\.1\\.0 on \\(got chart ${chart.replace(/\./g, '\\.')}\\)`));
+    if (warned) expect(warnings).toEqual(expect.arrayContaining([expected]));
+    else expect(warnings).not.toEqual(expect.arrayContaining([expected]));
   });
 
   test('scrape jobs are additional scrape configs; credentials come from a Secret fed by sensitive variables', () => {
@@ -385,14 +411,17 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
     const loki = new LokiCluster(stack, 'Loki', { objectStorage: s3(stack, 'logs') });
     loki.addRuleGroup({ name: 'oom', rules: [{ alert: 'OOM', expr: 'sum(count_over_time({job="app"} |= "OOM" [5m])) > 0', for: '1m', labels: { severity: 'warning' }, annotations: { summary: 'OOM', description: 'OOM lines.' } }] });
     const json = synthJson(stack);
-    expect(helmRelease(json, 'loki')).toMatchObject({ chart: 'loki', version: CHARTS.loki.version, repository: 'https://grafana.github.io/helm-charts' });
+    expect(helmRelease(json, 'loki')).toMatchObject({ chart: 'loki', version: CHARTS.loki.version, repository: 'https://grafana-community.github.io/helm-charts' });
     const values = helmValues(json, 'loki');
     expect(values.deploymentMode).toBe('SimpleScalable');
     for (const t of ['read', 'write', 'backend']) {
-      expect(values[t]).toMatchObject({ replicas: 3, extraArgs: ['-config.expand-env=true'], extraEnvFrom: [{ secretRef: { name: 'loki-s3-credentials' } }] });
+      expect(values[t]).toMatchObject({ replicas: 3, extraEnvFrom: [{ secretRef: { name: 'loki-s3-credentials' } }] });
+      // The chart passes -config.expand-env=true itself (loki-18.11.0 templates/_pod.tpl).
+      expect(values[t].extraArgs).toBeUndefined();
     }
     const cfg = values.loki.structuredConfig;
-    expect(cfg.common).toMatchObject({ replication_factor: 3, path_prefix: '/var/loki', compactor_address: 'http://loki-backend.observability.svc.cluster.local:3100' });
+    expect(cfg.common).toMatchObject({ replication_factor: 3, path_prefix: '/var/loki', compactor_grpc_address: 'loki-backend.observability.svc.cluster.local:9095' });
+    expect(cfg.common.compactor_address).toBeUndefined();
     expect(cfg.common.storage.s3).toMatchObject({ bucketnames: 'logs', access_key_id: '${LOKI_S3_ACCESS_KEY_ID}', secret_access_key: '${LOKI_S3_SECRET_ACCESS_KEY}' });
     expect(cfg.memberlist.join_members).toEqual(['loki-memberlist.observability.svc.cluster.local:7946']);
     expect(values.loki.schemaConfig).toEqual(cfg.schema_config);
@@ -421,7 +450,7 @@ describe('KubernetesRuntime: Loki simple-scalable and Tempo distributed', () => 
     expect(cfg.metrics_generator.storage.remote_write).toEqual([0, 1].map((i) => ({ url: `http://prometheus-prometheus-prometheus-${i}.prometheus-operated.observability.svc:9090/api/v1/write`, send_exemplars: true })));
     expect(helmValues(json, 'prometheus').prometheus.prometheusSpec).toMatchObject({ enableRemoteWriteReceiver: true, enableFeatures: ['exemplar-storage'] });
     expect(tempo.otlpGrpcEndpoint.address).toBe('tempo-distributor.observability.svc:4317');
-    expect(tempo.queryUrl).toBe('http://tempo-query-frontend.observability.svc:3100');
+    expect(tempo.queryUrl).toBe('http://tempo-query-frontend.observability.svc:3200');
   });
 });
 
@@ -464,7 +493,7 @@ describe('KubernetesRuntime: Grafana data sources', () => {
       'alertmanager http://prometheus-alertmanager.observability.svc:9093',
       'loki http://loki-read.observability.svc:3100',
       'prometheus http://prometheus-prometheus.observability.svc:9090',
-      'tempo http://tempo-query-frontend.observability.svc:3100',
+      'tempo http://tempo-query-frontend.observability.svc:3200',
     ]);
   });
 });

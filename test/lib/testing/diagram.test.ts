@@ -26,7 +26,7 @@ describe('diagram(stack)', () => {
 
   test('the default stack: every component with its image and published ports', () => {
     expect(course.split('\n')[0]).toBe('flowchart LR');
-    expect(course).toContain('prometheus["<b>Prometheus</b><br/>prom/prometheus:v2.53.0<br/>127.0.0.1:9090"]');
+    expect(course).toContain('prometheus["<b>Prometheus</b><br/>prom/prometheus:v3.14.0<br/>127.0.0.1:9090"]');
     expect(course).toContain('tempo["<b>Tempo</b><br/>grafana/tempo:2.6.0<br/>127.0.0.1:3200, 127.0.0.1:4317, 127.0.0.1:4318"]');
     expect(course.match(/^ {2}\w+\["/gm)).toHaveLength(9);
   });
@@ -60,8 +60,8 @@ describe('diagram(stack)', () => {
     new ExistingGrafana(stack, 'Grafana', { url: 'https://grafana.example.com' });
     new GrafanaDataSources(stack, 'DataSources', { dataSources: ['prometheus'] });
     const d = diagram(stack);
-    expect(d).toContain('prometheus["<b>Prometheus</b><br/>prom/prometheus:v2.53.0<br/>127.0.0.1:19090"]');
-    expect(d).toContain('node_exporter["<b>NodeExporter</b><br/>quay.io/prometheus/node-exporter:v1.8.0"]');
+    expect(d).toContain('prometheus["<b>Prometheus</b><br/>prom/prometheus:v3.14.0<br/>127.0.0.1:19090"]');
+    expect(d).toContain('node_exporter["<b>NodeExporter</b><br/>quay.io/prometheus/node-exporter:v1.12.1"]');
     expect(d).toContain('  prometheus -->|"scrape: pushgateway"| pushgateway');
     expect(d).toContain('  grafana_existing["<b>Grafana (existing Grafana)</b><br/>https://grafana.example.com"]');
     expect(d).toContain('  grafana_existing -.->|"data source: prometheus"| prometheus');
