@@ -128,3 +128,10 @@ export { snapshotStack } from './lib/testing/snapshot';
 export type { SnapshotOptions, StackSnapshot } from './lib/testing/snapshot';
 export { diagram } from './lib/testing/diagram';
 export type { DiagramFlow, DiagramOptions } from './lib/testing/diagram';
+
+// Production readiness and stack-wide estimates (issue 17)
+export { belowLevel, readiness, readinessTable } from './lib/readiness';
+export type { ReadinessItem, ReadinessOptions, ReadinessStatus } from './lib/readiness';
+export { estimateSamples, ruleCostTable, ruleCosts, stackRuleCosts } from './lib/prometheus/rule-cost';
+export type { RuleCost, RuleCostContext } from './lib/prometheus/rule-cost';
+export { renderTable } from './lib/core/table';

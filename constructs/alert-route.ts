@@ -25,6 +25,7 @@ import { ReceiverSpec, isNullReceiver, receiverProblems, receiverTemplateCalls }
 import { ALERTMANAGER_DEFAULT_TEMPLATES, ALERTMANAGER_FUNCS, checkGoTemplate } from '../lib/alertmanager/go-template';
 import { routeCycleProblem, RouteNode, RouteOptions, routeTreeProblems } from '../lib/alertmanager/route';
 import { isWatchdog } from '../lib/alerting/policy';
+import { LokiRuleGroup, isLokiAlertingRule } from '../lib/loki/config';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
@@ -362,7 +363,7 @@ export class AlertRoute extends Construct {
   }
 
   /**
-   * Every alerting rule of the stack's Prometheus servers must reach a real receiver. An
+   * Every alerting rule of the stack's Prometheus servers and Loki rulers must reach a real receiver. An
    * alert that only falls through to the (real) default receiver while child routes exist
    * is reported as a warning; one that only reaches a null receiver is an error.
    */
@@ -375,6 +376,18 @@ export class AlertRoute extends Construct {
           const c = this.coverage(rule, server.externalLabels);
           if (!c) continue;
           const message = `${server.node.path}: rule group ${JSON.stringify(group.name)}, ${c.message}`;
+          if (c.level === 'error') out.push(message);
+          else this.warnOnce(message);
+        }
+      }
+    }
+    // Loki's ruler sends its LogQL alerts to the same Alertmanagers: the same coverage applies.
+    for (const loki of Observability.of(this).find<{ ruleGroups: readonly LokiRuleGroup[] } & Construct>('loki')) {
+      for (const group of loki.ruleGroups) {
+        for (const rule of group.rules.filter(isLokiAlertingRule)) {
+          const c = this.coverage(rule, {});
+          if (!c) continue;
+          const message = `${loki.node.path}: Loki rule group ${JSON.stringify(group.name)}, ${c.message}`;
           if (c.level === 'error') out.push(message);
           else this.warnOnce(message);
         }
@@ -412,7 +425,7 @@ export class AlertRoute extends Construct {
    * child routes, falling through to the real default is a warning (maybe a forgotten
    * route); reaching only null receivers is an error.
    */
-  private coverage(rule: AlertingRule, baseLabels: Record<string, string>, alertLabels?: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
+  private coverage(rule: Pick<AlertingRule, 'alert' | 'expr' | 'labels'>, baseLabels: Record<string, string>, alertLabels?: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
     if (isWatchdog(rule)) return undefined;
     const labels = alertLabels ?? { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
     const nodes = this.root.resolve(labels, true);

@@ -56,6 +56,8 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
   public readonly deployments: IDeployment[];
   /** Endpoints of the replicas on the shared network. */
   public readonly endpoints: Endpoint[];
+  /** Alertmanager instances (a gossip cluster when more than one). */
+  public readonly replicas: number;
   private readonly explicitRoute?: AlertRoute;
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
@@ -85,6 +87,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     }
     if (runtime.engines) problems.push(...engineOptionProblems('Alertmanager', props));
     throwIfProblems(this, problems);
+    this.replicas = replicas;
     this.explicitRoute = props.route;
 
     const base = props.name ?? 'alertmanager';

@@ -1,3 +1,4 @@
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
 import { checkShape } from '../lib/core/shape';
@@ -6,10 +7,11 @@ import { logqlProblem } from '../lib/core/logql';
 import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { dashboardQueries, validateDashboardQueries } from '../lib/grafana/dashboards';
+import { dashboardLinksInJson, missingDashboardMessage } from '../lib/grafana/links';
 import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { GrafanaFolder } from './grafana-folder';
-import { IGrafana } from './grafana-server';
+import { GrafanaServer, IGrafana } from './grafana-server';
 
 /** Anything with a `build()` that returns a dashboard model: a foundation-sdk DashboardBuilder. */
 export interface IDashboardBuilder {
@@ -55,15 +57,39 @@ export class Dashboard extends Construct {
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
+    const json = JSON.stringify(this.model);
     this.resource = new DashboardResource(this, 'Resource', {
       provider: grafana.provider,
       // Dashboards are full of ${var} and ${__value.raw}: escape them for Terraform.
-      configJson: escapeTemplate(JSON.stringify(this.model)),
+      configJson: escapeTemplate(json),
       folder: props.folder?.uid,
       overwrite: true,
       dependsOn: props.folder ? [props.folder.resource] : undefined,
     });
     Observability.of(this).register('dashboard', this);
+    this.node.addValidation({ validate: () => this.linkProblems(grafana, json) });
+  }
+
+  private readonly warned = new Set<string>();
+
+  /**
+   * Links into this Grafana (`/d/<uid>`) must name a dashboard the stack creates: an error
+   * on a GrafanaServer of the stack (it holds only the stack's dashboards), a warning on an
+   * ExistingGrafana (which may hold dashboards made elsewhere).
+   */
+  private linkProblems(grafana: IGrafana, json: string): string[] {
+    const links = dashboardLinksInJson(json, grafana.url);
+    if (!links.length) return [];
+    const created = Observability.of(this).find<Dashboard>('dashboard').map((d) => d.uid);
+    const known = new Set(created);
+    const title = JSON.stringify(String(this.model.title ?? ''));
+    const problems = links.filter((l) => !known.has(l.uid)).map((l) => missingDashboardMessage(`dashboard ${title}`, l, created));
+    if (grafana instanceof GrafanaServer) return [...new Set(problems)];
+    for (const p of problems) {
+      if (!this.warned.has(p)) Annotations.of(this).addWarning(p);
+      this.warned.add(p);
+    }
+    return [];
   }
 
   /** Every query of the dashboard (panel title, refId, expression). */

@@ -1,11 +1,13 @@
 import { resolveDuration } from '../lib/core/duration';
 import { urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataSource } from '../.gen/providers/grafana/data-source';
 import { throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { CorrelationSettings, ResolvedCorrelation, correlationProblems, profileCorrelationProblems, resolveCorrelation, tracesToProfiles } from '../lib/grafana/correlation';
+import { missingDashboardMessage } from '../lib/grafana/links';
 import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { Alertmanager } from './alertmanager';
@@ -230,6 +232,27 @@ export class GrafanaDataSources extends Construct {
         jsonDataEncoded: json({ implementation: 'prometheus', handleGrafanaManagedAlerts: false }),
       });
     }
+    const targets = { prometheus: prom, loki, tempo, alertmanager: am };
+    this.node.addValidation({ validate: () => this.stackProblems(targets, loki ? dashboardUid : undefined) });
+  }
+
+  private readonly warned = new Set<string>();
+
+  /**
+   * At synth: a URL naming a component of the stack must use a port it listens on (error);
+   * the log lines' "Service dashboard" link must open a dashboard the stack creates (warning:
+   * the data source works without it).
+   */
+  private stackProblems(targets: Record<string, DataSourceTarget | undefined>, serviceDashboardUid: string | undefined): string[] {
+    const registry = Observability.of(this);
+    const problems = Object.entries(targets).flatMap(([k, t]) => (t ? registry.addressProblems(t.url, `the ${k} data source URL`) : []));
+    const created = registry.find<Construct & { uid: string }>('dashboard').map((d) => d.uid);
+    if (serviceDashboardUid !== undefined && !created.includes(serviceDashboardUid)) {
+      const warning = missingDashboardMessage('the Loki data source\'s "Service" derived field', { uid: serviceDashboardUid, url: `/d/${serviceDashboardUid}?var-service=\${__value.raw}` }, created);
+      if (!this.warned.has(warning)) Annotations.of(this).addWarning(warning);
+      this.warned.add(warning);
+    }
+    return problems;
   }
 }
 

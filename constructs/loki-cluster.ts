@@ -18,6 +18,7 @@ import {
   LokiObjectStorage,
   LokiRuleGroup,
   ResolvedLokiLimits,
+  isLokiAlertingRule,
   lokiDuration,
   lokiHealthcheck,
   lokiRuleGroupProblems,
@@ -30,6 +31,8 @@ import {
   ruleFileName,
   schemaStartDateProblem,
 } from '../lib/loki/config';
+import { AlertPolicyMode, alertPolicyProblems, withLokiPolicyOptOut } from '../lib/alerting/policy';
+import { isLogqlThresholdExpr } from '../lib/core/logql';
 import { Observability } from '../lib/observability';
 import { LOKI_CHART_GRPC_PORT } from '../lib/kubernetes/values';
 import { ConfigFile, Endpoint, PortSpec, endpoint } from '../lib/runtime/component';
@@ -83,6 +86,14 @@ export interface LokiClusterProps extends ComponentOptions {
   readonly retentionDeleteDelay?: DurationLike;
   /** @default 'info' */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * How the course's anti-fatigue rules apply to LogQL alerting rules, as on a
+   * PrometheusServer (severity critical or warning, `for:` on thresholds, runbook on
+   * critical alerts, summary and description): violations are errors, warnings, or not
+   * checked.
+   * @default 'error'
+   */
+  readonly alertPolicy?: AlertPolicyMode;
   /** LogQL rule groups; more with `addRuleGroup`. @default - none */
   readonly ruleGroups?: LokiRuleGroup[];
   /**
@@ -110,6 +121,7 @@ export class LokiCluster extends Construct {
   public readonly mode: LokiMode;
 
   private readonly groups: LokiRuleGroup[] = [];
+  private readonly alertPolicy: AlertPolicyMode;
   private readonly files = new Map<string, string>();
   private readonly settings: {
     logLevel: string;
@@ -178,6 +190,10 @@ export class LokiCluster extends Construct {
       problems.push(`remoteWriteUrl ${urlSecretProblem(props.remoteWriteUrl)}`);
     }
     if (runtime.engines) problems.push(...engineOptionProblems('Loki', props));
+    this.alertPolicy = props.alertPolicy ?? 'error';
+    if (!['error', 'warn', 'off'].includes(this.alertPolicy)) {
+      problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
+    }
     throwIfProblems(this, problems);
     // Remote-writing recording-rule results to a PrometheusServer of this stack: switch on its
     // receiver, as TempoBackend and LogAgent do.
@@ -297,12 +313,21 @@ export class LokiCluster extends Construct {
         );
       }
     }
+    // The anti-fatigue policy, as for Prometheus rules (LogQL thresholds: `... > 0`).
+    const policy = this.alertPolicy === 'off' || problems.length ? [] : group.rules.filter(isLokiAlertingRule).flatMap((r) => alertPolicyProblems(r, group.name, isLogqlThresholdExpr));
+    if (this.alertPolicy === 'error') problems.push(...policy.map(withLokiPolicyOptOut));
     throwIfProblems(this, problems);
+    for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
     if (!this.settings.remoteWriteUrl && group.rules.some((r) => (r as { record?: string }).record !== undefined)) {
       Annotations.of(this).addWarning(`rule group ${JSON.stringify(group.name)} has recording rules but remoteWriteUrl is not set: Loki's ruler stores recording-rule results only by remote write. Set remoteWriteUrl, e.g. "http://prometheus:9090/api/v1/write".`);
     }
     this.groups.push(group);
     this.files.set(ruleFileName(group.name), group.name);
+  }
+
+  /** How long logs are kept, as Loki writes it (`720h`). */
+  public get retentionPeriod(): string {
+    return this.settings.retentionPeriod;
   }
 
   /** The rule groups, in order. */

@@ -7,6 +7,7 @@ import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { Annotations } from 'cdktf';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
+import { costOutlierMessage, costOutliers, medianSamples, rememberSelectors, stackRuleCosts } from '../lib/prometheus/rule-cost';
 import {
   GlobalConfig,
   prometheusGlobalProblems,
@@ -103,6 +104,13 @@ export interface PrometheusServerProps extends ComponentOptions {
    */
   readonly alertPolicy?: AlertPolicyMode;
   /**
+   * Known series counts per metric name, for the rule cost estimate (a rule reading far more
+   * samples per evaluation than the stack's others is reported as a warning), e.g.
+   * `{ http_request_duration_seconds_bucket: 12000 }`.
+   * @default - the model's defaults: 100 series per scraped metric (× 10 for `_bucket`), 10 per recorded metric
+   */
+  readonly seriesHints?: Record<string, number>;
+  /**
    * Discover containers on a Docker host that opt in with `prometheus.scrape=true` labels.
    * With the default local socket, `mountDockerSocket` must be true.
    * @default - no Docker discovery
@@ -155,6 +163,12 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   public readonly remoteWriteUrls: string[];
 
   private readonly global: GlobalConfig;
+  /** Known series counts per metric name (the rule cost estimate's cardinality hints). */
+  public readonly seriesHints: Readonly<Record<string, number>>;
+  /** Identical replicas (1 on Docker; 2 by default on Kubernetes). */
+  public readonly replicas: number;
+  /** How long samples are kept, as Prometheus writes it (`30d`). */
+  public readonly retentionTime: string;
   private readonly jobs: ScrapeJobOptions[] = [];
   private readonly groups: RuleGroup[] = [];
   private readonly grafanaGroups: GrafanaAlertRules[] = [];
@@ -248,7 +262,13 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     else if (this.version.suffix === 'distroless') {
       problems.push(`image ${this.imageName} is the distroless variant: it has no wget for the container's healthcheck and runs as 65532, which cannot write a /prometheus volume created for nobody (65534). Use the default busybox variant (the tag without -distroless, e.g. "${PROMETHEUS_IMAGE.repository}:${PROMETHEUS_IMAGE.tag}").`);
     }
+    for (const [metric, n] of Object.entries(props.seriesHints ?? {})) {
+      if (!Number.isSafeInteger(n) || n < 1) problems.push(`seriesHints.${metric} must be a positive whole number of series (got ${JSON.stringify(n)}), e.g. 12000.`);
+    }
     throwIfProblems(this, problems);
+    this.seriesHints = { ...(props.seriesHints ?? {}) };
+    this.replicas = replicas;
+    this.retentionTime = retention.text;
     if (!version.named) {
       Annotations.of(this).addWarning(`image tag ${JSON.stringify(image.ref.tag)} names no Prometheus version: the configuration is written for ${PROMETHEUS_IMAGE.tag} (native histograms through scrape_native_histograms, 3.x PromQL functions). Pin a versioned tag such as "${PROMETHEUS_IMAGE.tag}" to have it match.`);
     }
@@ -308,6 +328,21 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
     this.endpoint = this.deployment.endpoint('http');
     this.remoteWriteUrls = (replicaEndpoints ?? [this.endpoint]).map((e) => `${e.url}/api/v1/write`);
     Observability.of(this).register('prometheus', this);
+    this.node.addValidation({ validate: () => this.costWarnings() });
+  }
+
+  private readonly costWarned = new Set<string>();
+
+  /** A rule far above the stack's others (samples per evaluation) is a warning with the estimate. */
+  private costWarnings(): string[] {
+    const costs = stackRuleCosts(this);
+    const median = medianSamples(costs);
+    for (const c of costOutliers(costs).filter((x) => x.source === this.node.path)) {
+      const message = costOutlierMessage(c, median);
+      if (!this.costWarned.has(message)) Annotations.of(this).addWarning(message);
+      this.costWarned.add(message);
+    }
+    return [];
   }
 
   /** Adds a scrape job. Throws when it is invalid or its name is taken. */
@@ -349,6 +384,7 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       return;
     }
     for (const p of this.alertPolicy === 'warn' ? policy : []) Annotations.of(this).addWarning(p);
+    rememberSelectors(group);
     this.groups.push(group);
     this.ruleFiles.set(slug(group.name), group.name);
     this.engineRules?.(group);
@@ -385,6 +421,16 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   /** The scrape jobs this server runs, in order. */
   public get configuredJobs(): readonly ScrapeJobOptions[] {
     return [...this.jobs];
+  }
+
+  /** Whether exemplars are stored (metrics → traces links from a graph's points). */
+  public get exemplarStorage(): boolean {
+    return this.flags.exemplars;
+  }
+
+  /** The global scrape and evaluation intervals, as written (`15s`). */
+  public get intervals(): { readonly scrape: string; readonly evaluation: string } {
+    return { scrape: resolveDuration(this.global.scrapeInterval ?? '15s').text, evaluation: resolveDuration(this.global.evaluationInterval ?? '15s').text };
   }
 
   /** The rule groups Prometheus evaluates (its rule files), in order. */

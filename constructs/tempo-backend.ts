@@ -2,7 +2,7 @@ import { Annotations, Aspects, TerraformResource } from 'cdktf';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { checkShape } from '../lib/core/shape';
 import { Construct, IConstruct } from 'constructs';
-import { DurationLike } from '../lib/core/duration';
+import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
 import { Endpoint, endpoint } from '../lib/runtime/component';
@@ -117,6 +117,10 @@ export class TempoBackend extends Construct {
   public readonly queryUrl: string;
   /** The component name (container and host name). */
   public readonly componentName: string;
+  /** Run distributed (the Kubernetes target's tempo-distributed chart: distributors, ingesters, queriers). */
+  public readonly distributed: boolean;
+  /** Ingester replicas when distributed, else 1. */
+  public readonly replicas: number;
 
   private readonly model: Omit<TempoModel, 'metricsGenerator'>;
   private readonly generator?: { externalLabels: Record<string, string>; spanMetricsDimensions: string[]; serviceGraphDimensions: string[] };
@@ -191,6 +195,8 @@ export class TempoBackend extends Construct {
     const env: Record<string, string> | undefined = props.objectStorage
       ? { [TEMPO_S3_ACCESS_KEY_ENV]: props.objectStorage.accessKey, [TEMPO_S3_SECRET_KEY_ENV]: props.objectStorage.secretKey }
       : undefined;
+    this.distributed = !!engines;
+    this.replicas = engines ? replicas : 1;
     if (engines) {
       this.deployment = engines.tempo(this, {
         name: this.componentName,
@@ -245,6 +251,11 @@ export class TempoBackend extends Construct {
    * The Prometheus receiving the generated metrics: the `prometheus` prop, else the stack's
    * only PrometheusServer. Undefined when there is none or the generator is off.
    */
+  /** How long traces are kept, as written (`14d`). */
+  public get retention(): string {
+    return resolveDuration(this.model.blockRetention).text;
+  }
+
   public get prometheus(): IRemoteWriteTarget | undefined {
     if (!this.generator || this.remoteWriteUrl) return undefined;
     return this.resolvePrometheus();

@@ -1,8 +1,10 @@
-import { TerraformStack } from 'cdktf';
+import { Annotations, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from './core/errors';
 import { CorrelationSettings, ResolvedCorrelation, resolveCorrelation } from './grafana/correlation';
 import { IRuntime } from './runtime/runtime';
+import { ConfigFile } from './runtime/component';
+import { ComponentRecord, ListenerIndex, addressProblems, componentWiring, listenerIndex } from './runtime/wiring';
 
 // An id no user construct is likely to take (a clash would be a cdktf error on the user's construct).
 const ID = 'obs-stack.registry';
@@ -105,6 +107,44 @@ export class Observability extends Construct {
         : `the stack has ${found.length} ${what.noun}s (${found.map((f) => f.node.path).join(', ')}). Pass the one to use as the ${what.prop} prop.`,
       requester,
     );
+  }
+
+  private readonly componentRecords: ComponentRecord[] = [];
+  private index?: { size: number; index: ListenerIndex };
+
+  /** Called by runtimes for every component they deploy: the hosts it is reached at, for the wiring checks. */
+  public registerComponent(record: ComponentRecord): void {
+    this.componentRecords.push(record);
+  }
+
+  private readonly wiringWarned = new Set<string>();
+
+  /**
+   * The stack's wiring checks on one component, run by the runtime on the files it renders for
+   * the container (no second rendering): an address naming a component of the stack must use
+   * a port it listens on (returned: errors); a path in its arguments must be an uploaded file
+   * or under a mount (added as warnings on `scope`, once each).
+   */
+  public wiringProblems(scope: IConstruct, record: ComponentRecord, files: readonly ConfigFile[]): string[] {
+    const { errors, warnings } = componentWiring(record, this.listeners(), files);
+    for (const w of warnings) {
+      const key = `${scope.node.path}\n${w}`;
+      if (this.wiringWarned.has(key)) continue;
+      this.wiringWarned.add(key);
+      Annotations.of(scope).addWarning(w);
+    }
+    return errors;
+  }
+
+  /** The stack's components, by every host name they are reached at. */
+  public listeners(): ListenerIndex {
+    if (this.index?.size !== this.componentRecords.length) this.index = { size: this.componentRecords.length, index: listenerIndex(this.componentRecords) };
+    return this.index.index;
+  }
+
+  /** Problems for addresses in `text` (typed by a user) that name a component of the stack on a port it does not listen on. */
+  public addressProblems(text: string, where: string): string[] {
+    return addressProblems(text, where, this.listeners());
   }
 
   /** The components registered under `kind`, in registration order. */

@@ -855,13 +855,50 @@ group('Escape hatches for imported configuration (issue 15)', () => {
   bad('raw job fields do not stand for targets unless they discover', job({ targets: undefined, rawFields: { proxy_url: 'http://proxy:3128' } }), /scrape job "j" has no targets: give targets, staticConfigs, dockerSdConfigs or kubernetesSdConfigs/);
 });
 
+group('Stack-wide checks: wiring, dashboard links, Loki rules, rule cost (issue 17)', () => {
+  badAtSynth('scrape target on a port the container does not listen on', (s) => {
+    new NodeExporter(s, 'NodeExporter');
+    prom(s).addScrapeJob({ jobName: 'node', targets: ['node-exporter:9200'] });
+  }, /file \/etc\/prometheus\/prometheus\.yml addresses "node-exporter:9200", but node-exporter listens on 9100 \(http\): the connection would be refused\. Use node-exporter:9100/);
+  badAtSynth('data source URL on a wrong port', (s) => {
+    new LokiCluster(s, 'Loki');
+    new GrafanaServer(s, 'Grafana', { adminPassword: secret(s) });
+    new GrafanaDataSources(s, 'DataSources', { dataSources: ['loki'], loki: { url: 'http://loki:3000' } });
+  }, /the loki data source URL addresses "http:\/\/loki:3000", but loki listens on 3100 \(http\), 9096 \(grpc\)/);
+  badAtSynth('Loki remote-write URL on a wrong port', (s) => {
+    prom(s);
+    new LokiCluster(s, 'Loki', { remoteWriteUrl: 'http://prometheus:9091/api/v1/write' });
+  }, /addresses "http:\/\/prometheus:9091", but prometheus listens on 9090 \(http\)/);
+  badAtSynth('push URL without a port (80) to a container listening on 3100', (s) => {
+    new LokiCluster(s, 'Loki');
+    new LogAgent(s, 'Alloy', { ...agentBase, lokiUrl: 'http://loki/loki/api/v1/push' });
+  }, /addresses "http:\/\/loki" \(port 80, implied by http:\/\/\), but loki listens on 3100/);
+  badAtSynth('dashboard link to a uid the stack does not create', (s) => {
+    new GrafanaServer(s, 'Grafana', { adminPassword: secret(s) });
+    new Dashboard(s, 'Red', { dashboard: redDashboard({ serviceDashboardUid: 'service-detail' }) });
+  }, /dashboard "Service Overview" links to dashboard uid "service-detail" \(got "\/d\/service-detail\?var-service=.*"\), but this stack creates no dashboard with that uid \(it creates: "service-overview"\)/);
+  bad('Loki threshold alert without for:', lokiGroup({ rules: [{ alert: 'A', expr: 'count_over_time({job="a"}[5m]) > 0', labels: { severity: 'warning' }, annotations: { summary: 's', description: 'd' } }] }), /alert "A": a threshold alert needs for: \(got none\).*set alertPolicy: 'warn' \(warnings\) or 'off' on the LokiCluster/);
+  bad('Loki alert with severity info', lokiGroup({ rules: [{ alert: 'A', expr: 'count_over_time({job="a"}[5m]) > 0', for: '5m', labels: { severity: 'info' }, annotations: { summary: 's', description: 'd' } }] }), /alert "A": severity must be "critical" or "warning" \(got "info"\)/);
+  badAtSynth('Loki alert reaching only a null receiver', (s) => {
+    route(s, { receiver: Receiver.null('quiet') });
+    new Alertmanager(s, 'Alertmanager');
+    new LokiCluster(s, 'Loki').addRuleGroup({ name: 'g', rules: [{ alert: 'A', expr: 'count_over_time({job="a"}[5m]) > 0', for: '5m', labels: { severity: 'warning' }, annotations: { summary: 's', description: 'd' } }] });
+  }, /Loki rule group "g", alert "A" with labels \{alertname="A", severity="warning"\} only reaches "quiet" \(null\): nobody is notified/);
+  bad('Loki alertPolicy mode', loki({ alertPolicy: 'strict' as never }), /alertPolicy must be "error", "warn" or "off" \(got "strict"\)/);
+  bad('series hint that is not a count', (s) => prom(s, { seriesHints: { http_requests_total: 0.5 } }), /seriesHints\.http_requests_total must be a positive whole number of series \(got 0\.5\)/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Running the table
 // ---------------------------------------------------------------------------------------------
 
-/** The first stack frame that is not the error's own message. */
+/**
+ * The first stack frame that is not the error's own message. V8 indents frames by four
+ * spaces; an error raised while cdktf resolves a Lazy (checks on the files as rendered for the
+ * upload) carries cdktf's "Object creation stack" in its message, indented by two.
+ */
 function throwSite(e: Error): string {
-  return (e.stack ?? '').split('\n').find((l) => /^\s+at /.test(l)) ?? '';
+  return (e.stack ?? '').split('\n').find((l) => /^ {4}at /.test(l)) ?? '';
 }
 
 /** cdktf's wrapper around node validation messages (`Testing.synth(stack, true)`). */

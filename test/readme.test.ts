@@ -57,3 +57,11 @@ describe('docs/guides/snapshot-testing.md', () => {
     expect(guide).toContain('```ts\n' + code + '```');
   });
 });
+
+describe('docs/guides/production-readiness.md', () => {
+  test('its copyable test is test/guides/production-readiness.test.ts, verbatim (which runs in the suite)', () => {
+    const guide = fs.readFileSync(path.join(ROOT, 'docs/guides/production-readiness.md'), 'utf8');
+    const code = fs.readFileSync(path.join(ROOT, 'test/guides/production-readiness.test.ts'), 'utf8');
+    expect(guide).toContain('```ts\n' + code + '```');
+  });
+});

@@ -9,16 +9,20 @@ export type AlertPolicyMode = 'error' | 'warn' | 'off';
 export const SEVERITIES = ['critical', 'warning'] as const;
 
 /** The Watchdog heartbeat, which is allowed `severity: none`. */
-export function isWatchdog(rule: AlertingRule): boolean {
+export function isWatchdog(rule: Pick<AlertingRule, 'alert' | 'expr'>): boolean {
   return rule.alert === 'Watchdog' || rule.expr.replace(/\s+/g, '') === 'vector(1)';
 }
+
+/** The alerting-rule fields the policy reads: a Prometheus rule or a Loki (LogQL) rule. */
+export type PolicyRule = Pick<AlertingRule, 'alert' | 'expr' | 'for' | 'labels' | 'annotations' | 'fireImmediately'>;
 
 /**
  * The course's anti-fatigue rules for one alerting rule: severity critical or warning (none
  * only for the Watchdog), `for:` on threshold alerts (explicit opt-out: `fireImmediately`),
- * `runbook_url` on critical alerts, `summary` and `description` present.
+ * `runbook_url` on critical alerts, `summary` and `description` present. `isThreshold` says
+ * whether the expression compares with a number (PromQL by default; LogQL for Loki rules).
  */
-export function alertPolicyProblems(rule: AlertingRule, group: string): string[] {
+export function alertPolicyProblems(rule: PolicyRule, group: string, isThreshold: (expr: string) => boolean = isThresholdExpr): string[] {
   const where = `rule group ${JSON.stringify(group)}, alert ${JSON.stringify(rule.alert)}`;
   const out: string[] = [];
   const severity = rule.labels?.severity;
@@ -32,7 +36,7 @@ export function alertPolicyProblems(rule: AlertingRule, group: string): string[]
       out.push(`${where}: severity must be "critical" or "warning" (got ${JSON.stringify(severity)}). Two levels are enough: info and notice belong on dashboards.`);
     }
   }
-  if (!watchdog && rule.for === undefined && !rule.fireImmediately && isThresholdExpr(rule.expr)) {
+  if (!watchdog && rule.for === undefined && !rule.fireImmediately && isThreshold(rule.expr)) {
     out.push(`${where}: a threshold alert needs for: (got none), or it fires on a 15-second spike. Set e.g. for: '5m', or fireImmediately: true to opt out explicitly.`);
   }
   if (severity === 'critical' && !rule.annotations?.runbook_url) {
@@ -50,6 +54,11 @@ export const ALERT_POLICY_OPT_OUT = "This is the anti-fatigue policy, not a Prom
 /** `problem` followed by the policy's way out. */
 export function withPolicyOptOut(problem: string): string {
   return `${problem} ${ALERT_POLICY_OPT_OUT}`;
+}
+
+/** `problem` followed by the policy's way out on a LokiCluster (LogQL alerting rules). */
+export function withLokiPolicyOptOut(problem: string): string {
+  return `${problem} This is the anti-fatigue policy, not a Loki rule: to keep the rule as it is, set alertPolicy: 'warn' (warnings) or 'off' on the LokiCluster.`;
 }
 
 /** Policy problems of every alerting rule of a group. */

@@ -2,7 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@grafana/lezer-logql';
 import { Token } from 'cdktf';
 import { RE2JS } from 're2js';
-import { lezerProblem } from './promql';
+import { hasComparisonWithNumber, lezerProblem } from './promql';
 import { compileAnchored, unquote } from './promql-types';
 
 /**
@@ -120,4 +120,13 @@ function lokiSemanticProblem(top: SyntaxNode, src: string): { message: string; f
     return undefined;
   });
   return found;
+}
+
+/**
+ * Whether a LogQL metric query compares something with a number (`count_over_time(...) > 0`):
+ * a threshold alert, which should hold for a while (`for:`) before it fires.
+ */
+export function isLogqlThresholdExpr(expr: string): boolean {
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return false;
+  return hasComparisonWithNumber(parser.parse(expr), 'BinOpExpr', (c) => c.name === 'Expr' && !!c.getChild('MetricExpr')?.getChild('LiteralExpr'));
 }

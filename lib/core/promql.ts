@@ -1,7 +1,8 @@
-import type { Tree } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
 import { checkPromqlTypes, PromqlType } from './promql-types';
+import { SelectorFact, selectorFacts } from './promql-selectors';
 
 /**
  * Parses a PromQL expression with Prometheus's own Lezer grammar and returns a message
@@ -17,11 +18,11 @@ export function promqlProblem(expr: string): string | undefined {
 }
 
 /** The verdict and type of one expression, parsed once and remembered (rules repeat). */
-function analyse(expr: string): { problem?: string; type?: PromqlType } {
+function analyse(expr: string): Analysis {
   if (typeof expr !== 'string' || Token.isUnresolved(expr)) return { problem: promqlSyntaxProblem(expr) };
   const cached = ANALYSED.get(expr);
   if (cached) return cached;
-  let result: { problem?: string; type?: PromqlType };
+  let result: Analysis;
   const tree = parser.parse(expr);
   const syntax = lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT, tree);
   if (syntax && /\bholt_winters\s*\(/.test(expr)) {
@@ -30,7 +31,8 @@ function analyse(expr: string): { problem?: string; type?: PromqlType } {
   } else if (syntax) result = { problem: syntax };
   else {
     const { error, type } = checkPromqlTypes(tree.topNode, expr);
-    if (!error) result = { type };
+    // The selectors, from the same parse (the rule cost estimate reads them).
+    if (!error) result = { type, selectors: selectorFacts(tree.topNode, expr) };
     else {
       const { line, column } = lineColumn(expr, error.from);
       result = { problem: `is not valid PromQL: ${error.message} at line ${line}, column ${column} (got ${JSON.stringify(compact(expr))}). Prometheus refuses it when it loads the rules; check the function's arguments and the operand types.` };
@@ -41,7 +43,26 @@ function analyse(expr: string): { problem?: string; type?: PromqlType } {
   return result;
 }
 
-const ANALYSED = new Map<string, { problem?: string; type?: PromqlType }>();
+interface Analysis {
+  readonly problem?: string;
+  readonly type?: PromqlType;
+  readonly selectors?: readonly SelectorFact[];
+}
+
+const ANALYSED = new Map<string, Analysis>();
+
+/**
+ * The vector selectors of a valid PromQL expression (metric, job, range, enclosing
+ * subqueries), from the one parse each expression gets; empty when it does not parse or
+ * holds a token.
+ */
+export function promqlSelectors(expr: string): readonly SelectorFact[] {
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return [];
+  const cached = ANALYSED.get(expr);
+  if (cached) return cached.selectors ?? [];
+  // Not remembered (the cache is bounded): a parse without the type checks, not stored.
+  return selectorFacts(parser.parse(expr).topNode, expr);
+}
 
 /**
  * The syntax check alone, for queries whose variables were replaced by stand-ins (Grafana's
@@ -106,19 +127,25 @@ const COMPARISONS = new Set(['Gtr', 'Lss', 'Gte', 'Lte', 'Eql', 'Neq']);
  */
 export function isThresholdExpr(expr: string): boolean {
   if (Token.isUnresolved(expr)) return false;
-  let found = false;
-  const cursor = parser.parse(expr).cursor();
+  return hasComparisonWithNumber(parser.parse(expr), 'BinaryExpr', (c) => c.name === 'NumberDurationLiteral');
+}
+
+/**
+ * Whether a parsed query holds a binary node (`binary`) with a comparison operator and an
+ * operand that `isNumber` recognises: the threshold test of PromQL and LogQL alerts.
+ */
+export function hasComparisonWithNumber(tree: Tree, binary: string, isNumber: (operand: SyntaxNode) => boolean): boolean {
+  const cursor = tree.cursor();
   do {
-    if (cursor.name === 'BinaryExpr') {
-      const node = cursor.node;
-      let hasCmp = false;
-      let hasNumber = false;
-      for (let c = node.firstChild; c; c = c.nextSibling) {
-        if (COMPARISONS.has(c.name)) hasCmp = true;
-        if (c.name === 'NumberDurationLiteral') hasNumber = true;
+    if (cursor.name === binary) {
+      let cmp = false;
+      let number = false;
+      for (let c = cursor.node.firstChild; c; c = c.nextSibling) {
+        if (COMPARISONS.has(c.name)) cmp = true;
+        else if (isNumber(c)) number = true;
       }
-      if (hasCmp && hasNumber) found = true;
+      if (cmp && number) return true;
     }
-  } while (!found && cursor.next());
-  return found;
+  } while (cursor.next());
+  return false;
 }

@@ -57,7 +57,11 @@ export interface RedDashboardOptions {
    * @default undefined (the `datasource` variable)
    */
   readonly datasourceUid?: string;
-  /** Uid of the per-service dashboard the panels' data links open. @default 'service-detail' */
+  /**
+   * Uid of the per-service dashboard the panels' data links open (with `var-service` set to
+   * the clicked series' service).
+   * @default - this dashboard's own uid: the drill-down shows the same RED panels for the one service
+   */
   readonly serviceDashboardUid?: string;
   /** Uid of the node USE dashboard linked from the dashboard. @default 'node-use' */
   readonly nodeDashboardUid?: string;
@@ -73,8 +77,9 @@ export interface RedDashboardOptions {
 
 /**
  * The course's "Service Overview" RED dashboard: rate, errors and duration per service, with
- * stat panels on top, `datasource`/`service`/`percentile` variables, data links to a
- * per-service dashboard and a link to the node USE dashboard.
+ * stat panels on top, `datasource`/`service`/`percentile` variables, data links that drill
+ * down to one service (this dashboard filtered, or the per-service dashboard you name) and a
+ * link to the node USE dashboard.
  */
 export function redDashboard(options: RedDashboardOptions = {}): DashboardModel {
   const uid = options.uid ?? 'service-overview';
@@ -84,7 +89,7 @@ export function redDashboard(options: RedDashboardOptions = {}): DashboardModel 
   const status = options.statusLabel ?? 'status';
   const errors = options.errorStatusRegex ?? '5..';
   const svc = options.serviceLabel ?? 'service';
-  const serviceUid = options.serviceDashboardUid ?? 'service-detail';
+  const serviceUid = options.serviceDashboardUid ?? uid;
   const nodeUid = options.nodeDashboardUid ?? 'node-use';
   const errWarn = options.errorRatioWarning ?? 0.01;
   const errCrit = options.errorRatioCritical ?? 0.05;
@@ -93,7 +98,7 @@ export function redDashboard(options: RedDashboardOptions = {}): DashboardModel 
 
   const problems = [
     uidProblem('uid', uid),
-    uidProblem('serviceDashboardUid', serviceUid),
+    options.serviceDashboardUid !== undefined ? uidProblem('serviceDashboardUid', serviceUid) : undefined,
     uidProblem('nodeDashboardUid', nodeUid),
     prefixed('requestsMetric', metricNameProblem(req)),
     prefixed('durationMetric', metricNameProblem(dur)),

@@ -301,7 +301,7 @@ export function importAlertmanager(file: string, text: string, notes: Notes, out
   const nullNames = new Set(receivers.filter((r) => Object.keys(r).length === 1).map((r) => String(r.name)));
   // Only null receivers can make the check fail: without any, skip the simulation.
   const tree = nullNames.size ? new RouteNode(toRouteOptions(root)) : undefined;
-  const unrouted = !tree ? [] : alerts.filter((a) => !isWatchdog({ alert: a.alert, expr: a.expr ?? '', labels: a.labels }) && tree.resolve({ ...externalLabels, alertname: a.alert, ...(a.labels ?? {}) }, true).every((n) => nullNames.has(n.receiver)));
+  const unrouted = !tree ? [] : alerts.filter((a) => !isWatchdog({ alert: a.alert, expr: a.expr ?? '' }) && tree.resolve({ ...externalLabels, alertname: a.alert, ...(a.labels ?? {}) }, true).every((n) => nullNames.has(n.receiver)));
   if (unrouted.length) {
     props.requireRouting = new Commented(`Kept as in ${path.basename(file)}: ${unrouted.map((a) => a.alert).join(', ')} only reach${unrouted.length === 1 ? 'es' : ''} null receivers.`, false);
     notes.add('choice', file, 'route', `requireRouting: false (the library's routing check would fail: ${unrouted.map((a) => a.alert).join(', ')} reach only null receivers)`);

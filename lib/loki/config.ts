@@ -143,6 +143,12 @@ export interface LokiAlertingRule {
   readonly labels?: Record<string, string>;
   /** @default - none */
   readonly annotations?: Record<string, string>;
+  /**
+   * Explicit opt-out of the alert policy's "a threshold alert has `for:`" check, for a
+   * threshold that must page on the first evaluation. Not rendered.
+   * @default false
+   */
+  readonly fireImmediately?: boolean;
 }
 
 export type LokiRule = LokiRecordingRule | LokiAlertingRule;
@@ -154,6 +160,11 @@ export interface LokiRuleGroup {
   /** @default - the ruler's evaluation interval (1m) */
   readonly interval?: DurationLike;
   readonly rules: LokiRule[];
+}
+
+/** Whether a Loki rule is an alerting rule. */
+export function isLokiAlertingRule(rule: LokiRule): rule is LokiAlertingRule {
+  return isAlert(rule);
 }
 
 function isAlert(rule: LokiRule): rule is LokiAlertingRule {

@@ -149,13 +149,17 @@ export class DockerRuntime extends Construct implements IRuntime {
           });
     }
 
+    const record = { spec, dynamic, hosts: [spec.name] };
+    Observability.of(scope).registerComponent(record);
     const staticFiles = spec.files ?? [];
     const upload = Lazy.anyValue({
       produce: () => {
         const files: ConfigFile[] = [...staticFiles, ...(dynamic.files?.() ?? [])];
         // Checked here, on the files as rendered for the upload: a separate validation would
-        // render every component's files once more.
-        throwIfProblems(scope, [...componentSpecProblems({ ...spec, files }), ...plainFileSecretProblems(files, scope)]);
+        // render every component's files once more. (cdktf resolves this in prepareStack,
+        // before it collects annotations, so the wiring warnings reach the synth output.)
+        // The stack's wiring checks too (addresses of its containers, paths in arguments).
+        throwIfProblems(scope, [...componentSpecProblems({ ...spec, files }), ...plainFileSecretProblems(files, scope), ...Observability.of(scope).wiringProblems(scope, record, files)]);
         return files.map((f) => containerUploadToTerraform({ file: f.path, content: escapeTemplate(f.content) }));
       },
     });

@@ -200,11 +200,14 @@ export class KubernetesRuntime extends Construct implements IRuntime {
     }
     this.claimName(spec.name, scope);
     const ns = this.namespace;
+    const svcHost = this.serviceEndpoint(spec.name, 1).host;
+    const record = { spec, dynamic, hosts: [...new Set([spec.name, svcHost, `${svcHost}.cluster.local`])] };
+    Observability.of(scope).registerComponent(record);
     const selector = { 'app.kubernetes.io/name': spec.name, 'app.kubernetes.io/managed-by': 'cdktf' };
     const staticFiles = spec.files ?? [];
     const allFiles = (): ConfigFile[] => {
       const files = [...staticFiles, ...(dynamic.files?.() ?? [])];
-      throwIfProblems(scope, componentSpecProblems({ ...spec, files }));
+      throwIfProblems(scope, [...componentSpecProblems({ ...spec, files }), ...Observability.of(scope).wiringProblems(scope, record, files)]);
       return files;
     };
     const plain = () => {

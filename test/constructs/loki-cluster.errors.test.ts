@@ -55,7 +55,7 @@ describe('LokiCluster rejects bad input', () => {
   });
 
   test('a duplicate rule group', () => {
-    const l = loki();
+    const l = loki({ alertPolicy: 'off' });
     l.addRuleGroup({ name: 'logs', rules: [{ alert: 'OOM', expr: 'count_over_time({a="b"} |= "OOM" [5m]) > 0' }] });
     expect(() => l.addRuleGroup({ name: 'logs', rules: [{ alert: 'Other', expr: 'count_over_time({a="b"}[5m]) > 0' }] })).toThrow(
       /^\[test\/Loki\] rule group "logs" is already defined\. Group names must be unique per Loki; rename one or merge them\./,
@@ -63,7 +63,7 @@ describe('LokiCluster rejects bad input', () => {
   });
 
   test('two group names that used to map to the same rule file are both kept, in files of their own', () => {
-    const l = loki();
+    const l = loki({ alertPolicy: 'off' });
     l.addRuleGroup({ name: 'app logs', rules: [{ alert: 'A', expr: 'count_over_time({a="b"}[5m]) > 0' }] });
     expect(() => l.addRuleGroup({ name: 'app_logs', rules: [{ alert: 'B', expr: 'count_over_time({a="b"}[5m]) > 0' }] })).not.toThrow();
   });

@@ -144,7 +144,7 @@ describe('LokiCluster (monolithic)', () => {
           alert: 'OutOfMemoryInLogs',
           expr: OOM,
           for: '1m',
-          labels: { severity: 'critical', team: 'platform' },
+          labels: { severity: 'warning', team: 'platform' },
           annotations: { summary: 'OOM in {{ $labels.job }}', description: '{{ $value }} OOM lines in 5 minutes.' },
         },
       ],
@@ -161,7 +161,7 @@ describe('LokiCluster (monolithic)', () => {
               alert: 'OutOfMemoryInLogs',
               expr: OOM,
               for: '1m',
-              labels: { severity: 'critical', team: 'platform' },
+              labels: { severity: 'warning', team: 'platform' },
               annotations: { summary: 'OOM in {{ $labels.job }}', description: '{{ $value }} OOM lines in 5 minutes.' },
             },
           ],
@@ -310,7 +310,7 @@ describe('LokiCluster (simple-scalable)', () => {
     const { stack, loki } = s3Stack();
     new AlertRoute(stack, 'Routing', { receiver: Receiver.webhook('hook', { url: 'http://hook:8080/' }) });
     new Alertmanager(stack, 'Alertmanager');
-    loki.addRuleGroup({ name: 'oom', rules: [{ alert: 'OutOfMemoryInLogs', expr: OOM, for: '5m' }] });
+    loki.addRuleGroup({ name: 'oom', rules: [{ alert: 'OutOfMemoryInLogs', expr: OOM, for: '5m', labels: { severity: 'warning' }, annotations: { summary: 'OOM', description: 'OOM lines in the logs.' } }] });
     const json = synthJson(stack);
     expect(loki.queryUrl).toBe('http://loki-read:3100');
     expect(loki.endpoint.host).toBe('loki-read');

@@ -154,7 +154,8 @@ describe('redDashboard', () => {
     for (const title of ['Request Rate', 'Error Rate', 'Latency p$percentile']) {
       const links = panel(m, title).fieldConfig?.defaults.links ?? [];
       expect(links).toHaveLength(1);
-      expect(links[0].url).toMatch(/^\/d\/service-detail\?var-service=\$\{__field\.labels\.service\}/);
+      // By default the drill-down opens this same dashboard, filtered to the clicked service.
+      expect(links[0].url).toMatch(/^\/d\/service-overview\?var-service=\$\{__field\.labels\.service\}/);
     }
     expect(m.links).toEqual([expect.objectContaining({ title: 'Node USE', url: '/d/node-use' })]);
     const custom = view(redDashboard({ serviceDashboardUid: 'svc', nodeDashboardUid: 'nodes' }));

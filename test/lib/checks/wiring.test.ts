@@ -1,0 +1,106 @@
+import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { AlertRoute } from '../../../constructs/alert-route';
+import { Alertmanager } from '../../../constructs/alertmanager';
+import { GrafanaDataSources } from '../../../constructs/grafana-data-sources';
+import { GrafanaServer } from '../../../constructs/grafana-server';
+import { LogAgent } from '../../../constructs/log-agent';
+import { LokiCluster } from '../../../constructs/loki-cluster';
+import { NodeExporter } from '../../../constructs/node-exporter';
+import { PrometheusServer } from '../../../constructs/prometheus-server';
+import { Receiver } from '../../../lib/alertmanager/receivers';
+import { secretVariable } from '../../../lib/core/secrets';
+import { addressProblems, argumentPaths, listenerIndex } from '../../../lib/runtime/wiring';
+import { testStack } from '../../helpers/synth';
+
+function warnings(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)));
+}
+
+/** A stack with Prometheus and a node exporter (9100). */
+function base(): { stack: TerraformStack; prometheus: PrometheusServer } {
+  const stack = testStack();
+  const prometheus = new PrometheusServer(stack, 'Prometheus');
+  new NodeExporter(stack, 'NodeExporter');
+  return { stack, prometheus };
+}
+
+describe('wiring: addresses of the stack\'s own containers', () => {
+  test('a scrape target on a port the container does not listen on is an error naming the right port', () => {
+    const { stack, prometheus } = base();
+    prometheus.addScrapeJob({ jobName: 'node', targets: ['node-exporter:9200'] });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /\[test\/Prometheus\] file \/etc\/prometheus\/prometheus\.yml addresses "node-exporter:9200", but node-exporter listens on 9100 \(http\): the connection would be refused\. Use node-exporter:9100/,
+    );
+  });
+
+  test('the right port, and external hosts on any port, are accepted', () => {
+    const { stack, prometheus } = base();
+    prometheus.addScrapeJob({ jobName: 'node', targets: ['node-exporter:9100'] });
+    prometheus.addScrapeJob({ jobName: 'app', targets: ['app.example.com:9200', 'node-exporter.example.com:1'] });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('a data source URL on a wrong port is an error', () => {
+    const stack = testStack();
+    new LokiCluster(stack, 'Loki');
+    new GrafanaServer(stack, 'Grafana', { adminPassword: secretVariable(stack, 'pw').stringValue });
+    new GrafanaDataSources(stack, 'DataSources', { dataSources: ['loki'], loki: { url: 'http://loki:3101' } });
+    expect(() => Testing.synth(stack, true)).toThrow(/\[test\/DataSources\] the loki data source URL addresses "http:\/\/loki:3101", but loki listens on 3100 \(http\), 9096 \(grpc\)/);
+  });
+
+  test('a remote-write URL on a wrong port is an error (Loki ruler → Prometheus)', () => {
+    const { stack } = base();
+    new LokiCluster(stack, 'Loki', { remoteWriteUrl: 'http://prometheus:9091/api/v1/write' });
+    expect(() => Testing.synth(stack, true)).toThrow(/\[test\/Loki\] file \/etc\/loki\/config\.yaml addresses "http:\/\/prometheus:9091", but prometheus listens on 9090 \(http\)/);
+  });
+
+  test('a Loki push URL without a port means port 80: an error', () => {
+    const stack = testStack();
+    new LokiCluster(stack, 'Loki');
+    new LogAgent(stack, 'Alloy', { mountDockerSocket: true, lokiUrl: 'http://loki/loki/api/v1/push' });
+    expect(() => Testing.synth(stack, true)).toThrow(/addresses "http:\/\/loki" \(port 80, implied by http:\/\/\), but loki listens on 3100 \(http\)/);
+  });
+
+  test('a webhook receiver pointing at a container of the stack on a wrong port is an error', () => {
+    const stack = testStack();
+    new GrafanaServer(stack, 'Grafana', { adminPassword: secretVariable(stack, 'pw').stringValue });
+    new AlertRoute(stack, 'Routing', { receiver: Receiver.webhook('hook', { url: 'http://grafana:3001/api/hook' }) });
+    new Alertmanager(stack, 'Alertmanager');
+    expect(() => Testing.synth(stack, true)).toThrow(/\[test\/Alertmanager\] file \/etc\/alertmanager\/alertmanager\.yml addresses "http:\/\/grafana:3001", but grafana listens on 3000 \(http\)/);
+  });
+});
+
+describe('wiring: paths in arguments', () => {
+  test('a path neither uploaded nor mounted is a warning; uploaded files and volume paths are not', () => {
+    const stack = testStack();
+    new PrometheusServer(stack, 'Prometheus', { extraArgs: ['--web.config.file=/etc/prometheus/web.yml', '--storage.tsdb.wal-segment-size=64MB', '--query.active-query-tracker-dir=/prometheus/queries'] });
+    Testing.synth(stack, true);
+    expect(warnings(stack)).toEqual([
+      expect.stringMatching(/^argument "--web\.config\.file=\/etc\/prometheus\/web\.yml" of prometheus names \/etc\/prometheus\/web\.yml, which is neither a file the library uploads into the container nor under a mounted volume or host mount \(it has \/etc\/prometheus\/prometheus\.yml, \/prometheus\)/),
+    ]);
+  });
+});
+
+describe('wiring helpers', () => {
+  const index = listenerIndex([{ spec: { name: 'loki', image: { repository: 'grafana/loki', tag: '3.4.0' }, ports: [{ name: 'http', containerPort: 3100 }] }, dynamic: {}, hosts: ['loki'] }]);
+  test.each([
+    ['loki:3100', 0],
+    ['http://loki:3100/ready', 0],
+    ['loki:3101', 1],
+    ['https://loki/x', 1],
+    ['loki-read:3101', 0],
+    ['loki.example.com:1', 0],
+    ['job: loki', 0],
+    ['grpc://loki', 0],
+  ])('%s → %i problem(s)', (text, n) => {
+    expect(addressProblems(text, 'x', index)).toHaveLength(n);
+  });
+  test('argument paths: a whole argument or a flag value starting with /', () => {
+    expect(argumentPaths(['run', '/etc/alloy/config.alloy', '--a=/x/y/', '--b=http://h/p', '--c', '-d=:9093'])).toEqual([
+      { arg: '/etc/alloy/config.alloy', path: '/etc/alloy/config.alloy' },
+      { arg: '--a=/x/y/', path: '/x/y' },
+    ]);
+  });
+});
