@@ -35,8 +35,8 @@ const ADDRESS = /(?<![A-Za-z0-9_.@/-])(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([A-Za-
 /** Cheap pre-filter: text without `://` nor `:<digit>` holds no address. */
 const MAYBE = /:\/\/|:\d/;
 
-function describePorts(ports: readonly PortSpec[] | undefined): string {
-  return ports?.length ? ports.map((p) => `${p.containerPort} (${p.name})`).join(', ') : 'no port';
+function describePorts(ports: readonly PortSpec[]): string {
+  return ports.map((p) => `${p.containerPort} (${p.name})`).join(', ');
 }
 
 /**
@@ -55,9 +55,11 @@ export function addressProblems(text: string, where: string, index: ListenerInde
     const port = portText !== undefined ? Number(portText) : DEFAULT_PORTS[scheme!.toLowerCase()];
     if (port === undefined) continue;
     const ports = target.spec.ports ?? [];
-    if (ports.some((p) => p.containerPort === port)) continue;
+    // A component that declares no port (a generic Container publishing nothing) may still
+    // listen inside the network: nothing to compare the address with, so it is left alone.
+    if (!ports.length || ports.some((p) => p.containerPort === port)) continue;
     const implied = portText === undefined ? ` (port ${port}, implied by ${scheme}://)` : '';
-    const fix = ports.length ? `Use ${host}:${ports[0].containerPort}${ports.length > 1 ? ` (or another of its ports)` : ''}` : `Give ${target.spec.name} a port, or address another component`;
+    const fix = `Use ${host}:${ports[0].containerPort}${ports.length > 1 ? ` (or another of its ports)` : ''}`;
     out.push(
       `${where} addresses ${JSON.stringify(match)}${implied}, but ${target.spec.name} listens on ${describePorts(ports)}: the connection would be refused. ${fix}, or fix the address where it was typed.`,
     );

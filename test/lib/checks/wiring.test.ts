@@ -1,6 +1,7 @@
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { AlertRoute } from '../../../constructs/alert-route';
+import { Container } from '../../../constructs/container';
 import { Alertmanager } from '../../../constructs/alertmanager';
 import { GrafanaDataSources } from '../../../constructs/grafana-data-sources';
 import { GrafanaServer } from '../../../constructs/grafana-server';
@@ -40,6 +41,13 @@ describe('wiring: addresses of the stack\'s own containers', () => {
     prometheus.addScrapeJob({ jobName: 'app', targets: ['app.example.com:9200', 'node-exporter.example.com:1'] });
     expect(() => Testing.synth(stack, true)).not.toThrow();
     expect(warnings(stack)).toEqual([]);
+  });
+
+  test('a container that declares no port (a generic Container publishing nothing) is not judged: it may listen inside the network', () => {
+    const { stack, prometheus } = base();
+    new Container(stack, 'Worker', { name: 'worker', image: 'registry.example.com/shop/worker:1.4.2' });
+    prometheus.addScrapeJob({ jobName: 'worker', targets: ['worker:8443'] });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 
   test('a data source URL on a wrong port is an error', () => {
