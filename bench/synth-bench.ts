@@ -46,6 +46,8 @@ interface ChildResult {
   readonly totalMs: number;
   /** Peak RSS of the child (process.resourceUsage().maxRSS), MiB. */
   readonly peakRssMiB: number;
+  /** User + system CPU time of the whole child (loading included), ms: steadier than wall time on a busy machine. */
+  readonly cpuMs: number;
   /** RSS after loading modules, before building, MiB. */
   readonly rssAfterLoadMiB: number;
   /** Size of the synthesized Terraform JSON. */
@@ -128,6 +130,8 @@ async function runChild(args: string[]): Promise<void> {
   const synth = (argValue(args, '--synth') ?? 'app') as SynthMode;
   const n = intArg(args, '--n', 0);
   const shapeArg = argValue(args, '--shape');
+  /** Keep a copy of the synthesized cdk.tf.json here (to compare outputs before/after a change). */
+  const keep = argValue(args, '--keep');
 
   const t0 = process.hrtime.bigint();
   const cdktf = await import('cdktf');
@@ -246,6 +250,7 @@ async function runChild(args: string[]): Promise<void> {
       synthMs = ms(b1, b2);
       const file = path.join(outdir, 'stacks', built.stack.node.id, 'cdk.tf.json');
       const text = fs.readFileSync(file, 'utf8');
+      if (keep) fs.writeFileSync(keep, text);
       jsonBytes = Buffer.byteLength(text);
       json = JSON.parse(text);
     } else {
@@ -255,6 +260,7 @@ async function runChild(args: string[]): Promise<void> {
       const b1 = process.hrtime.bigint();
       const text = cdktf.Testing.synth(built.stack);
       const b2 = process.hrtime.bigint();
+      if (keep) fs.writeFileSync(keep, text);
       buildMs = ms(b0, b1);
       synthMs = ms(b1, b2);
       jsonBytes = Buffer.byteLength(text);
@@ -274,6 +280,7 @@ async function runChild(args: string[]): Promise<void> {
     synthMs,
     totalMs: buildMs + synthMs,
     peakRssMiB: process.resourceUsage().maxRSS / MiB,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     rssAfterLoadMiB,
     jsonBytes,
     shape: { counts, jobs: built.jobs, ruleGroups: built.ruleGroups },
