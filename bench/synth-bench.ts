@@ -67,7 +67,7 @@ interface CaseSpec {
    * rules) or `platform` (ObservabilityStack with N MonitoredServices, each with a scrape
    * job, RED rules, alerts, an SLO, a dashboard and a team route; N = 0 is the full stack).
    */
-  readonly name: 'course' | 'services' | 'platform';
+  readonly name: 'course' | 'services' | 'platform' | 'multistack';
   readonly n: number;
 }
 
@@ -151,7 +151,19 @@ async function runChild(args: string[]): Promise<void> {
     const { ObservabilityStack } = await import('../stacks/observability-stack');
     const { Receiver } = await import('../lib/alertmanager/receivers');
     const { Sli } = await import('../lib/slo/sli');
+    const { buildEstate, generatedTeams } = await import('../examples/multi-stack/main');
     buildStack = (app) => {
+      if (caseName === 'multistack') {
+        // N services over --teams team stacks; this process builds the platform and the team
+        // stack named by --stack (or only the platform), so each stack is measured on its own.
+        const teams = intArg(args, '--teams', 5);
+        const which = argValue(args, '--stack') ?? 'platform';
+        const all = generatedTeams(teams, Math.ceil(n / teams));
+        const estate = buildEstate(app, all, undefined, which === 'platform' ? [] : [which]);
+        const stack = which === 'platform' ? estate.platform : estate.teams[0];
+        const prom = which === 'platform' ? estate.platform.prometheus! : estate.teams[0].prometheus;
+        return { stack, jobs: prom.jobNames.length, ruleGroups: prom.ruleGroups.length };
+      }
       if (caseName === 'course') {
         const stack = new CourseStack(app, 'observability');
         return { stack, jobs: stack.prometheus.jobNames.length, ruleGroups: stack.prometheus.ruleGroups.length };
@@ -479,6 +491,29 @@ function growthTable(repeat: number, sizes = [10, 100, 300, 1000, 2000]): string
   return lines.join('\n');
 }
 
+/**
+ * 5,000 services over 5 team stacks and the platform stack (examples/multi-stack): each stack
+ * synthesized in its own process (the platform and that one team stack built), one run each.
+ */
+function multiStackTable(n = 5000, teams = 5): string {
+  const started = Date.now();
+  const rows: ChildResult[] = [];
+  for (const which of ['platform', ...Array.from({ length: teams }, (_, t) => `team${t + 1}`)]) {
+    rows.push(spawnCase({ name: 'multistack', n }, 'library', 'app', undefined, ['--teams', String(teams), '--stack', which]));
+    process.stderr.write(`  multistack ${which.padEnd(9)} ${fmt(rows[rows.length - 1].totalMs).padStart(6)} ms  peak ${fmt(rows[rows.length - 1].peakRssMiB)} MiB\n`);
+  }
+  const names = ['platform', ...Array.from({ length: teams }, (_, t) => `team-team${t + 1}`)];
+  return [
+    `### ${n} services over ${teams} team stacks (+ platform), each stack in its own process`,
+    '',
+    '| stack | resources | ms | CPU ms | peak MiB | JSON KiB |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r, i) => `| ${names[i]} | ${r.resources} | ${fmt(r.totalMs)} | ${fmt(r.cpuMs)} | ${fmt(r.peakRssMiB)} | ${fmt(r.jsonBytes / 1024)} |`),
+    '',
+    `sum of stack times ${fmt(rows.reduce((a, r) => a + r.totalMs, 0))} ms, highest peak ${fmt(Math.max(...rows.map((r) => r.peakRssMiB)))} MiB, whole (with process start and loading) ${fmt((Date.now() - started) / 1000, 1)} s`,
+  ].join('\n');
+}
+
 function runParent(args: string[]): void {
   const repeat = Math.max(1, intArg(args, '--repeat', 3));
   const quick = args.includes('--quick');
@@ -551,7 +586,7 @@ function runParent(args: string[]): void {
     '',
   ];
   if (testingRows.length) out.push('### `Testing.synth(stack)` (in memory)', '', mainTable(testingRows), '');
-  if (!quick) out.push(growthTable(repeat), '');
+  if (!quick) out.push(growthTable(repeat), '', multiStackTable(), '');
   out.push('### Details', '', detailTable(summaries), '', `total bench time ${fmt((Date.now() - started) / 1000, 1)} s`, '');
   process.stdout.write(out.join('\n'));
 
