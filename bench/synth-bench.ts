@@ -492,10 +492,10 @@ function growthTable(repeat: number, sizes = [10, 100, 300, 1000, 2000]): string
 }
 
 /**
- * 5,000 services over 5 team stacks and the platform stack (examples/multi-stack): each stack
+ * 5,000 services over 10 team stacks (500 each) and the platform stack (examples/multi-stack): each stack
  * synthesized in its own process (the platform and that one team stack built), one run each.
  */
-function multiStackTable(n = 5000, teams = 5): string {
+function multiStackTable(n = 5000, teams = 10): string {
   const started = Date.now();
   const rows: ChildResult[] = [];
   for (const which of ['platform', ...Array.from({ length: teams }, (_, t) => `team${t + 1}`)]) {
