@@ -14,7 +14,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-type Side = 'library' | 'baseline';
+/**
+ * `baseline`: the same Docker resources built with raw classes from counts (small models);
+ * `replay`: the library's own synthesized JSON replayed through raw cdktf provider classes
+ * (the fair baseline: same resources, same final attribute values, as plain strings).
+ */
+type Side = 'library' | 'baseline' | 'replay';
 type SynthMode = 'app' | 'testing';
 
 const RESOURCE_TYPES = ['docker_container', 'docker_image', 'docker_network', 'docker_volume', 'grafana_dashboard'] as const;
@@ -46,6 +51,8 @@ interface ChildResult {
   readonly totalMs: number;
   /** Peak RSS of the child (process.resourceUsage().maxRSS), MiB. */
   readonly peakRssMiB: number;
+  /** User + system CPU time of the whole child (loading included), ms: steadier than wall time on a busy machine. */
+  readonly cpuMs: number;
   /** RSS after loading modules, before building, MiB. */
   readonly rssAfterLoadMiB: number;
   /** Size of the synthesized Terraform JSON. */
@@ -60,7 +67,7 @@ interface CaseSpec {
    * rules) or `platform` (ObservabilityStack with N MonitoredServices, each with a scrape
    * job, RED rules, alerts, an SLO, a dashboard and a team route; N = 0 is the full stack).
    */
-  readonly name: 'course' | 'services' | 'platform';
+  readonly name: 'course' | 'services' | 'platform' | 'multistack';
   readonly n: number;
 }
 
@@ -128,6 +135,8 @@ async function runChild(args: string[]): Promise<void> {
   const synth = (argValue(args, '--synth') ?? 'app') as SynthMode;
   const n = intArg(args, '--n', 0);
   const shapeArg = argValue(args, '--shape');
+  /** Keep a copy of the synthesized cdk.tf.json here (to compare outputs before/after a change). */
+  const keep = argValue(args, '--keep');
 
   const t0 = process.hrtime.bigint();
   const cdktf = await import('cdktf');
@@ -142,7 +151,19 @@ async function runChild(args: string[]): Promise<void> {
     const { ObservabilityStack } = await import('../stacks/observability-stack');
     const { Receiver } = await import('../lib/alertmanager/receivers');
     const { Sli } = await import('../lib/slo/sli');
+    const { buildEstate, generatedTeams } = await import('../examples/multi-stack/main');
     buildStack = (app) => {
+      if (caseName === 'multistack') {
+        // N services over --teams team stacks; this process builds the platform and the team
+        // stack named by --stack (or only the platform), so each stack is measured on its own.
+        const teams = intArg(args, '--teams', 5);
+        const which = argValue(args, '--stack') ?? 'platform';
+        const all = generatedTeams(teams, Math.ceil(n / teams));
+        const estate = buildEstate(app, all, undefined, which === 'platform' ? [] : [which]);
+        const stack = which === 'platform' ? estate.platform : estate.teams[0];
+        const prom = which === 'platform' ? estate.platform.prometheus! : estate.teams[0].prometheus;
+        return { stack, jobs: prom.jobNames.length, ruleGroups: prom.ruleGroups.length };
+      }
       if (caseName === 'course') {
         const stack = new CourseStack(app, 'observability');
         return { stack, jobs: stack.prometheus.jobNames.length, ruleGroups: stack.prometheus.ruleGroups.length };
@@ -176,6 +197,57 @@ async function runChild(args: string[]): Promise<void> {
         prom.addRuleGroup(RuleSets.red({ service: name }));
       }
       return { stack, jobs: prom.jobNames.length, ruleGroups: prom.ruleGroups.length };
+    };
+  } else if (side === 'replay') {
+    const from = argValue(args, '--replay');
+    if (!from) throw new Error('--side replay needs --replay <cdk.tf.json of a library run>');
+    // Reading and parsing the input is not timed: it is the library's output, given.
+    const input = JSON.parse(fs.readFileSync(from, 'utf8')) as Record<string, unknown> & { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    const { Container } = await import('@cdktf/provider-docker/lib/container');
+    const { Image } = await import('@cdktf/provider-docker/lib/image');
+    const { Network } = await import('@cdktf/provider-docker/lib/network');
+    const { Volume } = await import('@cdktf/provider-docker/lib/volume');
+    const { Dashboard } = await import('../.gen/providers/grafana/dashboard');
+    const { DataSource } = await import('../.gen/providers/grafana/data-source');
+    const { Folder } = await import('../.gen/providers/grafana/folder');
+    const { DockerProvider } = await import('@cdktf/provider-docker/lib/provider');
+    const { GrafanaProvider } = await import('../.gen/providers/grafana/provider');
+    type Ctor = new (scope: InstanceType<typeof Construct>, id: string, config: never) => InstanceType<typeof cdktf.TerraformResource>;
+    const classes: Record<string, Ctor> = {
+      docker_container: Container as unknown as Ctor,
+      docker_image: Image as unknown as Ctor,
+      docker_network: Network as unknown as Ctor,
+      docker_volume: Volume as unknown as Ctor,
+      grafana_dashboard: Dashboard as unknown as Ctor,
+      grafana_data_source: DataSource as unknown as Ctor,
+      grafana_folder: Folder as unknown as Ctor,
+    };
+    buildStack = (app) => {
+      const stack = new cdktf.TerraformStack(app, caseName === 'course' ? 'observability' : 'bench');
+      // Blocks other than resources (providers, variables, outputs, terraform) as they are.
+      for (const [key, value] of Object.entries(input)) {
+        if (key !== 'resource' && key !== 'provider' && key !== '//') stack.addOverride(key, value);
+      }
+      for (const [type, blocks] of Object.entries((input.provider ?? {}) as Record<string, Array<Record<string, unknown>>>)) {
+        blocks.forEach((block, k) => {
+          const p =
+            type === 'docker'
+              ? new DockerProvider(stack, `provider-${type}-${k}`, {})
+              : type === 'grafana'
+                ? new GrafanaProvider(stack, `provider-${type}-${k}`, {})
+                : new (class RawProvider extends cdktf.TerraformProvider {})(stack, `provider-${type}-${k}`, { terraformResourceType: type });
+          for (const [attr, value] of Object.entries(block)) p.addOverride(attr, value);
+        });
+      }
+      for (const [type, byId] of Object.entries(input.resource ?? {})) {
+        for (const [id, attrs] of Object.entries(byId)) {
+          const Cls = classes[type];
+          const r = Cls ? new Cls(stack, id, {} as never) : new cdktf.TerraformResource(stack, id, { terraformResourceType: type });
+          r.overrideLogicalId(id);
+          for (const [attr, value] of Object.entries(attrs)) if (attr !== '//') r.addOverride(attr, value);
+        }
+      }
+      return { stack, jobs: 0, ruleGroups: 0 };
     };
   } else {
     if (!shapeArg) throw new Error('--side baseline needs --shape (the library case shape, JSON)');
@@ -246,6 +318,7 @@ async function runChild(args: string[]): Promise<void> {
       synthMs = ms(b1, b2);
       const file = path.join(outdir, 'stacks', built.stack.node.id, 'cdk.tf.json');
       const text = fs.readFileSync(file, 'utf8');
+      if (keep) fs.writeFileSync(keep, text);
       jsonBytes = Buffer.byteLength(text);
       json = JSON.parse(text);
     } else {
@@ -255,6 +328,7 @@ async function runChild(args: string[]): Promise<void> {
       const b1 = process.hrtime.bigint();
       const text = cdktf.Testing.synth(built.stack);
       const b2 = process.hrtime.bigint();
+      if (keep) fs.writeFileSync(keep, text);
       buildMs = ms(b0, b1);
       synthMs = ms(b1, b2);
       jsonBytes = Buffer.byteLength(text);
@@ -274,6 +348,7 @@ async function runChild(args: string[]): Promise<void> {
     synthMs,
     totalMs: buildMs + synthMs,
     peakRssMiB: process.resourceUsage().maxRSS / MiB,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     rssAfterLoadMiB,
     jsonBytes,
     shape: { counts, jobs: built.jobs, ruleGroups: built.ruleGroups },
@@ -286,8 +361,8 @@ async function runChild(args: string[]): Promise<void> {
 // Parent: run every case in fresh children, aggregate, print, write JSON
 // ---------------------------------------------------------------------------------------
 
-function spawnCase(spec: CaseSpec, side: Side, synth: SynthMode, shape?: Shape): ChildResult {
-  const childArgs = [__filename, '--case', spec.name, '--n', String(spec.n), '--side', side, '--synth', synth];
+function spawnCase(spec: CaseSpec, side: Side, synth: SynthMode, shape?: Shape, extra: string[] = []): ChildResult {
+  const childArgs = [__filename, '--case', spec.name, '--n', String(spec.n), '--side', side, '--synth', synth, ...extra];
   if (shape) childArgs.push('--shape', JSON.stringify(shape));
   const res = spawnSync(process.execPath, childArgs, {
     encoding: 'utf8',
@@ -317,6 +392,10 @@ interface Summary {
   readonly jsonBytes: { library: number; baseline: number };
   readonly library: SideSummary;
   readonly baseline: SideSummary;
+  /** The fair baseline: the library's JSON replayed through raw provider classes. */
+  readonly replay: SideSummary;
+  /** library totalMs / replay totalMs (medians). */
+  readonly fairRatio: number;
   /** library totalMs / baseline totalMs (medians). */
   readonly ratio: number;
   readonly memoryRatio: number;
@@ -329,6 +408,7 @@ interface SideSummary {
   readonly loadMs: number;
   readonly peakRssMiB: number;
   readonly rssAfterLoadMiB: number;
+  readonly cpuMs: number;
 }
 
 function summarizeSide(runs: ChildResult[]): SideSummary {
@@ -339,6 +419,7 @@ function summarizeSide(runs: ChildResult[]): SideSummary {
     loadMs: median(runs.map((r) => r.loadMs)),
     peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
     rssAfterLoadMiB: median(runs.map((r) => r.rssAfterLoadMiB)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
   };
 }
 
@@ -352,12 +433,12 @@ function fmt(x: number, digits = 0): string {
 
 function mainTable(rows: Summary[]): string {
   const lines = [
-    '| case | N | resources | library ms | baseline ms | ratio | library peak MiB | baseline peak MiB |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| case | N | resources | library ms | baseline ms | ratio | replay ms | fair ratio | library CPU ms | library peak MiB | baseline peak MiB | replay peak MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.case} | ${r.case === 'course' ? '—' : r.n} | ${r.resources} | ${fmt(r.library.totalMs)} | ${fmt(r.baseline.totalMs)} | ${fmt(r.ratio, 2)}× | ${fmt(r.library.peakRssMiB)} | ${fmt(r.baseline.peakRssMiB)} |`,
+      `| ${r.case} | ${r.case === 'course' ? '—' : r.n} | ${r.resources} | ${fmt(r.library.totalMs)} | ${fmt(r.baseline.totalMs)} | ${fmt(r.ratio, 2)}× | ${fmt(r.replay.totalMs)} | ${fmt(r.fairRatio, 2)}× | ${fmt(r.library.cpuMs)} | ${fmt(r.library.peakRssMiB)} | ${fmt(r.baseline.peakRssMiB)} | ${fmt(r.replay.peakRssMiB)} |`,
     );
   }
   return lines.join('\n');
@@ -375,6 +456,62 @@ function detailTable(rows: Summary[]): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * Growth of the platform case with N (app synth): library and replay (fair baseline) runs
+ * interleaved, medians, and t(1000)/t(100) (10 for linear growth).
+ */
+function growthTable(repeat: number, sizes = [10, 100, 300, 1000, 2000]): string {
+  const rows: Array<{ n: number; lib: SideSummary; replay: SideSummary }> = [];
+  for (const n of sizes) {
+    const spec: CaseSpec = { name: 'platform', n };
+    const keep = path.join(os.tmpdir(), `obs-bench-${process.pid}-growth-${n}.json`);
+    const lib: ChildResult[] = [];
+    const rep: ChildResult[] = [];
+    for (let r = 0; r < repeat; r++) {
+      lib.push(spawnCase(spec, 'library', 'app', undefined, r === 0 ? ['--keep', keep] : []));
+      rep.push(spawnCase(spec, 'replay', 'app', undefined, ['--replay', keep]));
+    }
+    fs.rmSync(keep, { force: true });
+    rows.push({ n, lib: summarizeSide(lib), replay: summarizeSide(rep) });
+    process.stderr.write(`  growth   platform N=${String(n).padEnd(5)} library ${fmt(rows[rows.length - 1].lib.totalMs).padStart(6)} ms  replay ${fmt(rows[rows.length - 1].replay.totalMs).padStart(6)} ms\n`);
+  }
+  const at = (n: number) => rows.find((r) => r.n === n);
+  const lines = [
+    '### Growth (platform, `app.synth()`)',
+    '',
+    '| N | library ms | library CPU ms | library peak MiB | replay ms | replay peak MiB | fair ratio |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.n} | ${fmt(r.lib.totalMs)} | ${fmt(r.lib.cpuMs)} | ${fmt(r.lib.peakRssMiB)} | ${fmt(r.replay.totalMs)} | ${fmt(r.replay.peakRssMiB)} | ${fmt(r.lib.totalMs / r.replay.totalMs, 2)}× |`),
+  ];
+  const a = at(100);
+  const b = at(1000);
+  if (a && b) lines.push('', `t(1000)/t(100) = ${fmt(b.lib.totalMs / a.lib.totalMs, 1)} (library), ${fmt(b.replay.totalMs / a.replay.totalMs, 1)} (replay); 10 is linear.`);
+  return lines.join('\n');
+}
+
+/**
+ * 5,000 services over 10 team stacks (500 each) and the platform stack (examples/multi-stack): each stack
+ * synthesized in its own process (the platform and that one team stack built), one run each.
+ */
+function multiStackTable(n = 5000, teams = 10): string {
+  const started = Date.now();
+  const rows: ChildResult[] = [];
+  for (const which of ['platform', ...Array.from({ length: teams }, (_, t) => `team${t + 1}`)]) {
+    rows.push(spawnCase({ name: 'multistack', n }, 'library', 'app', undefined, ['--teams', String(teams), '--stack', which]));
+    process.stderr.write(`  multistack ${which.padEnd(9)} ${fmt(rows[rows.length - 1].totalMs).padStart(6)} ms  peak ${fmt(rows[rows.length - 1].peakRssMiB)} MiB\n`);
+  }
+  const names = ['platform', ...Array.from({ length: teams }, (_, t) => `team-team${t + 1}`)];
+  return [
+    `### ${n} services over ${teams} team stacks (+ platform), each stack in its own process`,
+    '',
+    '| stack | resources | ms | CPU ms | peak MiB | JSON KiB |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r, i) => `| ${names[i]} | ${r.resources} | ${fmt(r.totalMs)} | ${fmt(r.cpuMs)} | ${fmt(r.peakRssMiB)} | ${fmt(r.jsonBytes / 1024)} |`),
+    '',
+    `sum of stack times ${fmt(rows.reduce((a, r) => a + r.totalMs, 0))} ms, highest peak ${fmt(Math.max(...rows.map((r) => r.peakRssMiB)))} MiB, whole (with process start and loading) ${fmt((Date.now() - started) / 1000, 1)} s`,
+  ].join('\n');
 }
 
 function runParent(args: string[]): void {
@@ -397,19 +534,24 @@ function runParent(args: string[]): void {
     for (const spec of cases) {
       const lib: ChildResult[] = [];
       const base: ChildResult[] = [];
+      const replay: ChildResult[] = [];
+      const keep = path.join(os.tmpdir(), `obs-bench-${process.pid}-${spec.name}-${spec.n}.json`);
       // Interleave library and baseline runs so drift (thermal, noisy neighbours) hits both.
       for (let r = 0; r < repeat; r++) {
-        const l = spawnCase(spec, 'library', synth);
+        const l = spawnCase(spec, 'library', synth, undefined, r === 0 ? ['--keep', keep] : []);
         lib.push(l);
         const b = spawnCase(spec, 'baseline', synth, lib[0].shape);
         base.push(b);
+        replay.push(spawnCase(spec, 'replay', synth, undefined, ['--replay', keep]));
         if (!sameCounts(l.shape.counts, b.shape.counts)) {
           throw new Error(`baseline built different resources than the library for ${spec.name} N=${spec.n}: ${JSON.stringify(l.shape.counts)} vs ${JSON.stringify(b.shape.counts)}`);
         }
       }
-      raw.push(...lib, ...base);
+      fs.rmSync(keep, { force: true });
+      raw.push(...lib, ...base, ...replay);
       const library = summarizeSide(lib);
       const baseline = summarizeSide(base);
+      const replayed = summarizeSide(replay);
       const s: Summary = {
         case: spec.name,
         n: spec.n,
@@ -420,6 +562,8 @@ function runParent(args: string[]): void {
         library,
         baseline,
         ratio: library.totalMs / baseline.totalMs,
+        replay: replayed,
+        fairRatio: library.totalMs / replayed.totalMs,
         memoryRatio: library.peakRssMiB / baseline.peakRssMiB,
       };
       summaries.push(s);
@@ -442,6 +586,7 @@ function runParent(args: string[]): void {
     '',
   ];
   if (testingRows.length) out.push('### `Testing.synth(stack)` (in memory)', '', mainTable(testingRows), '');
+  if (!quick) out.push(growthTable(repeat), '', multiStackTable(), '');
   out.push('### Details', '', detailTable(summaries), '', `total bench time ${fmt((Date.now() - started) / 1000, 1)} s`, '');
   process.stdout.write(out.join('\n'));
 

@@ -213,10 +213,25 @@ class WaitForGrafana implements IAspect {
   public visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith('grafana_')) return;
     const deps = new Set(node.dependsOn ?? []);
-    // `dependable()`, not `fqn`: depends_on takes a bare address (`docker_container.x`);
-    // Terraform refuses an interpolation (`${docker_container.x}`) there.
-    for (const r of this.grafana.readiness) deps.add(dependable(r));
+    for (const d of this.readiness()) deps.add(d);
     node.dependsOn = [...deps];
+  }
+
+  private made?: { from: TerraformResource[]; deps: string[] };
+
+  /**
+   * `dependable()`, not `fqn`: depends_on takes a bare address (`docker_container.x`);
+   * Terraform refuses an interpolation (`${docker_container.x}`) there. Made once for every
+   * grafana_* resource (each `dependable()` is a token with a captured stack trace), anew
+   * when the readiness list changed.
+   */
+  private readiness(): string[] {
+    const from = this.grafana.readiness;
+    const m = this.made;
+    if (m && m.from.length === from.length && m.from.every((r, i) => r === from[i])) return m.deps;
+    const deps = from.map((r) => dependable(r));
+    this.made = { from: [...from], deps };
+    return deps;
   }
 }
 

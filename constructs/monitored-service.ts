@@ -359,7 +359,17 @@ export class MonitoredService extends Construct {
     // service from the same metrics (two rules writing one series would conflict).
     const red = RuleSets.red({ service: props.service, ...m });
     const everyService = RuleSets.red({ ...m });
-    const covered = this.prometheus.ruleGroups.some((g) => JSON.stringify(g.rules) === JSON.stringify(everyService.rules));
+    const wanted = everyService.rules;
+    const wantedJson = JSON.stringify(wanted);
+    // A group whose rule count or first expression differs cannot be the same rules: skip it
+    // before serializing (a server with thousands of per-service groups, none covering).
+    const firstExpr = (rules: readonly unknown[]) => (rules[0] as { expr?: unknown } | undefined)?.expr;
+    const maybe = (rules: readonly unknown[]) => {
+      const a = firstExpr(rules);
+      const b = firstExpr(wanted);
+      return rules.length === wanted.length && !(typeof a === 'string' && typeof b === 'string' && a !== b);
+    };
+    const covered = this.prometheus.ruleGroups.some((g) => maybe(g.rules) && JSON.stringify(g.rules) === wantedJson);
     if (!covered) this.addRules(red);
 
     // Blackbox probe of the health URL.

@@ -216,3 +216,44 @@ describe('grafana-alerting example: one alert definition, either engine', () => 
     expect(promtoolCheckRules(containerFiles(json, 'prometheus')).code).toBe(0);
   });
 });
+
+describe('multi-stack example (platform + one stack per team)', () => {
+  const { buildEstate, generatedTeams } = require('../examples/multi-stack/main') as typeof import('../examples/multi-stack/main');
+  const app = Testing.app();
+  const estate = buildEstate(app, generatedTeams(2, 2));
+  const platform = synthJson(estate.platform);
+  const team1 = synthJson(estate.teams[0]);
+  const team2 = synthJson(estate.teams[1]);
+
+  test('the platform routes each team to its receiver and depends on no team stack', () => {
+    expect(estate.platform.routing!.receiversFor({ alertname: 'ServiceDown', team: 'team1', severity: 'critical' })).toContain('team1');
+    expect(estate.platform.routing!.receiversFor({ alertname: 'ServiceDown', team: 'team2', severity: 'critical' })).toContain('team2');
+    expect(estate.platform.dependencies).toEqual([]);
+    expect(JSON.stringify(platform)).not.toMatch(/team1-svc|terraform_remote_state/);
+    if (haveTool('amtool')) {
+      const labels = { alertname: 'ServiceDown', team: 'team1', severity: 'warning' };
+      const expected = estate.platform.routing!.receiversFor(labels);
+      expect(expected[0]).toBe('team1');
+      expect(amtoolRoutesTest(containerFiles(platform, 'alertmanager'), labels, expected).code).toBe(0);
+    }
+  });
+
+  test('a team stack holds its services, its Prometheus shard (scrape jobs, rules, the platform Alertmanager) and its dashboards, and depends only on the platform', () => {
+    expect(estate.teams.map((t) => t.dependencies)).toEqual([[estate.platform], [estate.platform]]);
+    const names = Object.values(team1.resource?.docker_container ?? {}).map((c) => c.name).sort();
+    expect(names).toEqual(['team1-prometheus', 'team1-team1-svc-1', 'team1-team1-svc-2']);
+    const files = containerFiles(team1, 'team1-prometheus');
+    const config = parse(files['/etc/prometheus/prometheus.yml']);
+    expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['10.0.0.5:9093']);
+    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(expect.arrayContaining(['team1-svc-1', 'team1-svc-2']));
+    expect(Object.keys(files).filter((f) => f.includes('/rules/')).length).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(team1.resource?.grafana_dashboard ?? {})).toHaveLength(2);
+    expect(Object.values(team1.resource?.grafana_data_source ?? {}).map((d) => d.uid)).toEqual(['prometheus-team1']);
+    // No team stack reads another's state or the platform's (static addresses): no remote state.
+    expect(JSON.stringify(team1)).not.toMatch(/team2|terraform_remote_state/);
+    expect(JSON.stringify(team2)).not.toMatch(/team1-svc/);
+    if (haveTool('promtool')) {
+      expect(promtoolCheckConfig(files).code).toBe(0);
+    }
+  });
+});

@@ -22,6 +22,11 @@ function analyse(expr: string): Analysis {
   if (typeof expr !== 'string' || Token.isUnresolved(expr)) return { problem: promqlSyntaxProblem(expr) };
   const cached = ANALYSED.get(expr);
   if (cached) return cached;
+  const shape = shapeOf(expr);
+  const sameShape = shape === undefined ? undefined : VALID_SHAPES.get(shape);
+  // Same verdict and type as a known valid expression of the same shape; the selectors (whose
+  // values differ) are read again by promqlSelectors when the rule cost asks for them.
+  if (sameShape !== undefined) return { type: sameShape };
   let result: Analysis;
   const tree = parser.parse(expr);
   const syntax = lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT, tree);
@@ -40,6 +45,10 @@ function analyse(expr: string): Analysis {
   }
   if (ANALYSED.size >= 20_000) ANALYSED.clear();
   ANALYSED.set(expr, result);
+  if (shape !== undefined && result.problem === undefined && result.type !== undefined) {
+    if (VALID_SHAPES.size >= 20_000) VALID_SHAPES.clear();
+    VALID_SHAPES.set(shape, result.type);
+  }
   return result;
 }
 
@@ -63,6 +72,28 @@ export function promqlSelectors(expr: string): readonly SelectorFact[] {
   // Not remembered (the cache is bounded): a parse without the type checks, not stored.
   return selectorFacts(parser.parse(expr).topNode, expr);
 }
+
+/**
+ * Valid expressions by shape: the expression with the value of each equality matcher
+ * (`label="value"`, `label!="value"`) of plain characters replaced by `"v"`. Such a value
+ * only matters to the checks by being empty or not (an empty-matching selector), and regex
+ * matchers (`=~`, `!~`), function arguments, escapes, comments and other quotes are kept as
+ * written, so an expression of a known valid shape is valid, with the same type: the 1,000
+ * services of a large stack differ only in `service="..."`. Only verdicts of valid
+ * expressions are shared; a problem is always found (and worded) on the expression itself.
+ */
+const VALID_SHAPES = new Map<string, PromqlType>();
+
+function shapeOf(expr: string): string | undefined {
+  if (/[#'`\\]/.test(expr)) return undefined;
+  let changed = false;
+  const shape = expr.replace(/([A-Za-z0-9_]\s*(?:=|!=)\s*)"([A-Za-z0-9_.:/ -]+)"/g, (_m, op: string) => {
+    changed = true;
+    return `${op}"v"`;
+  });
+  return changed ? shape : undefined;
+}
+
 
 /**
  * The syntax check alone, for queries whose variables were replaced by stand-ins (Grafana's

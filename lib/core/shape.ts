@@ -59,11 +59,43 @@ export function checkPrimitive(scope: IConstruct | undefined, t: 'string' | 'num
 
 /** What is wrong with `value` as `shape`, one message per place, or none. */
 export function shapeProblems(value: unknown, shape: Shape, path: string, seen: ReadonlySet<object> = new Set()): string[] {
-  if (Token.isUnresolved(value)) return [];
-  // Descending into an array or object: one that contains itself would never end.
-  const descend = ['array', 'record', 'object'].includes(shape.t) && value !== null && typeof value === 'object';
-  if (descend && seen.has(value as object)) return [`${path} refers back to an object that contains it (a cycle); build each nested value as its own object.`];
-  const inner = descend ? new Set([...seen, value as object]) : seen;
+  const problems = problemsAt(value, shape, path, new Set(seen));
+  return problems === NONE ? [] : problems;
+}
+
+const NONE: string[] = [];
+
+/**
+ * shapeProblems with `ancestors` (the objects on the path to `value`) as one mutable set:
+ * an object is added while its members are checked and removed after, so a value referenced
+ * twice side by side is no cycle and one nested in itself is (one that contains itself would
+ * never end), with no set copied per level. Returns a shared empty array when all is well
+ * (callers only read it).
+ */
+function problemsAt(value: unknown, shape: Shape, path: string, ancestors: Set<object>): string[] {
+  if (Token.isUnresolved(value)) return NONE;
+  const descend = (shape.t === 'array' || shape.t === 'record' || shape.t === 'object') && value !== null && typeof value === 'object';
+  if (descend && ancestors.has(value as object)) return [`${path} refers back to an object that contains it (a cycle); build each nested value as its own object.`];
+  if (!descend) return problemsHere(value, shape, path, ancestors);
+  ancestors.add(value as object);
+  try {
+    return problemsHere(value, shape, path, ancestors);
+  } finally {
+    ancestors.delete(value as object);
+  }
+}
+
+/** Appends `more` to `out` (allocating only when there is something to add). */
+function append(out: string[], more: string[]): string[] {
+  if (!more.length) return out;
+  if (out === NONE) return [...more];
+  out.push(...more);
+  return out;
+}
+
+/** The problems of `value` itself as `shape`; `inner` holds it and its ancestors when it is an object being descended. */
+function problemsHere(value: unknown, shape: Shape, path: string, inner: Set<object>): string[] {
+  const seen = inner;
   switch (shape.t) {
     case 'any':
       return [];
@@ -77,10 +109,18 @@ export function shapeProblems(value: unknown, shape: Shape, path: string, seen: 
       return typeof value === 'string' ? [] : [`${path} must be one of ${shape.values.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)}).`];
     case 'array':
       if (!Array.isArray(value)) return [`${path} must be an array (got ${describeValue(value)})${typeof value === 'string' ? `; write [${JSON.stringify(value)}]` : ''}.`];
-      return value.flatMap((v, i) => shapeProblems(v, shape.of, `${path}[${i}]`, inner));
+      {
+        let out = NONE;
+        for (let i = 0; i < value.length; i++) out = append(out, problemsAt(value[i], shape.of, `${path}[${i}]`, inner));
+        return out;
+      }
     case 'record':
       if (!isPlainObject(value)) return [`${path} must be an object of ${expected(shape.of)} values (got ${describeValue(value)}).`];
-      return Object.entries(value).flatMap(([k, v]) => shapeProblems(v, shape.of, `${path}.${k}`, inner));
+      {
+        let out = NONE;
+        for (const k of Object.keys(value)) out = append(out, problemsAt(value[k], shape.of, `${path}.${k}`, inner));
+        return out;
+      }
     case 'union': {
       const members = shape.of.map(resolve);
       const objects = members.filter((m): m is ObjectShape => m.t === 'object' && !!m.props);
@@ -89,13 +129,13 @@ export function shapeProblems(value: unknown, shape: Shape, path: string, seen: 
         // else the one whose required properties it has); which member, if none fits, is for
         // the construct's own check to say.
         const member = objects.find((m) => discriminates(m, value)) ?? onlyOne(objects.filter((m) => hasRequired(m, value)));
-        return member ? shapeProblems(value, member, path, seen) : [];
+        return member ? problemsAt(value, member, path, seen) : NONE;
       }
-      if (members.some((m) => shapeProblems(value, m, path, seen).length === 0)) return [];
+      if (members.some((m) => problemsAt(value, m, path, seen).length === 0)) return NONE;
       return [`${path} must be ${shape.of.map(expected).join(' or ')} (got ${describeValue(value)}).`];
     }
     case 'ref':
-      return shapeProblems(value, SHAPES[shape.name] ?? { t: 'any' }, path, seen);
+      return problemsAt(value, SHAPES[shape.name] ?? { t: 'any' }, path, seen);
     case 'instance':
       return isInstanceOf(value, shape.name) ? [] : [`${path} must be an instance of ${shape.name}${INSTANCE_HINTS[shape.name] ?? ''} (got ${describeValue(value)}).`];
     case 'object': {
@@ -107,20 +147,20 @@ export function shapeProblems(value: unknown, shape: Shape, path: string, seen: 
         return missing.length ? [`${path} must be ${shape.name ? `an ${shape.name}` : 'an object'} (a construct of this library that has ${missing.map((m) => `${m}()`).join(', ')}) (got ${describeValue(value)}).`] : [];
       }
       if (!shape.props) return [];
-      const out: string[] = [];
+      let out = NONE;
       const obj = value as Record<string, unknown>;
       for (const [key, p] of Object.entries(shape.props)) {
         const v = obj[key];
         if (v === undefined) {
-          if (!p.optional) out.push(`${path}.${key} is required (got undefined): give ${expected(p.shape)}.`);
+          if (!p.optional) out = append(out, [`${path}.${key} is required (got undefined): give ${expected(p.shape)}.`]);
           continue;
         }
-        out.push(...shapeProblems(v, p.shape, `${path}.${key}`, inner));
+        out = append(out, problemsAt(v, p.shape, `${path}.${key}`, inner));
       }
       for (const key of Object.keys(obj)) {
         if (key in shape.props || obj[key] === undefined) continue;
         const near = Object.keys(shape.props).find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-        if (near) out.push(`${path}.${key} is not a property${shape.name ? ` of ${shape.name}` : ''}; did you mean ${near}?`);
+        if (near) out = append(out, [`${path}.${key} is not a property${shape.name ? ` of ${shape.name}` : ''}; did you mean ${near}?`]);
       }
       return out;
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Fn } from 'cdktf';
 import { Document, visit } from 'yaml';
 import { ValidationError } from './errors';
@@ -27,6 +28,95 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * those characters escaped; a lone UTF-16 surrogate (not encodable in UTF-8) is refused.
  */
 export function toYaml(doc: unknown, header?: string): string {
+  // cdktf resolves every Lazy twice per synth (prepareStack, then toTerraform), so each file is
+  // asked for twice with the same content: remember the text by content (a digest of an exact
+  // serialization), never by object, so a changed model renders anew.
+  const key = contentKey(doc, header);
+  if (key !== undefined) {
+    const hit = RENDERED.get(key);
+    if (hit !== undefined) return hit;
+  }
+  const text = renderYaml(doc, header);
+  if (key !== undefined) RENDERED.set(key, text);
+  return text;
+}
+
+/** Rendered YAML by content digest, bounded: two generations of at most LIMIT entries. */
+const RENDERED = (() => {
+  const LIMIT = 20_000;
+  let current = new Map<string, string>();
+  let previous = new Map<string, string>();
+  return {
+    get(key: string): string | undefined {
+      const hit = current.get(key) ?? previous.get(key);
+      if (hit !== undefined && !current.has(key)) this.set(key, hit);
+      return hit;
+    },
+    set(key: string, text: string): void {
+      if (current.size >= LIMIT) {
+        previous = current;
+        current = new Map();
+      }
+      current.set(key, text);
+    },
+  };
+})();
+
+/**
+ * An exact serialization of `doc` (types, key order, every value) digested, or undefined when
+ * it holds anything but strings, finite or not numbers, booleans, null, undefined, arrays and
+ * plain objects, or a token (rendered anew: `Fn.jsonencode` makes a fresh token each time).
+ */
+function contentKey(doc: unknown, header: string | undefined): string | undefined {
+  const parts: string[] = [header === undefined ? 'u' : JSON.stringify(header)];
+  const walk = (v: unknown): boolean => {
+    switch (typeof v) {
+      case 'string':
+        if (v.includes('TfToken[')) return false;
+        parts.push(JSON.stringify(v));
+        return true;
+      case 'number':
+        parts.push(Object.is(v, -0) ? '#-0' : `#${v}`);
+        return true;
+      case 'boolean':
+        parts.push(v ? 'T' : 'F');
+        return true;
+      case 'undefined':
+        parts.push('U');
+        return true;
+      case 'object': {
+        if (v === null) {
+          parts.push('N');
+          return true;
+        }
+        if (Array.isArray(v)) {
+          if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+          parts.push('[');
+          for (let i = 0; i < v.length; i++) if (!walk(v[i])) return false;
+          parts.push(']');
+          return true;
+        }
+        const proto = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) return false;
+        if (Object.getOwnPropertySymbols(v).length) return false;
+        parts.push('{');
+        for (const k of Object.keys(v)) {
+          if (k.includes('TfToken[')) return false;
+          parts.push(JSON.stringify(k), ':');
+          if (!walk((v as Record<string, unknown>)[k])) return false;
+        }
+        parts.push('}');
+        return true;
+      }
+      default:
+        return false;
+    }
+  };
+  if (!walk(doc)) return undefined;
+  return createHash('sha256').update(parts.join(',')).digest('base64');
+}
+
+function renderYaml(doc: unknown, header?: string): string {
   const wrapped = new Set<string>();
   const state = { hostile: false };
   const document = new Document(wrapTokens(doc, '$', wrapped, state), { aliasDuplicateObjects: false });

@@ -99,6 +99,26 @@ export class DockerRuntime extends Construct implements IRuntime {
     return image;
   }
 
+  /**
+   * The image's id as a reference, made once per image: each read of a generated attribute
+   * (`imageId`, `name`) makes a new token with a captured stack trace, the same reference.
+   */
+  private imageId(ref: ImageRef): string {
+    const image = this.image(ref);
+    let id = this.imageIds.get(image);
+    if (id === undefined) this.imageIds.set(image, (id = image.imageId));
+    return id;
+  }
+
+  private readonly imageIds = new Map<Image, string>();
+
+  /** The network's name as a reference, made once (see imageId). */
+  private get networkName(): string {
+    return (this.networkNameRef ??= this.network.name);
+  }
+
+  private networkNameRef?: string;
+
   /** Records the component's published ports; a port already published on the same address (or on every address) is an error. */
   private claimHostPorts(scope: Construct, spec: ComponentSpec): void {
     for (const p of spec.ports ?? []) {
@@ -172,7 +192,7 @@ export class DockerRuntime extends Construct implements IRuntime {
     const hc = spec.healthcheck;
     const container = new Container(scope, 'Resource', {
       name,
-      image: this.image(spec.image).imageId,
+      image: this.imageId(spec.image),
       entrypoint: spec.entrypoint?.map(escapeTemplate),
       command: dynamic.args
         ? Lazy.listValue({ produce: () => [...dynamic.args!(), ...(spec.extraArgs ?? [])].map(escapeTemplate) })
@@ -196,7 +216,7 @@ export class DockerRuntime extends Construct implements IRuntime {
       privileged: spec.privileged ? true : undefined,
       devices: spec.devices?.map((d) => ({ hostPath: escapeTemplate(d.hostPath), containerPath: d.containerPath !== undefined ? escapeTemplate(d.containerPath) : undefined, permissions: d.permissions })),
       labels: dynamic.labels ? Lazy.anyValue({ produce: () => labels(dynamic.labels!()) }) : labels({}),
-      networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }, ...(spec.extraNetworks ?? []).map((n) => ({ name: n, aliases: [spec.name] }))],
+      networksAdvanced: [{ name: this.networkName, aliases: [spec.name] }, ...(spec.extraNetworks ?? []).map((n) => ({ name: n, aliases: [spec.name] }))],
       ports: (spec.ports ?? [])
         .filter((p) => p.publish)
         .map((p) => ({
