@@ -12,7 +12,7 @@ import { Observability } from '../lib/observability';
 import { ConfigFile, DataVolumeSpec, Endpoint, HostMountSpec, ImageRef } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
-import { versionAtLeast } from '../lib/runtime/image-version';
+import { versionAtLeast } from '../lib/core/releases';
 
 /**
  * The Alloy image this library is verified against: grafana/alloy tag v1.18.1 (commit

@@ -13,7 +13,8 @@ import { CHART_SOURCES } from './charts';
 import { resolveDuration } from '../core/duration';
 import { renderRuleGroup } from '../prometheus/rules';
 import { renderScrapeJob } from '../prometheus/scrape';
-import { atLeast, nativeHistogramsVia, prometheusVersionFor, prometheusVersionOf } from '../prometheus/version';
+import { nativeHistogramsVia, prometheusVersionFor } from '../prometheus/version';
+import { versionAtLeast } from '../core/releases';
 import { ImageRef, ResourceLimits } from '../runtime/component';
 import { toYaml } from '../core/yaml';
 import { AlertmanagerEngineSpec, GrafanaEngineSpec, LokiClusterLayout, LokiEngineSpec, PrometheusEngineSpec, TempoEngineSpec } from '../runtime/engines';
@@ -155,9 +156,7 @@ export const CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE = '81.1.0';
  */
 export function prometheusChartProblem(chartVersion: string, spec: PrometheusEngineSpec): string | undefined {
   if (!spec.flags().nativeHistograms || nativeHistogramsVia(prometheusVersionFor(spec.image.tag).version) !== 'config') return undefined;
-  const chart = prometheusVersionOf(chartVersion);
-  const since = prometheusVersionOf(CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE)!;
-  if (!chart || atLeast(chart, since.major, since.minor, since.patch)) return undefined;
+  if (versionAtLeast(chartVersion, CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE, true)) return undefined;
   return `enableNativeHistograms on ${spec.image.repository}:${spec.image.tag} needs scrape_native_histograms (Prometheus 3.8+), which kube-prometheus-stack passes from ${CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE} on (got chart ${chartVersion}): this chart drops it and Prometheus will not scrape native histograms. Move the chart (chartVersions.kubePrometheusStack), or pin a Prometheus before 3.8.`;
 }
 

@@ -40,7 +40,7 @@ import { logqlProblem } from '../core/logql';
 import { fileSafeName, labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
 import { literalSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
-import { versionAtLeast } from '../runtime/image-version';
+import { versionAtLeast } from '../core/releases';
 
 /** Loki's HTTP port (API, push, queries, /ready). */
 export const LOKI_HTTP_PORT = 3100;

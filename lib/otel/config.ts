@@ -28,7 +28,7 @@ import { DurationLike, resolveDuration } from '../core/duration';
 import { editDistance, fileSafeName, labelNameProblem, re2Problem } from '../core/names';
 import { literalSecretProblem, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
-import { versionAtLeast } from '../runtime/image-version';
+import { versionAtLeast } from '../core/releases';
 
 // ---------------------------------------------------------------------------------------------
 // Durations: the Collector and Tempo are Go programs and parse durations with

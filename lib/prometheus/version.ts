@@ -1,5 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
+import { compareReleases } from '../core/releases';
 
 /**
  * What the library writes differently by Prometheus version, derived from the image tag.
@@ -36,9 +37,7 @@ export function prometheusVersionFor(tag: string): { version: PrometheusVersion;
 
 /** Whether `v` is `major.minor.patch` or later. */
 export function atLeast(v: PrometheusVersion, major: number, minor: number, patch = 0): boolean {
-  if (v.major !== major) return v.major > major;
-  if (v.minor !== minor) return v.minor > minor;
-  return v.patch >= patch;
+  return compareReleases([v.major, v.minor, v.patch], [major, minor, patch]) >= 0;
 }
 
 /**

@@ -27,7 +27,7 @@ import { labelNameProblem } from '../core/names';
 import { literalSecretProblem, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { goDuration } from '../otel/config';
-import { versionAtLeast } from '../runtime/image-version';
+import { versionAtLeast } from '../core/releases';
 
 /** Tempo's HTTP port (API, `/ready`, queries from Grafana). */
 export const TEMPO_HTTP_PORT = 3200;

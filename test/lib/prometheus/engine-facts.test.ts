@@ -12,12 +12,12 @@ import { PROMETHEUS_IMAGE, PrometheusServer } from '../../../constructs/promethe
 import { renderBlackboxModule } from '../../../lib/blackbox/config';
 import { CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE } from '../../../lib/kubernetes/values';
 import { CHARTS } from '../../../lib/kubernetes/charts';
+import { versionAtLeast } from '../../../lib/core/releases';
 import { NODE_EXPORTER_COLLECTORS } from '../../../lib/node-exporter/collectors';
 import { Discovery } from '../../../lib/prometheus/discovery';
 import { Relabel } from '../../../lib/prometheus/relabel';
 import { renderScrapeJob } from '../../../lib/prometheus/scrape';
 import {
-  atLeast,
   DEFAULT_PROMETHEUS_VERSION,
   EXPERIMENTAL_AGGREGATIONS_3,
   EXPERIMENTAL_FUNCTIONS_2,
@@ -137,9 +137,7 @@ describe('Prometheus: the pinned release', () => {
   });
 
   test('the pinned kube-prometheus-stack passes scrapeNativeHistograms, so the default Kubernetes stack keeps native histograms without a warning', () => {
-    const pinned = prometheusVersionOf(CHARTS.kubePrometheusStack.version)!;
-    const since = prometheusVersionOf(CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE)!;
-    expect(atLeast(pinned, since.major, since.minor, since.patch)).toBe(true);
+    expect(versionAtLeast(CHARTS.kubePrometheusStack.version, CHART_SCRAPE_NATIVE_HISTOGRAMS_SINCE, false)).toBe(true);
   });
 
   test('the PromQL tables of lib/prometheus/version.ts are the functions.go tables at both tags', () => {
