@@ -1,4 +1,5 @@
 import { Commented, Notes } from './model';
+import { secretsInRaw } from './raw-secrets';
 import { isObject, parseYaml, unknownKeys } from './parse';
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -58,7 +59,7 @@ export function importBlackbox(file: string, text: string, notes: Notes): Record
       raw[k] = mod[k];
       notes.add('escape-hatch', file, `${where}.${k}`, `${k}: no library prop, written through rawFields`);
     }
-    if (Object.keys(raw).length) o.rawFields = new Commented('Escape hatch: written as is (see the import report).', raw);
+    if (Object.keys(raw).length) o.rawFields = new Commented('Escape hatch: written as is (see the import report).', secretsInRaw(raw, file, where, `blackbox_${name}`, notes));
     out[name] = o;
   }
   return out;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupPolicyProblems } from '../alerting/policy';
-import { RuleGroup } from '../prometheus/rules';
+import { alertingRulesOf, RuleGroup } from '../prometheus/rules';
 import { importAlertmanager } from './alertmanager';
 import { importBlackbox } from './blackbox';
 import { constName, constructId, printValue, stringLiteral } from './codegen';
@@ -74,7 +74,8 @@ export function importStack(options: ImportOptions): ImportResult {
   const bbFile = configOf('blackbox', options.blackbox);
 
   const prom: ImportedPrometheus | undefined = promFile ? importPrometheus(rel(promFile), read(promFile), notes) : undefined;
-  const alerts = prom ? prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => (g.rules as Array<Record<string, unknown>>).filter((r) => r.alert !== undefined))) : [];
+  // Alerts carry their group's labels under their own (Prometheus 3 group labels).
+  const alerts = prom ? prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => alertingRulesOf(g as unknown as RuleGroup) as unknown as Array<Record<string, unknown>>)) : [];
   const am = amFile ? importAlertmanager(rel(amFile), read(amFile), notes, outDir, alerts as never, (prom?.props.externalLabels ?? {}) as Record<string, string>) : undefined;
   const modules = bbFile ? importBlackbox(rel(bbFile), read(bbFile), notes) : undefined;
 
