@@ -49,7 +49,8 @@ export function importBlackbox(file: string, text: string, notes: Notes): Record
     for (const [key, map] of [['http', HTTP], ['tcp', TCP], ['icmp', ICMP], ['dns', DNS]] as const) {
       if (mod[key] === undefined) continue;
       const c = isObject(mod[key]) ? convert(mod[key] as Record<string, unknown>, map) : undefined;
-      if (c && key === prober) o[key] = c;
+      // Credential headers (Authorization, API keys) become secret variables: the library refuses literal ones.
+      if (c && key === prober) o[key] = secretsInRaw(c, file, `${where}.${key}`, `blackbox_${name}_${key}`, notes);
       else {
         raw[key] = mod[key];
         notes.add('escape-hatch', file, `${where}.${key}`, c ? `settings for another prober (${key}, prober is ${prober}): written through rawFields` : `${key} options the library has no prop for: written through rawFields`);
