@@ -121,7 +121,8 @@ export const SECRET_CONFIG_KEY = /^(?!.*_(file|files|ref|path|url|id|ids|name|ty
 /** Why a literal at `key` (under `parent`, the enclosing key) of a raw config section is a credential; undefined when it is not. */
 export function rawSecretReason(key: string, value: unknown, parent?: string): string | undefined {
   if (typeof value !== 'string' || value === '' || Token.isUnresolved(value)) return undefined;
-  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}$/.test(value.trim())) return `is a \${${value.trim().slice(2).split(/[:}]/)[0]}} reference`;
+  // An environment reference (upper case, as envsubst users write them); a relabel replacement's `${name}` is a capture group.
+  if (key !== 'replacement' && /^\$\{[A-Z_][A-Z0-9_]*(:?-[^}]*)?\}$/.test(value.trim())) return `is a \${${value.trim().slice(2).split(/[:}]/)[0]}} reference`;
   if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key)) return `is a credential header (${key})`;
   if (SECRET_CONFIG_KEY.test(key)) return `is a credential (key ${key})`;
   if (/url|endpoint|server|host/i.test(key) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {

@@ -167,6 +167,8 @@ describe('what counts as a credential in a raw section', () => {
     ['url', 'http://hook:8080/alerts', undefined, false],
     ['channel', '#ops', undefined, false],
     ['password', '', undefined, false],
+    ['replacement', '${SERVICE}', undefined, false],
+    ['target_label', '${service}', undefined, false],
   ])('%s = %j (under %s) → %s', (key, value, parent, secret) => {
     expect(rawSecretReason(key, value, parent) !== undefined).toBe(secret);
   });
