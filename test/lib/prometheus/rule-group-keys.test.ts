@@ -7,6 +7,8 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { PrometheusServer } from '../../../constructs/prometheus-server';
 import { groupPolicyProblems } from '../../../lib/alerting/policy';
+import { versionAtLeast } from '../../../lib/core/releases';
+import { CHART_SOURCES } from '../../../lib/kubernetes/charts';
 import { alertingRulesOf, renderRuleGroup, RuleGroup } from '../../../lib/prometheus/rules';
 import { atLeast, prometheusVersionOf, RULE_GROUP_KEYS_SINCE, ruleGroupVersionProblem } from '../../../lib/prometheus/version';
 import { containerFiles, forPromtool242Rules, haveTool, layOut, promtoolCheckConfig, promtoolCheckRules, RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS, run, synthJson, testStack } from '../../helpers/synth';
@@ -86,6 +88,16 @@ describe('the facts: Prometheus source at each tag (test/fixtures/engines/promet
     // Everything else the library writes in a group is known to 2.42, so promtool still checks it.
     const written = Object.keys(parse(rendered()['/etc/prometheus/rules/api.yml']).groups[0]);
     for (const k of written.filter((x) => !(RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS as readonly string[]).includes(x))) expect(at('v2.42.0')).toContain(k);
+  });
+
+  test('the Kubernetes target\'s PrometheusRule carries both keys: the chart\'s operator is at least the first release with each', () => {
+    const operator = (FACTS as unknown as { operator: { tags: TagKeys[]; firstRelease: Record<string, string> } }).operator;
+    for (const [key, first] of Object.entries(operator.firstRelease)) {
+      expect(versionAtLeast(CHART_SOURCES.kubePrometheusStack.appVersion, first, false)).toBe(true);
+      const before = operator.tags.filter((t) => !versionAtLeast(t.tag, first, false));
+      for (const t of before) expect([t.tag, t.keys]).not.toEqual([t.tag, expect.arrayContaining([key])]);
+      for (const t of operator.tags.filter((x) => versionAtLeast(x.tag, first, false))) expect(t.keys).toContain(key);
+    }
   });
 
   test('forPromtool242Rules removes exactly those group keys and leaves the rules (with their own labels) alone', () => {
