@@ -1,5 +1,5 @@
 import { rawSecretReason } from '../core/secrets';
-import { Notes, SecretRef } from './model';
+import { Notes } from './model';
 import { isObject } from './parse';
 
 /**
@@ -28,9 +28,3 @@ export function secretsInRaw(v: unknown, file: string, where: string, prefix: st
   return walk(v, where, [], undefined);
 }
 
-/** Whether an imported value holds a secret variable somewhere. */
-export function holdsSecret(v: unknown): boolean {
-  if (v instanceof SecretRef) return true;
-  if (Array.isArray(v)) return v.some(holdsSecret);
-  return isObject(v) && Object.values(v).some(holdsSecret);
-}
