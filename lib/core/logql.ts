@@ -4,7 +4,7 @@ import { Token } from 'cdktf';
 import { RE2JS } from 're2js';
 import { hasComparisonWithNumber, lezerProblem } from './promql';
 import { compileAnchored, unquote } from './promql-types';
-import { queryShape } from './query-shape';
+import { queryShape, remember } from './query-shape';
 
 /**
  * Parses a LogQL query with Grafana's Lezer grammar; returns the first syntax error as a
@@ -54,14 +54,10 @@ export function logqlFacts(expr: string): LogqlFacts {
     facts = parseLogqlFacts(expr);
     if (shape !== undefined && facts.problem === undefined) {
       const shaped = parseLogqlFacts(shape.key);
-      if (shaped.problem === undefined) {
-        if (VALID_SHAPES.size >= 20_000) VALID_SHAPES.clear();
-        VALID_SHAPES.set(shape.key, shaped);
-      }
+      if (shaped.problem === undefined) remember(VALID_SHAPES, shape.key, shaped);
     }
   }
-  if (ANALYSED.size >= 20_000) ANALYSED.clear();
-  ANALYSED.set(expr, facts);
+  remember(ANALYSED, expr, facts);
   return facts;
 }
 

@@ -3,7 +3,7 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
 import { checkPromqlTypes, PromqlType } from './promql-types';
 import { SelectorFact, selectorFacts } from './promql-selectors';
-import { queryShape, QueryShape } from './query-shape';
+import { queryShape, QueryShape, remember } from './query-shape';
 
 /**
  * Parses a PromQL expression with Prometheus's own Lezer grammar and returns a message
@@ -60,14 +60,10 @@ export function promqlFacts(expr: string): PromqlFacts {
     if (shape !== undefined && facts.problem === undefined) {
       // The shape's own parse, so that its selectors name the placeholders.
       const shaped = parsePromqlFacts(shape.key);
-      if (shaped.problem === undefined) {
-        if (VALID_SHAPES.size >= 20_000) VALID_SHAPES.clear();
-        VALID_SHAPES.set(shape.key, new ValidShape(shaped));
-      }
+      if (shaped.problem === undefined) remember(VALID_SHAPES, shape.key, new ValidShape(shaped));
     }
   }
-  if (ANALYSED.size >= 20_000) ANALYSED.clear();
-  ANALYSED.set(expr, facts);
+  remember(ANALYSED, expr, facts);
   return facts;
 }
 
@@ -220,12 +216,8 @@ export function promqlParses(expr: string): boolean {
   // The same tokens as its shape (see query-shape.ts): the same syntax verdict.
   if (shape !== undefined && (PARSING_SHAPES.has(shape.key) || VALID_SHAPES.has(shape.key))) return true;
   if (hasErrorNode(parser.parse(expr))) return false;
-  if (PARSES.size >= 20_000) PARSES.clear();
-  PARSES.add(expr);
-  if (shape !== undefined && !hasErrorNode(parser.parse(shape.key))) {
-    if (PARSING_SHAPES.size >= 20_000) PARSING_SHAPES.clear();
-    PARSING_SHAPES.add(shape.key);
-  }
+  remember(PARSES, expr);
+  if (shape !== undefined && !hasErrorNode(parser.parse(shape.key))) remember(PARSING_SHAPES, shape.key);
   return true;
 }
 

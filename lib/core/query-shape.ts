@@ -80,3 +80,13 @@ function afterEqualityOp(query: string, quote: number): boolean {
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
+
+/** The most entries a cache of facts by query or by shape holds; it is emptied when full. */
+export const CACHE_LIMIT = 20_000;
+
+/** Adds `key` (with `value` for a map) to a bounded cache of facts. */
+export function remember<K, V>(cache: Map<K, V> | Set<K>, key: K, value?: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  if (cache instanceof Map) cache.set(key, value as V);
+  else cache.add(key);
+}
