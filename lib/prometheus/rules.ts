@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
-import { promqlProblem, promqlType } from '../core/promql';
+import { promqlFacts } from '../core/promql';
 
 /** A recording rule: stores the result of `expr` as a new series named `record`. */
 export interface RecordingRule {
@@ -133,13 +133,11 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
       const p = metricNameProblem(name);
       if (p) out.push(`${at}: name ${p}`);
     }
-    const ep = promqlProblem(r.expr as string);
+    // Verdict and type from one look-up (the expression's facts are shared with the version check and the rule cost).
+    const { problem: ep, type } = promqlFacts(r.expr as string);
     if (ep) out.push(`${at}: expr ${ep}`);
-    else {
-      const type = promqlType(r.expr as string);
-      if (type === 'range vector' || type === 'string') {
-        out.push(`${at}: expr yields a ${type} (got ${JSON.stringify(r.expr)}); a rule must yield an instant vector or a scalar, or it fails at every evaluation. Wrap a range in a function such as rate(...) or max_over_time(...).`);
-      }
+    else if (type === 'range vector' || type === 'string') {
+      out.push(`${at}: expr yields a ${type} (got ${JSON.stringify(r.expr)}); a rule must yield an instant vector or a scalar, or it fails at every evaluation. Wrap a range in a function such as rate(...) or max_over_time(...).`);
     }
     for (const k of Object.keys(r.labels ?? {})) {
       const p = labelNameProblem(k);

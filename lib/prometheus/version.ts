@@ -1,5 +1,5 @@
-import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
+import { promqlFunctions } from '../core/promql';
 import { compareReleases } from '../core/releases';
 
 /**
@@ -72,15 +72,8 @@ export const EXPERIMENTAL_AGGREGATIONS_3 = ['limitk', 'limit_ratio'];
  */
 export function promqlVersionProblem(expr: string, v: PrometheusVersion, image: string): string | undefined {
   if (typeof expr !== 'string' || Token.isUnresolved(expr)) return undefined;
-  const used = new Set<string>();
-  parser.parse(expr).iterate({
-    enter(n) {
-      if (n.name === 'FunctionIdentifier' || (n.name === 'AggregateOp' && n.node.firstChild && ['LimitK', 'LimitRatio'].includes(n.node.firstChild.name))) {
-        used.add(expr.slice(n.from, n.to));
-      }
-    },
-  });
-  for (const f of used) {
+  // The functions read once per expression (or per shape), not by a parse here.
+  for (const f of promqlFunctions(expr)) {
     if (v.major < 3 && (FUNCTIONS_NOT_IN_2.includes(f) || EXPERIMENTAL_AGGREGATIONS_3.includes(f))) {
       return `uses ${f}, which Prometheus 2.x does not have (the image is ${image}; it came with 3.x). Pin a Prometheus 3 image or rewrite the expression${f === 'double_exponential_smoothing' ? ' with holt_winters, its 2.x name' : ''}.`;
     }
