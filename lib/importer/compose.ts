@@ -229,7 +229,10 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
         // OTLP ports have their own props; the API port is the main one.
         for (const [cp, prop] of [[4317, 'otlpGrpcHostPort'], [4318, 'otlpHttpHostPort']] as const) {
           const i = ports.findIndex((p) => p.containerPort === cp);
-          if (i < 0) continue;
+          if (i < 0) {
+            if (ports.some((p) => p.publish !== false)) notes.add('warning', file, `${where}.ports`, `${cp} (OTLP) is not published in Compose, but the TempoBackend publishes it with its API port (set ${prop} to choose the host port)`);
+            continue;
+          }
           if (ports[i].hostPort !== undefined) props[prop] = ports[i].hostPort;
           ports.splice(i, 1);
         }

@@ -106,7 +106,7 @@ export function importLoki(file: string, text: string, notes: Notes, ctx: LokiCo
     if (groups.length) {
       props.ruleGroups = groups;
       props.alertPolicy = new Commented("Your rules as written: the library's alert policy findings (runbook, severity, ...) become warnings, not errors.", 'warn');
-      notes.add('choice', file, 'ruler.storage.local.directory', `${groups.length} rule group(s) from ${hostRules} imported as ruleGroups; the construct delivers them at ${LOKI_RULES_DIR}/fake (alertPolicy 'warn' keeps them as they are)`);
+      notes.add('choice', file, 'ruler.storage.local.directory', `${groups.length} rule group(s) from ${path.relative(process.cwd(), hostRules) || hostRules} imported as ruleGroups; the construct delivers them at ${LOKI_RULES_DIR}/fake (alertPolicy 'warn' keeps them as they are)`);
       storage.local = { ...(storage.local as object), directory: LOKI_RULES_DIR };
       const common = isObject(doc.common) ? doc.common : undefined;
       const fsStorage = common && isObject(common.storage) && isObject(common.storage.filesystem) ? common.storage.filesystem : undefined;

@@ -89,7 +89,8 @@ export function rawDiff(file: string, input: Tree, rendered: Tree, defaults: Def
     return Object.keys(raw).length ? raw : undefined;
   };
   const raw = walk(input, rendered, '');
-  for (const d of found) notes.add('default', file, d.path, `not set: ${engine}'s default ${short(d.value)} written out by the construct (same behaviour)`);
+  const noted = new Set(notes.notes.filter((n) => n.kind === 'default' && n.file === file).map((n) => n.where));
+  for (const d of found) if (!noted.has(d.path)) notes.add('default', file, d.path, `not set: ${engine}'s default ${short(d.value)} written out by the construct (same behaviour)`);
   return { raw, defaults: found };
 }
 

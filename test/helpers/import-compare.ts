@@ -10,7 +10,7 @@ export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-an
 
 export interface Difference {
   readonly path: string;
-  readonly kind: 'default' | 'secret' | 'mismatch' | 'required';
+  readonly kind: 'default' | 'secret' | 'mismatch' | 'required' | 'rebased';
   readonly input?: unknown;
   readonly output?: unknown;
   /** For `required`: why the construct writes it. */
@@ -271,11 +271,20 @@ export const REQUIRED: Array<[RegExp, string, string]> = [
   [/^compactor\/delete_request_store$/, 'filesystem', 'Loki 3 requires it with retention_enabled'],
 ];
 
-/** compare(), with the REQUIRED differences as their own kind. */
-export function compareEngine(input: Json, output: Json, defaults: Array<[RegExp, string]>): Difference[] {
+/**
+ * compare(), with the REQUIRED differences as their own kind, and paths under the Compose
+ * mount of the data volume (`rebase[0]`) moved to the construct's mount (`rebase[1]`) as
+ * kind `rebased` (the same files of the same volume).
+ */
+export function compareEngine(input: Json, output: Json, defaults: Array<[RegExp, string]>, rebase?: [string, string]): Difference[] {
   return compare(input, output, defaults).map((d) => {
     const r = REQUIRED.find(([re, v]) => re.test(d.path) && d.kind === 'mismatch' && d.input === undefined && d.output === v);
-    return r ? { path: d.path, kind: 'required', output: d.output, why: r[2] } : d;
+    if (r) return { path: d.path, kind: 'required', output: d.output, why: r[2] };
+    const a = String(d.input);
+    if (rebase && d.kind === 'mismatch' && typeof d.input === 'string' && (a === rebase[0] || a.startsWith(`${rebase[0]}/`)) && d.output === `${rebase[1]}${a.slice(rebase[0].length)}`) {
+      return { ...d, kind: 'rebased' };
+    }
+    return d;
   });
 }
 
