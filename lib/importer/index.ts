@@ -158,7 +158,7 @@ export function importStack(options: ImportOptions): ImportResult {
     const mounts = c.mounts ?? { hostDirs: {}, dockerSocket: false };
     let imported: Record<string, unknown> = {};
     if (cfg && c.kind === 'loki') {
-      imported = importLoki(rel(cfg), read(cfg), notes, { dataMount: mounts.dataMount, hostDirs: mounts.hostDirs, alertmanagerUrls: am || amComp ? [`http://${amName}:9093`] : [], composeFile: options.compose, service: c.service });
+      imported = importLoki(rel(cfg), read(cfg), notes, { dataMount: mounts.dataMount, hostDirs: mounts.hostDirs, alertmanagerUrls: am || amComp ? [`http://${amName}:9093`] : [], composeFile: options.compose, service: c.service, imageTag: String(c.props.image ?? '').replace(/^[^:]*:?/, '') || undefined });
     } else if (cfg && c.kind === 'tempo') {
       const tag = String(c.props.image ?? '').replace(/^.*:/, '');
       imported = importTempo(rel(cfg), read(cfg), notes, {

@@ -49,3 +49,47 @@ export const TEMPO_DEFAULTS: Record<2 | 3, DefaultsTable> = {
 
 /** Promtail: the fixture records key names, not defaults; nothing is assumed. */
 export const PROMTAIL_DEFAULTS: DefaultsTable = {};
+
+/**
+ * Top-level keys each engine accepts (the root Config struct's yaml tags), per
+ * test/fixtures/engines/log-engines-top-level.json (checked by log-engines.test.ts): a key
+ * outside the list is kept raw with a warning, since the engine refuses unknown keys.
+ */
+export const TOP_LEVEL_KEYS = {
+  /** grafana/loki v3.7.6 (pkg/loki/loki.go). */
+  loki37: [
+    'target', 'auth_enabled', 'http_prefix', 'ballast_bytes', 'server', 'internal_server', 'ui', 'distributor',
+    'querier', 'query_engine', 'query_scheduler', 'frontend', 'query_range', 'ruler', 'ruler_storage', 'ingester_client',
+    'ingester', 'pattern_ingester', 'index_gateway', 'bloom_build', 'bloom_gateway', 'storage_config', 'chunk_store_config', 'schema_config',
+    'compactor', 'compactor_client', 'compactor_grpc_client', 'limits_config', 'frontend_worker', 'table_manager', 'memberlist', 'kafka_config',
+    'dataobj', 'ingest_limits', 'ingest_limits_frontend', 'ingest_limits_frontend_client', 'runtime_config', 'operational_config', 'tracing', 'analytics',
+    'profiling', 'tenant_limits_allow_publish', 'legacy_read_target', 'common', 'shutdown_delay', 'metrics_namespace',
+  ],
+  /** grafana/loki v3.4.0. */
+  loki34: [
+    'target', 'auth_enabled', 'http_prefix', 'ballast_bytes', 'server', 'internal_server', 'distributor', 'querier',
+    'query_scheduler', 'frontend', 'query_range', 'ruler', 'ruler_storage', 'ingester_client', 'ingester', 'block_builder',
+    'block_scheduler', 'pattern_ingester', 'index_gateway', 'bloom_build', 'bloom_gateway', 'storage_config', 'chunk_store_config', 'schema_config',
+    'compactor', 'compactor_client', 'compactor_grpc_client', 'limits_config', 'frontend_worker', 'table_manager', 'memberlist', 'kafka_config',
+    'dataobj_explorer', 'runtime_config', 'operational_config', 'tracing', 'analytics', 'profiling', 'legacy_read_target', 'common',
+    'shutdown_delay', 'metrics_namespace',
+  ],
+  /** grafana/tempo v3.0.3 (cmd/tempo/app/config.go). */
+  tempo3: [
+    'target', 'auth_enabled', 'multitenancy_enabled', 'shutdown_delay', 'stream_over_http_enabled', 'http_api_prefix', 'enable_go_runtime_metrics', 'span_profiling',
+    'memory', 'server', 'internal_server', 'distributor', 'metrics_generator_client', 'live_store_client', 'querier', 'query_frontend',
+    'metrics_generator', 'ingest', 'block_builder', 'storage', 'overrides', 'memberlist', 'usage_report', 'cache',
+    'backend_scheduler', 'backend_scheduler_client', 'backend_worker', 'live_store',
+  ],
+  /** grafana/tempo v2.6.0. */
+  tempo2: [
+    'target', 'auth_enabled', 'multitenancy_enabled', 'shutdown_delay', 'stream_over_http_enabled', 'http_api_prefix', 'use_otel_tracer', 'enable_go_runtime_metrics',
+    'server', 'internal_server', 'distributor', 'ingester_client', 'metrics_generator_client', 'querier', 'query_frontend', 'compactor',
+    'ingester', 'metrics_generator', 'storage', 'overrides', 'memberlist', 'usage_report', 'cache',
+  ],
+  /** grafana/loki v3.6.11 (clients/pkg/promtail/config/config.go). */
+  promtail: [
+    'global', 'server', 'client', 'clients', 'positions', 'scrape_configs', 'target_config', 'limits_config',
+    'options', 'tracing', 'wal',
+  ],
+} as const;

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LOKI_DATA_PATH, LOKI_RULES_DIR, lokiDuration, renderLokiDocument, resolveLokiLimits, retentionProblem, schemaStartDateProblem } from '../loki/config';
+import { versionAtLeast } from '../core/releases';
 import { Commented, Notes } from './model';
 import { isObject, parseYaml } from './parse';
-import { LOKI_DEFAULTS } from './log-defaults';
-import { rawDiff, rebasePaths } from './raw-diff';
+import { LOKI_DEFAULTS, TOP_LEVEL_KEYS } from './log-defaults';
+import { rawDiff, rebasePaths, warnUnknownTopLevel } from './raw-diff';
 
 /** What the importer knows about the Loki service around the file. */
 export interface LokiContext {
@@ -16,6 +17,8 @@ export interface LokiContext {
   readonly hostDirs: Readonly<Record<string, string>>;
   readonly composeFile?: string;
   readonly service?: string;
+  /** The image tag (which release's keys are known). @default - the library's Loki */
+  readonly imageTag?: string;
 }
 
 /** LokiLimits prop ← limits_config key, with the library's default and Loki's. */
@@ -43,6 +46,7 @@ const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
  */
 export function importLoki(file: string, text: string, notes: Notes, ctx: LokiContext): Record<string, unknown> {
   let doc = parseYaml(text, file, 'loki');
+  warnUnknownTopLevel(file, doc, versionAtLeast(ctx.imageTag ?? '3.7.6', '3.5.0', true) ? TOP_LEVEL_KEYS.loki37 : TOP_LEVEL_KEYS.loki34, 'Loki', notes);
   if (ctx.dataMount && ctx.dataMount !== LOKI_DATA_PATH) {
     const from = ctx.dataMount;
     doc = rebasePaths(doc, from, LOKI_DATA_PATH, (p, before, after) =>

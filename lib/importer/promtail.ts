@@ -3,8 +3,8 @@ import { LogPipelineSpec, promtailDocument } from '../alloy/pipeline';
 import { HEALTHCHECK_DROP_EXPRESSION } from '../../constructs/log-agent';
 import { Commented, Notes } from './model';
 import { isObject, parseYaml } from './parse';
-import { PROMTAIL_DEFAULTS } from './log-defaults';
-import { rawDiff, rebasePaths } from './raw-diff';
+import { PROMTAIL_DEFAULTS, TOP_LEVEL_KEYS } from './log-defaults';
+import { rawDiff, rebasePaths, warnUnknownTopLevel } from './raw-diff';
 
 /** Where the LogAgent (Promtail) keeps its positions file (a named volume). */
 export const PROMTAIL_POSITIONS_DIR = '/var/lib/promtail';
@@ -32,6 +32,7 @@ const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
  */
 export function importPromtail(file: string, text: string, notes: Notes, ctx: PromtailContext): Record<string, unknown> {
   let doc = parseYaml(text, file, 'promtail');
+  warnUnknownTopLevel(file, doc, TOP_LEVEL_KEYS.promtail, 'Promtail', notes);
   if (ctx.positionsMount && ctx.positionsMount !== PROMTAIL_POSITIONS_DIR) {
     const from = ctx.positionsMount;
     doc = rebasePaths(doc, from, PROMTAIL_POSITIONS_DIR, (p, before, after) =>

@@ -8,6 +8,7 @@
  */
 import { Commented, Notes } from './model';
 import { isObject } from './parse';
+import { editDistance } from '../core/names';
 
 type Tree = Record<string, unknown>;
 
@@ -110,4 +111,16 @@ export function rebasePaths(v: unknown, from: string, to: string, onChange: (pat
     return after;
   }
   return v;
+}
+
+/**
+ * Warns about top-level keys the engine does not know (`known`: its root Config struct's keys):
+ * kept raw, never an exception, but the engine refuses them at start. Suggests the nearest key.
+ */
+export function warnUnknownTopLevel(file: string, doc: Record<string, unknown>, known: readonly string[], engine: string, notes: Notes): void {
+  for (const k of Object.keys(doc)) {
+    if (known.includes(k)) continue;
+    const near = known.map((x) => [x, editDistance(k, x)] as const).sort((a, b) => a[1] - b[1])[0];
+    notes.add('warning', file, k, `not a top-level key of ${engine}'s configuration: kept raw (rawConfig), but ${engine} refuses unknown keys at start${near && near[1] <= 2 ? `; did you mean ${near[0]}?` : ''}`);
+  }
 }

@@ -2,8 +2,8 @@ import { resolveDuration } from '../core/duration';
 import { TEMPO_DATA_PATH, TempoGeneration, renderTempoConfig } from '../tempo/config';
 import { Commented, Notes } from './model';
 import { isObject, parseYaml } from './parse';
-import { TEMPO_DEFAULTS } from './log-defaults';
-import { rawDiff, rebasePaths } from './raw-diff';
+import { TEMPO_DEFAULTS, TOP_LEVEL_KEYS } from './log-defaults';
+import { rawDiff, rebasePaths, warnUnknownTopLevel } from './raw-diff';
 
 /** What the importer knows about the Tempo service around the file. */
 export interface TempoContext {
@@ -29,6 +29,7 @@ const dig = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((x,
 export function importTempo(file: string, text: string, notes: Notes, ctx: TempoContext): Record<string, unknown> {
   let doc = parseYaml(text, file, 'tempo');
   const gen = ctx.generation;
+  warnUnknownTopLevel(file, doc, gen === 3 ? TOP_LEVEL_KEYS.tempo3 : TOP_LEVEL_KEYS.tempo2, `Tempo ${gen}`, notes);
   if (ctx.dataMount && ctx.dataMount !== TEMPO_DATA_PATH) {
     const from = ctx.dataMount;
     doc = rebasePaths(doc, from, TEMPO_DATA_PATH, (p, before, after) =>
