@@ -126,3 +126,13 @@ describe('data', () => {
     expect(r.report).toMatch(/no named volume held Loki's data in Compose \(it was lost with the container\): the construct keeps it on a new volume at \/loki/);
   });
 });
+
+describe('secrets in raw sections', () => {
+  test('a literal S3 secret kept raw is a warning saying it stays in the file; a ${VAR} reference is not', () => {
+    const notes = new Notes();
+    importLoki('loki.yaml', 'common:\n  storage:\n    s3:\n      bucketnames: logs\n      access_key_id: ${S3_KEY_ID}\n      secret_access_key: s3cr3t-in-raw\n', notes, { alertmanagerUrls: [], hostDirs: {} });
+    const warnings = notes.notes.filter((n) => n.kind === 'warning' && /literal secret/.test(n.message));
+    expect(warnings.map((n) => n.where)).toEqual(['common.storage.s3.secret_access_key']);
+    expect(warnings[0].message).toMatch(/literal secret \(a string of 13 characters\) kept in rawConfig: it stays in the rendered file/);
+  });
+});
