@@ -83,16 +83,29 @@ export function importPromtail(file: string, text: string, notes: Notes, ctx: Pr
     notes.add('choice', file, 'scrape_configs', 'no Docker discovery and no file under /var/log: /var/log is mounted read-only (the construct needs a source); your jobs are kept through rawConfig');
   }
 
+  // Pipeline stages the library writes (json or logfmt fields, labels, structured metadata,
+  // drop), read from the Docker job (else the first job with stages).
+  const stagesJob = (dockerJob && Array.isArray(dockerJob.pipeline_stages) ? dockerJob : jobs.find((j) => Array.isArray(j.pipeline_stages))) as Record<string, unknown> | undefined;
+  const stages = stagesJob ? pipelineProps(stagesJob.pipeline_stages as unknown[], ctx.correlation) : undefined;
+  if (stages) {
+    if (stages.logLabels) props.logLabels = stages.logLabels;
+    if (stages.structuredMetadata) props.structuredMetadata = stages.structuredMetadata;
+    if (stages.dropExpression !== undefined) props.dropExpression = stages.dropExpression;
+  }
+
   // What the construct renders from these props: its Docker and host jobs with the stack's stages.
-  const fields: Record<string, string> = { level: 'level', trace_id: ctx.correlation.logTraceIdField, span_id: ctx.correlation.logSpanIdField };
+  const logLabels = (props.logLabels as Record<string, string> | undefined) ?? { level: 'level' };
+  const extra = (props.structuredMetadata as Record<string, string> | undefined) ?? {};
+  const fields: Record<string, string> = { ...logLabels, trace_id: ctx.correlation.logTraceIdField, span_id: ctx.correlation.logSpanIdField, ...extra };
+  const drop = props.dropExpression === undefined ? HEALTHCHECK_DROP_EXPRESSION : props.dropExpression;
   const spec: LogPipelineSpec = {
     docker,
     hostLogPaths: props.readHostLogs !== undefined ? ((props.hostLogPaths as string[] | undefined) ?? ['/var/log/*.log']) : undefined,
     format: ctx.correlation.logFormat,
     fields,
-    labels: ['level'],
-    structuredMetadata: ['trace_id', 'span_id'],
-    drop: { expression: HEALTHCHECK_DROP_EXPRESSION, reason: 'healthcheck' },
+    labels: Object.keys(logLabels),
+    structuredMetadata: ['trace_id', 'span_id', ...Object.keys(extra)],
+    drop: drop === false ? undefined : { expression: String(drop), reason: 'healthcheck' },
     lokiPushUrl: str(props.lokiUrl || 'http://loki:3100/loki/api/v1/push'),
     tenantId: props.tenantId as string | undefined,
   };
@@ -103,6 +116,39 @@ export function importPromtail(file: string, text: string, notes: Notes, ctx: Pr
   }
   if (diff.raw) props.rawConfig = new Commented('Escape hatch: config.yml keys the construct does not write as your file does, merged over its configuration (see the import report).', diff.raw);
   return props;
+}
+
+/**
+ * LogAgent props from Promtail stages in the shape the library writes: [json|logfmt] fields,
+ * a labels stage (label: label), structured_metadata (trace_id, span_id and more), a drop
+ * stage counted as `healthcheck`. Undefined when the stages have another shape (kept raw).
+ */
+function pipelineProps(stages: unknown[], c: PromtailContext['correlation']): { logLabels?: Record<string, string>; structuredMetadata?: Record<string, string>; dropExpression?: string | false } | undefined {
+  const byKind = new Map<string, Record<string, unknown>>();
+  for (const st of stages) {
+    if (!isObject(st) || Object.keys(st).length !== 1) return undefined;
+    const [k, v] = Object.entries(st)[0];
+    if (byKind.has(k) || !isObject(v)) return undefined;
+    byKind.set(k, v);
+  }
+  const parse = c.logFormat === 'json' ? byKind.get('json') : byKind.get('logfmt');
+  const map = parse ? (c.logFormat === 'json' ? parse.expressions : parse.mapping) : undefined;
+  if (!isObject(map) || [...byKind.keys()].some((k) => !['json', 'logfmt', 'labels', 'structured_metadata', 'drop'].includes(k))) return undefined;
+  const field = (name: string) => str(map[name] ?? name).replace(/^"(.*)"$/, '$1');
+  const out: { logLabels?: Record<string, string>; structuredMetadata?: Record<string, string>; dropExpression?: string | false } = {};
+  const labels = byKind.get('labels');
+  const ids = ['trace_id', 'span_id', c.logTraceIdField, c.logSpanIdField];
+  const name = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+  // The construct refuses ids as labels (high cardinality) and reserved names: such stages stay raw.
+  if (labels && Object.keys(labels).some((l) => !name.test(l) || l.startsWith('__') || ids.includes(l) || ids.includes(field(l)))) return undefined;
+  if (labels) out.logLabels = Object.fromEntries(Object.keys(labels).map((l) => [l, field(l)]));
+  const meta = byKind.get('structured_metadata');
+  const extra = meta ? Object.keys(meta).filter((m) => m !== 'trace_id' && m !== 'span_id') : [];
+  if (extra.some((m) => !name.test(m) || m.startsWith('__') || (labels && m in labels))) return undefined;
+  if (extra.length) out.structuredMetadata = Object.fromEntries(extra.map((m) => [m, field(m)]));
+  const drop = byKind.get('drop');
+  out.dropExpression = drop && typeof drop.expression === 'string' ? drop.expression : false;
+  return out;
 }
 
 function unwrap(v: unknown): unknown {
