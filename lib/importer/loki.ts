@@ -5,7 +5,7 @@ import { versionAtLeast } from '../core/releases';
 import { Commented, Notes } from './model';
 import { isObject, parseYaml } from './parse';
 import { LOKI_DEFAULTS, TOP_LEVEL_KEYS } from './log-defaults';
-import { rawDiff, rebasePaths, warnUnknownTopLevel } from './raw-diff';
+import { moveDataPaths, rawDiff, warnUnknownTopLevel } from './raw-diff';
 
 /** What the importer knows about the Loki service around the file. */
 export interface LokiContext {
@@ -45,16 +45,9 @@ const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
  * writes goes through rawConfig (computed, see raw-diff.ts), each in the report.
  */
 export function importLoki(file: string, text: string, notes: Notes, ctx: LokiContext): Record<string, unknown> {
-  let doc = parseYaml(text, file, 'loki');
-  warnUnknownTopLevel(file, doc, versionAtLeast(ctx.imageTag ?? '3.7.6', '3.5.0', true) ? TOP_LEVEL_KEYS.loki37 : TOP_LEVEL_KEYS.loki34, 'Loki', notes);
-  if (ctx.dataMount && ctx.dataMount !== LOKI_DATA_PATH) {
-    const from = ctx.dataMount;
-    doc = rebasePaths(doc, from, LOKI_DATA_PATH, (p, before, after) =>
-      notes.add('choice', file, p, `${before} → ${after}: the data volume was mounted at ${from}; the construct mounts it at ${LOKI_DATA_PATH}, so the same files in the volume are found`),
-    ) as Record<string, unknown>;
-  } else if (!ctx.dataMount && ctx.composeFile) {
-    notes.add('warning', file, 'common.path_prefix', `no named volume held Loki's data in Compose (it was lost with the container): the construct keeps it on a new volume at ${LOKI_DATA_PATH}`);
-  }
+  const doc0 = parseYaml(text, file, 'loki');
+  warnUnknownTopLevel(file, doc0, versionAtLeast(ctx.imageTag ?? '3.7.6', '3.5.0', true) ? TOP_LEVEL_KEYS.loki37 : TOP_LEVEL_KEYS.loki34, 'Loki', notes);
+  const doc = moveDataPaths(file, doc0, notes, { mount: ctx.dataMount, target: LOKI_DATA_PATH, volume: 'data', engine: 'Loki', composeFile: ctx.composeFile, missingWhere: 'common.path_prefix' });
   const props: Record<string, unknown> = {};
   const server = isObject(doc.server) ? doc.server : {};
   if (server.log_level !== undefined && ['debug', 'info', 'warn', 'error'].includes(str(server.log_level))) props.logLevel = str(server.log_level);

@@ -4,7 +4,7 @@ import { HEALTHCHECK_DROP_EXPRESSION } from '../../constructs/log-agent';
 import { Commented, Notes } from './model';
 import { isObject, parseYaml } from './parse';
 import { PROMTAIL_DEFAULTS, TOP_LEVEL_KEYS } from './log-defaults';
-import { rawDiff, rebasePaths, warnUnknownTopLevel } from './raw-diff';
+import { moveDataPaths, rawDiff, warnUnknownTopLevel } from './raw-diff';
 
 /** Where the LogAgent (Promtail) keeps its positions file (a named volume). */
 export const PROMTAIL_POSITIONS_DIR = '/var/lib/promtail';
@@ -31,14 +31,9 @@ const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
  * goes through rawConfig (computed, see raw-diff.ts), each in the report.
  */
 export function importPromtail(file: string, text: string, notes: Notes, ctx: PromtailContext): Record<string, unknown> {
-  let doc = parseYaml(text, file, 'promtail');
-  warnUnknownTopLevel(file, doc, TOP_LEVEL_KEYS.promtail, 'Promtail', notes);
-  if (ctx.positionsMount && ctx.positionsMount !== PROMTAIL_POSITIONS_DIR) {
-    const from = ctx.positionsMount;
-    doc = rebasePaths(doc, from, PROMTAIL_POSITIONS_DIR, (p, before, after) =>
-      notes.add('choice', file, p, `${before} → ${after}: the positions volume was mounted at ${from}; the construct mounts it at ${PROMTAIL_POSITIONS_DIR}, so the read positions are kept`),
-    ) as Record<string, unknown>;
-  }
+  const doc0 = parseYaml(text, file, 'promtail');
+  warnUnknownTopLevel(file, doc0, TOP_LEVEL_KEYS.promtail, 'Promtail', notes);
+  const doc = moveDataPaths(file, doc0, notes, { mount: ctx.positionsMount, target: PROMTAIL_POSITIONS_DIR, volume: 'positions', engine: 'Promtail' });
   const positions = isObject(doc.positions) ? str(doc.positions.filename) : '';
   if (positions && !positions.startsWith(`${PROMTAIL_POSITIONS_DIR}/`)) {
     notes.add('choice', file, 'positions.filename', `${positions} is not on a volume${ctx.positionsMount ? '' : ' in Compose'}: kept as it is (rawConfig), so positions are still lost when the container is replaced; remove that raw line to keep them on the construct's positions volume`);

@@ -116,8 +116,26 @@ function short(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/**
+ * The file's paths under the Compose mount point of the named volume (`mount`), moved to the
+ * construct's (`target`): the same files of the same volume are found (each move reported).
+ * Without a named volume (`mount` undefined) in a Compose import, a warning at `missingWhere`.
+ */
+export function moveDataPaths(file: string, doc: Tree, notes: Notes, o: { mount?: string; target: string; volume: string; engine: string; composeFile?: string; missingWhere?: string }): Tree {
+  if (o.mount && o.mount !== o.target) {
+    const from = o.mount;
+    return rebasePaths(doc, from, o.target, (p, before, after) =>
+      notes.add('choice', file, p, `${before} → ${after}: the ${o.volume} volume was mounted at ${from}; the construct mounts it at ${o.target}, so the same files in the volume are found`),
+    ) as Tree;
+  }
+  if (!o.mount && o.composeFile && o.missingWhere) {
+    notes.add('warning', file, o.missingWhere, `no named volume held ${o.engine}'s ${o.volume} in Compose (it was lost with the container): the construct keeps it on a new volume at ${o.target}`);
+  }
+  return doc;
+}
+
 /** Replaces the prefix `from` of every string value that is a path under it with `to` (data kept in the volume). */
-export function rebasePaths(v: unknown, from: string, to: string, onChange: (path: string, before: string, after: string) => void, path = ''): unknown {
+function rebasePaths(v: unknown, from: string, to: string, onChange: (path: string, before: string, after: string) => void, path = ''): unknown {
   if (from === to) return v;
   if (Array.isArray(v)) return v.map((x, i) => rebasePaths(x, from, to, onChange, `${path}[${i}]`));
   if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rebasePaths(x, from, to, onChange, path ? `${path}.${k}` : k)]));

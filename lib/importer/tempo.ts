@@ -3,7 +3,7 @@ import { TEMPO_DATA_PATH, TempoGeneration, renderTempoConfig } from '../tempo/co
 import { Commented, Notes } from './model';
 import { isObject, parseYaml } from './parse';
 import { TEMPO_DEFAULTS, TOP_LEVEL_KEYS } from './log-defaults';
-import { rawDiff, rebasePaths, warnUnknownTopLevel } from './raw-diff';
+import { moveDataPaths, rawDiff, warnUnknownTopLevel } from './raw-diff';
 
 /** What the importer knows about the Tempo service around the file. */
 export interface TempoContext {
@@ -27,17 +27,10 @@ const dig = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((x,
  * writes goes through rawConfig (computed, see raw-diff.ts), each in the report.
  */
 export function importTempo(file: string, text: string, notes: Notes, ctx: TempoContext): Record<string, unknown> {
-  let doc = parseYaml(text, file, 'tempo');
+  const doc0 = parseYaml(text, file, 'tempo');
   const gen = ctx.generation;
-  warnUnknownTopLevel(file, doc, gen === 3 ? TOP_LEVEL_KEYS.tempo3 : TOP_LEVEL_KEYS.tempo2, `Tempo ${gen}`, notes);
-  if (ctx.dataMount && ctx.dataMount !== TEMPO_DATA_PATH) {
-    const from = ctx.dataMount;
-    doc = rebasePaths(doc, from, TEMPO_DATA_PATH, (p, before, after) =>
-      notes.add('choice', file, p, `${before} → ${after}: the data volume was mounted at ${from}; the construct mounts it at ${TEMPO_DATA_PATH}, so the same files in the volume are found`),
-    ) as Record<string, unknown>;
-  } else if (!ctx.dataMount && ctx.composeFile) {
-    notes.add('warning', file, 'storage.trace', `no named volume held Tempo's data in Compose (it was lost with the container): the construct keeps it on a new volume at ${TEMPO_DATA_PATH}`);
-  }
+  warnUnknownTopLevel(file, doc0, gen === 3 ? TOP_LEVEL_KEYS.tempo3 : TOP_LEVEL_KEYS.tempo2, `Tempo ${gen}`, notes);
+  const doc = moveDataPaths(file, doc0, notes, { mount: ctx.dataMount, target: TEMPO_DATA_PATH, volume: 'data', engine: 'Tempo', composeFile: ctx.composeFile, missingWhere: 'storage.trace' });
   const wrongLayout = gen === 3 ? ['ingester', 'compactor'].filter((k) => k in doc) : ['live_store', 'backend_worker'].filter((k) => k in doc);
   if (wrongLayout.length) notes.add('warning', file, wrongLayout.join(', '), `sections of the Tempo ${gen === 3 ? '2.x' : '3.x'} layout, but the image reads the ${gen}.x layout: kept raw, and Tempo refuses them at start (migrate them, see docs/guides/importing.md)`);
 

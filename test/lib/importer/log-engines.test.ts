@@ -2,9 +2,9 @@
 // bad files are refused with file and line, unknown keys are kept raw with a warning (never an
 // exception), and the computed rawConfig keeps the input's behaviour.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { ImportError, importStack } from '../../../lib/importer';
+import { importStack } from '../../../lib/importer';
+import { caught, tempInputs } from '../../helpers/import-io';
 import { LOKI_DEFAULTS, TEMPO_DEFAULTS, TOP_LEVEL_KEYS } from '../../../lib/importer/log-defaults';
 import { Commented, Notes } from '../../../lib/importer/model';
 import { rawDiff } from '../../../lib/importer/raw-diff';
@@ -14,25 +14,9 @@ import { fixtureDefaults } from '../../helpers/import-compare';
 
 const ROOT = path.join(__dirname, '../../..');
 const fact = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/engines', f), 'utf8'));
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-import-logs-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, text);
-  return f;
-};
+const { dir, write } = tempInputs('obs-import-logs-');
 const compose = (service: string, image: string, target: string, file: string, extra = '') =>
   write(`${service}-${path.basename(file)}/docker-compose.yml`, `services:\n  ${service}:\n    image: ${image}\n    command: -config.file=${target}\n    volumes:\n      - ${file}:${target}:ro\n${extra}`);
-const caught = (fn: () => unknown): ImportError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ImportError) return e;
-    throw e;
-  }
-  throw new Error('expected an ImportError');
-};
 
 describe('engine facts', () => {
   test('every Loki default the importer relies on is the one the Loki 3.7.6 fixture records', () => {
