@@ -32,6 +32,21 @@ describe('engine facts', () => {
     }
   });
 
+  test('every key path the importers read is a key of the pinned engine (fixtures), per Tempo layout', () => {
+    // The paths lib/importer/{loki,tempo,promtail}.ts read into typed props.
+    const reads = {
+      loki: ['server.log_level', 'limits_config.retention_period', 'limits_config.ingestion_rate_mb', 'limits_config.ingestion_burst_size_mb', 'limits_config.max_query_series', 'limits_config.max_entries_limit_per_query', 'limits_config.max_query_length', 'limits_config.max_query_parallelism', 'limits_config.per_stream_rate_limit', 'limits_config.reject_old_samples', 'limits_config.reject_old_samples_max_age', 'limits_config.allow_structured_metadata', 'limits_config.volume_enabled', 'schema_config.configs[].from', 'schema_config.configs[].store', 'schema_config.configs[].object_store', 'schema_config.configs[].schema', 'schema_config.configs[].index.prefix', 'schema_config.configs[].index.period', 'compactor.compaction_interval', 'compactor.retention_delete_delay', 'compactor.retention_enabled', 'compactor.delete_request_store', 'ruler.remote_write.enabled', 'ruler.remote_write.clients.<name>.url', 'ruler.storage.type', 'ruler.storage.local.directory', 'common.storage.filesystem.rules_directory'],
+      tempo2: ['ingester.max_block_duration', 'compactor.compaction.block_retention', 'metrics_generator.registry.external_labels', 'metrics_generator.processor.span_metrics.dimensions', 'metrics_generator.processor.service_graphs.dimensions', 'metrics_generator.storage.remote_write[].url'],
+      tempo3: ['live_store.max_block_duration', 'backend_worker.compaction.block_retention', 'metrics_generator.registry.external_labels', 'metrics_generator.processor.span_metrics.dimensions', 'metrics_generator.processor.service_graphs.dimensions', 'metrics_generator.storage.remote_write[].url'],
+      promtail: ['clients[].url', 'clients[].tenant_id', 'positions.filename', 'scrape_configs[].docker_sd_configs[].host', 'scrape_configs[].docker_sd_configs[].refresh_interval', 'scrape_configs[].static_configs[].labels', 'scrape_configs[].pipeline_stages[].json.expressions', 'scrape_configs[].pipeline_stages[].logfmt.mapping', 'scrape_configs[].pipeline_stages[].labels', 'scrape_configs[].pipeline_stages[].structured_metadata', 'scrape_configs[].pipeline_stages[].drop.expression', 'scrape_configs[].pipeline_stages[].drop.drop_counter_reason'],
+    };
+    const t = fact('tempo-3.0.3.json');
+    const known = { loki: fact('loki-3.7.6.json').keys, tempo2: t.generation2.keys, tempo3: t.generation3.keys, promtail: fact('promtail-3.6.11.json').keys };
+    for (const [engine, paths] of Object.entries(reads)) {
+      expect([engine, paths.filter((p) => !(p in known[engine as keyof typeof known]))]).toEqual([engine, []]);
+    }
+  });
+
   test('the top-level keys are the fixture\'s, tag by tag', () => {
     const f = fact('log-engines-top-level.json');
     expect(TOP_LEVEL_KEYS.loki37).toEqual(f.loki['v3.7.6'].keys);
