@@ -48,7 +48,8 @@ function read(file: string): string {
 
 /**
  * Turns existing configuration files (docker-compose.yml, prometheus.yml and its rule
- * files, alertmanager.yml, blackbox.yml, Grafana dashboards) into a TypeScript cdktf app on
+ * files, alertmanager.yml, blackbox.yml, Grafana dashboards, and the Loki, Tempo and Promtail
+ * files mounted into their Compose services) into a TypeScript cdktf app on
  * this library. Throws {@link ImportError} (file and line) for unreadable or mistyped
  * input; everything else it cannot express goes through an escape hatch and into the report.
  */

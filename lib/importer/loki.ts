@@ -92,6 +92,7 @@ export function importLoki(file: string, text: string, notes: Notes, ctx: LokiCo
   const clients = rw && isObject(rw.clients) ? Object.values(rw.clients) : [];
   if (rw?.enabled === true && clients.length === 1 && isObject(clients[0]) && Object.keys(clients[0]).join() === 'url' && /^https?:\/\/[^\s/]+/.test(str(clients[0].url))) {
     props.remoteWriteUrl = str(clients[0].url);
+    notes.add('choice', file, 'ruler.remote_write', `remoteWriteUrl ${props.remoteWriteUrl}: when it is the stack's Prometheus, the LokiCluster turns on that Prometheus' remote-write receiver`);
   }
 
   // Rule files: the ruler's local directory, when Compose mounts it from the host.

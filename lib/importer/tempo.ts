@@ -63,6 +63,9 @@ export function importTempo(file: string, text: string, notes: Notes, ctx: Tempo
     if (Array.isArray(rw) && rw.length === 1 && isObject(rw[0]) && /^https?:\/\/[^\s/]+\/\S*$/.test(str(rw[0].url))) {
       props.remoteWriteUrl = new Commented('As in your file (the library would otherwise find the stack\'s Prometheus and turn on its receiver).', str(rw[0].url));
     }
+    else if (rw === undefined && ctx.stackRemoteWriteUrl) {
+      notes.add('choice', file, 'metrics_generator.storage.remote_write', "not set: the TempoBackend finds the stack's Prometheus and turns on its remote-write receiver and exemplar storage; the remote_write it would add is removed through rawConfig, so the generated metrics still go nowhere, as before (delete that raw line to send them)");
+    }
   }
 
   const generator = props.metricsGenerator === undefined
