@@ -1,10 +1,11 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { LogPipelineSpec, PipelineDuration, promtailDocument, renderAlloyPipeline, renderPromtailPipeline } from '../lib/alloy/pipeline';
-import { mergeRawConfig, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
+import { mergeRawConfig, rawConfigHoldsSecret, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { dockerSocketProblem, labelNameProblem, re2Problem } from '../lib/core/names';
@@ -346,6 +347,8 @@ export class LogAgent extends Construct {
     this.resource = this.deployment.resource;
 
     this.node.addValidation({ validate: () => this.synthProblems() });
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     if (!isAlloy && props.rawConfig) {
       // The keys the construct renders (the push URL is resolved at synth: any stands in).
       const rendered = promtailDocument({ ...this.base, lokiPushUrl: props.lokiUrl ?? 'http://loki:3100/loki/api/v1/push' }, { httpPort: PROMTAIL.port, positionsDir: PROMTAIL.positions });
@@ -383,7 +386,7 @@ export class LogAgent extends Construct {
   }
 
   private renderFiles(): ConfigFile[] {
-    return [{ path: this.configPath, content: this.renderConfig() }];
+    return [{ path: this.configPath, content: this.renderConfig(), ...(rawConfigHoldsSecret(this.props.rawConfig, this) ? { secret: true } : {}) }];
   }
 
   private synthProblems(): string[] {

@@ -1,7 +1,8 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
-import { mergeRawConfig, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
+import { mergeRawConfig, rawConfigHoldsSecret, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
@@ -237,6 +238,8 @@ export class LokiCluster extends Construct {
           : undefined,
       rawConfig: props.rawConfig,
     };
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     if (props.rawConfig) {
       const { rawConfig: _raw, ...plain } = this.settings;
       const warning = rawOverrideWarning('LokiCluster', mergeRawConfig(renderLokiDocument({ ...plain, alertmanagerUrls: this.alertmanagerUrls() }), props.rawConfig).overridden);
@@ -383,7 +386,7 @@ export class LokiCluster extends Construct {
   }
 
   private renderFiles(withRules: boolean): ConfigFile[] {
-    const files: ConfigFile[] = [{ path: LOKI_CONFIG_PATH, content: this.renderConfig() }];
+    const files: ConfigFile[] = [{ path: LOKI_CONFIG_PATH, content: this.renderConfig(), ...(rawConfigHoldsSecret(this.settings.rawConfig, this) ? { secret: true } : {}) }];
     if (withRules) {
       // With ruler.storage.type local, the ruler reads <directory>/<tenant>/<file>; the tenant
       // is "fake" when auth_enabled is false.

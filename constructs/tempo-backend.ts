@@ -1,7 +1,8 @@
 import { Annotations, Aspects, TerraformResource } from 'cdktf';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { checkShape } from '../lib/core/shape';
-import { mergeRawConfig, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
+import { mergeRawConfig, rawConfigHoldsSecret, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
 import { Construct, IConstruct } from 'constructs';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
@@ -245,7 +246,7 @@ export class TempoBackend extends Construct {
         resources: props.resources,
       },
       {
-        files: () => [{ path: CONFIG_PATH, content: this.renderConfig() }],
+        files: () => [{ path: CONFIG_PATH, content: this.renderConfig(), ...(rawConfigHoldsSecret(props.rawConfig, this) ? { secret: true } : {}) }],
         args: () => [`-config.file=${CONFIG_PATH}`, ...(props.objectStorage ? ['-config.expand-env=true'] : [])],
       },
     );
@@ -258,6 +259,8 @@ export class TempoBackend extends Construct {
       // Aspects run at synth before validation and rendering, so the flags are set in time.
       Aspects.of(this).add({ visit: (node: IConstruct) => (node === this ? this.wireAtSynth() : undefined) });
     }
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     if (props.rawConfig) {
       // The keys the construct renders (the remote-write URL is resolved at synth: any stands in).
       const generator = this.generator && { ...this.generator, remoteWriteUrl: this.remoteWriteUrl ?? 'http://prometheus:9090/api/v1/write', traceIdLabelName: Observability.of(this).correlation.exemplarTraceIdLabel };

@@ -8,6 +8,8 @@
  * construct's own validation does not see raw keys: the engine checks them when it starts.
  */
 import { Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { sensitiveVariablesIn } from './secrets';
 
 export type RawConfig = Record<string, unknown>;
 
@@ -84,4 +86,12 @@ export function rawOverrideWarning(engine: string, overridden: readonly string[]
   const shown = overridden.slice(0, 8).join(', ');
   const more = overridden.length > 8 ? ` and ${overridden.length - 8} more` : '';
   return `rawConfig overrides ${overridden.length} key(s) the ${engine} construct manages: ${shown}${more}. The raw value wins; the construct's checks and wiring no longer apply to ${overridden.length === 1 ? 'it' : 'them'}. Prefer the typed prop where one exists.`;
+}
+
+/**
+ * Whether a rawConfig interpolates a sensitive variable (a secret the importer moved out of a
+ * raw section): the rendered file then holds it and is declared a secret file.
+ */
+export function rawConfigHoldsSecret(raw: RawConfig | undefined, scope: IConstruct): boolean {
+  return raw !== undefined && sensitiveVariablesIn(JSON.stringify(raw), scope).length > 0;
 }

@@ -9,7 +9,7 @@
 import { Commented, Notes } from './model';
 import { isObject } from './parse';
 import { editDistance } from '../core/names';
-import { SECRET_ENV_NAME } from '../core/secrets';
+import { secretsInRaw } from './raw-secrets';
 
 type Tree = Record<string, unknown>;
 
@@ -57,6 +57,9 @@ export interface RawDiff {
  */
 export function rawDiff(file: string, input: Tree, rendered: Tree, defaults: DefaultsTable, notes: Notes, engine: string): RawDiff {
   const found: Array<{ path: string; value: unknown }> = [];
+  // Literal credentials (and ${ENV} references) in what goes raw become secret variables, named <engine>_<path>.
+  const kept = (k: string, v: unknown, parent: string) =>
+    (secretsInRaw({ [k]: v }, file, parent || 'rawConfig', [engine.toLowerCase().replace(/[^a-z0-9]+/g, '_'), ...(parent ? parent.split('.') : [])].join('_'), notes) as Tree)[k];
   const allDefaults = (v: unknown, path: string): boolean => {
     if (isObject(v)) return Object.entries(v).every(([k, x]) => allDefaults(x, `${path}.${k}`));
     return path in defaults && sameConfig(defaults[path], v);
@@ -68,13 +71,13 @@ export function rawDiff(file: string, input: Tree, rendered: Tree, defaults: Def
     for (const [k, v] of Object.entries(inp)) {
       const p = path ? `${path}.${k}` : k;
       if (!(k in out)) {
-        raw[k] = v;
+        raw[k] = kept(k, v, path);
         notes.add('escape-hatch', file, p, `no ${engine} prop: written as is through rawConfig`);
       } else if (isObject(v) && isObject(out[k])) {
         const sub = walk(v, out[k] as Tree, p);
         if (sub) raw[k] = sub;
       } else if (!sameConfig(v, out[k])) {
-        raw[k] = v;
+        raw[k] = kept(k, v, path);
         notes.add('escape-hatch', file, p, `differs from what the ${engine} construct writes (${short(out[k])}): your value kept through rawConfig (it overrides the construct's)`);
       }
     }
@@ -91,24 +94,9 @@ export function rawDiff(file: string, input: Tree, rendered: Tree, defaults: Def
     return Object.keys(raw).length ? raw : undefined;
   };
   const raw = walk(input, rendered, '');
-  for (const [p, v] of literalSecrets(raw, '')) {
-    notes.add('warning', file, p, `literal secret (a string of ${v.length} characters) kept in rawConfig: it stays in the rendered file and the Terraform state; move it to an environment variable (${engine} expands \${VAR} with -config.expand-env=true) or a *_file setting`);
-  }
   const noted = new Set(notes.notes.filter((n) => n.kind === 'default' && n.file === file).map((n) => n.where));
   for (const d of found) if (!noted.has(d.path)) notes.add('default', file, d.path, `not set: ${engine}'s default ${short(d.value)} written out by the construct (same behaviour)`);
   return { raw, defaults: found };
-}
-
-/** Credential-named string leaves (`secret_access_key`, `password`, `bearer_token`, ...), not `${VAR}` references. */
-function literalSecrets(v: unknown, path: string): Array<[string, string]> {
-  if (v instanceof Commented) return literalSecrets(v.value, path);
-  if (Array.isArray(v)) return v.flatMap((x, i) => literalSecrets(x, `${path}[${i}]`));
-  if (!isObject(v)) return [];
-  return Object.entries(v).flatMap(([k, x]) => {
-    const p = path ? `${path}.${k}` : k;
-    if (typeof x === 'string' && x && !/_file$/.test(k) && SECRET_ENV_NAME.test(k) && !/^\$\{[^}]+\}$/.test(x.trim())) return [[p, x] as [string, string]];
-    return literalSecrets(x, p);
-  });
 }
 
 function short(v: unknown): string {

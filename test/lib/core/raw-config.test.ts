@@ -93,3 +93,20 @@ describe('LogAgent (Promtail) rawConfig', () => {
     expect(warnings(agent).filter((w) => w.startsWith('rawConfig'))).toEqual([expect.stringMatching(/rawConfig overrides 1 key\(s\) the LogAgent construct manages: scrape_configs\./)]);
   });
 });
+
+describe('secrets in rawConfig', () => {
+  test('a sensitive variable in rawConfig makes the rendered file a secret file (synth succeeds, value not literal)', () => {
+    const stack = testStack();
+    const password = new TerraformVariable(stack, 'loki_rw_password', { type: 'string', sensitive: true });
+    new LokiCluster(stack, 'Loki', { rawConfig: { ruler: { remote_write: { enabled: true, clients: { prom: { url: 'http://prometheus:9090/api/v1/write', basic_auth: { username: 'loki', password: password.stringValue } } } } } } });
+    const json = synthJson(stack);
+    const config = parse(containerFiles(json, 'loki')['/etc/loki/config.yaml']);
+    expect(config.ruler.remote_write.clients.prom.basic_auth.password).toMatch(/^stand-in-for-.*var\.loki_rw_password/);
+  });
+
+  test('a literal credential in rawConfig is a warning naming its path', () => {
+    const stack = testStack();
+    const tempo = new TempoBackend(stack, 'Tempo', { metricsGenerator: false, rawConfig: { storage: { trace: { s3: { secret_key: 'literal-in-raw' } } } } });
+    expect(warnings(tempo).join('\n')).toMatch(/rawConfig\.storage\.trace\.s3\.secret_key is a credential \(key secret_key\): a literal credential in a raw escape hatch is written as it is/);
+  });
+});

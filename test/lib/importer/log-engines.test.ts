@@ -127,11 +127,11 @@ describe('data', () => {
 });
 
 describe('secrets in raw sections', () => {
-  test('a literal S3 secret kept raw is a warning saying it stays in the file; a ${VAR} reference is not', () => {
+  test('a literal S3 secret and a ${VAR} reference going raw become sensitive variables (the report lists them)', () => {
     const notes = new Notes();
-    importLoki('loki.yaml', 'common:\n  storage:\n    s3:\n      bucketnames: logs\n      access_key_id: ${S3_KEY_ID}\n      secret_access_key: s3cr3t-in-raw\n', notes, { alertmanagerUrls: [], hostDirs: {} });
-    const warnings = notes.notes.filter((n) => n.kind === 'warning' && /literal secret/.test(n.message));
-    expect(warnings.map((n) => n.where)).toEqual(['common.storage.s3.secret_access_key']);
-    expect(warnings[0].message).toMatch(/literal secret \(a string of 13 characters\) kept in rawConfig: it stays in the rendered file/);
+    const props = importLoki('loki.yaml', 'common:\n  storage:\n    s3:\n      bucketnames: logs\n      access_key_id: ${S3_KEY_ID}\n      secret_access_key: s3cr3t-in-raw\n', notes, { alertmanagerUrls: [], hostDirs: {} });
+    expect(JSON.stringify((props.rawConfig as Commented).value)).not.toContain('s3cr3t-in-raw');
+    expect(notes.secretVariables.sort()).toEqual(['TF_VAR_loki_common_storage_s3_secret_access_key', 'TF_VAR_s3_key_id']);
+    expect(notes.notes.filter((n) => n.kind === 'secret').map((n) => n.where).sort()).toEqual(['common.storage.s3.access_key_id', 'common.storage.s3.secret_access_key']);
   });
 });

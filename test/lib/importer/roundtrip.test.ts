@@ -103,7 +103,7 @@ function synth(name: string): SynthJson {
 
 /** Every literal secret planted in the corpus, native and raw (features: every raw place). */
 const PLANTED_SECRETS = [
-  's3cr3t-literal', 'literal-bearer-token', 'another-literal-token', 'literal-smtp-password', 'literal-routing-key', 'literal-db-password', 'abc123',
+  's3cr3t-literal', 'literal-bearer-token', 'another-literal-token', 'literal-smtp-password', 'literal-routing-key', 'literal-db-password', 'abc123', 'literal-loki-password',
   // in raw passthrough: Slack URLs (global and per config), raw receiver kinds, http_config, remote_write/read, raw scrape fields, blackbox rawFields
   'XXXXXXXX', 'YYYYYYYY', 'literal-bot-token', 'literal-opsgenie-key', 'literal-discord-token', 'literal-hook-credentials',
   'literal-rw-password', 'literal-oauth-secret', 'literal-url-password', 'literal-token-credentials', 'literal-scrape-oauth-secret', 'literal-probe-password',
