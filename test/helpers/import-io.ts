@@ -5,9 +5,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { ImportError } from '../../lib/importer';
 
-/** A fresh temporary directory (removed after the file's tests) and a writer into it. */
-export function tempInputs(prefix: string): { dir: string; write: (name: string, text: string) => string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/**
+ * A fresh temporary directory (removed after the file's tests) and a writer into it; under
+ * `base` when given (inside the repository, so generated programs resolve the library).
+ */
+export function tempInputs(prefix: string, base: string = os.tmpdir()): { dir: string; write: (name: string, text: string) => string } {
+  const dir = fs.mkdtempSync(path.join(base, prefix));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string) => {
     const f = path.join(dir, name);
