@@ -896,6 +896,17 @@ group('Stack-wide checks: wiring, dashboard links, Loki rules, rule cost (issue 
   bad('series hint that is not a count', (s) => prom(s, { seriesHints: { http_requests_total: 0.5 } }), /seriesHints\.http_requests_total must be a positive whole number of series \(got 0\.5\)/);
 });
 
+group('rawConfig of LokiCluster, TempoBackend and LogAgent (issue 15)', () => {
+  bad('Loki rawConfig not an object', loki({ rawConfig: 'limits_config: {}' as never }), /props\.rawConfig must be an object of any value values \(got string "limits_config: \{\}"\)/);
+  bad('Loki rawConfig a list', loki({ rawConfig: [{ limits_config: {} }] as never }), /props\.rawConfig must be an object of any value values \(got an array\)/);
+  bad('Loki rawConfig value a function', loki({ rawConfig: { limits_config: { max_streams_per_user: () => 0 } } }), /rawConfig\.limits_config\.max_streams_per_user must be a string, number, boolean, null, list or plain object \(got function\)\. Write the value as the engine's YAML spells it/);
+  bad('Loki rawConfig value undefined', loki({ rawConfig: { limits_config: { max_streams_per_user: undefined } } }), /rawConfig\.limits_config\.max_streams_per_user is undefined\. Leave the key out to keep the construct's value, or pass null to remove the key/);
+  bad('Tempo rawConfig value a class instance', tempo({ rawConfig: { query_frontend: { search: { duration_slo: Duration.seconds(5) } } } }), /rawConfig\.query_frontend\.search\.duration_slo must be a string, number, boolean, null, list or plain object \(got an instance of Duration\)/);
+  bad('Tempo rawConfig value not finite', tempo({ rawConfig: { ingester: { max_block_bytes: Infinity } } }), /rawConfig\.ingester\.max_block_bytes must be a finite number \(got Infinity\): YAML has no such value/);
+  bad('rawConfig on an Alloy agent', agent({ rawConfig: { limits_config: { readline_rate: 1 } } }), /rawConfig is a Promtail option \(YAML keys merged over config\.yml\), but agent is "alloy" \(got keys \["limits_config"\]\)\. Set agent: "promtail", or remove rawConfig/);
+  bad('Promtail rawConfig value a Date', agent({ agent: 'promtail', rawConfig: { positions: { sync_period: new Date(0) } } }), /rawConfig\.positions\.sync_period must be a string, number, boolean, null, list or plain object \(got an instance of Date\)/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Running the table
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,11 @@ import { ComposeComponent, importCompose } from './compose';
 import { Commented, FileRef, formatReport, ImportResult, Notes } from './model';
 import { ImportError } from './parse';
 import { ImportedPrometheus, importPrometheus } from './prometheus';
+import { importLoki } from './loki';
+import { importPromtail } from './promtail';
+import { importTempo } from './tempo';
+import { resolveCorrelation } from '../grafana/correlation';
+import { tempoGeneration } from '../tempo/config';
 
 export { ImportError } from './parse';
 export type { ImportNote, ImportResult, NoteKind } from './model';
@@ -44,7 +49,8 @@ function read(file: string): string {
 
 /**
  * Turns existing configuration files (docker-compose.yml, prometheus.yml and its rule
- * files, alertmanager.yml, blackbox.yml, Grafana dashboards) into a TypeScript cdktf app on
+ * files, alertmanager.yml, blackbox.yml, Grafana dashboards, and the Loki, Tempo and Promtail
+ * files mounted into their Compose services) into a TypeScript cdktf app on
  * this library. Throws {@link ImportError} (file and line) for unreadable or mistyped
  * input; everything else it cannot express goes through an escape hatch and into the report.
  */
@@ -154,6 +160,30 @@ export function importStack(options: ImportOptions): ImportResult {
       const { exporterAddress: _a, jobName, ...opts } = p;
       body.push(`    prometheus.scrape(${blackboxVar}.probe(${stringLiteral(jobName)}, ${printValue(opts, '    ')}));`);
     }
+  }
+
+  // Loki, Tempo and Promtail: their mounted config imported (typed props + computed rawConfig).
+  const amName = String(amComp?.props.name ?? 'alertmanager');
+  const correlation = resolveCorrelation();
+  for (const c of [...byKind('loki'), ...byKind('tempo'), ...byKind('promtail')]) {
+    const cfg = c.configFile && fs.existsSync(c.configFile) ? c.configFile : undefined;
+    if (c.configFile && !cfg) notes.add('warning', options.compose ?? '', `services.${c.service}.volumes`, `mounted config ${rel(c.configFile)} not found: the ${c.kind} construct's defaults are used`);
+    const mounts = c.mounts ?? { hostDirs: {}, dockerSocket: false };
+    let imported: Record<string, unknown> = {};
+    if (cfg && c.kind === 'loki') {
+      imported = importLoki(rel(cfg), read(cfg), notes, { dataMount: mounts.dataMount, hostDirs: mounts.hostDirs, alertmanagerUrls: am || amComp ? [`http://${amName}:9093`] : [], composeFile: options.compose, service: c.service, imageTag: String(c.props.image ?? '').replace(/^[^:]*:?/, '') || undefined });
+    } else if (cfg && c.kind === 'tempo') {
+      const tag = String(c.props.image ?? '').replace(/^.*:/, '');
+      imported = importTempo(rel(cfg), read(cfg), notes, {
+        generation: tempoGeneration(tag), dataMount: mounts.dataMount, composeFile: options.compose, traceIdLabel: correlation.exemplarTraceIdLabel,
+        stackRemoteWriteUrl: prom || promComp ? `http://${String(promComp?.props.name ?? 'prometheus')}:9090/api/v1/write` : undefined,
+      });
+    } else if (cfg && c.kind === 'promtail') {
+      imported = importPromtail(rel(cfg), read(cfg), notes, { dockerSocketMounted: mounts.dockerSocket, positionsMount: mounts.dataMount, correlation, composeFile: options.compose });
+    } else if (c.kind === 'promtail') imported = { agent: 'promtail', mountDockerSocket: new Commented('The construct reads container logs through the Docker socket.', true) };
+    const cls = { loki: 'LokiCluster', tempo: 'TempoBackend', promtail: 'LogAgent' }[c.kind as 'loki' | 'tempo' | 'promtail'];
+    const { rawConfig, ...typed } = imported;
+    ctor(cls, constructId(c.service, ids), { ...c.props, ...typed, ...(rawConfig ? { rawConfig } : {}) }, undefined, `Compose service ${c.service}${cfg ? `, configuration from ${rel(cfg)}` : ''}.`);
   }
 
   for (const c of byKind('node-exporter')) ctor('NodeExporter', constructId(c.service, ids), c.props, undefined, `Compose service ${c.service} (its scrape job comes from prometheus.yml).`);

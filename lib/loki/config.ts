@@ -40,6 +40,7 @@ import { fileSafeName, labelNameProblem, metricNameProblem, nonEmptyNameProblem 
 import { literalSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { versionAtLeast } from '../core/releases';
+import { mergeRawConfig } from '../core/raw-config';
 
 /** Loki's HTTP port (API, push, queries, /ready). */
 export const LOKI_HTTP_PORT = 3100;
@@ -373,6 +374,8 @@ export interface LokiConfigModel {
   readonly grpcPort?: number;
   /** Copies of each stream kept by the ingesters (`common.replication_factor`). @default 1 */
   readonly replicationFactor?: number;
+  /** Deep-merged over the rendered document (lib/core/raw-config.ts). @default - none */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /** loki.yaml as written into the container (before Terraform escaping). */
@@ -461,5 +464,5 @@ export function renderLokiDocument(m: LokiConfigModel): Record<string, unknown> 
     },
     ruler,
   };
-  return doc;
+  return m.rawConfig ? mergeRawConfig(doc, m.rawConfig).config : doc;
 }

@@ -12,9 +12,11 @@ export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-an
 
 export interface Difference {
   readonly path: string;
-  readonly kind: 'default' | 'secret' | 'mismatch';
+  readonly kind: 'default' | 'secret' | 'mismatch' | 'required' | 'rebased';
   readonly input?: unknown;
   readonly output?: unknown;
+  /** For `required`: why the construct writes it. */
+  readonly why?: string;
 }
 
 export const SECRET = '<secret>';
@@ -260,4 +262,50 @@ export function alertmanagerCheckable(file: string): string {
   const copy = file.replace(/\.ya?ml$/, '.checkable.yml');
   fs.writeFileSync(copy, text);
   return copy;
+}
+
+// ------------------------------------------------------------------------ Loki, Tempo, Promtail
+
+/**
+ * Engine defaults read from the engine fixtures (test/fixtures/engines/*.json: "..., default X"),
+ * as compare() patterns: a key the construct writes and the input leaves out is a default made
+ * explicit only when its value is the one the fixture records.
+ */
+export function fixtureDefaults(keys: Record<string, string>): Array<[RegExp, string]> {
+  const out: Array<[RegExp, string]> = [];
+  for (const [k, v] of Object.entries(keys)) {
+    const m = /default ("?)([^",() ]+)\1/.exec(v);
+    if (!m) continue;
+    const pattern = k.replace(/\./g, '/').replace(/\[\]/g, '/\\d+').replace(/<name>/g, '[^/]+');
+    out.push([new RegExp(`^${pattern}$`), scalar(m[2])]);
+  }
+  return out;
+}
+
+/** Differences a construct makes on purpose because the engine would not start otherwise (each listed). */
+export const REQUIRED: Array<[RegExp, string, string]> = [
+  // Loki 3 refuses compactor.retention_enabled without a delete request store (lib/loki/config.ts).
+  [/^compactor\/delete_request_store$/, 'filesystem', 'Loki 3 requires it with retention_enabled'],
+];
+
+/**
+ * compare(), with the REQUIRED differences as their own kind, and paths under the Compose
+ * mount of the data volume (`rebase[0]`) moved to the construct's mount (`rebase[1]`) as
+ * kind `rebased` (the same files of the same volume).
+ */
+export function compareEngine(input: Json, output: Json, defaults: Array<[RegExp, string]>, rebase?: [string, string]): Difference[] {
+  return compare(input, output, defaults).map((d) => {
+    const r = REQUIRED.find(([re, v]) => re.test(d.path) && d.kind === 'mismatch' && d.input === undefined && d.output === v);
+    if (r) return { path: d.path, kind: 'required', output: d.output, why: r[2] };
+    const a = String(d.input);
+    if (rebase && d.kind === 'mismatch' && typeof d.input === 'string' && (a === rebase[0] || a.startsWith(`${rebase[0]}/`)) && d.output === `${rebase[1]}${a.slice(rebase[0].length)}`) {
+      return { ...d, kind: 'rebased' };
+    }
+    return d;
+  });
+}
+
+/** Promtail: jobs keyed by name. */
+export function normalisePromtail(doc: Json): Json {
+  return { ...doc, scrape_configs: keyed(doc.scrape_configs ?? [], 'job_name') };
 }
