@@ -118,7 +118,21 @@ export interface LogAgentProps extends ComponentOptions {
   readonly receiveProfiles?: boolean;
   /** Alloy only: where relayed profiles go. @default - the stack's ProfilingBackend */
   readonly pyroscope?: { readonly pushUrl: string } & Construct;
+  /**
+   * Alloy only. Escape hatch: the whole `config.alloy`, written as given instead of the
+   * pipeline the library generates (for an existing configuration the props cannot
+   * express, as `cdktf-observability import` carries it). The library no longer checks the
+   * pipeline (a warning says so): Alloy validates the file at start. The pipeline props
+   * (containerLogs, dockerHost, refreshInterval, hostLogPaths, logLabels, structuredMetadata,
+   * dropExpression, loki, lokiUrl, tenantId and the Alloy-only ones) are refused with it;
+   * `mountDockerSocket` and `readHostLogs` still decide the read-only mounts the file needs.
+   * @default - the generated pipeline
+   */
+  readonly alloyConfig?: string;
 }
+
+/** Props that shape the generated pipeline: meaningless (refused) with alloyConfig. */
+const PIPELINE_PROPS: Array<keyof LogAgentProps> = ['containerLogs', 'dockerHost', 'refreshInterval', 'hostLogPaths', 'logLabels', 'structuredMetadata', 'dropExpression', 'loki', 'lokiUrl', 'tenantId', 'scrapeMetrics', 'prometheus', 'remoteWriteUrl', 'metricsRefreshInterval', 'metricsScrapeInterval', 'receiveProfiles', 'pyroscope'];
 
 const ALLOY_ONLY: Array<keyof LogAgentProps> = ['scrapeMetrics', 'prometheus', 'remoteWriteUrl', 'metricsRefreshInterval', 'metricsScrapeInterval', 'receiveProfiles', 'pyroscope'];
 
@@ -149,6 +163,7 @@ export class LogAgent extends Construct {
   private readonly metricsBase?: Omit<NonNullable<LogPipelineSpec['metrics']>, 'remoteWriteUrl'>;
   private readonly remoteWriteTarget?: IRemoteWriteTarget;
   private readonly profilesRelay: boolean;
+  private readonly alloyConfig?: string;
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
@@ -173,6 +188,16 @@ export class LogAgent extends Construct {
         }
       }
     }
+    if (props.alloyConfig !== undefined) {
+      if (!isAlloy) problems.push(`alloyConfig is an Alloy configuration, but agent is "promtail" (got ${props.alloyConfig.length} characters). Use agent: "alloy" (the default), or remove alloyConfig.`);
+      if (typeof props.alloyConfig !== 'string' || (!Token.isUnresolved(props.alloyConfig) && props.alloyConfig.trim() === '')) {
+        problems.push(`alloyConfig must be the text of a config.alloy file (got ${JSON.stringify(props.alloyConfig)}). Pass the file's content, e.g. fs.readFileSync('config.alloy', 'utf8'), or remove it to use the generated pipeline.`);
+      }
+      const given = PIPELINE_PROPS.filter((k) => props[k] !== undefined);
+      if (given.length) problems.push(`alloyConfig replaces the generated pipeline, so ${given.join(', ')} would be ignored (got ${given.map((k) => `${k}: ${JSON.stringify(describeValue(props[k]))}`).join(', ')}). Remove ${given.length > 1 ? 'them' : 'it'}, or remove alloyConfig and describe the pipeline with the props.`);
+    }
+    const custom = props.alloyConfig !== undefined;
+    this.alloyConfig = props.alloyConfig;
     const image = parseImage(props.image, isAlloy ? ALLOY_IMAGE : PROMTAIL_IMAGE);
     if (image.problem) problems.push(image.problem);
     const port = mainPortPublish(this, props, isAlloy ? ALLOY.port : PROMTAIL.port);
@@ -195,7 +220,7 @@ export class LogAgent extends Construct {
       problems.push(`dockerHost must be unix:///path or tcp://host:port (got ${JSON.stringify(dockerHost)}). Use "${DOCKER_SOCKET}" or a socket proxy such as "tcp://docker-proxy:2375".`);
     } else if (!Token.isUnresolved(dockerHost) && dockerSocketProblem('dockerHost', dockerHost)) {
       problems.push(dockerSocketProblem('dockerHost', dockerHost)!);
-    } else if (usesDocker && dockerHost.startsWith('unix://') && !props.mountDockerSocket) {
+    } else if (!custom && usesDocker && dockerHost.startsWith('unix://') && !props.mountDockerSocket) {
       const what = containerLogs ? 'container logs are read' : 'scrapeMetrics discovers containers';
       problems.push(`${what} through the Docker socket ${dockerHost}, which is not mounted (mountDockerSocket is false). Set mountDockerSocket: true to mount it read-only (it grants control of the host's Docker), or point dockerHost at a TCP socket proxy.`);
     }
@@ -216,7 +241,7 @@ export class LogAgent extends Construct {
     } else if (props.hostLogPaths !== undefined) {
       problems.push(`hostLogPaths is set but readHostLogs is not (got ${JSON.stringify(props.hostLogPaths)}). Set readHostLogs: true to mount /var/log read-only and tail them.`);
     }
-    if (!containerLogs && !props.readHostLogs) {
+    if (!custom && !containerLogs && !props.readHostLogs) {
       problems.push('the agent collects nothing (got containerLogs: false, readHostLogs: false). Keep containerLogs (the default) or set readHostLogs: true.');
     }
 
@@ -330,12 +355,14 @@ export class LogAgent extends Construct {
     );
     this.resource = this.deployment.resource;
 
+    if (custom) Annotations.of(this).addWarning('alloyConfig: config.alloy is written as given; the library does not check its pipeline (Loki, labels, drops, secrets). Alloy validates it at start (`alloy fmt` and `alloy run` report errors with their line).');
     this.node.addValidation({ validate: () => this.synthProblems() });
     registry.register('log-agent', this);
   }
 
   /** The agent's configuration as written into the container (before Terraform escaping). */
   public renderConfig(): string {
+    if (this.alloyConfig !== undefined) return this.alloyConfig;
     const spec = this.pipeline();
     return this.agent === 'alloy'
       ? renderAlloyPipeline(spec)
@@ -367,6 +394,7 @@ export class LogAgent extends Construct {
 
   private synthProblems(): string[] {
     const out: string[] = [];
+    if (this.alloyConfig !== undefined) return out;
     const loki = this.resolveLoki();
     if (loki.problem) out.push(loki.problem);
     if (this.metricsBase) {

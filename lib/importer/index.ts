@@ -9,6 +9,9 @@ import { ComposeComponent, importCompose } from './compose';
 import { Commented, FileRef, formatReport, ImportResult, Notes } from './model';
 import { ImportError } from './parse';
 import { ImportedPrometheus, importPrometheus } from './prometheus';
+import { importAlloy } from './alloy';
+import { importGrafanaProvisioning } from './grafana';
+import { importOtel } from './otel';
 
 export { ImportError } from './parse';
 export type { ImportNote, ImportResult, NoteKind } from './model';
@@ -23,6 +26,8 @@ export interface ImportOptions {
   readonly alertmanager?: string;
   /** blackbox.yml. @default - the file mounted into the Compose blackbox exporter, if any */
   readonly blackbox?: string;
+  /** OpenTelemetry Collector config.yml. @default - the file mounted into the Compose Collector, if any */
+  readonly otel?: string;
   /** A directory of Grafana dashboard JSON files. @default - none */
   readonly dashboards?: string;
   /** Where the generated program will be written: file paths in it are relative to its directory. @default 'main.ts' */
@@ -48,15 +53,15 @@ function read(file: string): string {
  * input; everything else it cannot express goes through an escape hatch and into the report.
  */
 export function importStack(options: ImportOptions): ImportResult {
-  if (!options.compose && !options.prometheus && !options.alertmanager && !options.blackbox && !options.dashboards) {
-    throw new ImportError('nothing to import: give at least one of --compose, --prometheus, --alertmanager, --blackbox, --dashboards', '(arguments)');
+  if (!options.compose && !options.prometheus && !options.alertmanager && !options.blackbox && !options.dashboards && !options.otel) {
+    throw new ImportError('nothing to import: give at least one of --compose, --prometheus, --alertmanager, --blackbox, --otel, --dashboards', '(arguments)');
   }
   const notes = new Notes();
   const outDir = path.dirname(path.resolve(options.out ?? 'main.ts'));
   const rel = (f: string) => path.relative(process.cwd(), f) || f;
   const components: ComposeComponent[] = options.compose ? importCompose(rel(options.compose), read(options.compose), notes, outDir, options.project) : [];
   const byKind = (k: string) => components.filter((c) => c.kind === k);
-  for (const k of ['prometheus', 'alertmanager', 'grafana', 'blackbox']) {
+  for (const k of ['prometheus', 'alertmanager', 'grafana', 'blackbox', 'otel-collector']) {
     if (byKind(k).length > 1) notes.add('warning', options.compose ?? '', 'services', `${byKind(k).length} ${k} services: the config flags apply to the first, the others keep their mounted files`);
   }
   const configOf = (kind: string, flag: string | undefined): string | undefined => {
@@ -72,6 +77,8 @@ export function importStack(options: ImportOptions): ImportResult {
   const promFile = configOf('prometheus', options.prometheus);
   const amFile = configOf('alertmanager', options.alertmanager);
   const bbFile = configOf('blackbox', options.blackbox);
+  const otelFile = configOf('otel-collector', options.otel);
+  const otel = otelFile ? importOtel(rel(otelFile), read(otelFile), notes) : undefined;
 
   const prom: ImportedPrometheus | undefined = promFile ? importPrometheus(rel(promFile), read(promFile), notes) : undefined;
   const alerts = prom ? prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => (g.rules as Array<Record<string, unknown>>).filter((r) => r.alert !== undefined))) : [];
@@ -146,23 +153,42 @@ export function importStack(options: ImportOptions): ImportResult {
 
   for (const c of byKind('node-exporter')) ctor('NodeExporter', constructId(c.service, ids), c.props, undefined, `Compose service ${c.service} (its scrape job comes from prometheus.yml).`);
 
+  const otelComp = byKind('otel-collector')[0];
+  if (otel || otelComp) {
+    ctor('OtelCollector', constructId(otelComp?.service ?? 'OtelCollector', ids), { ...(otelComp?.props ?? {}), ...(otel?.props ?? {}) }, undefined, `${otelComp ? `Compose service ${otelComp.service}` : 'OpenTelemetry Collector'}${otel ? `, configuration from ${rel(otel.file)}` : ''}.`);
+  }
+  const alloyFiles: string[] = [];
+  for (const c of byKind('alloy')) {
+    const text = read(c.configFile!);
+    importAlloy(rel(c.configFile!), text, notes);
+    alloyFiles.push(rel(c.configFile!));
+    notes.add('escape-hatch', rel(c.configFile!), 'config.alloy', "carried verbatim through LogAgent's alloyConfig (read at synth): a hand-written Alloy pipeline is not the one the LogAgent generates (its relabelling, parsing and drop stages differ), so the library does not rewrite it; Alloy checks it at start");
+    const props = { ...c.props, alloyConfig: new Commented('Escape hatch: the existing config.alloy, written as is (the generated pipeline is not used).', new FileRef(path.relative(outDir, path.resolve(c.configFile!)), 'text')) };
+    ctor('LogAgent', constructId(c.service, ids), props, undefined, `Compose service ${c.service}: Grafana Alloy with its own config.alloy.`);
+  }
+
   const graf = byKind('grafana')[0];
   if (graf) ctor('GrafanaServer', constructId(graf.service, ids), graf.props, undefined, `Compose service ${graf.service}.`);
-  if (options.dashboards) {
-    const dir = options.dashboards;
-    let files: string[];
-    try {
-      files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-    } catch (e) {
-      throw new ImportError(`cannot read the dashboards directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`, dir);
-    }
-    if (files.length && !graf) {
-      used.add('ExistingGrafana');
-      body.push('    // No Grafana in the Compose file: the dashboards go to an existing one (set its URL and the TF_VAR_grafana_auth token).');
-      body.push(`    new ExistingGrafana(this, ${stringLiteral(constructId('Grafana', ids))}, { url: 'http://localhost:3000', auth: secret('grafana_auth') });`);
-      notes.secret(dir, 'dashboards', 'grafana_auth', undefined);
-      notes.add('choice', dir, 'dashboards', 'no Grafana service: an ExistingGrafana at http://localhost:3000 receives the dashboards (edit its url)');
-    }
+  const provisioning = graf?.dirMounts ? importGrafanaProvisioning(graf.dirMounts, notes, rel) : undefined;
+  for (const [target, host] of Object.entries(graf?.dirMounts ?? {})) {
+    if (!provisioning?.used.has(target)) notes.add('warning', options.compose ?? '', `services.${graf!.service}.volumes ${rel(host)}:${target}`, 'not carried: the grafana construct manages its own files and mounts (only provisioning of data sources and dashboards is imported)');
+  }
+  if (provisioning?.dataSources) ctor('GrafanaDataSources', constructId('DataSources', ids), provisioning.dataSources, undefined, `Data sources provisioned from ${provisioning.files.filter((f) => /datasource/.test(f)).join(', ')} (uids, URLs and jsonData as written).`);
+  const folderVars = new Map<string, string>();
+  const folderVar = (folders: string[], uid?: string): string | undefined => {
+    if (!folders.length) return undefined;
+    const key = folders.join('/');
+    if (folderVars.has(key)) return folderVars.get(key);
+    const parent = folderVar(folders.slice(0, -1), uid);
+    const v = `folder${folderVars.size + 1}`;
+    folderVars.set(key, v);
+    used.add('GrafanaFolder');
+    const fprops: Record<string, unknown> = { title: folders[folders.length - 1] };
+    if (folders.length === 1 && uid) fprops.uid = uid;
+    body.push(`    const ${v} = new GrafanaFolder(this, ${stringLiteral(constructId(`Folder-${key}`, ids))}, ${printValue(fprops, '    ').replace(/ }$/, parent ? `, parent: ${parent} }` : ' }')});`);
+    return v;
+  };
+  const emitDashboards = (dir: string, folder: string | undefined, files: string[]) => {
     for (const f of files) {
       const full = path.join(dir, f);
       let model: Record<string, unknown>;
@@ -183,15 +209,39 @@ export function importStack(options: ImportOptions): ImportResult {
       }
       used.add('Dashboard');
       body.push(`    // ${String(dash.title ?? f)}: the model is read from the file at synth (uid kept).`);
-      body.push(`    new Dashboard(this, ${stringLiteral(constructId(`Dashboard-${String(dash.uid ?? f)}`, ids))}, { dashboard: ${expr} });`);
+      body.push(`    new Dashboard(this, ${stringLiteral(constructId(`Dashboard-${String(dash.uid ?? f)}`, ids))}, { dashboard: ${expr}${folder ? `, folder: ${folder}` : ''} });`);
     }
+  };
+  const jsonFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.json') && fs.statSync(path.join(dir, f)).isFile()).sort();
+  for (const src of provisioning?.dashboards ?? []) {
+    const files = jsonFiles(src.dir);
+    if (!files.length) continue;
+    notes.add('choice', src.file, rel(src.dir), `${files.length} dashboard(s) imported${src.folders.length ? ` into folder ${src.folders.map((x) => JSON.stringify(x)).join(' > ')}` : ''}`);
+    emitDashboards(src.dir, folderVar(src.folders, src.folderUid), files);
+  }
+  if (options.dashboards) {
+    const dir = options.dashboards;
+    let files: string[];
+    try {
+      files = jsonFiles(dir);
+    } catch (e) {
+      throw new ImportError(`cannot read the dashboards directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`, dir);
+    }
+    if (files.length && !graf) {
+      used.add('ExistingGrafana');
+      body.push('    // No Grafana in the Compose file: the dashboards go to an existing one (set its URL and the TF_VAR_grafana_auth token).');
+      body.push(`    new ExistingGrafana(this, ${stringLiteral(constructId('Grafana', ids))}, { url: 'http://localhost:3000', auth: secret('grafana_auth') });`);
+      notes.secret(dir, 'dashboards', 'grafana_auth', undefined);
+      notes.add('choice', dir, 'dashboards', 'no Grafana service: an ExistingGrafana at http://localhost:3000 receives the dashboards (edit its url)');
+    }
+    emitDashboards(dir, undefined, files);
   }
   for (const c of byKind('container')) ctor('Container', constructId(c.service, ids), c.props, undefined, `Compose service ${c.service}.`);
 
   if (body.some((l) => l.includes('Matcher.'))) used.add('Matcher');
   const usesSecrets = [...body, ...head].some((l) => l.includes('secret('));
   if (!usesSecrets) used.delete('secretVariable');
-  const sources = [options.compose, promFile, amFile, bbFile, options.dashboards].filter((x): x is string => !!x).map(rel);
+  const sources = [options.compose, promFile, amFile, bbFile, otelFile, ...alloyFiles, ...(provisioning?.files ?? []), options.dashboards].filter((x): x is string => !!x).map(rel);
   const code = [
     `// Generated by \`cdktf-observability import\` from ${sources.join(', ')}.`,
     '// Review the comments marked by the importer and the report it printed, then edit freely.',

@@ -13,7 +13,7 @@ export class ImportError extends Error {
   }
 }
 
-export type InputKind = 'prometheus' | 'rules' | 'alertmanager' | 'blackbox' | 'compose';
+export type InputKind = 'prometheus' | 'rules' | 'alertmanager' | 'blackbox' | 'compose' | 'otel' | 'datasources' | 'dashboard providers';
 
 const KIND_KEYS: Record<InputKind, { any: string[]; example: string }> = {
   prometheus: { any: ['scrape_configs', 'global', 'rule_files', 'alerting', 'remote_write', 'remote_read'], example: 'scrape_configs:' },
@@ -21,11 +21,15 @@ const KIND_KEYS: Record<InputKind, { any: string[]; example: string }> = {
   alertmanager: { any: ['route', 'receivers'], example: 'route: and receivers:' },
   blackbox: { any: ['modules'], example: 'modules:' },
   compose: { any: ['services'], example: 'services:' },
+  otel: { any: ['receivers', 'exporters', 'service'], example: 'receivers:, exporters: and service:' },
+  datasources: { any: ['datasources', 'deleteDatasources'], example: 'datasources:' },
+  'dashboard providers': { any: ['providers'], example: 'providers:' },
 };
 
 /** The kind a parsed document looks like, judged by its top-level keys. */
 export function guessKind(doc: Record<string, unknown>): InputKind | undefined {
   if ('services' in doc) return 'compose';
+  if ('receivers' in doc && 'service' in doc) return 'otel';
   if ('route' in doc || 'receivers' in doc || 'inhibit_rules' in doc) return 'alertmanager';
   if ('scrape_configs' in doc || 'rule_files' in doc) return 'prometheus';
   if ('modules' in doc) return 'blackbox';

@@ -11,9 +11,10 @@ import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ImportOptions, importStack, ImportResult } from '../../../lib/importer';
 import { globFiles } from '../../../lib/importer/parse';
+import { parseAlloy } from '../../../lib/importer/alloy';
 import { unescapeTemplate } from '../../../lib/core/tf-escape';
 import {
-  alertmanagerCheckable, ALERTMANAGER_DEFAULTS, BLACKBOX_DEFAULTS, promtoolCheckPortable, compare, Difference, Json, normaliseAlertmanager, normaliseBlackbox, normalisePrometheus, normaliseRuleGroups, PROMETHEUS_DEFAULTS, routeLabelSets, SECRET,
+  alertmanagerCheckable, ALERTMANAGER_DEFAULTS, BLACKBOX_DEFAULTS, COLLECTOR_DEFAULTS, normaliseCollector, normaliseDataSourceResources, normaliseProvisionedDataSources, promtoolCheckPortable, compare, Difference, Json, normaliseAlertmanager, normaliseBlackbox, normalisePrometheus, normaliseRuleGroups, PROMETHEUS_DEFAULTS, routeLabelSets, SECRET,
 } from '../../helpers/import-compare';
 import { blackboxCheck, containerFiles, haveTool, layOut, rawFiles, resources, run, SynthJson } from '../../helpers/synth';
 
@@ -25,11 +26,23 @@ interface Entry {
   readonly options: ImportOptions;
   /** Container names of the engines in the generated stack. */
   readonly names: { prometheus?: string; alertmanager?: string; blackbox?: string };
+  /** Pipeline inputs mounted in Compose: the Collector's config, Alloy's, Grafana's provisioned data sources and environment. */
+  readonly pipelines?: { otel?: [string, string]; alloy?: [string, string]; datasources?: string[]; grafana?: string; dashboards?: Array<[string, string[]]> };
 }
 
 const ENTRIES: Entry[] = [
   // The course's docker-compose.yml: its engines' config files are found through their mounts.
-  { name: 'course', options: { compose: `${FIX}/course/docker-compose.yml` }, names: { prometheus: 'prometheus', alertmanager: 'alertmanager', blackbox: 'blackbox-exporter' } },
+  {
+    name: 'course',
+    options: { compose: `${FIX}/course/docker-compose.yml` },
+    names: { prometheus: 'prometheus', alertmanager: 'alertmanager', blackbox: 'blackbox-exporter' },
+    pipelines: {
+      otel: ['otel-collector', `${FIX}/course/config/otel/otel-collector-config.yml`],
+      alloy: ['alloy', `${FIX}/course/config/alloy/config.alloy`],
+      datasources: [`${FIX}/course/config/grafana/provisioning/datasources/datasources.yml`],
+      grafana: 'grafana',
+    },
+  },
   // The course's files given by flag, without Compose: default constructs receive them.
   {
     name: 'course-flags',
@@ -37,7 +50,23 @@ const ENTRIES: Entry[] = [
     names: { prometheus: 'prometheus', alertmanager: 'alertmanager', blackbox: 'blackbox-exporter' },
   },
   // Every feature: discovery kinds, auth, TLS, historic matchers, raw escape hatches, Compose options, dashboards.
-  { name: 'features', options: { compose: `${FIX}/features/docker-compose.yml`, dashboards: `${FIX}/features/dashboards` }, names: { prometheus: 'prometheus', alertmanager: 'alertmanager', blackbox: 'blackbox-exporter' } },
+  {
+    name: 'features',
+    options: { compose: `${FIX}/features/docker-compose.yml`, dashboards: `${FIX}/features/dashboards` },
+    names: { prometheus: 'prometheus', alertmanager: 'alertmanager', blackbox: 'blackbox-exporter' },
+    pipelines: {
+      otel: ['collector', `${FIX}/features/otel/config.yaml`],
+      alloy: ['agent', `${FIX}/features/alloy/config.alloy`],
+      datasources: [`${FIX}/features/grafana/provisioning/datasources/a-metrics.yml`, `${FIX}/features/grafana/provisioning/datasources/b-logs-traces.yaml`],
+      grafana: 'grafana',
+      // A provider with a folder and foldersFromFilesStructure: subdirectories nest under it.
+      dashboards: [
+        [`${FIX}/features/grafana/dashboards/home.json`, ['Shop']],
+        [`${FIX}/features/grafana/dashboards/platform/overview.json`, ['Shop', 'platform']],
+        [`${FIX}/features/grafana/dashboards/platform/databases/postgres.json`, ['Shop', 'platform', 'databases']],
+      ],
+    },
+  },
 ];
 
 // Inside the repository so that 'cdktf' and the library resolve from node_modules.
@@ -225,8 +254,11 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (name, entry) => {
           return `${decl?.name ?? (decl?.external ? source : `${project}_${source}`)}:${target}`;
         });
         const got = (c.volumes ?? []).map((v: Json) => `${volumeName(v.volume_name)}:${v.container_path}`);
-        expect([service, got.sort()]).toEqual([service, named.sort()]);
-        const isEngine = /prometheus|alertmanager|grafana|blackbox|node-exporter/.test(svc.image) && !/cadvisor/.test(svc.image);
+        // The LogAgent keeps Alloy's data (positions, WAL) on a volume of its own (reported).
+        const alloyData = /grafana\/alloy/.test(svc.image) && !named.some((n: string) => n.endsWith(':/var/lib/alloy/data')) ? [`${service}-data:/var/lib/alloy/data`] : [];
+        if (alloyData.length) expect(result.notes.some((n) => n.where === `services.${service}.volumes` && /\/var\/lib\/alloy\/data/.test(n.message))).toBe(true);
+        expect([service, got.sort()]).toEqual([service, [...named, ...alloyData].sort()]);
+        const isEngine = /prometheus|alertmanager|grafana|blackbox|node-exporter|opentelemetry-collector/.test(svc.image) && !/cadvisor/.test(svc.image);
         if (isEngine) continue;
         const env = Object.entries<Json>(svc.environment ?? {}).map(([k, v]) => `${k}=${v}`);
         const gotEnv = (c.env ?? []).map((e: string) => e.replace(/=\$\{var\.[a-z0-9_]+\}$/, `=${SECRET}`));
@@ -259,9 +291,76 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (name, entry) => {
     });
   }
 
+  const pipes = entry.pipelines;
+  if (pipes?.otel) {
+    test('Collector config.yml: component by component and pipeline by pipeline equal (parsed YAML; defaults listed)', () => {
+      const [service, input] = pipes.otel!;
+      const files = containerFiles(synth(name), service);
+      const configPath = Object.keys(files).find((f) => /config\.ya?ml$/.test(f) && f.startsWith('/etc/otel/'))!;
+      const diffs = compare(normaliseCollector(readYaml(input)), normaliseCollector(parse(files[configPath])), COLLECTOR_DEFAULTS);
+      expect(mismatches(diffs)).toEqual([]);
+      expect(allowed(diffs)).toMatchSnapshot();
+      // Every value read from a secret file is a secret of the input, and the file holds the variable.
+      for (const [f, content] of Object.entries(files).filter(([f]) => f.startsWith('/etc/otel/secrets/'))) expect([f, content]).toEqual([f, expect.stringMatching(/^stand-in-for-var\.[a-z0-9_]+$/)]);
+    });
+  }
+  if (pipes?.alloy) {
+    test('config.alloy arrives byte for byte, and the reader parses it', () => {
+      const [service, input] = pipes.alloy!;
+      const text = fs.readFileSync(input, 'utf8');
+      expect(parseAlloy(text, input).length).toBeGreaterThan(0);
+      expect(unescapeTemplate(rawFiles(synth(name), service)['/etc/alloy/config.alloy'])).toBe(text);
+      expect(result.notes.some((n) => n.kind === 'escape-hatch' && n.file.endsWith('config.alloy'))).toBe(true);
+    });
+  }
+  if (pipes?.datasources) {
+    test('Grafana data sources: by uid, type, URL, name, default flag and jsonData (correlations) equal', () => {
+      const got = Object.values(resources(synth(name), 'grafana_data_source')).map((r) => ({ ...r, json_data_encoded: unescapeTemplate(String(r.json_data_encoded)) }));
+      const want = normaliseProvisionedDataSources(pipes.datasources!.map(readYaml));
+      // Kinds GrafanaDataSources does not create are reported, not dropped silently.
+      const carried = Object.fromEntries(Object.entries(want).filter(([, d]) => ['prometheus', 'loki', 'tempo', 'alertmanager', 'grafana-pyroscope-datasource'].includes(d.type)));
+      for (const [uid, d] of Object.entries(want)) if (!(uid in carried)) expect([uid, result.notes.some((n) => n.kind === 'warning' && n.where.includes(JSON.stringify(d.name)))]).toEqual([uid, true]);
+      expect(normaliseDataSourceResources(got)).toEqual(carried);
+    });
+    test('Grafana environment: every variable of the Compose file reaches the container (secrets as variables)', () => {
+      const compose = readYaml(entry.options.compose!);
+      const c = Object.values(resources(synth(name), 'docker_container')).find((x) => x.name === pipes.grafana) as Json;
+      const env = (c.env as string[]).map((e) => e.replace(/=\$\{var\.[a-z0-9_]+\}$/, `=${SECRET}`));
+      const plugins = (v: string) => v.split(',').map((x) => x.trim().replace(/@|\s+/, ' ')).join(',');
+      const given = compose.services[pipes.grafana!].environment ?? {};
+      const entries: Array<[string, string]> = Array.isArray(given) ? given.map((e: string) => [e.split('=')[0], e.split('=').slice(1).join('=')]) : Object.entries(given);
+      for (const [k, v] of entries) {
+        const secret = /PASSWORD|SECRET|TOKEN|_KEY/.test(k) || /\$\{/.test(String(v));
+        const value = k === 'GF_INSTALL_PLUGINS' ? plugins(String(v)) : String(v);
+        expect(env).toContain(`${k}=${secret ? SECRET : value}`);
+      }
+    });
+  }
+
+  if (pipes?.dashboards) {
+    test('provisioned dashboards: one per file, uid kept, in their folders (nested folders as parent_folder_uid)', () => {
+      const json = synth(name);
+      const folders = Object.values(resources(json, 'grafana_folder'));
+      const folderPath = (uid: unknown): string[] => {
+        const f = folders.find((x) => x.uid === uid);
+        return f ? [...folderPath(f.parent_folder_uid), String(f.title)] : [];
+      };
+      const dashboards = Object.values(resources(json, 'grafana_dashboard'));
+      for (const [file, path] of pipes.dashboards!) {
+        const model = JSON.parse(fs.readFileSync(file, 'utf8'));
+        const d = dashboards.find((x) => JSON.parse(unescapeTemplate(String(x.config_json))).title === model.title);
+        expect([file, d !== undefined]).toEqual([file, true]);
+        const got = JSON.parse(unescapeTemplate(String(d!.config_json)));
+        expect(got).toEqual(model.uid ? model : { ...model, uid: expect.any(String) });
+        expect([file, folderPath(d!.folder)]).toEqual([file, path]);
+      }
+    });
+  }
+
   if (entry.options.dashboards) {
     test('dashboards: one per file, model loaded from the file, uid kept', () => {
-      const dashboards = Object.values(resources(synth(name), 'grafana_dashboard')).map((d) => JSON.parse(unescapeTemplate(String(d.config_json))));
+      const provisioned = (pipes?.dashboards ?? []).map(([f]) => JSON.parse(fs.readFileSync(f, 'utf8')).title);
+      const dashboards = Object.values(resources(synth(name), 'grafana_dashboard')).map((d) => JSON.parse(unescapeTemplate(String(d.config_json)))).filter((d) => !provisioned.includes(d.title));
       const files = fs.readdirSync(entry.options.dashboards!).filter((f) => f.endsWith('.json'));
       expect(dashboards).toHaveLength(files.length);
       for (const f of files) {

@@ -1,0 +1,257 @@
+/**
+ * A small reader of the Alloy configuration syntax (formerly River): blocks
+ * (`name.parts "label" { ... }`), attributes (`name = value`), strings ("..." with escapes
+ * and `raw` backtick strings), numbers, booleans, null, lists, objects, references
+ * (`discovery.docker.containers.targets`), function calls (`sys.env("X")`) and comments
+ * (`//`, `/* *\/`, `#`). Operators and other expressions are refused with the file and line:
+ * the importer then stops rather than guess. The importer uses the tree to judge the file
+ * (components it knows, literal secrets) and carries the text itself verbatim.
+ */
+import { ImportError } from './parse';
+
+export type AlloyNode =
+  | { readonly t: 'str'; readonly v: string }
+  | { readonly t: 'num'; readonly v: number }
+  | { readonly t: 'bool'; readonly v: boolean }
+  | { readonly t: 'null' }
+  | { readonly t: 'list'; readonly items: AlloyNode[] }
+  | { readonly t: 'obj'; readonly entries: Array<[string, AlloyNode]> }
+  | { readonly t: 'ref'; readonly path: string }
+  | { readonly t: 'call'; readonly fn: string; readonly args: AlloyNode[] };
+
+export interface AlloyAttr {
+  readonly kind: 'attr';
+  readonly name: string;
+  readonly value: AlloyNode;
+  readonly line: number;
+}
+
+export interface AlloyBlockNode {
+  readonly kind: 'block';
+  /** Dotted name, e.g. `loki.source.docker`. */
+  readonly name: string;
+  readonly label?: string;
+  readonly body: AlloyStmt[];
+  readonly line: number;
+}
+
+export type AlloyStmt = AlloyAttr | AlloyBlockNode;
+
+type Tok = { k: 'ident' | 'str' | 'num' | 'punct' | 'eof'; v: string; line: number };
+
+function tokenize(text: string, file: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  let line = 1;
+  const fail = (msg: string): never => {
+    throw new ImportError(`invalid Alloy configuration: ${msg}`, file, line);
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (/\s/.test(c)) i++;
+    else if (c === '/' && text[i + 1] === '/') while (i < text.length && text[i] !== '\n') i++;
+    else if (c === '#') while (i < text.length && text[i] !== '\n') i++;
+    else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) fail('unterminated /* comment');
+      line += (text.slice(i, end).match(/\n/g) ?? []).length;
+      i = end + 2;
+    } else if (c === '"') {
+      const start = line;
+      let j = i + 1;
+      let s = '';
+      while (j < text.length && text[j] !== '"') {
+        if (text[j] === '\n') fail('newline in a "..." string (use a `raw` string for several lines)');
+        if (text[j] === '\\') {
+          const e = text[j + 1];
+          const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', a: '\u0007', b: '\b', f: '\f', v: '\v' };
+          if (e in simple) {
+            s += simple[e];
+            j += 2;
+          } else if (e === 'u' || e === 'U' || e === 'x') {
+            const n = e === 'u' ? 4 : e === 'U' ? 8 : 2;
+            const hex = text.slice(j + 2, j + 2 + n);
+            if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(hex)) fail(`bad \\${e} escape in a string`);
+            s += String.fromCodePoint(parseInt(hex, 16));
+            j += 2 + n;
+          } else fail(`unknown escape \\${e ?? ''} in a string`);
+        } else s += text[j++];
+      }
+      if (j >= text.length) fail('unterminated string');
+      out.push({ k: 'str', v: s, line: start });
+      i = j + 1;
+    } else if (c === '`') {
+      const end = text.indexOf('`', i + 1);
+      if (end < 0) fail('unterminated `raw` string');
+      out.push({ k: 'str', v: text.slice(i + 1, end), line });
+      line += (text.slice(i, end).match(/\n/g) ?? []).length;
+      i = end + 1;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))!;
+      out.push({ k: 'ident', v: m[0], line });
+      i += m[0].length;
+    } else if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(text[i + 1] ?? ''))) {
+      const m = /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i))!;
+      out.push({ k: 'num', v: m[0], line });
+      i += m[0].length;
+    } else if ('{}[](),=.'.includes(c)) {
+      if (c === '=' && text[i + 1] === '=') fail('operator == is not supported by the importer\'s reader');
+      out.push({ k: 'punct', v: c, line });
+      i++;
+    } else fail(`${JSON.stringify(c)}: operators and this character are not supported by the importer's reader`);
+  }
+  out.push({ k: 'eof', v: '', line });
+  return out;
+}
+
+/** Parses an Alloy configuration; throws ImportError with the file and line. */
+export function parseAlloy(text: string, file: string): AlloyStmt[] {
+  const toks = tokenize(text, file);
+  let p = 0;
+  const peek = (o = 0) => toks[p + o];
+  const fail = (msg: string, t = peek()): never => {
+    throw new ImportError(`invalid Alloy configuration: ${msg}`, file, t.line);
+  };
+  const expect = (v: string) => {
+    if (peek().k !== 'punct' || peek().v !== v) fail(`expected "${v}", found ${peek().k === 'eof' ? 'the end of the file' : JSON.stringify(peek().v)}`);
+    p++;
+  };
+  const value = (): AlloyNode => {
+    const t = peek();
+    if (t.k === 'str') {
+      p++;
+      return { t: 'str', v: t.v };
+    }
+    if (t.k === 'num') {
+      p++;
+      return { t: 'num', v: Number(t.v) };
+    }
+    if (t.k === 'punct' && t.v === '[') {
+      p++;
+      const items: AlloyNode[] = [];
+      while (!(peek().k === 'punct' && peek().v === ']')) {
+        items.push(value());
+        if (peek().k === 'punct' && peek().v === ',') p++;
+        else if (!(peek().k === 'punct' && peek().v === ']')) fail(`expected "," or "]" in a list, found ${JSON.stringify(peek().v)}`);
+      }
+      p++;
+      return { t: 'list', items };
+    }
+    if (t.k === 'punct' && t.v === '{') {
+      p++;
+      const entries: Array<[string, AlloyNode]> = [];
+      while (!(peek().k === 'punct' && peek().v === '}')) {
+        const key = peek();
+        if (key.k !== 'ident' && key.k !== 'str') fail(`expected a key in an object, found ${JSON.stringify(key.v)}`);
+        p++;
+        expect('=');
+        entries.push([key.v, value()]);
+        if (peek().k === 'punct' && peek().v === ',') p++;
+        else if (!(peek().k === 'punct' && peek().v === '}')) fail(`expected "," or "}" in an object, found ${JSON.stringify(peek().v)}`);
+      }
+      p++;
+      return { t: 'obj', entries };
+    }
+    if (t.k === 'ident') {
+      p++;
+      if (t.v === 'true' || t.v === 'false') return { t: 'bool', v: t.v === 'true' };
+      if (t.v === 'null') return { t: 'null' };
+      let path = t.v;
+      while (peek().k === 'punct' && peek().v === '.') {
+        p++;
+        if (peek().k !== 'ident') fail(`expected a name after "." in ${path}`);
+        path += `.${toks[p++].v}`;
+      }
+      if (peek().k === 'punct' && peek().v === '(') {
+        p++;
+        const args: AlloyNode[] = [];
+        while (!(peek().k === 'punct' && peek().v === ')')) {
+          args.push(value());
+          if (peek().k === 'punct' && peek().v === ',') p++;
+          else if (!(peek().k === 'punct' && peek().v === ')')) fail(`expected "," or ")" in the call of ${path}, found ${JSON.stringify(peek().v)}`);
+        }
+        p++;
+        return { t: 'call', fn: path, args };
+      }
+      if (peek().k === 'punct' && peek().v === '[') fail(`indexing (${path}[...]) is not supported by the importer's reader`);
+      return { t: 'ref', path };
+    }
+    return fail(`expected a value, found ${t.k === 'eof' ? 'the end of the file' : JSON.stringify(t.v)}`);
+  };
+  const body = (top: boolean): AlloyStmt[] => {
+    const out: AlloyStmt[] = [];
+    for (;;) {
+      const t = peek();
+      if (t.k === 'eof') {
+        if (!top) fail('a block is not closed (missing "}")');
+        return out;
+      }
+      if (t.k === 'punct' && t.v === '}') {
+        if (top) fail('unexpected "}"');
+        return out;
+      }
+      if (t.k !== 'ident') fail(`expected an attribute or a block, found ${JSON.stringify(t.v)}`);
+      p++;
+      if (peek().k === 'punct' && peek().v === '=') {
+        p++;
+        const v = value();
+        if (peek().line === t.line && !(peek().k === 'punct' && peek().v === '}') && peek().k !== 'eof') fail(`unexpected ${JSON.stringify(peek().v)} after the value of ${t.v} (operators are not supported by the importer's reader)`);
+        out.push({ kind: 'attr', name: t.v, value: v, line: t.line });
+        continue;
+      }
+      let name = t.v;
+      while (peek().k === 'punct' && peek().v === '.') {
+        p++;
+        if (peek().k !== 'ident') fail(`expected a name after "." in ${name}`);
+        name += `.${toks[p++].v}`;
+      }
+      let label: string | undefined;
+      if (peek().k === 'str') label = toks[p++].v;
+      expect('{');
+      const inner = body(false);
+      expect('}');
+      out.push({ kind: 'block', name, label, body: inner, line: t.line });
+    }
+  };
+  return body(true);
+}
+
+/** Blocks of the tree, depth first, with their nesting. */
+export function alloyBlocks(stmts: readonly AlloyStmt[]): AlloyBlockNode[] {
+  return stmts.flatMap((s) => (s.kind === 'block' ? [s, ...alloyBlocks(s.body)] : []));
+}
+
+/** Components the LogAgent's generated pipeline is made of (test/fixtures/engines/alloy-1.18.1.json). */
+const LOG_AGENT_COMPONENTS = ['discovery.docker', 'discovery.relabel', 'loki.source.docker', 'local.file_match', 'loki.source.file', 'loki.process', 'loki.write', 'prometheus.scrape', 'prometheus.remote_write', 'pyroscope.receive_http', 'pyroscope.write', 'logging'];
+/** Attributes that hold credentials. */
+const SECRET_ATTR = /^(password|bearer_token|token|api_key|secret|client_secret|key|credentials)$/;
+
+/**
+ * Judges a config.alloy for the importer: parses it (an unreadable file is an ImportError
+ * with its line), reports components the LogAgent's pipeline does not use and literal
+ * secrets, and returns the notes' verdict. The text is carried verbatim (`alloyConfig`).
+ */
+export function importAlloy(file: string, text: string, notes: import('./model').Notes): { components: string[] } {
+  const tree = parseAlloy(text, file);
+  const top = tree.filter((s): s is AlloyBlockNode => s.kind === 'block');
+  for (const a of tree.filter((s) => s.kind === 'attr')) notes.add('warning', file, `line ${a.line}`, `top-level attribute ${a.name}: Alloy refuses attributes outside blocks (kept in the file as written)`);
+  const components = top.map((b) => `${b.name}${b.label !== undefined ? ` "${b.label}"` : ''}`);
+  for (const b of top) {
+    if (!LOG_AGENT_COMPONENTS.includes(b.name)) notes.add('warning', file, `${b.name}${b.label !== undefined ? ` "${b.label}"` : ''} (line ${b.line})`, 'a component the LogAgent does not generate: kept in the verbatim config.alloy, unchecked by the library');
+  }
+  const walk = (stmts: readonly AlloyStmt[], at: string) => {
+    for (const s of stmts) {
+      if (s.kind === 'block') walk(s.body, `${at}${at ? ' > ' : ''}${s.name}${s.label !== undefined ? ` "${s.label}"` : ''}`);
+      else if (SECRET_ATTR.test(s.name) && s.value.t === 'str' && s.value.v !== '') {
+        notes.add('warning', file, `${at} > ${s.name} (line ${s.line})`, 'literal secret stays in the file (and in the synthesized JSON): replace it with sys.env("...") and pass the variable, or a remote.* secret component');
+      } else if (/url$/.test(s.name) && s.value.t === 'str' && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(s.value.v)) {
+        notes.add('warning', file, `${at} > ${s.name} (line ${s.line})`, 'literal credentials in the URL stay in the file: move them to basic_auth with sys.env("...")');
+      }
+    }
+  };
+  walk(tree, '');
+  return { components };
+}
