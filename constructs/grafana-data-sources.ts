@@ -123,9 +123,8 @@ export class GrafanaDataSources extends Construct {
     for (const [k, t] of [['prometheus', prom], ['loki', loki], ['tempo', tempo], ['alertmanager', am], ['pyroscope', pyro]] as const) {
       if (t && !/^https?:\/\/[^\s]+$/.test(t.url)) problems.push(`${k}.url must be an http(s) URL (got ${JSON.stringify(t.url)}).`);
       else if (t && urlSecretProblem(t.url)) problems.push(`${k}.url ${urlSecretProblem(t.url)}`);
-      if (t?.jsonData !== undefined && (typeof t.jsonData !== 'object' || t.jsonData === null || Array.isArray(t.jsonData))) {
-        problems.push(`${k}.jsonData must be an object of the data source's settings (got ${JSON.stringify(t.jsonData)}), e.g. { timeInterval: '15s' }.`);
-      } else if (t?.jsonData !== undefined && JSON.stringify(t.jsonData).includes('${TfToken[')) {
+      // The shape check has made sure jsonData is an object.
+      if (t?.jsonData !== undefined && JSON.stringify(t.jsonData).includes('${TfToken[')) {
         problems.push(`${k}.jsonData must not hold tokens (got a secret or reference in ${JSON.stringify(Object.keys(t.jsonData))}): Grafana keeps jsonData in clear. Pass credentials through the data source resource's secure_json_data_encoded instead (addOverride).`);
       }
       if (t?.name !== undefined && (typeof t.name !== 'string' || !t.name.trim())) problems.push(`${k}.name must be a non-empty name (got ${JSON.stringify(t.name)}).`);
