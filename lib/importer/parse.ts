@@ -21,7 +21,7 @@ const KIND_KEYS: Record<InputKind, { any: string[]; example: string }> = {
   alertmanager: { any: ['route', 'receivers'], example: 'route: and receivers:' },
   blackbox: { any: ['modules'], example: 'modules:' },
   compose: { any: ['services'], example: 'services:' },
-  otel: { any: ['receivers', 'exporters', 'service'], example: 'receivers:, exporters: and service:' },
+  otel: { any: ['exporters', 'service'], example: 'receivers:, exporters: and service:' },
   datasources: { any: ['datasources', 'deleteDatasources'], example: 'datasources:' },
   'dashboard providers': { any: ['providers'], example: 'providers:' },
 };
