@@ -7,6 +7,10 @@
  * the importer then stops rather than guess. The importer uses the tree to judge the file
  * (components it knows, literal secrets) and carries the text itself verbatim.
  */
+import { TerraformStack, Testing } from 'cdktf';
+import { LogAgent, LogAgentProps } from '../../constructs/log-agent';
+import { ValidationError } from '../core/errors';
+import { Commented, Notes } from './model';
 import { ImportError } from './parse';
 
 export type AlloyNode =
@@ -234,7 +238,7 @@ const SECRET_ATTR = /^(password|bearer_token|token|api_key|secret|client_secret|
  * with its line), reports components the LogAgent's pipeline does not use and literal
  * secrets, and returns the notes' verdict. The text is carried verbatim (`alloyConfig`).
  */
-export function importAlloy(file: string, text: string, notes: import('./model').Notes): { components: string[] } {
+export function importAlloy(file: string, text: string, notes: Notes): { components: string[]; tree: AlloyStmt[] } {
   const tree = parseAlloy(text, file);
   const top = tree.filter((s): s is AlloyBlockNode => s.kind === 'block');
   for (const a of tree.filter((s) => s.kind === 'attr')) notes.add('warning', file, `line ${a.line}`, `top-level attribute ${a.name}: Alloy refuses attributes outside blocks (kept in the file as written)`);
@@ -253,5 +257,96 @@ export function importAlloy(file: string, text: string, notes: import('./model')
     }
   };
   walk(tree, '');
-  return { components };
+  return { components, tree };
+}
+
+// ------------------------------------------------------------------------------------------
+// A file that is exactly what LogAgent renders becomes LogAgent props
+// ------------------------------------------------------------------------------------------
+
+/** The tree without lines, attributes sorted, top-level blocks sorted (their order has no meaning in Alloy). */
+export function canonicalAlloy(stmts: readonly AlloyStmt[], top = true): unknown[] {
+  const attrs = stmts.filter((s): s is AlloyAttr => s.kind === 'attr').map((a) => ['=', a.name, a.value] as const).sort((a, b) => a[1].localeCompare(b[1]));
+  const blocks = stmts.filter((s): s is AlloyBlockNode => s.kind === 'block').map((b) => ['{', b.name, b.label ?? null, canonicalAlloy(b.body, false)] as const);
+  if (top) blocks.sort((a, b) => `${a[1]} ${a[2]}`.localeCompare(`${b[1]} ${b[2]}`));
+  return [...attrs, ...blocks];
+}
+
+const attr = (b: AlloyBlockNode | undefined, name: string): AlloyNode | undefined => b?.body.find((s): s is AlloyAttr => s.kind === 'attr' && s.name === name)?.value;
+const str = (n: AlloyNode | undefined): string | undefined => (n?.t === 'str' ? n.v : undefined);
+const objOf = (n: AlloyNode | undefined): Record<string, string> | undefined =>
+  n?.t === 'obj' && n.entries.every(([, v]) => v.t === 'str') ? Object.fromEntries(n.entries.map(([k, v]) => [k, (v as { v: string }).v])) : undefined;
+
+/**
+ * LogAgent props that would render this very configuration, guessed from its components; the
+ * caller renders them and compares (`canonicalAlloy`). Undefined when the file is not built
+ * like LogAgent's pipeline at all.
+ */
+export function logAgentPropsGuess(tree: readonly AlloyStmt[]): Record<string, unknown> | undefined {
+  const top = tree.filter((s): s is AlloyBlockNode => s.kind === 'block');
+  const find = (name: string, label: string) => top.find((b) => b.name === name && b.label === label);
+  const write = find('loki.write', 'default');
+  const process = find('loki.process', 'default');
+  const json = process?.body.find((s): s is AlloyBlockNode => s.kind === 'block' && s.name === 'stage.json');
+  if (!write || !process || !json) return undefined;
+  const endpoint = write.body.find((s): s is AlloyBlockNode => s.kind === 'block' && s.name === 'endpoint');
+  const props: Record<string, unknown> = {};
+  const docker = find('discovery.docker', 'containers');
+  if (docker) {
+    const host = str(attr(docker, 'host'));
+    if (host && host !== 'unix:///var/run/docker.sock') props.dockerHost = host;
+    const refresh = str(attr(docker, 'refresh_interval'));
+    if (refresh && refresh !== '5s') props.refreshInterval = refresh;
+  } else props.containerLogs = false;
+  const files = find('local.file_match', 'host_logs');
+  const pathTargets = attr(files, 'path_targets');
+  if (files) {
+    props.readHostLogs = true;
+    const paths = pathTargets?.t === 'list' ? pathTargets.items.map((i) => (i.t === 'obj' ? str(i.entries.find(([k]) => k === '__path__')?.[1]) : undefined)) : [];
+    if (paths.some((p) => p === undefined)) return undefined;
+    if (paths.join() !== '/var/log/*.log') props.hostLogPaths = paths;
+  }
+  const expressions = objOf(attr(json, 'expressions')) ?? {};
+  const stage = (name: string) => objOf(attr(process.body.find((s): s is AlloyBlockNode => s.kind === 'block' && s.name === name), 'values')) ?? {};
+  const labels = Object.keys(stage('stage.labels'));
+  const logLabels = Object.fromEntries(labels.map((l) => [l, expressions[l] ?? l]));
+  if (JSON.stringify(logLabels) !== JSON.stringify({ level: 'level' })) props.logLabels = logLabels;
+  const metadata = Object.keys(stage('stage.structured_metadata')).filter((k) => k !== 'trace_id' && k !== 'span_id');
+  if (metadata.length) props.structuredMetadata = Object.fromEntries(metadata.map((m) => [m, expressions[m] ?? m]));
+  const drop = process.body.find((s): s is AlloyBlockNode => s.kind === 'block' && s.name === 'stage.drop');
+  const expression = str(attr(drop, 'expression'));
+  if (!drop) props.dropExpression = false;
+  else if (expression !== '.*(GET|HEAD) /(health|healthz|ready|metrics).*') props.dropExpression = expression;
+  props.lokiUrl = str(attr(endpoint, 'url'));
+  const tenant = str(attr(endpoint, 'tenant_id'));
+  if (tenant !== undefined) props.tenantId = tenant;
+  const rw = find('prometheus.remote_write', 'default');
+  if (rw) {
+    props.scrapeMetrics = true;
+    props.remoteWriteUrl = str(attr(rw.body.find((s): s is AlloyBlockNode => s.kind === 'block' && s.name === 'endpoint'), 'url'));
+    const refresh = str(attr(find('discovery.docker', 'metrics'), 'refresh_interval'));
+    if (refresh && refresh !== '30s') props.metricsRefreshInterval = refresh;
+    const scrape = str(attr(find('prometheus.scrape', 'containers'), 'scrape_interval'));
+    if (scrape && scrape !== '15s') props.metricsScrapeInterval = scrape;
+  }
+  return props;
+}
+
+/**
+ * The LogAgent props that render exactly this configuration (compared as canonical trees),
+ * with the Compose service's props (mounts, image); undefined when there are none.
+ */
+export function alloyAsLogAgent(tree: readonly AlloyStmt[], serviceProps: Record<string, unknown>): Record<string, unknown> | undefined {
+  const guess = logAgentPropsGuess(tree);
+  if (!guess) return undefined;
+  const plain = Object.fromEntries(Object.entries(serviceProps).map(([k, v]) => [k, v instanceof Commented ? v.value : v]));
+  try {
+    const stack = new TerraformStack(Testing.app(), 'probe');
+    const rendered = new LogAgent(stack, 'Probe', { ...plain, ...guess } as LogAgentProps).renderConfig();
+    return JSON.stringify(canonicalAlloy(parseAlloy(rendered, 'rendered'))) === JSON.stringify(canonicalAlloy(tree)) ? guess : undefined;
+  } catch (e) {
+    // Props the LogAgent refuses (or a rendering it cannot parse back): not its pipeline.
+    if (e instanceof ValidationError || e instanceof ImportError) return undefined;
+    throw e;
+  }
 }

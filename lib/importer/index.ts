@@ -9,7 +9,7 @@ import { ComposeComponent, importCompose } from './compose';
 import { Commented, FileRef, formatReport, ImportResult, Notes } from './model';
 import { ImportError } from './parse';
 import { ImportedPrometheus, importPrometheus } from './prometheus';
-import { importAlloy } from './alloy';
+import { alloyAsLogAgent, importAlloy } from './alloy';
 import { importGrafanaProvisioning } from './grafana';
 import { importOtel } from './otel';
 
@@ -160,9 +160,16 @@ export function importStack(options: ImportOptions): ImportResult {
   const alloyFiles: string[] = [];
   for (const c of byKind('alloy')) {
     const text = read(c.configFile!);
-    importAlloy(rel(c.configFile!), text, notes);
-    alloyFiles.push(rel(c.configFile!));
-    notes.add('escape-hatch', rel(c.configFile!), 'config.alloy', "carried verbatim through LogAgent's alloyConfig (read at synth): a hand-written Alloy pipeline is not the one the LogAgent generates (its relabelling, parsing and drop stages differ), so the library does not rewrite it; Alloy checks it at start");
+    const file = rel(c.configFile!);
+    const { tree } = importAlloy(file, text, notes);
+    alloyFiles.push(file);
+    const typed = alloyAsLogAgent(tree, c.props);
+    if (typed) {
+      notes.add('choice', file, 'config.alloy', 'exactly the pipeline LogAgent renders for the props written (checked by rendering them and comparing the two files block by block): imported as props');
+      ctor('LogAgent', constructId(c.service, ids), { ...c.props, ...typed }, undefined, `Compose service ${c.service}: Grafana Alloy; its config.alloy is what these props render.`);
+      continue;
+    }
+    notes.add('escape-hatch', file, 'config.alloy', "carried verbatim through LogAgent's alloyConfig (read at synth): it is not the pipeline LogAgent renders (a hand-written pipeline differs in its relabelling, parsing or drop stages), so the library does not rewrite it, which would change what Loki receives; Alloy checks it at start");
     const props = { ...c.props, alloyConfig: new Commented('Escape hatch: the existing config.alloy, written as is (the generated pipeline is not used).', new FileRef(path.relative(outDir, path.resolve(c.configFile!)), 'text')) };
     ctor('LogAgent', constructId(c.service, ids), props, undefined, `Compose service ${c.service}: Grafana Alloy with its own config.alloy.`);
   }

@@ -4,6 +4,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { TerraformStack, Testing } from 'cdktf';
+import { LogAgent } from '../../../constructs/log-agent';
 import { ImportError, importStack } from '../../../lib/importer';
 import { alloyBlocks, importAlloy, parseAlloy } from '../../../lib/importer/alloy';
 import { importGrafanaProvisioning } from '../../../lib/importer/grafana';
@@ -167,6 +169,35 @@ describe('Alloy configuration reader', () => {
     write('alloy-bad/config.alloy', 'logging {\n  level = "info"\n  format = "logfmt" +\n}\n');
     const e = caught(() => importStack({ compose, out: path.join(dir, 'alloy-bad/main.ts') }));
     expect([path.basename(e.file), e.line]).toEqual(['config.alloy', 3]);
+  });
+
+  describe('a config.alloy that is exactly what LogAgent renders becomes LogAgent props', () => {
+    const props = { mountDockerSocket: true, readHostLogs: true, hostLogPaths: ['/var/log/nginx/*.log'], lokiUrl: 'http://loki:3100/loki/api/v1/push', tenantId: 'shop', logLabels: { level: 'lvl' }, structuredMetadata: { user: 'user_id' }, dropExpression: false as const, scrapeMetrics: true, remoteWriteUrl: 'http://prometheus:9090/api/v1/write', metricsScrapeInterval: '30s' };
+    const rendered = new LogAgent(new TerraformStack(Testing.app(), 's'), 'A', props).renderConfig();
+    const compose = (name: string, text: string) => {
+      write(`${name}/config.alloy`, text);
+      return write(`${name}/docker-compose.yml`, 'services:\n  alloy:\n    image: grafana/alloy:v1.18.1\n    volumes:\n      - ./config.alloy:/etc/alloy/config.alloy:ro\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n      - /var/log:/var/log:ro\n');
+    };
+
+    test('its own rendering (comments and block order aside) is imported as props, without alloyConfig', () => {
+      const text = rendered.replace(/^\/\/.*\n/gm, '');
+      const r = importStack({ compose: compose('alloy-own', text), out: path.join(dir, 'alloy-own/main.ts') });
+      expect(r.code).not.toContain('alloyConfig');
+      for (const snippet of ["tenantId: 'shop'", "hostLogPaths: ['/var/log/nginx/*.log']", "logLabels: { level: 'lvl' }", "structuredMetadata: { user: 'user_id' }", 'dropExpression: false', "metricsScrapeInterval: '30s'"]) expect(r.code).toContain(snippet);
+      expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'choice', where: 'config.alloy', message: expect.stringMatching(/exactly the pipeline LogAgent renders/) }));
+    });
+
+    test('a value a prop sets (refresh_interval) is read into that prop', () => {
+      const r = importStack({ compose: compose('alloy-refresh', rendered.replace('refresh_interval = "5s"', 'refresh_interval = "7s"')), out: path.join(dir, 'alloy-refresh/main.ts') });
+      expect(r.code).toContain("refreshInterval: '7s'");
+      expect(r.code).not.toContain('alloyConfig');
+    });
+
+    test('a value no prop sets (the scrape job name) changed, and the file is carried verbatim instead', () => {
+      const r = importStack({ compose: compose('alloy-edited', rendered.replace('job_name        = "docker"', 'job_name        = "containers"')), out: path.join(dir, 'alloy-edited/main.ts') });
+      expect(r.code).toContain("alloyConfig: readText('config.alloy')");
+      expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'escape-hatch', where: 'config.alloy' }));
+    });
   });
 
   test('an Alloy service without a mounted config file stays a Container, with a warning', () => {
