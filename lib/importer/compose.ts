@@ -305,7 +305,7 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
       if (Object.keys(env).length) props.env = env;
       if (Object.keys(secretEnv).length) props.secretEnv = secretEnv;
     } else {
-      for (const k of [...Object.keys(env), ...Object.keys(secretEnv)]) notes.add('warning', file, `${where}.environment.${k}`, `the ${kind} construct takes no environment: not carried`);
+      for (const k of [...Object.keys(env), ...Object.keys(secretEnv)]) notes.add('warning', file, `${where}.environment.${k}`, `the ${kind} construct takes no environment: not carried${kind === 'otel-collector' ? ' (the config\'s ${env:...} references became sensitive variables, see the secrets)' : ''}`);
     }
 
     if (kind === 'container') {

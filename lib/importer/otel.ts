@@ -222,6 +222,7 @@ function secretsIn(v: unknown, key: string, notes: Notes, file: string, where: s
       if (env) notes.add('choice', file, where, `\${${env[1]}} was read by the Collector from its environment, which the OtelCollector construct does not pass: now a sensitive variable${v.trim() === env[0] ? '' : ` holding the whole value ${JSON.stringify(v.replace(ENV_REF, '<$1>'))}`}`);
       return notes.secret(file, where, env && v.trim() === env[0] ? env[1] : wanted, env && v.trim() === env[0] ? `\${${env[1]}}` : v);
     }
+    if (/:\/\/[^/\s:@]+:[^/\s@]+@/.test(v)) notes.add('warning', file, where, 'literal credentials in the URL stay in the file (move them to a header or an auth extension)');
     return v;
   }
   if (Array.isArray(v)) return v.map((x, i) => secretsIn(x, key, notes, file, `${where}[${i}]`, `${wanted}_${i}`));

@@ -2,33 +2,17 @@
 // is refused clearly, unknown discovery and receiver kinds are kept raw with a warning (never
 // an exception), and missing referenced files (rule globs, templates) are warnings naming them.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { importAlertmanager } from '../../../lib/importer/alertmanager';
 import { main } from '../../../lib/importer/cli';
-import { ImportError, importStack } from '../../../lib/importer';
+import { importStack } from '../../../lib/importer';
+import { caught, inputDir } from '../../helpers/import-files';
 import { Notes } from '../../../lib/importer/model';
 import { parseYaml } from '../../../lib/importer/parse';
 import { importPrometheus } from '../../../lib/importer/prometheus';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-import-errors-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, text);
-  return f;
-};
-const caught = (fn: () => unknown): ImportError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ImportError) return e;
-    throw e;
-  }
-  throw new Error('expected an ImportError');
-};
+const { dir, write } = inputDir('obs-import-errors-');
 
 const KNOWN_SD = ['docker', 'kubernetes', 'file', 'consul', 'dns', 'ec2', 'azure', 'gce', 'http', 'static', 'nomad', 'eureka', 'linode', 'scaleway', 'hetzner', 'openstack', 'marathon', 'triton', 'vultr', 'uyuni', 'kuma', 'puppetdb', 'ionos', 'ovhcloud', 'digitalocean', 'dockerswarm', 'lightsail', 'nerve', 'serverset'];
 const KNOWN_RECEIVERS = ['discord', 'email', 'msteams', 'msteamsv2', 'opsgenie', 'pagerduty', 'pushover', 'slack', 'sns', 'telegram', 'victorops', 'webex', 'webhook', 'wechat', 'jira', 'rocketchat'];

@@ -2,33 +2,17 @@
 // Collector's config (typed mapping, rawConfig, secrets), the Alloy reader (what it reads,
 // what it refuses, with file and line), and Grafana's data sources and dashboard providers.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { LogAgent } from '../../../constructs/log-agent';
-import { ImportError, importStack } from '../../../lib/importer';
+import { importStack } from '../../../lib/importer';
+import { caught, inputDir } from '../../helpers/import-files';
 import { alloyBlocks, importAlloy, parseAlloy } from '../../../lib/importer/alloy';
 import { importGrafanaProvisioning } from '../../../lib/importer/grafana';
 import { Commented, Notes, SecretRef } from '../../../lib/importer/model';
 import { importOtel, libraryExporterId } from '../../../lib/importer/otel';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-import-pipes-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, text);
-  return f;
-};
-const caught = (fn: () => unknown): ImportError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ImportError) return e;
-    throw e;
-  }
-  throw new Error('expected an ImportError');
-};
+const { dir, write } = inputDir('obs-import-pipes-');
 const raw = (props: Record<string, unknown>) => (props.rawConfig as Commented | undefined)?.value as Record<string, Record<string, unknown>> | undefined;
 
 describe('OpenTelemetry Collector config', () => {
