@@ -80,6 +80,17 @@ describe('OpenTelemetry Collector config', () => {
     expect((raw(r.props)?.service.pipelines as Record<string, unknown>).traces).toEqual({ receivers: ['otlp'], processors: ['batch', 'memory_limiter'], exporters: ['debug'] });
   });
 
+  test('each Collector service of a Compose file gets its own config; --otel alone makes one Collector', () => {
+    const cfg = (n: string) => minimal.replace('debug: {}', `debug: { verbosity: ${n} }`);
+    write('two/a.yaml', cfg('basic'));
+    write('two/b.yaml', cfg('detailed'));
+    const compose = write('two/docker-compose.yml', ['services:', '  edge:', '    image: otel/opentelemetry-collector-contrib:0.159.0', '    volumes: ["./a.yaml:/etc/otelcol-contrib/config.yaml:ro"]', '  gateway:', '    image: otel/opentelemetry-collector:0.159.0', '    command: ["--config", "/conf/b.yaml"]', '    volumes: ["./b.yaml:/conf/b.yaml:ro"]', ''].join('\n'));
+    const code = importStack({ compose, out: path.join(dir, 'two/main.ts') }).code;
+    expect(code).toMatch(/new OtelCollector\(this, 'Edge', \{[\s\S]*verbosity: 'basic'[\s\S]*new OtelCollector\(this, 'Gateway', \{[\s\S]*verbosity: 'detailed'/);
+    expect(code).not.toContain("'--config'");
+    expect(importStack({ otel: path.join(dir, 'two/a.yaml'), out: path.join(dir, 'two/flag.ts') }).code).toMatch(/new OtelCollector\(this, 'OtelCollector', \{/);
+  });
+
   test('listed extensions keep the library\'s health_check first; unlisted, it is reported as added', () => {
     expect(raw(otel(`${minimal}  extensions: [pprof]\nextensions:\n  pprof: {}\n`).props)?.service.extensions).toEqual(['health_check', 'pprof']);
     expect(otel(minimal).notes).toContainEqual(expect.objectContaining({ kind: 'default', where: 'service.extensions' }));
