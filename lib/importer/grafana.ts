@@ -4,8 +4,10 @@
  *   prometheus, loki, tempo, alertmanager, grafana-pyroscope-datasource) with uid, name,
  *   URL, isDefault and jsonData kept as written (the correlations: derivedFields,
  *   tracesToLogs(V2), exemplarTraceIdDestinations, ...);
- * - dashboards/*.yml providers → dashboard directories to import, with the provider's
- *   folder, and subdirectories as nested folders when `foldersFromFilesStructure` is set.
+ * - dashboards/*.yml providers → dashboard directories to import, placed as Grafana's file
+ *   provider places them: every file under the path in the provider's folder, or with
+ *   `foldersFromFilesStructure` one flat folder per directory (top-level files in General)
+ *   (test/fixtures/engines/grafana-dashboard-provisioning.json).
  * Grafana expands `$VAR` / `${VAR}` in provisioning files and reads `$$` as a literal `$`:
  * values are read as Grafana reads them.
  */
@@ -21,7 +23,7 @@ const GRAFANA_ENV = /\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/;
 /** A directory of dashboard JSON files and the folder path they go to. */
 export interface DashboardSource {
   readonly dir: string;
-  /** Folder titles from the top (empty: the General folder). */
+  /** The folder's title, as a one-element list (empty: the General folder). */
   readonly folders: string[];
   /** The provider's folderUid for its top folder. @default - derived from the title */
   readonly folderUid?: string;
@@ -116,17 +118,30 @@ export function importGrafanaProvisioning(dirMounts: Record<string, string>, not
         notes.add('warning', file, `${where}.options.path`, `${containerDir} is ${dir ? `mounted from ${rel(dir)}, which does not exist here` : 'not a bind mount of the Compose file'}: its dashboards are not imported`);
         return;
       }
-      const top = typeof p.folder === 'string' && p.folder ? [p.folder] : [];
-      const nested = options.foldersFromFilesStructure === true;
-      if (nested && top.length) notes.add('choice', file, where, `foldersFromFilesStructure with folder ${JSON.stringify(p.folder)}: the subdirectories become folders nested under ${JSON.stringify(p.folder)}`);
-      const walk = (d: string, folders: string[]) => {
-        dashboards.push({ dir: d, folders, folderUid: typeof p.folderUid === 'string' ? p.folderUid : undefined, file });
-        if (!nested) return;
+      // Grafana's file provider (test/fixtures/engines/grafana-dashboard-provisioning.json): every
+      // *.json under the path; with foldersFromFilesStructure, a flat folder per directory.
+      const folder = typeof p.folder === 'string' && p.folder ? p.folder : undefined;
+      const folderUid = typeof p.folderUid === 'string' && p.folderUid ? p.folderUid : undefined;
+      const byStructure = options.foldersFromFilesStructure === true;
+      if (byStructure && folder && folderUid) {
+        notes.add('warning', file, where, "foldersFromFilesStructure with both folder and folderUid: Grafana refuses this provider ('folder' and 'folderUID' should be empty), so its dashboards were never loaded: not imported");
+        return;
+      }
+      if (byStructure && folder) notes.add('choice', file, `${where}.folder`, `${JSON.stringify(folder)} is not used by Grafana with foldersFromFilesStructure: dashboards at the top of the path stay in the General folder, as Grafana placed them`);
+      const nestedDirs: string[] = [];
+      const walk = (d: string, depth: number) => {
+        const folders = byStructure ? (depth === 0 ? [] : [path.basename(d)]) : folder ? [folder] : [];
+        dashboards.push({ dir: d, folders, folderUid: byStructure ? undefined : folderUid, file });
         for (const sub of fs.readdirSync(d).sort()) {
-          if (fs.statSync(path.join(d, sub)).isDirectory()) walk(path.join(d, sub), [...folders, sub]);
+          if (sub.startsWith('.') || !fs.statSync(path.join(d, sub)).isDirectory()) continue;
+          if (byStructure && depth >= 1) nestedDirs.push(path.relative(dir, path.join(d, sub)));
+          walk(path.join(d, sub), depth + 1);
         }
       };
-      walk(dir, top);
+      walk(dir, 0);
+      if (nestedDirs.length) {
+        notes.add('choice', file, where, `${nestedDirs.join(', ')}: Grafana's file provider puts each dashboard in a folder named after its own directory, one level (it does not nest folders); kept flat as Grafana showed them (GrafanaFolder takes a parent if you want them nested)`);
+      }
       for (const k of Object.keys(p).filter((x) => !['name', 'orgId', 'folder', 'folderUid', 'type', 'options', 'disableDeletion', 'editable', 'updateIntervalSeconds', 'allowUiUpdates'].includes(x))) {
         notes.add('warning', file, `${where}.${k}`, `${k} is not carried`);
       }

@@ -190,19 +190,18 @@ export function importStack(options: ImportOptions): ImportResult {
     if (!provisioning?.used.has(target)) notes.add('warning', options.compose ?? '', `services.${graf!.service}.volumes ${rel(host)}:${target}`, 'not carried: the grafana construct manages its own files and mounts (only provisioning of data sources and dashboards is imported)');
   }
   if (provisioning?.dataSources) ctor('GrafanaDataSources', constructId('DataSources', ids), provisioning.dataSources, undefined, `Data sources provisioned from ${provisioning.files.filter((f) => /datasource/.test(f)).join(', ')} (uids, URLs and jsonData as written).`);
+  // Folders by title, as Grafana's provisioning finds them (one level: it does not nest them).
   const folderVars = new Map<string, string>();
   const folderVar = (folders: string[], uid?: string): string | undefined => {
-    if (!folders.length) return undefined;
-    const key = folders.join('/');
-    if (folderVars.has(key)) return folderVars.get(key);
-    const parent = folderVar(folders.slice(0, -1), uid);
-    const v = `folder${folderVars.size + 1}`;
-    folderVars.set(key, v);
-    used.add('GrafanaFolder');
-    const fprops: Record<string, unknown> = { title: folders[folders.length - 1] };
-    if (folders.length === 1 && uid) fprops.uid = uid;
-    body.push(`    const ${v} = new GrafanaFolder(this, ${stringLiteral(constructId(`Folder-${key}`, ids))}, ${printValue(fprops, '    ').replace(/ }$/, parent ? `, parent: ${parent} }` : ' }')});`);
-    return v;
+    const title = folders[folders.length - 1];
+    if (title === undefined) return undefined;
+    if (!folderVars.has(title)) {
+      const v = `folder${folderVars.size + 1}`;
+      folderVars.set(title, v);
+      used.add('GrafanaFolder');
+      body.push(`    const ${v} = new GrafanaFolder(this, ${stringLiteral(constructId(`Folder-${title}`, ids))}, ${printValue({ title, ...(uid ? { uid } : {}) }, '    ')});`);
+    }
+    return folderVars.get(title);
   };
   const emitDashboards = (dir: string, folder: string | undefined, files: string[]) => {
     for (const f of files) {

@@ -228,13 +228,25 @@ describe('Grafana provisioning', () => {
     expect(r.notes.filter((n) => n.kind === 'warning').map((n) => n.where)).toEqual(['datasources[1] ("P2")', 'datasources[2] ("DB")']);
   });
 
-  test('a provider with foldersFromFilesStructure nests subdirectories under its folder', () => {
+  test('foldersFromFilesStructure: top-level files in General, one flat folder per directory (as Grafana does), the nesting reported', () => {
     const r = provisioning({
-      'dashboards/p.yml': 'providers:\n  - name: p\n    folder: Top\n    options:\n      path: /etc/grafana/provisioning/dashboards/json\n      foldersFromFilesStructure: true\n',
+      'dashboards/p.yml': 'providers:\n  - name: p\n    folder: Ignored\n    options:\n      path: /etc/grafana/provisioning/dashboards/json\n      foldersFromFilesStructure: true\n',
       'dashboards/json/a.json': '{}',
       'dashboards/json/team/b.json': '{}',
       'dashboards/json/team/sub/c.json': '{}',
     });
-    expect(r.dashboards.map((d) => [path.basename(d.dir), d.folders])).toEqual([['json', ['Top']], ['team', ['Top', 'team']], ['sub', ['Top', 'team', 'sub']]]);
+    expect(r.dashboards.map((d) => [path.basename(d.dir), d.folders])).toEqual([['json', []], ['team', ['team']], ['sub', ['sub']]]);
+    expect(r.notes.map((n) => `${n.kind} ${n.where}`)).toEqual(expect.arrayContaining(['choice providers[0] ("p").folder', 'choice providers[0] ("p")']));
+  });
+
+  test('without it, every file under the path, subdirectories included, goes to the provider\'s folder', () => {
+    const r = provisioning({ 'dashboards/p.yml': 'providers:\n  - name: p\n    folder: Top\n    folderUid: top\n    options:\n      path: /etc/grafana/provisioning/dashboards/json\n', 'dashboards/json/a.json': '{}', 'dashboards/json/x/b.json': '{}' });
+    expect(r.dashboards.map((d) => [path.basename(d.dir), d.folders, d.folderUid])).toEqual([['json', ['Top'], 'top'], ['x', ['Top'], 'top']]);
+  });
+
+  test('a provider Grafana refuses (folder and folderUid with foldersFromFilesStructure) is reported, not imported', () => {
+    const r = provisioning({ 'dashboards/p.yml': 'providers:\n  - name: p\n    folder: T\n    folderUid: t\n    options:\n      path: /etc/grafana/provisioning/dashboards/json\n      foldersFromFilesStructure: true\n', 'dashboards/json/a.json': '{}' });
+    expect(r.dashboards).toEqual([]);
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'warning', message: expect.stringMatching(/Grafana refuses this provider/) }));
   });
 });

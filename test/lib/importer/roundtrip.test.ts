@@ -59,11 +59,15 @@ const ENTRIES: Entry[] = [
       alloy: ['agent', `${FIX}/features/alloy/config.alloy`],
       datasources: [`${FIX}/features/grafana/provisioning/datasources/a-metrics.yml`, `${FIX}/features/grafana/provisioning/datasources/b-logs-traces.yaml`],
       grafana: 'grafana',
-      // A provider with a folder and foldersFromFilesStructure: subdirectories nest under it.
+      // Where Grafana's file provider put them (test/fixtures/engines/grafana-dashboard-provisioning.json):
+      // foldersFromFilesStructure gives one flat folder per directory, top-level files in General;
+      // without it, every file under the path goes to the provider's folder.
       dashboards: [
-        [`${FIX}/features/grafana/dashboards/home.json`, ['Shop']],
-        [`${FIX}/features/grafana/dashboards/platform/overview.json`, ['Shop', 'platform']],
-        [`${FIX}/features/grafana/dashboards/platform/databases/postgres.json`, ['Shop', 'platform', 'databases']],
+        [`${FIX}/features/grafana/dashboards/home.json`, []],
+        [`${FIX}/features/grafana/dashboards/platform/overview.json`, ['platform']],
+        [`${FIX}/features/grafana/dashboards/platform/databases/postgres.json`, ['databases']],
+        [`${FIX}/features/grafana/team-dashboards/orders.json`, ['Shop']],
+        [`${FIX}/features/grafana/team-dashboards/archive/old-orders.json`, ['Shop']],
       ],
     },
   },
@@ -338,7 +342,7 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (name, entry) => {
   }
 
   if (pipes?.dashboards) {
-    test('provisioned dashboards: one per file, uid kept, in their folders (nested folders as parent_folder_uid)', () => {
+    test('provisioned dashboards: one per file, uid kept, in the folders Grafana put them in', () => {
       const json = synth(name);
       const folders = Object.values(resources(json, 'grafana_folder'));
       const folderPath = (uid: unknown): string[] => {
