@@ -118,7 +118,8 @@ function receiver(type: string, s: Obj, notes: Notes, file: string, where: strin
       const o = isObject(v) ? v : {};
       const [e, more] = take(o, ['endpoint']);
       if (e.endpoint === undefined) {
-        out[proto] = { endpoint: new Commented("The Collector's default since 0.104: reachable from inside the container only.", `localhost:${port}`) };
+        // receiver/otlpreceiver/factory.go at v0.115.0 and v0.159.0: localhost:4317 / localhost:4318.
+        out[proto] = { endpoint: new Commented("The Collector's default: reachable from inside the container only.", `localhost:${port}`) };
         notes.add('default', file, `${where}.protocols.${proto}.endpoint`, `not set: the Collector's default localhost:${port} written out (it listens inside the container only; the library's default is 0.0.0.0:${port})`);
       } else out[proto] = { endpoint: e.endpoint };
       if (more) raw[proto] = more;
@@ -141,12 +142,16 @@ function receiver(type: string, s: Obj, notes: Notes, file: string, where: strin
   return {};
 }
 
-function processor(type: string, s: Obj): Split {
+function processor(type: string, s: Obj, notes: Notes, file: string, where: string): Split {
   switch (type) {
     case 'memory_limiter': {
       const [t, rest] = take(s, ['check_interval', 'limit_mib', 'spike_limit_mib']);
       if (t.limit_mib === undefined) return {};
-      return { typed: defined({ checkInterval: t.check_interval, limitMib: t.limit_mib, spikeLimitMib: t.spike_limit_mib }), rest };
+      if (t.check_interval === undefined) {
+        // internal/memorylimiter/config.go at v0.159.0: "'check_interval' must be greater than zero".
+        notes.add('default', file, `${where}.check_interval`, "not set: the Collector refuses a zero check_interval, so the library's 1s is written");
+      }
+      return { typed: defined({ checkInterval: t.check_interval ?? new Commented('The Collector refuses 0 (its default): the library writes 1s.', '1s'), limitMib: t.limit_mib, spikeLimitMib: t.spike_limit_mib }), rest };
     }
     case 'batch': {
       const [t, rest] = take(s, ['timeout', 'send_batch_size', 'send_batch_max_size']);
@@ -257,7 +262,7 @@ export function importOtel(file: string, text: string, notes: Notes): ImportedOt
       const name = slash < 0 ? undefined : id.slice(slash + 1);
       const settings = isObject(settings0) ? settings0 : {};
       const dollars = hasDollar(kind === 'exporter' ? { ...settings, headers: undefined } : settings);
-      const split: Split = settings0 !== null && settings0 !== undefined && !isObject(settings0) ? {} : kind === 'receiver' ? receiver(type, settings, notes, file, where) : kind === 'processor' ? processor(type, settings) : exporter(type, settings);
+      const split: Split = settings0 !== null && settings0 !== undefined && !isObject(settings0) ? {} : kind === 'receiver' ? receiver(type, settings, notes, file, where) : kind === 'processor' ? processor(type, settings, notes, file, where) : exporter(type, settings);
       let typed: Obj | undefined = !dollars && split.typed ? { type, ...(name !== undefined ? { name } : {}), ...split.typed } : undefined;
       if (typed && kind === 'exporter' && isObject(typed.headers)) {
         const h = typed.headers;

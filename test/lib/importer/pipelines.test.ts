@@ -74,6 +74,12 @@ describe('OpenTelemetry Collector config', () => {
     expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'default', where: 'receivers.otlp.protocols.grpc.endpoint' }));
   });
 
+  test('memory_limiter without check_interval (which the Collector refuses) gets the library\'s 1s, reported', () => {
+    const r = otel(minimal.replace('  debug: {}', '  debug: {}\nprocessors:\n  memory_limiter:\n    limit_mib: 100'));
+    expect(((r.props.processors as Array<Record<string, unknown>>)[0].checkInterval as Commented).value).toBe('1s');
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'default', where: 'processors.memory_limiter.check_interval' }));
+  });
+
   test('a pipeline the library would refuse is kept raw, with the reason', () => {
     const r = otel(minimal.replace('  debug: {}', '  debug: {}\nprocessors:\n  batch: {}\n  memory_limiter:\n    limit_mib: 100').replace('      receivers: [otlp]\n', '      receivers: [otlp]\n      processors: [batch, memory_limiter]\n'));
     expect(r.props.pipelines).toEqual({});
