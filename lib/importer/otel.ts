@@ -15,7 +15,7 @@ import { isObject, parseYaml } from './parse';
 /** The Collector's newer exporter type names → the library's (RENAMED_EXPORTER_TYPES, reversed). */
 const LIBRARY_TYPE: Record<string, string> = { otlp_grpc: 'otlp', otlp_http: 'otlphttp', prometheus_remote_write: 'prometheusremotewrite' };
 /** `${VAR}`, `${env:VAR}`, `${env:VAR:-default}`: what the Collector expands from its environment. */
-const ENV_REF = /\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/;
+const ENV_REF = /(?<!\$)\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/;
 
 type Obj = Record<string, unknown>;
 
@@ -250,8 +250,7 @@ export function importOtel(file: string, text: string, notes: Notes): ImportedOt
     const comps = doc[section];
     if (comps === undefined || comps === null) continue;
     if (!isObject(comps)) {
-      notes.add('warning', file, section, `not a mapping of components (got ${JSON.stringify(comps)}): kept raw`);
-      toRaw(section, '', comps);
+      notes.add('warning', file, section, `not a mapping of components (got ${JSON.stringify(comps)}): not carried (the Collector refuses it too)`);
       continue;
     }
     for (const [rawId, settings0] of Object.entries(comps)) {
@@ -261,7 +260,9 @@ export function importOtel(file: string, text: string, notes: Notes): ImportedOt
       const type = slash < 0 ? id : id.slice(0, slash);
       const name = slash < 0 ? undefined : id.slice(slash + 1);
       const settings = isObject(settings0) ? settings0 : {};
-      const dollars = hasDollar(kind === 'exporter' ? { ...settings, headers: undefined } : settings);
+      // Header values that become secrets are not written by the library; the others are escaped like any typed value.
+      const plainHeaders = isObject(settings.headers) ? Object.entries(settings.headers).filter(([k, v]) => !SECRET_HEADER_NAME.test(k) && !ENV_REF.test(String(v))) : [];
+      const dollars = hasDollar(kind === 'exporter' ? { ...settings, headers: Object.fromEntries(plainHeaders) } : settings);
       const split: Split = settings0 !== null && settings0 !== undefined && !isObject(settings0) ? {} : kind === 'receiver' ? receiver(type, settings, notes, file, where) : kind === 'processor' ? processor(type, settings, notes, file, where) : exporter(type, settings);
       let typed: Obj | undefined = !dollars && split.typed ? { type, ...(name !== undefined ? { name } : {}), ...split.typed } : undefined;
       if (typed && kind === 'exporter' && isObject(typed.headers)) {

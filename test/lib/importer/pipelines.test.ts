@@ -59,6 +59,18 @@ describe('OpenTelemetry Collector config', () => {
     expect(raw(r.props)?.exporters['otlp/x']).toEqual({ endpoint: expect.any(SecretRef) });
   });
 
+  test('an escaped $${X} is a literal for the Collector, not a reference: it stays as written', () => {
+    const r = otel(minimal.replace('  debug: {}', () => '  debug: {}\n  kafka:\n    topic: "cost-$${REGION}"'));
+    expect(raw(r.props)?.exporters.kafka).toEqual({ topic: 'cost-$${REGION}' });
+    expect(r.notes.some((n) => n.kind === 'secret')).toBe(false);
+  });
+
+  test('a plain header with a $ keeps its exporter raw (typed values would be re-escaped)', () => {
+    const r = otel(minimal.replace('  debug: {}', () => '  debug: {}\n  otlphttp/v:\n    endpoint: https://v.example.com\n    headers:\n      x-note: "pay $$5"'));
+    expect((r.props.exporters as unknown[]).length).toBe(1);
+    expect(raw(r.props)?.exporters['otlphttp/v']).toEqual({ endpoint: 'https://v.example.com', headers: { 'x-note': 'pay $$5' } });
+  });
+
   test('credential headers and ${env:...} references become secret variables', () => {
     const r = otel(minimal.replace('  debug: {}', '  debug: {}\n  otlp_http/v:\n    endpoint: https://v.example.com\n    headers:\n      Authorization: Bearer abc\n      x-team: shop'));
     const v = (r.props.exporters as Array<Record<string, unknown>>).find((e) => e.type === 'otlphttp')!;
