@@ -853,6 +853,14 @@ group('Escape hatches for imported configuration (issue 15)', () => {
     prom(s, { rawConfig: { remote_write: [{ url: 'https://mimir.example.com/api/v1/push' }] } });
   }, /rawConfig is a Docker option \(got keys \["remote_write"\]\): on the Kubernetes target the Prometheus Operator writes prometheus\.yml/);
   bad('raw job fields do not stand for targets unless they discover', job({ targets: undefined, rawFields: { proxy_url: 'http://proxy:3128' } }), /scrape job "j" has no targets: give targets, staticConfigs, dockerSdConfigs or kubernetesSdConfigs/);
+  // Rule group keys of Prometheus 2.53+/3.0+ (imported natively from rule files).
+  const rec = [{ record: 'a:b', expr: 'up' }];
+  bad('group queryOffset not a duration', rules({ queryOffset: '30 seconds', rules: rec }), /rule group "g": queryOffset is not a valid duration \(got "30 seconds"\)/);
+  bad('group labels key not a label name', rules({ labels: { 'bad-key': 'x' }, rules: rec }), /rule group "g": labels key .*"bad-key"/);
+  bad('group labels setting __name__', rules({ labels: { __name__: 'x' }, rules: rec }), /rule group "g": labels key must not be __name__ \(got "__name__"\)/);
+  bad('group queryOffset on a Prometheus older than 2.53', rules({ queryOffset: '30s', rules: rec }, { alertPolicy: 'off', image: 'prom/prometheus:v2.52.0' }), /rule group "g": queryOffset is written as the rule group key query_offset, which Prometheus reads from 2\.53\.0 on; the image is prom\/prometheus:v2\.52\.0, which would refuse the rule file .*Pin prom\/prometheus:v2\.53\.0 or later/);
+  bad('group labels on a Prometheus 2.x', rules({ labels: { team: 'a' }, rules: rec }, { alertPolicy: 'off', image: 'prom/prometheus:v2.55.0' }), /rule group "g": labels is written as the rule group key labels, which Prometheus reads from 3\.0\.0 on; the image is prom\/prometheus:v2\.55\.0.*put the labels on each rule/);
+  bad('group labels on a Grafana-managed group', rules({ engine: 'grafana', labels: { team: 'a' }, rules: [goodAlert] }), /rule group "g": queryOffset and labels are rule-file keys of Prometheus; a Grafana-managed group \(engine: "grafana"\) has neither \(got labels\)/);
 });
 
 group('Stack-wide checks: wiring, dashboard links, Loki rules, rule cost (issue 17)', () => {

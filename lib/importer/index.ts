@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupPolicyProblems } from '../alerting/policy';
-import { RuleGroup } from '../prometheus/rules';
+import { alertingRulesOf, RuleGroup } from '../prometheus/rules';
+import { prometheusVersionOf, ruleGroupVersionProblem } from '../prometheus/version';
 import { importAlertmanager } from './alertmanager';
 import { importBlackbox } from './blackbox';
 import { constName, constructId, printValue, stringLiteral } from './codegen';
@@ -90,7 +91,8 @@ export function importStack(options: ImportOptions): ImportResult {
   });
 
   const prom: ImportedPrometheus | undefined = promFile ? importPrometheus(rel(promFile), read(promFile), notes) : undefined;
-  const alerts = prom ? prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => (g.rules as Array<Record<string, unknown>>).filter((r) => r.alert !== undefined))) : [];
+  // Alerts carry their group's labels under their own (Prometheus 3 group labels).
+  const alerts = prom ? prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => alertingRulesOf(g as unknown as RuleGroup) as unknown as Array<Record<string, unknown>>)) : [];
   const am = amFile ? importAlertmanager(rel(amFile), read(amFile), notes, outDir, alerts as never, (prom?.props.externalLabels ?? {}) as Record<string, string>) : undefined;
   const modules = bbFile ? importBlackbox(rel(bbFile), read(bbFile), notes) : undefined;
 
@@ -147,6 +149,16 @@ export function importStack(options: ImportOptions): ImportResult {
         return n;
       });
       props.ruleGroups = { __spread: names };
+      // Group keys newer than the pinned image (query_offset 2.53+, labels 3.0+): that Prometheus
+      // would not load the rule file either; the library refuses it at synth, say so here first.
+      const tag = typeof props.image === 'string' ? props.image.replace(/@.*$/, '').split(':').pop() ?? '' : '';
+      const version = prometheusVersionOf(tag);
+      for (const f of version ? prom.ruleGroups : []) {
+        for (const g of f.groups) {
+          const p = ruleGroupVersionProblem(g as unknown as RuleGroup, version!, String(props.image));
+          if (p) notes.add('warning', f.file, `group ${JSON.stringify(g.name)}`, `${p} The generated app fails at synth until the image or the group is changed.`);
+        }
+      }
       const policy = prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => groupPolicyProblems(g as unknown as RuleGroup)));
       if (policy.length) {
         props.alertPolicy = new Commented(`The rules as written fail ${policy.length} check(s) of the library's alert policy (runbook, summary, severity, ...): warnings, not errors.`, 'warn');

@@ -94,3 +94,28 @@ export function promqlVersionProblem(expr: string, v: PrometheusVersion, image: 
   }
   return undefined;
 }
+
+/**
+ * Rule group keys and the first Prometheus release whose rule files accept them (RuleGroup in
+ * model/rulefmt/rulefmt.go: `query_offset` from v2.53.0, `labels` from v3.0.0; older
+ * releases refuse the file). test/fixtures/engines/prometheus-rule-group-keys.json records
+ * the tags and commits read.
+ */
+export const RULE_GROUP_KEYS_SINCE: Readonly<Record<'query_offset' | 'labels', readonly [number, number, number]>> = {
+  query_offset: [2, 53, 0],
+  labels: [3, 0, 0],
+};
+
+/** Why the pinned Prometheus would refuse the group's `query_offset` or `labels`; undefined when it reads them. */
+export function ruleGroupVersionProblem(group: { readonly name: string; readonly queryOffset?: unknown; readonly labels?: Record<string, string> }, v: PrometheusVersion, image: string): string | undefined {
+  const used: Array<['query_offset' | 'labels', string]> = [];
+  if (group.queryOffset !== undefined) used.push(['query_offset', 'queryOffset']);
+  if (group.labels !== undefined && Object.keys(group.labels).length) used.push(['labels', 'labels']);
+  for (const [key, prop] of used) {
+    const [major, minor, patch] = RULE_GROUP_KEYS_SINCE[key];
+    if (!atLeast(v, major, minor, patch)) {
+      return `rule group ${JSON.stringify(group.name)}: ${prop} is written as the rule group key ${key}, which Prometheus reads from ${major}.${minor}.${patch} on; the image is ${image}, which would refuse the rule file (field ${key} not found). Pin prom/prometheus:v${major}.${minor}.${patch} or later, or ${key === 'labels' ? "put the labels on each rule" : 'remove queryOffset (the global rule_query_offset needs 2.53 too)'}.`;
+    }
+  }
+  return undefined;
+}

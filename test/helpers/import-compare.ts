@@ -5,6 +5,8 @@
 // or a mismatch (a failure).
 import { Matcher } from '../../lib/alertmanager/matchers';
 import { splitMatchers } from '../../lib/importer/alertmanager';
+import { globFiles } from '../../lib/importer/parse';
+import { forPromtool242Rules, RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS } from './synth';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -274,26 +276,41 @@ export function normaliseDataSourceResources(resources: Json[]): Record<string, 
 // -------------------------------------------------------------------------------- tool checks
 
 /**
- * `promtool check config` on a prometheus.yml. Debian's promtool is built without some
- * service discoveries (kubernetes, consul, ...): the keys it does not know are removed from
- * a copy, listed in `stripped`, and the check runs again, so both sides lose the same keys.
+ * `promtool check config` on a prometheus.yml, run on a copy of its directory. Rule group keys
+ * promtool 2.42 lacks (query_offset, labels: {@link RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS}) are
+ * removed from the rule files it lists, and Debian's promtool is built without some service
+ * discoveries (kubernetes, consul, ...): the keys it does not know are removed too. Both are
+ * listed in `stripped`, so a caller checks that both sides lose the same keys.
  */
 export function promtoolCheckPortable(file: string, run: (cmd: string, args: string[]) => { code: number; stdout: string; stderr: string }): { code: number; output: string; stripped: string[] } {
   const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const path = require('path') as typeof import('path');
   const { parse, stringify } = require('yaml') as typeof import('yaml');
-  let r = run('promtool', ['check', 'config', file]);
-  const unknown = [...new Set([...`${r.stdout}${r.stderr}`.matchAll(/field (\w+_sd_configs) not found in type config\.ScrapeConfig/g)].map((m) => m[1]))].sort();
-  if (r.code === 0 || !unknown.length) return { code: r.code, output: `${r.stdout}${r.stderr}`, stripped: [] };
-  const doc = parse(fs.readFileSync(file, 'utf8'));
-  for (const job of doc.scrape_configs ?? []) for (const k of unknown) delete job[k];
-  const copy = file.replace(/\.ya?ml$/, '.portable.yml');
-  fs.writeFileSync(copy, stringify(doc));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'promtool-portable-'));
   try {
-    r = run('promtool', ['check', 'config', copy]);
+    fs.cpSync(path.dirname(file), dir, { recursive: true });
+    const copy = path.join(dir, path.basename(file));
+    const stripped = new Set<string>();
+    for (const pattern of parse(fs.readFileSync(copy, 'utf8'))?.rule_files ?? []) {
+      for (const f of globFiles(String(pattern), dir)) {
+        const text = fs.readFileSync(f, 'utf8');
+        for (const g of parse(text)?.groups ?? []) for (const k of RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS) if (g && k in g) stripped.add(`${path.basename(f)}: group ${g.name} ${k}`);
+        fs.writeFileSync(f, forPromtool242Rules(text));
+      }
+    }
+    let r = run('promtool', ['check', 'config', copy]);
+    const unknown = [...new Set([...`${r.stdout}${r.stderr}`.matchAll(/field (\w+_sd_configs) not found in type config\.ScrapeConfig/g)].map((m) => m[1]))].sort();
+    if (r.code !== 0 && unknown.length) {
+      const doc = parse(fs.readFileSync(copy, 'utf8'));
+      for (const job of doc.scrape_configs ?? []) for (const k of unknown) delete job[k];
+      fs.writeFileSync(copy, stringify(doc));
+      r = run('promtool', ['check', 'config', copy]);
+    }
+    return { code: r.code, output: `${r.stdout}${r.stderr}`, stripped: [...[...stripped].sort(), ...unknown] };
   } finally {
-    fs.rmSync(copy, { force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { code: r.code, output: `${r.stdout}${r.stderr}`, stripped: unknown };
 }
 
 /**

@@ -204,3 +204,15 @@ describe('historic matcher syntaxes (property)', () => {
     );
   });
 });
+
+describe('rule group keys newer than the pinned Prometheus', () => {
+  test('labels on a group under a 2.x image: imported natively, and a warning names the key and the release to pin', () => {
+    write('newer/prometheus/rules/a.yml', 'groups:\n  - name: a\n    query_offset: 1m\n    labels: { team: x }\n    rules: [{ record: "a:b", expr: up }]\n');
+    write('newer/prometheus/prometheus.yml', 'rule_files: ["rules/*.yml"]\n');
+    const compose = write('newer/docker-compose.yml', 'services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    volumes: ["./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro"]\n');
+    const r = importStack({ compose, out: path.join(dir, 'newer/main.ts') });
+    expect(r.code).toContain("queryOffset: '1m'");
+    expect(r.code).toContain("labels: { team: 'x' }");
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'warning', where: 'group "a"', message: expect.stringMatching(/labels is written as the rule group key labels, which Prometheus reads from 3\.0\.0 on; the image is prom\/prometheus:v2\.53\.0/) }));
+  });
+});
