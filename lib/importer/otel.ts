@@ -6,7 +6,7 @@
  * rendered file), each place reported. Credential headers and `${env:...}` references become
  * secret variables.
  */
-import { SECRET_HEADER_NAME } from '../core/secrets';
+import { SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { Lazy } from 'cdktf';
 import { componentProblems, ExporterConfig, PipelineConfig, pipelineProblems, ProcessorConfig, ReceiverConfig } from '../otel/config';
 import { Commented, Notes, SecretRef } from './model';
@@ -219,15 +219,25 @@ function exporter(type: string, s: Obj): Split {
   }
 }
 
-/** Secret-looking leaves of raw settings, and `${env:...}` references, become secret variables. */
+/**
+ * Credential keys of the Collector's components (`password`, `token`, `client_secret`,
+ * `api_key`, credential headers), not the files, URLs or ids that name them. Narrower than the
+ * Prometheus-side SECRET_CONFIG_KEY on purpose: a bare `key` is an attribute name in the
+ * Collector (`attributes` actions, `string_attribute` policies), not a credential.
+ */
+const COLLECTOR_SECRET_KEY = (key: string) => SECRET_HEADER_NAME.test(key) && !/_(file|files|path|url|ref|id|type|name)$/.test(key);
+
+/**
+ * Secret-looking leaves of raw settings, URLs carrying credentials, and `${env:...}`
+ * references (the construct passes the Collector no environment) become secret variables.
+ */
 function secretsIn(v: unknown, key: string, notes: Notes, file: string, where: string, wanted: string): unknown {
   if (typeof v === 'string') {
     const env = ENV_REF.exec(v);
-    if (env || (SECRET_HEADER_NAME.test(key) && v !== '')) {
+    if (env || (v !== '' && (COLLECTOR_SECRET_KEY(key) || urlSecretProblem(v) !== undefined))) {
       if (env) notes.add('choice', file, where, `\${${env[1]}} was read by the Collector from its environment, which the OtelCollector construct does not pass: now a sensitive variable${v.trim() === env[0] ? '' : ` holding the whole value ${JSON.stringify(v.replace(ENV_REF, '<$1>'))}`}`);
       return notes.secret(file, where, env && v.trim() === env[0] ? env[1] : wanted, env && v.trim() === env[0] ? `\${${env[1]}}` : v);
     }
-    if (/:\/\/[^/\s:@]+:[^/\s@]+@/.test(v)) notes.add('warning', file, where, 'literal credentials in the URL stay in the file (move them to a header or an auth extension)');
     return v;
   }
   if (Array.isArray(v)) return v.map((x, i) => secretsIn(x, key, notes, file, `${where}[${i}]`, `${wanted}_${i}`));

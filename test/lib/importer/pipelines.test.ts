@@ -59,6 +59,15 @@ describe('OpenTelemetry Collector config', () => {
     expect(raw(r.props)?.exporters['otlp/x']).toEqual({ endpoint: expect.any(SecretRef) });
   });
 
+  test('in raw parts, credential keys and URLs with credentials become secret variables; file paths and attribute keys do not', () => {
+    const r = otel(minimal.replace('  debug: {}', () => '  debug: {}\n  kafka:\n    brokers: ["kafka:9092"]\n    auth:\n      sasl: { username: u, password: p4ss }\n      tls: { key_file: /k.pem, token_file: /t }\n  elasticsearch:\n    endpoint: https://u:p4ss@es.example.com\nprocessors:\n  attributes/x:\n    actions:\n      - { key: note, value: "$$5", action: insert }'));
+    const kafka = raw(r.props)?.exporters.kafka as { auth: { sasl: Record<string, unknown>; tls: Record<string, unknown> } };
+    expect([kafka.auth.sasl.username, kafka.auth.sasl.password instanceof SecretRef]).toEqual(['u', true]);
+    expect(kafka.auth.tls).toEqual({ key_file: '/k.pem', token_file: '/t' });
+    expect((raw(r.props)?.exporters.elasticsearch as { endpoint: unknown }).endpoint).toBeInstanceOf(SecretRef);
+    expect((raw(r.props)?.processors['attributes/x'] as { actions: unknown[] }).actions).toEqual([{ key: 'note', value: '$$5', action: 'insert' }]);
+  });
+
   test('an escaped $${X} is a literal for the Collector, not a reference: it stays as written', () => {
     const r = otel(minimal.replace('  debug: {}', () => '  debug: {}\n  kafka:\n    topic: "cost-$${REGION}"'));
     expect(raw(r.props)?.exporters.kafka).toEqual({ topic: 'cost-$${REGION}' });
