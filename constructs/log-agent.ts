@@ -1,5 +1,5 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
-import { urlSecretProblem } from '../lib/core/secrets';
+import { literalSecretProblem, urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
@@ -36,7 +36,7 @@ const PROMTAIL_EOL = 'Promtail reached end of life on 2026-03-02 (Grafana Loki d
 export const HEALTHCHECK_DROP_EXPRESSION = '.*(GET|HEAD) /(health|healthz|ready|metrics).*';
 
 const DOCKER_SOCKET = 'unix:///var/run/docker.sock';
-const ALLOY = { port: 12345, config: '/etc/alloy/config.alloy', data: '/var/lib/alloy/data', profilesPort: 9999 };
+const ALLOY = { port: 12345, config: '/etc/alloy/config.alloy', data: '/var/lib/alloy/data', profilesPort: 9999, secrets: '/etc/alloy/secrets' };
 const PROMTAIL = { port: 9080, config: '/etc/promtail/config.yml', positions: '/var/lib/promtail' };
 const AGENTS = ['alloy', 'promtail'] as const;
 
@@ -129,6 +129,15 @@ export interface LogAgentProps extends ComponentOptions {
    * @default - the generated pipeline
    */
   readonly alloyConfig?: string;
+  /**
+   * Alloy only, with `alloyConfig`: secrets the file reads, name → value. Each value must be a
+   * token (e.g. `secretVariable(this, 'loki_password').stringValue`) and is written to the
+   * secret file `/etc/alloy/secrets/<name>`, which the configuration reads with
+   * `local.file "<name>" { filename = "/etc/alloy/secrets/<name>" is_secret = true }` and
+   * `local.file.<name>.content`: the secret never appears in config.alloy.
+   * @default - none
+   */
+  readonly alloySecrets?: Record<string, string>;
 }
 
 /** Props that shape the generated pipeline: meaningless (refused) with alloyConfig. */
@@ -195,6 +204,14 @@ export class LogAgent extends Construct {
       }
       const given = PIPELINE_PROPS.filter((k) => props[k] !== undefined);
       if (given.length) problems.push(`alloyConfig replaces the generated pipeline, so ${given.join(', ')} would be ignored (got ${given.map((k) => `${k}: ${JSON.stringify(describeValue(props[k]))}`).join(', ')}). Remove ${given.length > 1 ? 'them' : 'it'}, or remove alloyConfig and describe the pipeline with the props.`);
+    }
+    for (const [name, value] of Object.entries(props.alloySecrets ?? {})) {
+      if (props.alloyConfig === undefined) {
+        problems.push(`alloySecrets are read by your own alloyConfig, which is not set (got ${JSON.stringify(Object.keys(props.alloySecrets ?? {}))}). Set alloyConfig, or remove alloySecrets.`);
+        break;
+      }
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) problems.push(`alloySecrets: ${JSON.stringify(name)} is not a component label and file name (got ${JSON.stringify(name)}). Use lower case letters, digits and '_', e.g. "loki_password".`);
+      else if (literalSecretProblem(value)) problems.push(`alloySecrets.${name} ${literalSecretProblem(value)}`);
     }
     const custom = props.alloyConfig !== undefined;
     this.alloyConfig = props.alloyConfig;
@@ -389,7 +406,8 @@ export class LogAgent extends Construct {
   }
 
   private renderFiles(): ConfigFile[] {
-    return [{ path: this.configPath, content: this.renderConfig() }];
+    const secrets = Object.entries(this.props.alloySecrets ?? {}).map(([name, content]) => ({ path: `${ALLOY.secrets}/${name}`, content, secret: true }));
+    return [{ path: this.configPath, content: this.renderConfig() }, ...secrets];
   }
 
   private synthProblems(): string[] {

@@ -10,11 +10,12 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { LogAgent, LogAgentProps } from '../../constructs/log-agent';
 import { ValidationError } from '../core/errors';
+import { urlSecretProblem } from '../core/secrets';
 import { Commented, Notes } from './model';
 import { ImportError } from './parse';
 
 export type AlloyNode =
-  | { readonly t: 'str'; readonly v: string }
+  | { readonly t: 'str'; readonly v: string; readonly span?: readonly [number, number] }
   | { readonly t: 'num'; readonly v: number }
   | { readonly t: 'bool'; readonly v: boolean }
   | { readonly t: 'null' }
@@ -41,7 +42,7 @@ export interface AlloyBlockNode {
 
 export type AlloyStmt = AlloyAttr | AlloyBlockNode;
 
-type Tok = { k: 'ident' | 'str' | 'num' | 'punct' | 'eof'; v: string; line: number };
+type Tok = { k: 'ident' | 'str' | 'num' | 'punct' | 'eof'; v: string; line: number; span?: [number, number] };
 
 function tokenize(text: string, file: string): Tok[] {
   const out: Tok[] = [];
@@ -85,12 +86,12 @@ function tokenize(text: string, file: string): Tok[] {
         } else s += text[j++];
       }
       if (j >= text.length) fail('unterminated string');
-      out.push({ k: 'str', v: s, line: start });
+      out.push({ k: 'str', v: s, line: start, span: [i, j + 1] });
       i = j + 1;
     } else if (c === '`') {
       const end = text.indexOf('`', i + 1);
       if (end < 0) fail('unterminated `raw` string');
-      out.push({ k: 'str', v: text.slice(i + 1, end), line });
+      out.push({ k: 'str', v: text.slice(i + 1, end), line, span: [i, end + 1] });
       line += (text.slice(i, end).match(/\n/g) ?? []).length;
       i = end + 1;
     } else if (/[A-Za-z_]/.test(c)) {
@@ -127,7 +128,7 @@ export function parseAlloy(text: string, file: string): AlloyStmt[] {
     const t = peek();
     if (t.k === 'str') {
       p++;
-      return { t: 'str', v: t.v };
+      return { t: 'str', v: t.v, span: t.span };
     }
     if (t.k === 'num') {
       p++;
@@ -233,12 +234,48 @@ const LOG_AGENT_COMPONENTS = ['discovery.docker', 'discovery.relabel', 'loki.sou
 /** Attributes that hold credentials. */
 const SECRET_ATTR = /^(password|bearer_token|token|api_key|secret|client_secret|key|credentials)$/;
 
+/** A literal credential in a config.alloy: a credential attribute, or a URL carrying one. */
+export interface AlloySecret {
+  /** Where, for the report: `loki.write "cloud" > endpoint > basic_auth > password (line 39)`. */
+  readonly where: string;
+  /** Block names, labels and the attribute, for the variable's name. */
+  readonly keys: string[];
+  readonly value: string;
+  /** Offsets of the string literal (quotes included) in the text. */
+  readonly span: readonly [number, number];
+  /** A URL attribute (a string for Alloy), not a secret-typed one. */
+  readonly isUrl: boolean;
+}
+
+/** Where LogAgent writes `alloySecrets` files. */
+export const ALLOY_SECRET_DIR = '/etc/alloy/secrets';
+
+/**
+ * The text with each literal secret replaced by the content of a `local.file` reading it from
+ * a secret file (`is_secret = true` for credentials; a URL stays a string), and those
+ * `local.file` blocks appended. `names[i]` is the file (and component label) of `secrets[i]`.
+ */
+export function alloyWithSecretFiles(text: string, secrets: readonly AlloySecret[], names: readonly string[]): string {
+  let out = text;
+  const order = secrets.map((s, i) => ({ s, name: names[i] })).sort((a, b) => b.s.span[0] - a.s.span[0]);
+  for (const { s, name } of order) out = `${out.slice(0, s.span[0])}local.file.${name}.content${out.slice(s.span[1])}`;
+  const blocks = secrets.map((s, i) => [
+    '',
+    `// Added by cdktf-observability import: the literal that was here is read from a secret file.`,
+    `local.file "${names[i]}" {`,
+    `  filename  = "${ALLOY_SECRET_DIR}/${names[i]}"`,
+    `  is_secret = ${s.isUrl ? 'false' : 'true'}`,
+    '}',
+  ].join('\n'));
+  return `${out.replace(/\n*$/, '\n')}${blocks.join('\n')}\n`;
+}
+
 /**
  * Judges a config.alloy for the importer: parses it (an unreadable file is an ImportError
  * with its line), reports components the LogAgent's pipeline does not use and literal
  * secrets, and returns the notes' verdict. The text is carried verbatim (`alloyConfig`).
  */
-export function importAlloy(file: string, text: string, notes: Notes): { components: string[]; tree: AlloyStmt[] } {
+export function importAlloy(file: string, text: string, notes: Notes): { components: string[]; tree: AlloyStmt[]; secrets: AlloySecret[] } {
   const tree = parseAlloy(text, file);
   const top = tree.filter((s): s is AlloyBlockNode => s.kind === 'block');
   for (const a of tree.filter((s) => s.kind === 'attr')) notes.add('warning', file, `line ${a.line}`, `top-level attribute ${a.name}: Alloy refuses attributes outside blocks (kept in the file as written)`);
@@ -246,18 +283,17 @@ export function importAlloy(file: string, text: string, notes: Notes): { compone
   for (const b of top) {
     if (!LOG_AGENT_COMPONENTS.includes(b.name)) notes.add('warning', file, `${b.name}${b.label !== undefined ? ` "${b.label}"` : ''} (line ${b.line})`, 'a component the LogAgent does not generate: kept in the verbatim config.alloy, unchecked by the library');
   }
-  const walk = (stmts: readonly AlloyStmt[], at: string) => {
+  const secrets: AlloySecret[] = [];
+  const walk = (stmts: readonly AlloyStmt[], at: string, keys: string[]) => {
     for (const s of stmts) {
-      if (s.kind === 'block') walk(s.body, `${at}${at ? ' > ' : ''}${s.name}${s.label !== undefined ? ` "${s.label}"` : ''}`);
-      else if (SECRET_ATTR.test(s.name) && s.value.t === 'str' && s.value.v !== '') {
-        notes.add('warning', file, `${at} > ${s.name} (line ${s.line})`, 'literal secret stays in the file (and in the synthesized JSON): replace it with sys.env("...") and pass the variable, or a remote.* secret component');
-      } else if (/url$/.test(s.name) && s.value.t === 'str' && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(s.value.v)) {
-        notes.add('warning', file, `${at} > ${s.name} (line ${s.line})`, 'literal credentials in the URL stay in the file: move them to basic_auth with sys.env("...")');
+      if (s.kind === 'block') walk(s.body, `${at}${at ? ' > ' : ''}${s.name}${s.label !== undefined ? ` "${s.label}"` : ''}`, [...keys, ...(s.label !== undefined ? [s.name, s.label] : [s.name])]);
+      else if (s.value.t === 'str' && s.value.span && s.value.v !== '' && (SECRET_ATTR.test(s.name) || (/url$/.test(s.name) && urlSecretProblem(s.value.v) !== undefined))) {
+        secrets.push({ where: `${at} > ${s.name} (line ${s.line})`, keys: [...keys, s.name], value: s.value.v, span: s.value.span, isUrl: !SECRET_ATTR.test(s.name) });
       }
     }
   };
-  walk(tree, '');
-  return { components, tree };
+  walk(tree, '', []);
+  return { components, tree, secrets };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -266,7 +302,7 @@ export function importAlloy(file: string, text: string, notes: Notes): { compone
 
 /** The tree without lines, attributes sorted, top-level blocks sorted (their order has no meaning in Alloy). */
 export function canonicalAlloy(stmts: readonly AlloyStmt[], top = true): unknown[] {
-  const attrs = stmts.filter((s): s is AlloyAttr => s.kind === 'attr').map((a) => ['=', a.name, a.value] as const).sort((a, b) => a[1].localeCompare(b[1]));
+  const attrs = stmts.filter((s): s is AlloyAttr => s.kind === 'attr').map((a) => ['=', a.name, JSON.parse(JSON.stringify(a.value, (k, v) => (k === 'span' ? undefined : v)))] as const).sort((a, b) => a[1].localeCompare(b[1]));
   const blocks = stmts.filter((s): s is AlloyBlockNode => s.kind === 'block').map((b) => ['{', b.name, b.label ?? null, canonicalAlloy(b.body, false)] as const);
   if (top) blocks.sort((a, b) => `${a[1]} ${a[2]}`.localeCompare(`${b[1]} ${b[2]}`));
   return [...attrs, ...blocks];

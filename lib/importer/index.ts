@@ -7,10 +7,10 @@ import { importAlertmanager } from './alertmanager';
 import { importBlackbox } from './blackbox';
 import { constName, constructId, printValue, stringLiteral } from './codegen';
 import { ComposeComponent, importCompose } from './compose';
-import { Commented, FileRef, formatReport, ImportResult, Notes } from './model';
+import { CodeRef, Commented, FileRef, formatReport, ImportResult, Notes } from './model';
 import { ImportError } from './parse';
 import { ImportedPrometheus, importPrometheus } from './prometheus';
-import { alloyAsLogAgent, importAlloy } from './alloy';
+import { alloyAsLogAgent, alloyWithSecretFiles, importAlloy } from './alloy';
 import { importGrafanaProvisioning } from './grafana';
 import { importOtel } from './otel';
 
@@ -182,7 +182,7 @@ export function importStack(options: ImportOptions): ImportResult {
   for (const c of byKind('alloy')) {
     const text = read(c.configFile!);
     const file = rel(c.configFile!);
-    const { tree } = importAlloy(file, text, notes);
+    const { tree, secrets } = importAlloy(file, text, notes);
     alloyFiles.push(file);
     const typed = alloyAsLogAgent(tree, c.props);
     if (typed) {
@@ -190,8 +190,19 @@ export function importStack(options: ImportOptions): ImportResult {
       ctor('LogAgent', constructId(c.service, ids), { ...c.props, ...typed }, undefined, `Compose service ${c.service}: Grafana Alloy; its config.alloy is what these props render.`);
       continue;
     }
-    notes.add('escape-hatch', file, 'config.alloy', "carried verbatim through LogAgent's alloyConfig (read at synth): it is not the pipeline LogAgent renders (a hand-written pipeline differs in its relabelling, parsing or drop stages), so the library does not rewrite it, which would change what Loki receives; Alloy checks it at start");
-    const props = { ...c.props, alloyConfig: new Commented('Escape hatch: the existing config.alloy, written as is (the generated pipeline is not used).', new FileRef(path.relative(outDir, path.resolve(c.configFile!)), 'text')) };
+    notes.add('escape-hatch', file, 'config.alloy', "carried verbatim through LogAgent's alloyConfig: it is not the pipeline LogAgent renders (a hand-written pipeline differs in its relabelling, parsing or drop stages), so the library does not rewrite it, which would change what Loki receives; Alloy checks it at start");
+    let alloyConfig: unknown = new FileRef(path.relative(outDir, path.resolve(c.configFile!)), 'text');
+    const alloySecrets: Record<string, unknown> = {};
+    if (secrets.length) {
+      // Literal secrets leave the file: each is read from a secret file through a local.file component.
+      const refs = secrets.map((x) => notes.secret(file, x.where, [c.service, ...x.keys].join('_'), x.value));
+      refs.forEach((r) => (alloySecrets[r.variable] = r));
+      const name = constName(`${c.service}_config`, 'ALLOY', consts);
+      head.push(`/** ${file}, its literal secrets replaced by local.file components reading secret files (alloySecrets). */`, `const ${name} = ${stringLiteral(alloyWithSecretFiles(text, secrets, refs.map((r) => r.variable)))};`, '');
+      alloyConfig = new CodeRef(name);
+      notes.add('choice', file, 'config.alloy', `${secrets.length} literal secret(s) moved out of the file: each is read with local.file.<name>.content from /etc/alloy/secrets/<name> (alloySecrets); the rest of the file is carried as written, inline in the program`);
+    }
+    const props = { ...c.props, alloyConfig: new Commented('Escape hatch: the existing config.alloy, written as is (the generated pipeline is not used).', alloyConfig), ...(secrets.length ? { alloySecrets } : {}) };
     ctor('LogAgent', constructId(c.service, ids), props, undefined, `Compose service ${c.service}: Grafana Alloy with its own config.alloy.`);
   }
 

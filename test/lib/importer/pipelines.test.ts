@@ -7,7 +7,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { LogAgent } from '../../../constructs/log-agent';
 import { importStack } from '../../../lib/importer';
 import { caught, inputDir } from '../../helpers/import-files';
-import { alloyBlocks, importAlloy, parseAlloy } from '../../../lib/importer/alloy';
+import { alloyBlocks, alloyWithSecretFiles, importAlloy, parseAlloy } from '../../../lib/importer/alloy';
 import { importGrafanaProvisioning } from '../../../lib/importer/grafana';
 import { Commented, Notes, SecretRef } from '../../../lib/importer/model';
 import { importOtel, libraryExporterId } from '../../../lib/importer/otel';
@@ -151,13 +151,15 @@ describe('Alloy configuration reader', () => {
       'c.alloy',
     );
     expect(alloyBlocks(tree).map((b) => `${b.name}:${b.label ?? ''}:${b.line}`)).toEqual(['loki.write:default:5', 'endpoint::6', 'prometheus.scrape:x:12']);
+    // Offsets of string literals (span) aside.
+    const plain = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (k === 'span' ? undefined : v)));
     const endpoint = alloyBlocks(tree)[1];
-    expect(endpoint.body[0]).toEqual({ kind: 'attr', name: 'url', value: { t: 'str', v: 'http://loki:3100/loki/api/v1/push\té' }, line: 7 });
-    expect(endpoint.body[1]).toEqual(expect.objectContaining({ value: { t: 'obj', entries: [['X-Scope-OrgID', { t: 'str', v: 'team' }], ['other', { t: 'call', fn: 'sys.env', args: [{ t: 'str', v: 'TOKEN' }] }]] } }));
+    expect(plain(endpoint.body[0])).toEqual({ kind: 'attr', name: 'url', value: { t: 'str', v: 'http://loki:3100/loki/api/v1/push\té' }, line: 7 });
+    expect(plain(endpoint.body[1])).toEqual(expect.objectContaining({ value: { t: 'obj', entries: [['X-Scope-OrgID', { t: 'str', v: 'team' }], ['other', { t: 'call', fn: 'sys.env', args: [{ t: 'str', v: 'TOKEN' }] }]] } }));
     const scrape = alloyBlocks(tree)[2].body;
     expect(scrape.map((s) => (s.kind === 'attr' ? s.value.t : s.kind))).toEqual(['list', 'list', 'str', 'bool', 'num', 'null']);
-    expect(scrape[0]).toEqual(expect.objectContaining({ value: { t: 'list', items: [{ t: 'obj', entries: [['__address__', { t: 'str', v: 'a:1' }]] }, { t: 'obj', entries: [['__address__', { t: 'str', v: 'b:${2}' }]] }] } }));
-    expect(scrape[1]).toEqual(expect.objectContaining({ value: { t: 'list', items: [{ t: 'ref', path: 'prometheus.remote_write.default.receiver' }] } }));
+    expect(plain(scrape[0])).toEqual(expect.objectContaining({ value: { t: 'list', items: [{ t: 'obj', entries: [['__address__', { t: 'str', v: 'a:1' }]] }, { t: 'obj', entries: [['__address__', { t: 'str', v: 'b:${2}' }]] }] } }));
+    expect(plain(scrape[1])).toEqual(expect.objectContaining({ value: { t: 'list', items: [{ t: 'ref', path: 'prometheus.remote_write.default.receiver' }] } }));
   });
 
   test.each([
@@ -175,15 +177,23 @@ describe('Alloy configuration reader', () => {
     expect(e.message).toMatch(message);
   });
 
-  test('components the LogAgent does not generate and literal secrets are reported; the file is not rejected', () => {
+  test('components the LogAgent does not generate are reported; literal secrets are found with their place; the file is not rejected', () => {
     const notes = new Notes();
-    importAlloy('c.alloy', 'otelcol.receiver.otlp "x" {\n}\nloki.write "w" {\n  endpoint {\n    url = "https://u:p@logs.example.com/push"\n    basic_auth {\n      password = "hunter2"\n    }\n  }\n}\n', notes);
-    expect(notes.notes.map((n) => `${n.kind} ${n.where}`)).toEqual([
-      'warning otelcol.receiver.otlp "x" (line 1)',
-      'warning loki.write "w" > endpoint > url (line 5)',
-      'warning loki.write "w" > endpoint > basic_auth > password (line 7)',
+    const text = 'otelcol.receiver.otlp "x" {\n}\nloki.write "w" {\n  endpoint {\n    url = "https://u:p@logs.example.com/push"\n    basic_auth {\n      password = "hunter2"\n    }\n  }\n}\n';
+    const { secrets } = importAlloy('c.alloy', text, notes);
+    expect(notes.notes.map((n) => `${n.kind} ${n.where}`)).toEqual(['warning otelcol.receiver.otlp "x" (line 1)']);
+    expect(secrets.map((x) => [x.where, x.keys.join('.'), text.slice(x.span[0], x.span[1]), x.isUrl])).toEqual([
+      ['loki.write "w" > endpoint > url (line 5)', 'loki.write.w.endpoint.url', '"https://u:p@logs.example.com/push"', true],
+      ['loki.write "w" > endpoint > basic_auth > password (line 7)', 'loki.write.w.endpoint.basic_auth.password', '"hunter2"', false],
     ]);
-    expect(notes.notes[2].message).toMatch(/literal secret stays in the file/);
+    const rewritten = alloyWithSecretFiles(text, secrets, ['s_url', 's_pw']);
+    expect(rewritten).not.toMatch(/hunter2|u:p@/);
+    expect(rewritten).toContain('url = local.file.s_url.content');
+    expect(rewritten).toContain('password = local.file.s_pw.content');
+    expect(alloyBlocks(parseAlloy(rewritten, 'r')).filter((b) => b.name === 'local.file').map((b) => [b.label, b.body.map((x) => (x.kind === 'attr' && x.value.t !== 'list' ? `${x.name}=${JSON.stringify((x.value as { v?: unknown }).v)}` : ''))])).toEqual([
+      ['s_url', ['filename="/etc/alloy/secrets/s_url"', 'is_secret=false']],
+      ['s_pw', ['filename="/etc/alloy/secrets/s_pw"', 'is_secret=true']],
+    ]);
   });
 
   test('through Compose, an unreadable config.alloy stops the import with its file and line', () => {

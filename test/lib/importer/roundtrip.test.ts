@@ -11,7 +11,8 @@ import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ImportOptions, importStack, ImportResult } from '../../../lib/importer';
 import { globFiles } from '../../../lib/importer/parse';
-import { parseAlloy } from '../../../lib/importer/alloy';
+import { AlloyBlockNode, AlloyStmt, canonicalAlloy, importAlloy, parseAlloy } from '../../../lib/importer/alloy';
+import { Notes } from '../../../lib/importer/model';
 import { unescapeTemplate } from '../../../lib/core/tf-escape';
 import {
   alertmanagerCheckable, ALERTMANAGER_DEFAULTS, BLACKBOX_DEFAULTS, COLLECTOR_DEFAULTS, normaliseCollector, normaliseDataSourceResources, normaliseProvisionedDataSources, promtoolCheckPortable, compare, Difference, Json, normaliseAlertmanager, normaliseBlackbox, normalisePrometheus, normaliseRuleGroups, PROMETHEUS_DEFAULTS, routeLabelSets, SECRET,
@@ -309,12 +310,28 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (name, entry) => {
     });
   }
   if (pipes?.alloy) {
-    test('config.alloy arrives byte for byte, and the reader parses it', () => {
+    test('config.alloy arrives as written (byte for byte without secrets; block by block with its literal secrets read from secret files)', () => {
       const [service, input] = pipes.alloy!;
       const text = fs.readFileSync(input, 'utf8');
-      expect(parseAlloy(text, input).length).toBeGreaterThan(0);
-      expect(unescapeTemplate(rawFiles(synth(name), service)['/etc/alloy/config.alloy'])).toBe(text);
+      const files = rawFiles(synth(name), service);
+      const output = unescapeTemplate(files['/etc/alloy/config.alloy']);
       expect(result.notes.some((n) => n.kind === 'escape-hatch' && n.file.endsWith('config.alloy'))).toBe(true);
+      const { secrets } = importAlloy(input, text, new Notes());
+      if (!secrets.length) {
+        expect(output).toBe(text);
+        return;
+      }
+      // Each literal became local.file.<name>.content, <name> a local.file reading /etc/alloy/secrets/<name>, a secret file holding the variable.
+      const secretSpans = new Set(secrets.map((x) => x.span[0]));
+      const marked = (stmts: AlloyStmt[]): AlloyStmt[] => stmts.map((x) => (x.kind === 'block' ? { ...x, body: marked(x.body) } : x.value.t === 'str' && x.value.span && secretSpans.has(x.value.span[0]) ? { ...x, value: { t: 'ref', path: '<secret>' } } : x));
+      const outTree = parseAlloy(output, 'output');
+      const added = outTree.filter((x) => x.kind === 'block' && x.name === 'local.file' && x.body.some((y) => y.kind === 'attr' && y.name === 'filename' && y.value.t === 'str' && y.value.v.startsWith('/etc/alloy/secrets/'))) as AlloyBlockNode[];
+      const names = added.map((b) => b.label!);
+      const unmarked = (stmts: AlloyStmt[]): AlloyStmt[] =>
+        stmts.filter((x) => !added.includes(x as AlloyBlockNode)).map((x) => (x.kind === 'block' ? { ...x, body: unmarked(x.body) } : x.value.t === 'ref' && names.some((n) => x.value.t === 'ref' && x.value.path === `local.file.${n}.content`) ? { ...x, value: { t: 'ref', path: '<secret>' } } : x));
+      expect(JSON.stringify(canonicalAlloy(unmarked(outTree)))).toBe(JSON.stringify(canonicalAlloy(marked(parseAlloy(text, input)))));
+      expect(names).toHaveLength(secrets.length);
+      for (const n of names) expect([n, files[`/etc/alloy/secrets/${n}`]]).toEqual([n, `\${var.${n}}`]);
     });
   }
   if (pipes?.datasources) {
