@@ -104,6 +104,15 @@ describe('LogAgent alloyConfig', () => {
     expect(annotations(agent, AnnotationMetadataEntryType.WARN)).toEqual([expect.stringMatching(/^alloyConfig: config\.alloy is written as given; the library does not check its pipeline/)]);
   });
 
+  test('alloySecrets are written as secret files the config reads with local.file; config.alloy holds no secret', () => {
+    const stack = testStack();
+    const config = 'local.file "loki_pw" {\n  filename  = "/etc/alloy/secrets/loki_pw"\n  is_secret = true\n}\n';
+    new LogAgent(stack, 'Agent', { mountDockerSocket: true, alloyConfig: config, alloySecrets: { loki_pw: secretVariable(stack, 'loki_pw').stringValue } });
+    const files = rawFiles(synthJson(stack), 'alloy');
+    expect(files['/etc/alloy/secrets/loki_pw']).toBe('${var.loki_pw}');
+    expect(files['/etc/alloy/config.alloy']).not.toContain('var.loki_pw');
+  });
+
   test('mounts still follow mountDockerSocket and readHostLogs (read-only)', () => {
     const stack = testStack();
     new LogAgent(stack, 'Agent', { mountDockerSocket: true, readHostLogs: true, alloyConfig: text });
