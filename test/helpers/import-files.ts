@@ -5,9 +5,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { ImportError } from '../../lib/importer';
 
-/** A temporary directory (removed after the file's tests) and a writer of files under it. */
-export function inputDir(prefix: string): { dir: string; write: (name: string, text: string) => string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/**
+ * A temporary directory (removed after the file's tests) and a writer of files under it; under
+ * `base` when given (inside the repository, for generated programs that resolve 'cdktf').
+ */
+export function inputDir(prefix: string, base = os.tmpdir()): { dir: string; write: (name: string, text: string) => string } {
+  const dir = fs.mkdtempSync(path.join(base, prefix));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string) => {
     const f = path.join(dir, name);

@@ -7,18 +7,12 @@ import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { importStack } from '../../../lib/importer';
+import { inputDir } from '../../helpers/import-files';
 import { containerFiles, SynthJson } from '../../helpers/synth';
 
 const ROOT = path.join(__dirname, '../../..');
 // Inside the repository so that the generated program resolves 'cdktf' and the library.
-const dir = fs.mkdtempSync(path.join(ROOT, 'test', '.tmp-raw-secrets-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, text);
-  return f;
-};
+const { dir, write } = inputDir('.tmp-raw-secrets-', path.join(ROOT, 'test'));
 
 /** Planted literal → where the report says it sat (one per raw place). */
 const PLANTED: Record<string, string> = {
