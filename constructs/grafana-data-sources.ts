@@ -20,6 +20,19 @@ export interface DataSourceTarget {
   readonly url: string;
   /** Stable UID. @default - the kind (`prometheus`, `loki`, `tempo`, `alertmanager`, `pyroscope`) */
   readonly uid?: string;
+  /** Name shown in Grafana. @default - the kind, capitalised (`Prometheus`, `Loki`, ...) */
+  readonly name?: string;
+  /** The default data source of new panels. @default - true for Prometheus, false for the others */
+  readonly isDefault?: boolean;
+  /**
+   * Escape hatch: the data source's `jsonData` as written, replacing the one the library
+   * derives from the correlation settings (exemplars, derived fields, traces to logs and
+   * metrics). For an existing data source whose links must stay as they are, as
+   * `cdktf-observability import` carries provisioning files; `datasourceUid` references in
+   * it should name uids of this stack. No secrets here: Grafana keeps jsonData in clear.
+   * @default - the library's jsonData
+   */
+  readonly jsonData?: Record<string, unknown>;
 }
 
 /** A kind of data source GrafanaDataSources creates. */
@@ -110,6 +123,11 @@ export class GrafanaDataSources extends Construct {
     for (const [k, t] of [['prometheus', prom], ['loki', loki], ['tempo', tempo], ['alertmanager', am], ['pyroscope', pyro]] as const) {
       if (t && !/^https?:\/\/[^\s]+$/.test(t.url)) problems.push(`${k}.url must be an http(s) URL (got ${JSON.stringify(t.url)}).`);
       else if (t && urlSecretProblem(t.url)) problems.push(`${k}.url ${urlSecretProblem(t.url)}`);
+      // The shape check has made sure jsonData is an object.
+      if (t?.jsonData !== undefined && JSON.stringify(t.jsonData).includes('${TfToken[')) {
+        problems.push(`${k}.jsonData must not hold tokens (got a secret or reference in ${JSON.stringify(Object.keys(t.jsonData))}): Grafana keeps jsonData in clear. Pass credentials through the data source resource's secure_json_data_encoded instead (addOverride).`);
+      }
+      if (t?.name !== undefined && (typeof t.name !== 'string' || !t.name.trim())) problems.push(`${k}.name must be a non-empty name (got ${JSON.stringify(t.name)}).`);
     }
     if (props.serviceDashboardUid !== undefined) {
       const p = grafanaUidProblem(props.serviceDashboardUid);
@@ -131,13 +149,13 @@ export class GrafanaDataSources extends Construct {
     if (prom) {
       this.prometheus = new DataSource(this, 'Prometheus', {
         provider: grafana.provider,
-        name: 'Prometheus',
+        name: prom.name ?? 'Prometheus',
         type: 'prometheus',
         uid: uids.prometheus,
         url: escapeTemplate(prom.url),
         accessMode: 'proxy',
-        isDefault: true,
-        jsonDataEncoded: json({
+        isDefault: prom.isDefault ?? true,
+        jsonDataEncoded: prom.jsonData ? json(prom.jsonData) : json({
           httpMethod: 'POST',
           timeInterval: props.prometheusTimeInterval ?? '15s',
           ...(tempo ? { exemplarTraceIdDestinations: [{ name: c.exemplarTraceIdLabel, datasourceUid: uids.tempo, urlDisplayLabel: 'View trace' }] } : {}),
@@ -147,12 +165,13 @@ export class GrafanaDataSources extends Construct {
     if (loki) {
       this.loki = new DataSource(this, 'Loki', {
         provider: grafana.provider,
-        name: 'Loki',
+        name: loki.name ?? 'Loki',
         type: 'loki',
         uid: uids.loki,
         url: escapeTemplate(loki.url),
         accessMode: 'proxy',
-        jsonDataEncoded: json({
+        ...(loki.isDefault ? { isDefault: true } : {}),
+        jsonDataEncoded: loki.jsonData ? json(loki.jsonData) : json({
           // A string, as Grafana's LokiOptions declares it (what its settings page saves).
           maxLines: '1000',
           derivedFields: [
@@ -170,12 +189,13 @@ export class GrafanaDataSources extends Construct {
     if (tempo) {
       this.tempo = new DataSource(this, 'Tempo', {
         provider: grafana.provider,
-        name: 'Tempo',
+        name: tempo.name ?? 'Tempo',
         type: 'tempo',
         uid: uids.tempo,
         url: escapeTemplate(tempo.url),
         accessMode: 'proxy',
-        jsonDataEncoded: json({
+        ...(tempo.isDefault ? { isDefault: true } : {}),
+        jsonDataEncoded: tempo.jsonData ? json(tempo.jsonData) : json({
           ...(loki
             ? {
                 tracesToLogsV2: {
@@ -211,25 +231,27 @@ export class GrafanaDataSources extends Construct {
     if (pyro) {
       this.pyroscope = new DataSource(this, 'Pyroscope', {
         provider: grafana.provider,
-        name: 'Pyroscope',
+        name: pyro.name ?? 'Pyroscope',
         type: 'grafana-pyroscope-datasource',
         uid: uids.pyroscope,
         url: escapeTemplate(pyro.url),
         accessMode: 'proxy',
         // The plugin's only jsonData option (PhlareDataSourceOptions.minStep): the smallest
         // step of profile time series, as Prometheus's scrape interval.
-        jsonDataEncoded: json({ minStep: props.prometheusTimeInterval ?? '15s' }),
+        ...(pyro.isDefault ? { isDefault: true } : {}),
+        jsonDataEncoded: pyro.jsonData ? json(pyro.jsonData) : json({ minStep: props.prometheusTimeInterval ?? '15s' }),
       });
     }
     if (am) {
       this.alertmanager = new DataSource(this, 'Alertmanager', {
         provider: grafana.provider,
-        name: 'Alertmanager',
+        name: am.name ?? 'Alertmanager',
         type: 'alertmanager',
         uid: uids.alertmanager,
         url: escapeTemplate(am.url),
         accessMode: 'proxy',
-        jsonDataEncoded: json({ implementation: 'prometheus', handleGrafanaManagedAlerts: false }),
+        ...(am.isDefault ? { isDefault: true } : {}),
+        jsonDataEncoded: am.jsonData ? json(am.jsonData) : json({ implementation: 'prometheus', handleGrafanaManagedAlerts: false }),
       });
     }
     const targets = { prometheus: prom, loki, tempo, alertmanager: am };

@@ -65,7 +65,34 @@ export interface GrafanaServerProps extends ComponentOptions {
    * @default - the published URL (http://127.0.0.1:3000); on Kubernetes the Service URL (http://grafana.<namespace>.svc:80)
    */
   readonly providerUrl?: string;
+  /**
+   * Escape hatch: more environment variables for Grafana (`GF_<SECTION>_<KEY>` settings the
+   * props do not cover, e.g. `GF_SMTP_ENABLED`), added to the library's (a name the library
+   * sets without a prop, such as `GF_ANALYTICS_REPORTING_ENABLED`, is replaced). Names with
+   * a prop (`GF_SECURITY_ADMIN_USER`, `GF_SECURITY_ADMIN_PASSWORD`, `GF_USERS_ALLOW_SIGN_UP`,
+   * `GF_AUTH_ANONYMOUS_ENABLED`, `GF_SERVER_ROOT_URL`, `GF_FEATURE_TOGGLES_ENABLE`,
+   * `GF_INSTALL_PLUGINS`, `GF_PLUGINS_PREINSTALL_SYNC`) are refused: use the prop. Values of
+   * secret-looking names (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`, ...) must be tokens,
+   * e.g. `secretVariable(this, 'smtp_password').stringValue`, passed like the admin password
+   * (a sensitive variable, never literal in the synthesized JSON). Docker target only.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
 }
+
+/** Environment variables GrafanaServer sets from its props: refused in `env`. */
+const ENV_WITH_PROP: Record<string, string> = {
+  GF_SECURITY_ADMIN_USER: 'adminUser',
+  GF_SECURITY_ADMIN_PASSWORD: 'adminPassword',
+  GF_USERS_ALLOW_SIGN_UP: 'allowSignUp',
+  GF_AUTH_ANONYMOUS_ENABLED: 'anonymousAccess',
+  GF_SERVER_ROOT_URL: 'rootUrl',
+  GF_FEATURE_TOGGLES_ENABLE: 'featureToggles',
+  GF_INSTALL_PLUGINS: 'plugins',
+  GF_PLUGINS_PREINSTALL_SYNC: 'plugins',
+};
+/** Environment names whose values are credentials (Grafana's `*_PASSWORD`, `*_SECRET`, client secrets, API keys, tokens). */
+export const GRAFANA_SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|_KEY)$|_KEY_|API_?KEY|CREDENTIAL/;
 
 /**
  * Grafana on the stack's runtime, secure by default (no default admin password, anonymous
@@ -106,6 +133,15 @@ export class GrafanaServer extends Construct implements IGrafana {
     for (const t of props.featureToggles ?? []) {
       if (!/^[A-Za-z][A-Za-z0-9]*$/.test(t)) problems.push(`featureToggles entry is not a toggle name (got ${JSON.stringify(t)}), e.g. "traceQLStreaming".`);
     }
+    for (const [k, v] of Object.entries(props.env ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) problems.push(`env: ${JSON.stringify(k)} is not an environment variable name (got ${JSON.stringify(k)}). Use Grafana's GF_<SECTION>_<KEY> form, e.g. "GF_SMTP_ENABLED".`);
+      else if (ENV_WITH_PROP[k]) problems.push(`env: ${k} is set from the ${ENV_WITH_PROP[k]} prop (got ${JSON.stringify(k)}). Use ${ENV_WITH_PROP[k]} instead.`);
+      else if (typeof v !== 'string') problems.push(`env: ${k} must be a string (got ${JSON.stringify(v)}). Quote it, e.g. "true".`);
+      else if (GRAFANA_SECRET_ENV.test(k) && v !== '' && literalSecretProblem(v)) problems.push(`env: ${k} ${literalSecretProblem(v)}`);
+    }
+    if (props.env !== undefined && (props.runtime ?? Observability.of(this).runtime).engines) {
+      problems.push(`env is a Docker option (got ${JSON.stringify(Object.keys(props.env))}): on the Kubernetes target the chart's values set Grafana's environment. Remove it, and set the release's values (env, envFromSecret) through its escape hatch.`);
+    }
     if ((props.runtime ?? Observability.of(this).runtime).engines) problems.push(...engineOptionProblems('Grafana', props));
     throwIfProblems(this, problems);
     if (props.anonymousAccess) Annotations.of(this).addWarning('anonymous access is on: anyone who reaches Grafana can view dashboards without logging in.');
@@ -141,6 +177,7 @@ export class GrafanaServer extends Construct implements IGrafana {
       else env.GF_PLUGINS_PREINSTALL_SYNC = props.plugins.map((p) => p.trim().replace(/\s+/, '@')).join(',');
     }
     if (props.featureToggles?.length) env.GF_FEATURE_TOGGLES_ENABLE = props.featureToggles.join(',');
+    Object.assign(env, props.env ?? {});
     this.deployment = runtime.engines
       ? runtime.engines.grafana(this, { name, image: image.ref, adminUser, adminPassword: password, env, plugins: props.plugins ?? [], resources: props.resources })
       : deployComponent(runtime, props, this, {

@@ -1,5 +1,5 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
-import { urlSecretProblem } from '../lib/core/secrets';
+import { literalSecretProblem, urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
 import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 import { IRemoteWriteTarget } from './prometheus-server';
@@ -38,7 +38,7 @@ const PROMTAIL_EOL = 'Promtail reached end of life on 2026-03-02 (Grafana Loki d
 export const HEALTHCHECK_DROP_EXPRESSION = '.*(GET|HEAD) /(health|healthz|ready|metrics).*';
 
 const DOCKER_SOCKET = 'unix:///var/run/docker.sock';
-const ALLOY = { port: 12345, config: '/etc/alloy/config.alloy', data: '/var/lib/alloy/data', profilesPort: 9999 };
+const ALLOY = { port: 12345, config: '/etc/alloy/config.alloy', data: '/var/lib/alloy/data', profilesPort: 9999, secrets: '/etc/alloy/secrets' };
 const PROMTAIL = { port: 9080, config: '/etc/promtail/config.yml', positions: '/var/lib/promtail' };
 const AGENTS = ['alloy', 'promtail'] as const;
 
@@ -131,7 +131,30 @@ export interface LogAgentProps extends ComponentOptions {
    * @default - none
    */
   readonly rawConfig?: Record<string, unknown>;
+  /**
+   * Alloy only. Escape hatch: the whole `config.alloy`, written as given instead of the
+   * pipeline the library generates (for an existing configuration the props cannot
+   * express, as `cdktf-observability import` carries it). The library no longer checks the
+   * pipeline (a warning says so): Alloy validates the file at start. The pipeline props
+   * (containerLogs, dockerHost, refreshInterval, hostLogPaths, logLabels, structuredMetadata,
+   * dropExpression, loki, lokiUrl, tenantId and the Alloy-only ones) are refused with it;
+   * `mountDockerSocket` and `readHostLogs` still decide the read-only mounts the file needs.
+   * @default - the generated pipeline
+   */
+  readonly alloyConfig?: string;
+  /**
+   * Alloy only, with `alloyConfig`: secrets the file reads, name → value. Each value must be a
+   * token (e.g. `secretVariable(this, 'loki_password').stringValue`) and is written to the
+   * secret file `/etc/alloy/secrets/<name>`, which the configuration reads with
+   * `local.file "<name>" { filename = "/etc/alloy/secrets/<name>" is_secret = true }` and
+   * `local.file.<name>.content`: the secret never appears in config.alloy.
+   * @default - none
+   */
+  readonly alloySecrets?: Record<string, string>;
 }
+
+/** Props that shape the generated pipeline: meaningless (refused) with alloyConfig. */
+const PIPELINE_PROPS: Array<keyof LogAgentProps> = ['containerLogs', 'dockerHost', 'refreshInterval', 'hostLogPaths', 'logLabels', 'structuredMetadata', 'dropExpression', 'loki', 'lokiUrl', 'tenantId', 'scrapeMetrics', 'prometheus', 'remoteWriteUrl', 'metricsRefreshInterval', 'metricsScrapeInterval', 'receiveProfiles', 'pyroscope'];
 
 const ALLOY_ONLY: Array<keyof LogAgentProps> = ['scrapeMetrics', 'prometheus', 'remoteWriteUrl', 'metricsRefreshInterval', 'metricsScrapeInterval', 'receiveProfiles', 'pyroscope'];
 
@@ -162,6 +185,7 @@ export class LogAgent extends Construct {
   private readonly metricsBase?: Omit<NonNullable<LogPipelineSpec['metrics']>, 'remoteWriteUrl'>;
   private readonly remoteWriteTarget?: IRemoteWriteTarget;
   private readonly profilesRelay: boolean;
+  private readonly alloyConfig?: string;
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
@@ -189,6 +213,24 @@ export class LogAgent extends Construct {
     if (isAlloy && props.rawConfig !== undefined) {
       problems.push(`rawConfig is a Promtail option (YAML keys merged over config.yml), but agent is "alloy" (got keys ${JSON.stringify(Object.keys(props.rawConfig ?? {}))}). Set agent: "promtail", or remove rawConfig.`);
     } else problems.push(...rawConfigProblems(props.rawConfig));
+    if (props.alloyConfig !== undefined) {
+      if (!isAlloy) problems.push(`alloyConfig is an Alloy configuration, but agent is "promtail" (got ${props.alloyConfig.length} characters). Use agent: "alloy" (the default), or remove alloyConfig.`);
+      if (typeof props.alloyConfig !== 'string' || (!Token.isUnresolved(props.alloyConfig) && props.alloyConfig.trim() === '')) {
+        problems.push(`alloyConfig must be the text of a config.alloy file (got ${JSON.stringify(props.alloyConfig)}). Pass the file's content, e.g. fs.readFileSync('config.alloy', 'utf8'), or remove it to use the generated pipeline.`);
+      }
+      const given = PIPELINE_PROPS.filter((k) => props[k] !== undefined);
+      if (given.length) problems.push(`alloyConfig replaces the generated pipeline, so ${given.join(', ')} would be ignored (got ${given.map((k) => `${k}: ${JSON.stringify(describeValue(props[k]))}`).join(', ')}). Remove ${given.length > 1 ? 'them' : 'it'}, or remove alloyConfig and describe the pipeline with the props.`);
+    }
+    for (const [name, value] of Object.entries(props.alloySecrets ?? {})) {
+      if (props.alloyConfig === undefined) {
+        problems.push(`alloySecrets are read by your own alloyConfig, which is not set (got ${JSON.stringify(Object.keys(props.alloySecrets ?? {}))}). Set alloyConfig, or remove alloySecrets.`);
+        break;
+      }
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) problems.push(`alloySecrets: ${JSON.stringify(name)} is not a component label and file name (got ${JSON.stringify(name)}). Use lower case letters, digits and '_', e.g. "loki_password".`);
+      else if (literalSecretProblem(value)) problems.push(`alloySecrets.${name} ${literalSecretProblem(value)}`);
+    }
+    const custom = props.alloyConfig !== undefined;
+    this.alloyConfig = props.alloyConfig;
     const image = parseImage(props.image, isAlloy ? ALLOY_IMAGE : PROMTAIL_IMAGE);
     if (image.problem) problems.push(image.problem);
     const port = mainPortPublish(this, props, isAlloy ? ALLOY.port : PROMTAIL.port);
@@ -211,7 +253,7 @@ export class LogAgent extends Construct {
       problems.push(`dockerHost must be unix:///path or tcp://host:port (got ${JSON.stringify(dockerHost)}). Use "${DOCKER_SOCKET}" or a socket proxy such as "tcp://docker-proxy:2375".`);
     } else if (!Token.isUnresolved(dockerHost) && dockerSocketProblem('dockerHost', dockerHost)) {
       problems.push(dockerSocketProblem('dockerHost', dockerHost)!);
-    } else if (usesDocker && dockerHost.startsWith('unix://') && !props.mountDockerSocket) {
+    } else if (!custom && usesDocker && dockerHost.startsWith('unix://') && !props.mountDockerSocket) {
       const what = containerLogs ? 'container logs are read' : 'scrapeMetrics discovers containers';
       problems.push(`${what} through the Docker socket ${dockerHost}, which is not mounted (mountDockerSocket is false). Set mountDockerSocket: true to mount it read-only (it grants control of the host's Docker), or point dockerHost at a TCP socket proxy.`);
     }
@@ -232,7 +274,7 @@ export class LogAgent extends Construct {
     } else if (props.hostLogPaths !== undefined) {
       problems.push(`hostLogPaths is set but readHostLogs is not (got ${JSON.stringify(props.hostLogPaths)}). Set readHostLogs: true to mount /var/log read-only and tail them.`);
     }
-    if (!containerLogs && !props.readHostLogs) {
+    if (!custom && !containerLogs && !props.readHostLogs) {
       problems.push('the agent collects nothing (got containerLogs: false, readHostLogs: false). Keep containerLogs (the default) or set readHostLogs: true.');
     }
 
@@ -346,6 +388,7 @@ export class LogAgent extends Construct {
     );
     this.resource = this.deployment.resource;
 
+    if (custom) Annotations.of(this).addWarning('alloyConfig: config.alloy is written as given; the library does not check its pipeline (Loki, labels, drops, secrets). Alloy validates it at start (`alloy fmt` and `alloy run` report errors with their line).');
     this.node.addValidation({ validate: () => this.synthProblems() });
     const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
     if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
@@ -360,6 +403,7 @@ export class LogAgent extends Construct {
 
   /** The agent's configuration as written into the container (before Terraform escaping). */
   public renderConfig(): string {
+    if (this.alloyConfig !== undefined) return this.alloyConfig;
     const spec = this.pipeline();
     return this.agent === 'alloy'
       ? renderAlloyPipeline(spec)
@@ -386,11 +430,13 @@ export class LogAgent extends Construct {
   }
 
   private renderFiles(): ConfigFile[] {
-    return [{ path: this.configPath, content: this.renderConfig(), ...(rawConfigHoldsSecret(this.props.rawConfig, this) ? { secret: true } : {}) }];
+    const secrets = Object.entries(this.props.alloySecrets ?? {}).map(([name, content]) => ({ path: `${ALLOY.secrets}/${name}`, content, secret: true }));
+    return [{ path: this.configPath, content: this.renderConfig(), ...(rawConfigHoldsSecret(this.props.rawConfig, this) ? { secret: true } : {}) }, ...secrets];
   }
 
   private synthProblems(): string[] {
     const out: string[] = [];
+    if (this.alloyConfig !== undefined) return out;
     const loki = this.resolveLoki();
     if (loki.problem) out.push(loki.problem);
     if (this.metricsBase) {

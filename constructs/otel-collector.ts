@@ -27,6 +27,7 @@ import {
   pipelineSignal,
   renderCollectorYaml,
 } from '../lib/otel/config';
+import { rawConfigProblems, rawComponentIds } from '../lib/otel/raw-config';
 import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
@@ -106,6 +107,23 @@ export interface OtelCollectorProps extends ComponentOptions {
    * @default - none: every trace is kept
    */
   readonly tailSampling?: TailSamplingProcessor;
+  /**
+   * Escape hatch: Collector configuration the typed props cannot express (other component
+   * types, extra keys of a typed component such as an exporter's `retry_on_failure`,
+   * `extensions`, `connectors`, `service.telemetry`), in config.yml's spelling, deep-merged
+   * over the rendered document: mappings merge key by key (yours win), lists replace, `null`
+   * removes a key. Only the sections receivers, processors, exporters, connectors,
+   * extensions and service are accepted. Components defined here may be named in pipelines.
+   * Exporter ids use the library's names (`otlp/x`, `otlphttp/x`, `prometheusremotewrite`)
+   * and are renamed for the pinned Collector like typed ones. Strings are written as the
+   * Collector reads them (`${env:X}` expanded, `$$` a literal `$`); tokens (secret variables)
+   * go to files under /etc/otel/secrets, read with `${file:...}`. Not validated beyond its
+   * shape: the Collector (`otelcol validate`) is the check, and `service.extensions` given
+   * here replaces the library's `[health_check]` (keep it listed). Used by
+   * `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /**
@@ -145,6 +163,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
   private readonly pyroscope?: IProfilesOtlpTarget;
   private readonly memoryMiB?: number;
   private readonly exporterTypes: Record<string, string>;
+  private readonly rawConfig?: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
     super(scope, id);
@@ -187,7 +206,12 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       problems.push(...pp);
       if (!pp.length) this.pipelines.set(pid, p);
     }
+    if (props.rawConfig !== undefined) problems.push(...rawConfigProblems(props.rawConfig));
     throwIfProblems(this, problems);
+    this.rawConfig = props.rawConfig;
+    if (props.rawConfig !== undefined) {
+      Annotations.of(this).addInfo(`rawConfig: ${Object.keys(props.rawConfig).join(', ')} merged over the rendered config.yml unchecked by the library (the Collector validates it at start).`);
+    }
     this.tempo = props.tempo;
     this.loki = props.loki;
     this.pyroscope = props.pyroscope;
@@ -309,6 +333,7 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       pipelines,
       healthCheckEndpoint: `0.0.0.0:${HEALTH_CHECK_PORT}`,
       exporterTypes: this.exporterTypes,
+      rawConfig: this.rawConfig,
     };
   }
 
@@ -378,7 +403,8 @@ export class OtelCollector extends Construct implements IScrapeTarget {
       throw e;
     }
     const out = pipelineReferenceProblems(model);
-    if (!Object.keys(model.pipelines).length) {
+    const rawService = model.rawConfig?.service as { pipelines?: Record<string, unknown> } | undefined;
+    if (!Object.keys(model.pipelines).length && !rawComponentIds(rawService as Record<string, unknown> | undefined, 'pipelines').length) {
       out.push('the Collector has no pipeline, and refuses to start without one. Add one with addPipeline(), e.g. addPipeline("traces", { receivers: ["otlp"], exporters: ["debug"] }).');
     }
     const warn = (message: string) => {

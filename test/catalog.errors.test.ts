@@ -907,6 +907,27 @@ group('rawConfig of LokiCluster, TempoBackend and LogAgent (issue 15)', () => {
   bad('Promtail rawConfig value a Date', agent({ agent: 'promtail', rawConfig: { positions: { sync_period: new Date(0) } } }), /rawConfig\.positions\.sync_period must be a string, number, boolean, null, list or plain object \(got an instance of Date\)/);
 });
 
+group('Escape hatches of imported pipelines (OtelCollector rawConfig, LogAgent alloyConfig, GrafanaServer env, data source jsonData)', () => {
+  bad('rawConfig not a mapping', (s) => otel(s, { rawConfig: ['exporters'] as never }), /\[test\/Otel\] props\.rawConfig must be an object of any value values \(got an array\)/);
+  bad('rawConfig unknown section', (s) => otel(s, { rawConfig: { exporter: { debug: {} } } }), /rawConfig: "exporter" is not a section of the Collector's configuration \(got keys \["exporter"\]\)\. Use receivers, processors, exporters, connectors, extensions, service/);
+  bad('rawConfig section not a mapping', (s) => otel(s, { rawConfig: { exporters: ['debug'] } }), /rawConfig\.exporters must be a mapping of component ids to their settings \(got \["debug"\]\)/);
+  bad('rawConfig service extensions not a list', (s) => otel(s, { rawConfig: { service: { extensions: 'pprof' } } }), /rawConfig\.service\.extensions must be a list of extension ids \(got "pprof"\)\. The library's health_check is kept only if listed/);
+  bad('rawConfig pipelines not a mapping', (s) => otel(s, { rawConfig: { service: { pipelines: [] } } }), /rawConfig\.service\.pipelines must be a mapping of pipeline ids \(got \[\]\)/);
+  badAtSynth('pipeline naming a component neither typed nor raw', (s) => otel(s, { receivers: [{ type: 'otlp' }], exporters: [{ type: 'debug' }], pipelines: { traces: { receivers: ['otlp'], exporters: ['kafka'] } }, rawConfig: { exporters: { 'kafka/other': {} } } }), /pipeline "traces" uses exporter "kafka", which is not defined \(defined exporters: debug, kafka\/other\)/);
+  bad('alloyConfig on Promtail', agent({ agent: 'promtail', lokiUrl: undefined, alloyConfig: 'logging {}' }), /alloyConfig is an Alloy configuration, but agent is "promtail" \(got 10 characters\)\. Use agent: "alloy"/);
+  bad('empty alloyConfig', (s) => new LogAgent(s, 'Agent', { mountDockerSocket: true, alloyConfig: '  ' }), /alloyConfig must be the text of a config\.alloy file \(got "  "\)\. Pass the file's content/);
+  bad('alloyConfig with pipeline props', agent({ alloyConfig: 'logging {}', logLabels: { level: 'level' } }), /alloyConfig replaces the generated pipeline, so logLabels, lokiUrl would be ignored \(got logLabels: \{"level":"level"\}, lokiUrl: "http:\/\/loki:3100\/loki\/api\/v1\/push"\)\. Remove them/);
+  bad('alloySecrets without alloyConfig', (s) => new LogAgent(s, 'Agent', { mountDockerSocket: true, lokiUrl: 'http://loki:3100/loki/api/v1/push', alloySecrets: { pw: secret(s) } }), /alloySecrets are read by your own alloyConfig, which is not set \(got \["pw"\]\)\. Set alloyConfig, or remove alloySecrets/);
+  bad('alloySecrets literal value', (s) => new LogAgent(s, 'Agent', { mountDockerSocket: true, alloyConfig: 'logging {}', alloySecrets: { pw: 'hunter2' } }), /alloySecrets\.pw must not be a literal secret \(got a literal string of 7 characters\)\. Pass a reference/);
+  bad('alloySecrets name', (s) => new LogAgent(s, 'Agent', { mountDockerSocket: true, alloyConfig: 'logging {}', alloySecrets: { 'Loki-PW': secret(s) } }), /alloySecrets: "Loki-PW" is not a component label and file name \(got "Loki-PW"\)\. Use lower case letters, digits and '_'/);
+  bad('Grafana env with a literal secret', (s) => new GrafanaServer(s, 'Grafana', { env: { GF_SMTP_PASSWORD: 'hunter2' } }), /\[test\/Grafana\] env: GF_SMTP_PASSWORD must not be a literal secret \(got a literal string of 7 characters\)\. Pass a reference/);
+  bad('Grafana env setting a prop', (s) => new GrafanaServer(s, 'Grafana', { env: { GF_SECURITY_ADMIN_USER: 'root' } }), /env: GF_SECURITY_ADMIN_USER is set from the adminUser prop \(got "GF_SECURITY_ADMIN_USER"\)\. Use adminUser instead/);
+  bad('Grafana env name', (s) => new GrafanaServer(s, 'Grafana', { env: { 'GF_LOG-LEVEL': 'warn' } }), /env: "GF_LOG-LEVEL" is not an environment variable name \(got "GF_LOG-LEVEL"\)\. Use Grafana's GF_<SECTION>_<KEY> form/);
+  bad('data source jsonData not an object', dataSources({ loki: { url: 'http://loki:3100', jsonData: [] } }), /\[test\/DataSources\] props\.loki\.jsonData must be an object of any value values \(got an array\)/);
+  bad('data source jsonData with a secret', (s) => dataSources({ tempo: { url: 'http://tempo:3200', jsonData: { password: secret(s) } } })(s), /tempo\.jsonData must not hold tokens .*Grafana keeps jsonData in clear/);
+  bad('data source empty name', dataSources({ prometheus: { url: 'http://prometheus:9090', name: ' ' } }), /prometheus\.name must be a non-empty name \(got " "\)/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Running the table
 // ---------------------------------------------------------------------------------------------

@@ -3,14 +3,15 @@ import * as path from 'path';
 import { ImportError, ImportOptions, importStack } from './index';
 
 const USAGE = `Usage: cdktf-observability import [--compose docker-compose.yml] [--prometheus prometheus.yml]
-         [--alertmanager alertmanager.yml] [--blackbox blackbox.yml] [--dashboards DIR]
+         [--alertmanager alertmanager.yml] [--blackbox blackbox.yml] [--otel otel-collector.yml]
+         [--dashboards DIR]
          [--out main.ts] [--project NAME] [--force]
 
 Turns an existing stack's files into a TypeScript cdktf app on @obs-stack/cdktf-observability,
 and prints a report: escape hatches, defaults made explicit, secrets (TF_VAR_* to set),
 choices and warnings. --out - prints the program on stdout (the report goes to stderr).`;
 
-const FLAGS = ['compose', 'prometheus', 'alertmanager', 'blackbox', 'dashboards', 'out', 'project'] as const;
+const FLAGS = ['compose', 'prometheus', 'alertmanager', 'blackbox', 'otel', 'dashboards', 'out', 'project'] as const;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;

@@ -1,5 +1,5 @@
 import { MatcherCall } from './alertmanager';
-import { Commented, FileRef, SecretRef } from './model';
+import { CodeRef, Commented, FileRef, SecretRef } from './model';
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const WIDTH = 110;
@@ -24,6 +24,7 @@ export function printValue(v: unknown, indent = ''): string {
   if (v instanceof FileRef) return `${{ json: 'readJson', text: 'readText', path: 'hostPath' }[v.as]}(${stringLiteral(v.relativePath)})`;
   if (v instanceof MatcherCall) return `Matcher.${MATCHER_FACTORY[v.operator]}(${stringLiteral(v.label)}, ${stringLiteral(v.value)})`;
   if (v instanceof Commented) return printValue(v.value, indent);
+  if (v instanceof CodeRef) return v.code;
   if (v === undefined) return 'undefined';
   if (v === null) return 'null';
   if (typeof v === 'string') return stringLiteral(v);

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { GRAFANA_SECRET_ENV } from '../../constructs/grafana-server';
 import { SECRET_ENV_NAME } from '../core/secrets';
 import { Commented, FileRef, Notes } from './model';
 import { isObject, parseYaml, unknownKeys } from './parse';
 
-export type EngineKind = 'prometheus' | 'alertmanager' | 'grafana' | 'node-exporter' | 'blackbox' | 'loki' | 'tempo' | 'promtail' | 'container';
+export type EngineKind = 'prometheus' | 'alertmanager' | 'grafana' | 'node-exporter' | 'blackbox' | 'loki' | 'tempo' | 'promtail' | 'otel-collector' | 'alloy' | 'container';
 
 /** One Compose service, as a construct of the library. */
 export interface ComposeComponent {
@@ -17,6 +18,8 @@ export interface ComposeComponent {
   readonly comment?: string;
   /** Loki, Tempo, Promtail: where the named data volume was mounted, host directories by container path, the Docker socket. */
   readonly mounts?: { readonly dataMount?: string; readonly hostDirs: Record<string, string>; readonly dockerSocket: boolean };
+  /** Bind mounts of directories, container path → host path (Grafana provisioning). */
+  readonly dirMounts?: Record<string, string>;
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -31,9 +34,9 @@ const ENGINES: Array<[RegExp, EngineKind]> = [
   [/^(docker\.io\/)?grafana\/loki$/, 'loki'],
   [/^(docker\.io\/)?grafana\/tempo$/, 'tempo'],
   [/^(docker\.io\/)?grafana\/promtail$/, 'promtail'],
+  [/^(docker\.io\/)?otel\/opentelemetry-collector(-contrib)?$/, 'otel-collector'],
+  [/^(docker\.io\/)?grafana\/alloy$/, 'alloy'],
 ];
-/** Engines the library knows but whose configuration the importer does not translate yet. */
-const KEPT_AS_CONTAINER = /^(docker\.io\/)?(grafana\/alloy|otel\/opentelemetry-collector(-contrib)?)$/;
 /** Engines configured by one YAML file named by `-config.file` (the importer reads it from the mount). */
 const LOG_ENGINES: readonly EngineKind[] = ['loki', 'tempo', 'promtail'];
 
@@ -47,13 +50,32 @@ const OWN_FLAGS: Record<string, RegExp> = {
   loki: /^--?config\.file(=|$)/,
   tempo: /^--?config\.file(=|$)/,
   promtail: /^--?config\.file(=|$)/,
+  'otel-collector': /^--config(=|$)/,
+  alloy: /^(run|--server\.http\.listen-addr=0\.0\.0\.0:12345|--storage\.path(=.*)?)$/,
 };
+/** Where each image reads its config when the command names none. */
+const DEFAULT_CONFIG: Record<string, string> = { 'otel-collector': '/etc/otelcol-contrib/config.yaml', alloy: '/etc/alloy/config.alloy' };
+
+/** The config path the command gives (`--config=X`, `--config X`; Alloy's `run X`), else the image's default. */
+function configPathOf(kind: EngineKind, image: string, args: string[]): string | undefined {
+  if (kind === 'otel-collector') {
+    const i = args.findIndex((a) => /^--config(=|$)/.test(a));
+    if (i < 0) return /contrib/.test(image) ? DEFAULT_CONFIG[kind] : '/etc/otelcol/config.yaml';
+    return args[i].includes('=') ? args[i].slice('--config='.length) : args[i + 1];
+  }
+  if (kind === 'alloy') {
+    // `alloy run [flags] PATH`: the first argument after run that is not a flag.
+    const i = args.indexOf('run');
+    return (i >= 0 ? args.slice(i + 1).find((a) => !a.startsWith('-')) : undefined) ?? DEFAULT_CONFIG[kind];
+  }
+  return undefined;
+}
 const CONFIG_TARGET: Record<string, RegExp> = {
   prometheus: /\/prometheus\.ya?ml$/,
   alertmanager: /\/alertmanager\.ya?ml$/,
   blackbox: /\/(blackbox|config)\.ya?ml$/,
 };
-const DATA_PATH: Record<string, string> = { prometheus: '/prometheus', alertmanager: '/alertmanager', grafana: '/var/lib/grafana' };
+const DATA_PATH: Record<string, string> = { prometheus: '/prometheus', alertmanager: '/alertmanager', grafana: '/var/lib/grafana', alloy: '/var/lib/alloy/data' };
 
 /** `${VAR}`, `${VAR:-default}`, `$VAR` references. */
 const ENV_REF = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/;
@@ -120,10 +142,20 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
       continue;
     }
     let kind: EngineKind = ENGINES.find(([re]) => re.test(repo))?.[1] ?? 'container';
-    if (KEPT_AS_CONTAINER.test(repo)) notes.add('choice', file, where, `${repo}: kept as a generic Container with its own config file (the importer does not translate this engine's configuration yet)`);
+    if (kind === 'alloy') {
+      // Alloy's configuration is carried as a file: without one, the service stays a Container.
+      const target = configPathOf('alloy', repo, words(svc.command));
+      const src = mounts(svc.volumes).find((x) => !x.named && x.target === target);
+      const host = src ? path.resolve(base, src.source) : undefined;
+      if (!host || !fs.existsSync(host) || !fs.statSync(host).isFile()) {
+        kind = 'container';
+        notes.add('warning', file, where, `${repo}: its config ${target} is ${host ? `mounted from ${path.relative(process.cwd(), host)}, which is not found here` : 'not a bind-mounted file'}: kept as a generic Container with the same mounts`);
+      }
+    }
     const props: Record<string, unknown> = {};
     const m = mounts(svc.volumes);
     let configFile: string | undefined;
+    const dirMounts: Record<string, string> = {};
     const files: Array<Record<string, unknown>> = [];
     const hostMounts: Array<Record<string, unknown>> = [];
     const volumes: Array<Record<string, unknown>> = [];
@@ -135,10 +167,15 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     if (kind !== 'container') {
       props.name = service;
       props.image = image;
-      const configFlag = args.map((a) => /^--?config\.file=(.+)$/.exec(a)?.[1]).find(Boolean);
-      const cfg = LOG_ENGINES.includes(kind) ? m.find((x) => !x.named && x.target === configFlag) : m.find((x) => !x.named && CONFIG_TARGET[kind]?.test(x.target));
+      const configFlag = LOG_ENGINES.includes(kind) ? args.map((a) => /^--?config\.file=(.+)$/.exec(a)?.[1]).find(Boolean) : undefined;
+      const cfgPath = LOG_ENGINES.includes(kind) ? undefined : configPathOf(kind, repo, args);
+      const cfg = LOG_ENGINES.includes(kind)
+        ? m.find((x) => !x.named && x.target === configFlag)
+        : m.find((x) => !x.named && (cfgPath ? x.target === cfgPath : CONFIG_TARGET[kind]?.test(x.target)));
       if (cfg) configFile = path.resolve(base, cfg.source);
       else if (LOG_ENGINES.includes(kind)) notes.add('warning', file, `${where}.volumes`, `no mounted config file${configFlag ? ` at ${configFlag} (the -config.file flag)` : ' (no -config.file flag)'}: the ${kind} construct's defaults are used`);
+      else if (cfgPath) notes.add('warning', file, `${where}.volumes`, `no bind mount of the config file ${cfgPath} the command reads: the ${kind} construct's defaults are used`);
+      if (kind === 'otel-collector' && args.filter((a) => /^--config(=|$)/.test(a)).length > 1) notes.add('warning', file, `${where}.command`, 'several --config files (merged by the Collector): only the first is imported');
       logMounts = LOG_ENGINES.includes(kind) ? { hostDirs: {}, dockerSocket: false } : undefined;
       for (const x of m) {
         if (x === cfg) continue;
@@ -156,12 +193,27 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
           }
           continue;
         }
+        if (kind === 'grafana' && !x.named && fs.existsSync(path.resolve(base, x.source)) && fs.statSync(path.resolve(base, x.source)).isDirectory()) {
+          // Provisioning and dashboard directories: read by the Grafana import (unused ones are reported there).
+          dirMounts[x.target] = path.resolve(base, x.source);
+          continue;
+        }
+        if (kind === 'alloy' && x.target === '/var/run/docker.sock') {
+          props.mountDockerSocket = true;
+          continue;
+        }
+        if (kind === 'alloy' && x.target === '/var/log') {
+          props.readHostLogs = new Commented('Mounts /var/log read-only, as the Compose file did.', true);
+          continue;
+        }
         if (x.named && x.target === DATA_PATH[kind]) volumeNames.data = volumeName(x.source);
         else if (kind === 'prometheus' && /\/rules$/.test(x.target)) continue; // rule files come through rule_files
         else if (kind === 'node-exporter' && x.source === '/' && x.target === '/host') continue; // the construct mounts / at /host
         else notes.add('warning', file, `${where}.volumes ${x.source}:${x.target}`, `not carried: the ${kind} construct manages its own files and mounts${kind === 'grafana' ? ' (import dashboards with --dashboards)' : ''}`);
       }
-      for (const a of args) {
+      for (const [i, a] of args.entries()) {
+        if (kind === 'otel-collector' && a === '--config' && i + 1 < args.length) args[i + 1] = '--config';
+        if (kind === 'alloy' && cfgPath && a === cfgPath && args.indexOf('run') >= 0 && args.indexOf('run') < i) continue;
         if (kind === 'prometheus') {
           const ret = /^--storage\.tsdb\.retention\.time=(.+)$/.exec(a);
           if (ret) props.retentionTime = ret[1];
@@ -224,6 +276,16 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     for (const p of ports) delete p.hostIp;
     if (kind === 'container') {
       if (ports.length) props.ports = ports;
+    } else if (kind === 'otel-collector' && ports.length) {
+      // The construct publishes OTLP/gRPC, OTLP/HTTP and the Prometheus exporter: each host port written out.
+      const byPort: Record<number, string> = { 4317: 'hostPort', 4318: 'otlpHttpHostPort', 8889: 'metricsHostPort' };
+      const other: number[] = [];
+      for (const p of ports) {
+        const prop = byPort[p.containerPort as number];
+        if (prop && p.publish !== false) props[prop] = (p.hostPort as number | undefined) ?? p.containerPort;
+        else other.push(p.containerPort as number);
+      }
+      if (other.length) notes.add('warning', file, `${where}.ports`, `${other.join(', ')}: the OtelCollector publishes 4317, 4318 and 8889 only; not carried`);
     } else if (ports.length) {
       if (kind === 'tempo') {
         // OTLP ports have their own props; the API port is the main one.
@@ -259,28 +321,31 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     const grafanaPlain = kind === 'grafana' ? /^GF_(AUTH_ANONYMOUS_ENABLED|USERS_ALLOW_SIGN_UP|FEATURE_TOGGLES_ENABLE|INSTALL_PLUGINS|SERVER_ROOT_URL|SECURITY_ADMIN_USER)$/ : /^$/;
     for (const [k, v] of envEntries) {
       if (grafanaPlain.test(k) && !ENV_REF.test(v)) env[k] = v;
-      else if (SECRET_ENV_NAME.test(k) || ENV_REF.test(v)) secretEnv[k] = notes.secret(file, `${where}.environment.${k}`, `${service}_${k}`, ENV_REF.test(v) && /^\$\{[^}]+\}$/.test(v.trim()) ? v : v || k);
+      else if ((kind === 'grafana' ? GRAFANA_SECRET_ENV : SECRET_ENV_NAME).test(k) || ENV_REF.test(v)) secretEnv[k] = notes.secret(file, `${where}.environment.${k}`, `${service}_${k}`, ENV_REF.test(v) && /^\$\{[^}]+\}$/.test(v.trim()) ? v : v || k);
       else env[k] = v;
       if (/^\$\{[^}]*:-/.test(v)) notes.add('choice', file, `${where}.environment.${k}`, `the Compose default in ${v} is dropped: the variable must be set (no default for a secret)`);
     }
     if (kind === 'grafana') {
       const grafanaEnv: Record<string, string> = { GF_SECURITY_ADMIN_USER: 'adminUser', GF_SECURITY_ADMIN_PASSWORD: 'adminPassword', GF_AUTH_ANONYMOUS_ENABLED: 'anonymousAccess', GF_USERS_ALLOW_SIGN_UP: 'allowSignUp', GF_FEATURE_TOGGLES_ENABLE: 'featureToggles', GF_INSTALL_PLUGINS: 'plugins', GF_SERVER_ROOT_URL: 'rootUrl' };
+      const extraEnv: Record<string, unknown> = {};
       for (const [k, v] of Object.entries({ ...env, ...secretEnv })) {
         const prop = grafanaEnv[k];
         if (!prop) {
-          notes.add('warning', file, `${where}.environment.${k}`, 'no GrafanaServer prop for this setting: not carried (set it in grafana.ini provisioning or through grafana.resource.addOverride)');
+          extraEnv[k] = v;
+          notes.add('escape-hatch', file, `${where}.environment.${k}`, `no GrafanaServer prop for this setting: passed through the env escape hatch${k in secretEnv ? ' (as a sensitive variable)' : ''}`);
           continue;
         }
         if (prop === 'anonymousAccess' || prop === 'allowSignUp') props[prop] = str(v) === 'true';
         else if (prop === 'featureToggles' || prop === 'plugins') props[prop] = str(v).split(',').map((x) => x.trim()).filter(Boolean);
         else props[prop] = v;
       }
+      if (Object.keys(extraEnv).length) props.env = extraEnv;
       if (props.adminPassword === undefined) props.adminPassword = notes.secret(file, `${where}.environment.GF_SECURITY_ADMIN_PASSWORD`, 'grafana_admin_password', undefined);
     } else if (kind === 'container') {
       if (Object.keys(env).length) props.env = env;
       if (Object.keys(secretEnv).length) props.secretEnv = secretEnv;
     } else {
-      for (const k of [...Object.keys(env), ...Object.keys(secretEnv)]) notes.add('warning', file, `${where}.environment.${k}`, `the ${kind} construct takes no environment: not carried`);
+      for (const k of [...Object.keys(env), ...Object.keys(secretEnv)]) notes.add('warning', file, `${where}.environment.${k}`, `the ${kind} construct takes no environment: not carried${kind === 'otel-collector' ? ' (the config\'s ${env:...} references became sensitive variables, see the secrets)' : ''}`);
     }
 
     if (kind === 'container') {
@@ -328,13 +393,14 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
       props.labels = labels;
     }
     if (extraArgs.length) props.extraArgs = extraArgs;
+    if (kind === 'alloy' && !volumeNames.data) notes.add('choice', file, `${where}.volumes`, `the LogAgent keeps Alloy's data (positions, WAL) on a named volume at /var/lib/alloy/data (--storage.path); the Compose service kept it inside the container`);
     if (Object.keys(volumeNames).length) props.volumeNames = volumeNames;
     if (svc.depends_on !== undefined) notes.add('choice', file, `${where}.depends_on`, 'not carried: components find each other by name on the shared network and restart until their peers answer');
     for (const k of unknownKeys(svc, ['image', 'build', 'ports', 'environment', 'volumes', 'command', 'entrypoint', 'restart', 'labels', 'depends_on', 'networks', 'privileged', 'pid', 'user', 'cap_add', 'cap_drop', 'devices', 'healthcheck', 'container_name'])) {
       notes.add('warning', file, `${where}.${k}`, `${k} is not imported: add it through the construct's resource.addOverride if needed`);
     }
     if (kind !== 'container' && (svc.pid !== undefined || svc.privileged !== undefined) && kind !== 'node-exporter') notes.add('warning', file, `${where}`, 'pid/privileged not carried for an engine construct');
-    out.push({ service, kind, props, configFile, mounts: logMounts });
+    out.push({ service, kind, props, configFile, ...(logMounts ? { mounts: logMounts } : {}), ...(Object.keys(dirMounts).length ? { dirMounts } : {}) });
   }
   return out;
 }

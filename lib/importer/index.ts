@@ -7,7 +7,7 @@ import { importAlertmanager } from './alertmanager';
 import { importBlackbox } from './blackbox';
 import { constName, constructId, printValue, stringLiteral } from './codegen';
 import { ComposeComponent, importCompose } from './compose';
-import { Commented, FileRef, formatReport, ImportResult, Notes } from './model';
+import { CodeRef, Commented, FileRef, formatReport, ImportResult, Notes } from './model';
 import { ImportError } from './parse';
 import { ImportedPrometheus, importPrometheus } from './prometheus';
 import { importLoki } from './loki';
@@ -15,6 +15,9 @@ import { importPromtail } from './promtail';
 import { importTempo } from './tempo';
 import { resolveCorrelation } from '../grafana/correlation';
 import { tempoGeneration } from '../tempo/config';
+import { alloyAsLogAgent, alloyWithSecretFiles, importAlloy } from './alloy';
+import { importGrafanaProvisioning } from './grafana';
+import { importOtel } from './otel';
 
 export { ImportError } from './parse';
 export type { ImportNote, ImportResult, NoteKind } from './model';
@@ -29,6 +32,8 @@ export interface ImportOptions {
   readonly alertmanager?: string;
   /** blackbox.yml. @default - the file mounted into the Compose blackbox exporter, if any */
   readonly blackbox?: string;
+  /** OpenTelemetry Collector config.yml. @default - the file mounted into the Compose Collector, if any */
+  readonly otel?: string;
   /** A directory of Grafana dashboard JSON files. @default - none */
   readonly dashboards?: string;
   /** Where the generated program will be written: file paths in it are relative to its directory. @default 'main.ts' */
@@ -55,8 +60,8 @@ function read(file: string): string {
  * input; everything else it cannot express goes through an escape hatch and into the report.
  */
 export function importStack(options: ImportOptions): ImportResult {
-  if (!options.compose && !options.prometheus && !options.alertmanager && !options.blackbox && !options.dashboards) {
-    throw new ImportError('nothing to import: give at least one of --compose, --prometheus, --alertmanager, --blackbox, --dashboards', '(arguments)');
+  if (!options.compose && !options.prometheus && !options.alertmanager && !options.blackbox && !options.dashboards && !options.otel) {
+    throw new ImportError('nothing to import: give at least one of --compose, --prometheus, --alertmanager, --blackbox, --otel, --dashboards', '(arguments)');
   }
   const notes = new Notes();
   const outDir = path.dirname(path.resolve(options.out ?? 'main.ts'));
@@ -79,6 +84,17 @@ export function importStack(options: ImportOptions): ImportResult {
   const promFile = configOf('prometheus', options.prometheus);
   const amFile = configOf('alertmanager', options.alertmanager);
   const bbFile = configOf('blackbox', options.blackbox);
+  // Every Collector service gets its own mounted config (--otel is the first one's, or a Collector without Compose).
+  const otelFiles: string[] = [];
+  const collectors = (byKind('otel-collector').length ? byKind('otel-collector') : [undefined]).map((comp, i) => {
+    let file = i === 0 ? options.otel : undefined;
+    if (!file && comp?.configFile) {
+      if (fs.existsSync(comp.configFile)) file = comp.configFile;
+      else notes.add('warning', options.compose ?? '', `services.${comp.service}.volumes`, `mounted config ${rel(comp.configFile)} not found: the OtelCollector's defaults are used`);
+    }
+    if (file) otelFiles.push(file);
+    return { comp, otel: file ? importOtel(rel(file), read(file), notes) : undefined };
+  });
 
   const prom: ImportedPrometheus | undefined = promFile ? importPrometheus(rel(promFile), read(promFile), notes) : undefined;
   // Alerts carry their group's labels under their own (Prometheus 3 group labels).
@@ -188,23 +204,59 @@ export function importStack(options: ImportOptions): ImportResult {
 
   for (const c of byKind('node-exporter')) ctor('NodeExporter', constructId(c.service, ids), c.props, undefined, `Compose service ${c.service} (its scrape job comes from prometheus.yml).`);
 
+  for (const { comp: otelComp, otel } of collectors) {
+    if (!otel && !otelComp) continue;
+    ctor('OtelCollector', constructId(otelComp?.service ?? 'OtelCollector', ids), { ...(otelComp?.props ?? {}), ...(otel?.props ?? {}) }, undefined, `${otelComp ? `Compose service ${otelComp.service}` : 'OpenTelemetry Collector'}${otel ? `, configuration from ${rel(otel.file)}` : ''}.`);
+  }
+  const alloyFiles: string[] = [];
+  for (const c of byKind('alloy')) {
+    const text = read(c.configFile!);
+    const file = rel(c.configFile!);
+    const { tree, secrets } = importAlloy(file, text, notes);
+    alloyFiles.push(file);
+    const typed = alloyAsLogAgent(tree, c.props);
+    if (typed) {
+      notes.add('choice', file, 'config.alloy', 'exactly the pipeline LogAgent renders for the props written (checked by rendering them and comparing the two files block by block): imported as props');
+      ctor('LogAgent', constructId(c.service, ids), { ...c.props, ...typed }, undefined, `Compose service ${c.service}: Grafana Alloy; its config.alloy is what these props render.`);
+      continue;
+    }
+    notes.add('escape-hatch', file, 'config.alloy', "carried verbatim through LogAgent's alloyConfig: it is not the pipeline LogAgent renders (a hand-written pipeline differs in its relabelling, parsing or drop stages), so the library does not rewrite it, which would change what Loki receives; Alloy checks it at start");
+    let alloyConfig: unknown = new FileRef(path.relative(outDir, path.resolve(c.configFile!)), 'text');
+    const alloySecrets: Record<string, unknown> = {};
+    if (secrets.length) {
+      // Literal secrets leave the file: each is read from a secret file through a local.file component.
+      const refs = secrets.map((x) => notes.secret(file, x.where, [c.service, ...x.keys].join('_'), x.value));
+      refs.forEach((r) => (alloySecrets[r.variable] = r));
+      const name = constName(`${c.service}_config`, 'ALLOY', consts);
+      head.push(`/** ${file}, its literal secrets replaced by local.file components reading secret files (alloySecrets). */`, `const ${name} = ${stringLiteral(alloyWithSecretFiles(text, secrets, refs.map((r) => r.variable)))};`, '');
+      alloyConfig = new CodeRef(name);
+      notes.add('choice', file, 'config.alloy', `${secrets.length} literal secret(s) moved out of the file: each is read with local.file.<name>.content from /etc/alloy/secrets/<name> (alloySecrets); the rest of the file is carried as written, inline in the program`);
+    }
+    const props = { ...c.props, alloyConfig: new Commented('Escape hatch: the existing config.alloy, written as is (the generated pipeline is not used).', alloyConfig), ...(secrets.length ? { alloySecrets } : {}) };
+    ctor('LogAgent', constructId(c.service, ids), props, undefined, `Compose service ${c.service}: Grafana Alloy with its own config.alloy.`);
+  }
+
   const graf = byKind('grafana')[0];
   if (graf) ctor('GrafanaServer', constructId(graf.service, ids), graf.props, undefined, `Compose service ${graf.service}.`);
-  if (options.dashboards) {
-    const dir = options.dashboards;
-    let files: string[];
-    try {
-      files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-    } catch (e) {
-      throw new ImportError(`cannot read the dashboards directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`, dir);
+  const provisioning = graf?.dirMounts ? importGrafanaProvisioning(graf.dirMounts, notes, rel) : undefined;
+  for (const [target, host] of Object.entries(graf?.dirMounts ?? {})) {
+    if (!provisioning?.used.has(target)) notes.add('warning', options.compose ?? '', `services.${graf!.service}.volumes ${rel(host)}:${target}`, 'not carried: the grafana construct manages its own files and mounts (only provisioning of data sources and dashboards is imported)');
+  }
+  if (provisioning?.dataSources) ctor('GrafanaDataSources', constructId('DataSources', ids), provisioning.dataSources, undefined, `Data sources provisioned from ${provisioning.files.filter((f) => /datasource/.test(f)).join(', ')} (uids, URLs and jsonData as written).`);
+  // Folders by title, as Grafana's provisioning finds them (one level: it does not nest them).
+  const folderVars = new Map<string, string>();
+  const folderVar = (folders: string[], uid?: string): string | undefined => {
+    const title = folders[folders.length - 1];
+    if (title === undefined) return undefined;
+    if (!folderVars.has(title)) {
+      const v = `folder${folderVars.size + 1}`;
+      folderVars.set(title, v);
+      used.add('GrafanaFolder');
+      body.push(`    const ${v} = new GrafanaFolder(this, ${stringLiteral(constructId(`Folder-${title}`, ids))}, ${printValue({ title, ...(uid ? { uid } : {}) }, '    ')});`);
     }
-    if (files.length && !graf) {
-      used.add('ExistingGrafana');
-      body.push('    // No Grafana in the Compose file: the dashboards go to an existing one (set its URL and the TF_VAR_grafana_auth token).');
-      body.push(`    new ExistingGrafana(this, ${stringLiteral(constructId('Grafana', ids))}, { url: 'http://localhost:3000', auth: secret('grafana_auth') });`);
-      notes.secret(dir, 'dashboards', 'grafana_auth', undefined);
-      notes.add('choice', dir, 'dashboards', 'no Grafana service: an ExistingGrafana at http://localhost:3000 receives the dashboards (edit its url)');
-    }
+    return folderVars.get(title);
+  };
+  const emitDashboards = (dir: string, folder: string | undefined, files: string[]) => {
     for (const f of files) {
       const full = path.join(dir, f);
       let model: Record<string, unknown>;
@@ -225,15 +277,39 @@ export function importStack(options: ImportOptions): ImportResult {
       }
       used.add('Dashboard');
       body.push(`    // ${String(dash.title ?? f)}: the model is read from the file at synth (uid kept).`);
-      body.push(`    new Dashboard(this, ${stringLiteral(constructId(`Dashboard-${String(dash.uid ?? f)}`, ids))}, { dashboard: ${expr} });`);
+      body.push(`    new Dashboard(this, ${stringLiteral(constructId(`Dashboard-${String(dash.uid ?? f)}`, ids))}, { dashboard: ${expr}${folder ? `, folder: ${folder}` : ''} });`);
     }
+  };
+  const jsonFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.json') && fs.statSync(path.join(dir, f)).isFile()).sort();
+  for (const src of provisioning?.dashboards ?? []) {
+    const files = jsonFiles(src.dir);
+    if (!files.length) continue;
+    notes.add('choice', src.file, rel(src.dir), `${files.length} dashboard(s) imported${src.folders.length ? ` into folder ${src.folders.map((x) => JSON.stringify(x)).join(' > ')}` : ''}`);
+    emitDashboards(src.dir, folderVar(src.folders, src.folderUid), files);
+  }
+  if (options.dashboards) {
+    const dir = options.dashboards;
+    let files: string[];
+    try {
+      files = jsonFiles(dir);
+    } catch (e) {
+      throw new ImportError(`cannot read the dashboards directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`, dir);
+    }
+    if (files.length && !graf) {
+      used.add('ExistingGrafana');
+      body.push('    // No Grafana in the Compose file: the dashboards go to an existing one (set its URL and the TF_VAR_grafana_auth token).');
+      body.push(`    new ExistingGrafana(this, ${stringLiteral(constructId('Grafana', ids))}, { url: 'http://localhost:3000', auth: secret('grafana_auth') });`);
+      notes.secret(dir, 'dashboards', 'grafana_auth', undefined);
+      notes.add('choice', dir, 'dashboards', 'no Grafana service: an ExistingGrafana at http://localhost:3000 receives the dashboards (edit its url)');
+    }
+    emitDashboards(dir, undefined, files);
   }
   for (const c of byKind('container')) ctor('Container', constructId(c.service, ids), c.props, undefined, `Compose service ${c.service}.`);
 
   if (body.some((l) => l.includes('Matcher.'))) used.add('Matcher');
   const usesSecrets = [...body, ...head].some((l) => l.includes('secret('));
   if (!usesSecrets) used.delete('secretVariable');
-  const sources = [options.compose, promFile, amFile, bbFile, options.dashboards].filter((x): x is string => !!x).map(rel);
+  const sources = [options.compose, promFile, amFile, bbFile, ...otelFiles, ...alloyFiles, ...(provisioning?.files ?? []), options.dashboards].filter((x): x is string => !!x).map(rel);
   const code = [
     `// Generated by \`cdktf-observability import\` from ${sources.join(', ')}.`,
     '// Review the comments marked by the importer and the report it printed, then edit freely.',

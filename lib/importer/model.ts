@@ -21,6 +21,11 @@ export class FileRef {
   ) {}
 }
 
+/** A TypeScript expression printed as is (e.g. the name of a module-level constant). */
+export class CodeRef {
+  constructor(public readonly code: string) {}
+}
+
 /** A comment the printer puts above a property. */
 export class Commented {
   constructor(

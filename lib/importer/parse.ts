@@ -13,7 +13,7 @@ export class ImportError extends Error {
   }
 }
 
-export type InputKind = 'prometheus' | 'rules' | 'alertmanager' | 'blackbox' | 'compose' | 'loki' | 'tempo' | 'promtail';
+export type InputKind = 'prometheus' | 'rules' | 'alertmanager' | 'blackbox' | 'compose' | 'loki' | 'tempo' | 'promtail' | 'otel' | 'datasources' | 'dashboard providers';
 
 const KIND_KEYS: Record<InputKind, { any: string[]; example: string }> = {
   prometheus: { any: ['scrape_configs', 'global', 'rule_files', 'alerting', 'remote_write', 'remote_read'], example: 'scrape_configs:' },
@@ -24,6 +24,9 @@ const KIND_KEYS: Record<InputKind, { any: string[]; example: string }> = {
   loki: { any: ['schema_config', 'limits_config', 'common', 'storage_config', 'ruler', 'auth_enabled', 'query_range', 'chunk_store_config'], example: 'schema_config: or common:' },
   tempo: { any: ['distributor', 'metrics_generator', 'storage', 'overrides', 'live_store', 'backend_worker', 'stream_over_http_enabled', 'query_frontend'], example: 'distributor: or storage:' },
   promtail: { any: ['clients', 'client', 'positions'], example: 'clients: and scrape_configs:' },
+  otel: { any: ['exporters', 'service'], example: 'receivers:, exporters: and service:' },
+  datasources: { any: ['datasources', 'deleteDatasources'], example: 'datasources:' },
+  'dashboard providers': { any: ['providers'], example: 'providers:' },
 };
 
 /** Kinds read from a Compose mount only (no flag of their own). */
@@ -35,6 +38,7 @@ export function guessKind(doc: Record<string, unknown>): InputKind | undefined {
   if ('schema_config' in doc || 'limits_config' in doc) return 'loki';
   if ('clients' in doc || 'positions' in doc) return 'promtail';
   if ('distributor' in doc || 'metrics_generator' in doc) return 'tempo';
+  if ('receivers' in doc && 'service' in doc) return 'otel';
   if ('route' in doc || 'receivers' in doc || 'inhibit_rules' in doc) return 'alertmanager';
   if ('scrape_configs' in doc || 'rule_files' in doc) return 'prometheus';
   if ('modules' in doc) return 'blackbox';

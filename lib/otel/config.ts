@@ -29,6 +29,7 @@ import { editDistance, fileSafeName, labelNameProblem, re2Problem } from '../cor
 import { literalSecretProblem, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { versionAtLeast } from '../core/releases';
+import { deepMerge, prepareRawConfig, rawComponentIds } from './raw-config';
 
 // ---------------------------------------------------------------------------------------------
 // Durations: the Collector and Tempo are Go programs and parse durations with
@@ -364,6 +365,11 @@ export interface CollectorModel {
    * @default - the newest names (every rename in RENAMED_EXPORTER_TYPES)
    */
   readonly exporterTypes?: Readonly<Record<string, string>>;
+  /**
+   * Escape hatch deep-merged over the rendered document (see lib/otel/raw-config.ts).
+   * @default - none
+   */
+  readonly rawConfig?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -805,10 +811,12 @@ export function pipelineProblems(id: string, p: PipelineConfig): string[] {
 
 /** Pipelines naming components that are not defined. */
 export function pipelineReferenceProblems(model: CollectorModel): string[] {
+  // Components of rawConfig count as defined; a connector is both an exporter and a receiver.
+  const raw = (s: string) => rawComponentIds(model.rawConfig, s);
   const defined: Record<ComponentKind, string[]> = {
-    receiver: model.receivers.map(componentId),
-    processor: model.processors.map(componentId),
-    exporter: model.exporters.map(componentId),
+    receiver: [...model.receivers.map(componentId), ...raw('receivers'), ...raw('connectors')],
+    processor: [...model.processors.map(componentId), ...raw('processors')],
+    exporter: [...model.exporters.map(componentId), ...raw('exporters'), ...raw('connectors')],
   };
   const out: string[] = [];
   for (const [id, p] of Object.entries(model.pipelines)) {
@@ -861,6 +869,7 @@ export function collectorSecretFiles(model: CollectorModel): CollectorSecretFile
       if (Token.isUnresolved(v)) out.push({ path: secretPath(componentId(e), k), content: v });
     }
   }
+  if (model.rawConfig) out.push(...prepareRawConfig(model.rawConfig, (id) => renderedExporterId(id, model.exporterTypes), COLLECTOR_SECRET_DIR).files);
   return out;
 }
 
@@ -1014,7 +1023,10 @@ export function renderCollectorConfig(model: CollectorModel): Record<string, unk
   );
   doc.service = service;
   if (!model.processors.length) delete doc.processors;
-  return escapeDollars(doc) as Record<string, unknown>;
+  const escaped = escapeDollars(doc) as Record<string, unknown>;
+  if (!model.rawConfig) return escaped;
+  // Raw values are written as the Collector reads them (not escaped): see lib/otel/raw-config.ts.
+  return deepMerge(escaped, prepareRawConfig(model.rawConfig, exporterId, COLLECTOR_SECRET_DIR).doc) as Record<string, unknown>;
 }
 
 /** The Collector's config.yml. */

@@ -212,6 +212,69 @@ export function normaliseBlackbox(doc: Json): Json {
   return { modules: doc?.modules ?? {} };
 }
 
+// ------------------------------------------------------------------ OpenTelemetry Collector
+
+/**
+ * What the library adds to an imported Collector config, by flattened path. Nothing else may
+ * differ: the health_check extension (its endpoint, and its place in service.extensions when
+ * the input lists none), memory_limiter's check_interval (the library always writes one; the
+ * Collector refuses 0), and OTLP receiver endpoints the input left to the Collector's default
+ * (written out as localhost:4317 / localhost:4318 by the importer).
+ */
+export const COLLECTOR_DEFAULTS: Array<[RegExp, string]> = [
+  [/^extensions\/health_check\/endpoint$/, '0.0.0.0:13133'],
+  [/^service\/extensions\/0$/, 'health_check'],
+  [/^processors\/memory_limiter(\/[^/]+)?\/check_interval$/, '1000ms'],
+  [/^receivers\/otlp(\/[^/]+)?\/protocols\/grpc\/endpoint$/, 'localhost:4317'],
+  [/^receivers\/otlp(\/[^/]+)?\/protocols\/http\/endpoint$/, 'localhost:4318'],
+];
+
+const LIBRARY_EXPORTER: Record<string, string> = { otlp_grpc: 'otlp', otlp_http: 'otlphttp', prometheus_remote_write: 'prometheusremotewrite' };
+const libraryExporterId = (id: string) => id.replace(/^([a-z_]+)(?=\/|$)/, (t) => LIBRARY_EXPORTER[t] ?? t);
+
+/**
+ * A Collector config as flat `path → scalar` (ids with `/` kept whole): exporter ids in the
+ * library's names on both sides (the pinned Collector writes otlp_grpc, older ones otlp),
+ * and values read from the library's secret files (`${file:/etc/otel/secrets/...}`) as
+ * `<secret>`, as are the test's stand-ins for secret variables.
+ */
+export function normaliseCollector(doc: Json): Record<string, string> {
+  const d = { ...(doc ?? {}) };
+  if (d.exporters) d.exporters = Object.fromEntries(Object.entries<Json>(d.exporters).map(([k, v]) => [libraryExporterId(k), v]));
+  if (d.service?.pipelines) {
+    d.service = { ...d.service, pipelines: Object.fromEntries(Object.entries<Json>(d.service.pipelines).map(([k, p]) => [k, { ...p, ...(p?.exporters ? { exporters: p.exporters.map(libraryExporterId) } : {}) }])) };
+  }
+  const out: Record<string, string> = {};
+  const walk = (v: Json, at: string) => {
+    if (v !== null && typeof v === 'object') {
+      const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v);
+      if (!entries.length) out[at] = Array.isArray(v) ? '[]' : '{}';
+      for (const [k, x] of entries) walk(x, at ? `${at}/${k}` : k);
+    } else out[at] = typeof v === 'string' && /^\$\{file:\/etc\/otel\/secrets\//.test(v) ? SECRET : v === null ? '{}' : v;
+  };
+  walk(d, '');
+  return out;
+}
+
+// ---------------------------------------------------------------------- Grafana data sources
+
+/** Provisioned data sources keyed by uid (Grafana reads `$$` as `$`; a missing uid is the library's kind name). */
+export function normaliseProvisionedDataSources(docs: Json[]): Record<string, Json> {
+  const kind: Record<string, string> = { 'grafana-pyroscope-datasource': 'pyroscope' };
+  const unescape = (v: Json): Json => (typeof v === 'string' ? v.replace(/\$\$/g, '$') : Array.isArray(v) ? v.map(unescape) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unescape(x)])) : v);
+  const out: Record<string, Json> = {};
+  for (const ds of docs.flatMap((d) => d?.datasources ?? [])) {
+    const uid = ds.uid ?? kind[ds.type] ?? ds.type;
+    out[uid] = { type: ds.type, name: ds.name, url: unescape(ds.url), isDefault: ds.isDefault === true, jsonData: unescape(ds.jsonData ?? {}) };
+  }
+  return out;
+}
+
+/** grafana_data_source resources (json_data_encoded already unescaped) keyed by uid. */
+export function normaliseDataSourceResources(resources: Json[]): Record<string, Json> {
+  return Object.fromEntries(resources.map((r) => [r.uid, { type: r.type, name: r.name, url: r.url, isDefault: r.is_default === true, jsonData: JSON.parse(r.json_data_encoded ?? '{}') }]));
+}
+
 // -------------------------------------------------------------------------------- tool checks
 
 /**

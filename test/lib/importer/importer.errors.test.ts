@@ -7,12 +7,12 @@ import * as fc from 'fast-check';
 import { importAlertmanager } from '../../../lib/importer/alertmanager';
 import { main } from '../../../lib/importer/cli';
 import { importStack } from '../../../lib/importer';
-import { caught, tempInputs } from '../../helpers/import-io';
+import { caught, inputDir } from '../../helpers/import-files';
 import { Notes } from '../../../lib/importer/model';
 import { parseYaml } from '../../../lib/importer/parse';
 import { importPrometheus } from '../../../lib/importer/prometheus';
 
-const { dir, write } = tempInputs('obs-import-errors-');
+const { dir, write } = inputDir('obs-import-errors-');
 
 const KNOWN_SD = ['docker', 'kubernetes', 'file', 'consul', 'dns', 'ec2', 'azure', 'gce', 'http', 'static', 'nomad', 'eureka', 'linode', 'scaleway', 'hetzner', 'openstack', 'marathon', 'triton', 'vultr', 'uyuni', 'kuma', 'puppetdb', 'ionos', 'ovhcloud', 'digitalocean', 'dockerswarm', 'lightsail', 'nerve', 'serverset'];
 const KNOWN_RECEIVERS = ['discord', 'email', 'msteams', 'msteamsv2', 'opsgenie', 'pagerduty', 'pushover', 'slack', 'sns', 'telegram', 'victorops', 'webex', 'webhook', 'wechat', 'jira', 'rocketchat'];

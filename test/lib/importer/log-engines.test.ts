@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { importStack } from '../../../lib/importer';
-import { caught, tempInputs } from '../../helpers/import-io';
+import { caught, inputDir } from '../../helpers/import-files';
 import { LOKI_DEFAULTS, TEMPO_DEFAULTS, TOP_LEVEL_KEYS } from '../../../lib/importer/log-defaults';
 import { Commented, Notes } from '../../../lib/importer/model';
 import { rawDiff } from '../../../lib/importer/raw-diff';
@@ -14,7 +14,7 @@ import { fixtureDefaults } from '../../helpers/import-compare';
 
 const ROOT = path.join(__dirname, '../../..');
 const fact = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/engines', f), 'utf8'));
-const { dir, write } = tempInputs('obs-import-logs-');
+const { dir, write } = inputDir('obs-import-logs-');
 const compose = (service: string, image: string, target: string, file: string, extra = '') =>
   write(`${service}-${path.basename(file)}/docker-compose.yml`, `services:\n  ${service}:\n    image: ${image}\n    command: -config.file=${target}\n    volumes:\n      - ${file}:${target}:ro\n${extra}`);
 

@@ -7,12 +7,12 @@ import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { importStack } from '../../../lib/importer';
+import { inputDir } from '../../helpers/import-files';
 import { containerFiles, SynthJson } from '../../helpers/synth';
-import { tempInputs } from '../../helpers/import-io';
 
 const ROOT = path.join(__dirname, '../../..');
 // Inside the repository so that the generated program resolves 'cdktf' and the library.
-const { dir, write } = tempInputs('.tmp-raw-secrets-', path.join(ROOT, 'test'));
+const { dir, write } = inputDir('.tmp-raw-secrets-', path.join(ROOT, 'test'));
 
 /** Planted literal → where the report says it sat (one per raw place). */
 const PLANTED: Record<string, string> = {

@@ -11,9 +11,11 @@ import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ImportOptions, importStack, ImportResult } from '../../../lib/importer';
 import { globFiles } from '../../../lib/importer/parse';
+import { AlloyBlockNode, AlloyStmt, canonicalAlloy, importAlloy, parseAlloy } from '../../../lib/importer/alloy';
+import { Notes } from '../../../lib/importer/model';
 import { unescapeTemplate } from '../../../lib/core/tf-escape';
 import {
-  alertmanagerCheckable, ALERTMANAGER_DEFAULTS, BLACKBOX_DEFAULTS, promtoolCheckPortable, compare, compareEngine, Difference, fixtureDefaults, normalisePromtail, Json, normaliseAlertmanager, normaliseBlackbox, normalisePrometheus, normaliseRuleGroups, PROMETHEUS_DEFAULTS, routeLabelSets, SECRET,
+  alertmanagerCheckable, ALERTMANAGER_DEFAULTS, BLACKBOX_DEFAULTS, COLLECTOR_DEFAULTS, normaliseCollector, normaliseDataSourceResources, normaliseProvisionedDataSources, promtoolCheckPortable, compare, compareEngine, Difference, fixtureDefaults, normalisePromtail, Json, normaliseAlertmanager, normaliseBlackbox, normalisePrometheus, normaliseRuleGroups, PROMETHEUS_DEFAULTS, routeLabelSets, SECRET,
 } from '../../helpers/import-compare';
 import { blackboxCheck, containerFiles, haveTool, layOut, rawFiles, resources, run, SynthJson } from '../../helpers/synth';
 
@@ -29,6 +31,8 @@ interface Entry {
   readonly names: { prometheus?: string; alertmanager?: string; blackbox?: string };
   /** Loki, Tempo, Promtail: container, its config path in the container, the input file. */
   readonly logs?: ReadonlyArray<{ engine: 'loki' | 'tempo' | 'promtail'; container: string; path: string; input: string; layout?: 2 | 3; rebase?: [string, string]; rules?: string }>;
+  /** Pipeline inputs mounted in Compose: the Collector's config, Alloy's, Grafana's provisioned data sources and environment. */
+  readonly pipelines?: { otel?: [string, string]; alloy?: [string, string]; datasources?: string[]; grafana?: string; dashboards?: Array<[string, string[]]> };
 }
 
 const ENTRIES: Entry[] = [
@@ -41,6 +45,12 @@ const ENTRIES: Entry[] = [
       { engine: 'loki', container: 'loki', path: '/etc/loki/config.yaml', input: `${FIX}/course/config/loki/loki-config.yml` },
       { engine: 'tempo', container: 'tempo', path: '/etc/tempo/tempo-config.yml', input: `${FIX}/course/config/tempo/tempo-config.yml`, layout: 2 },
     ],
+    pipelines: {
+      otel: ['otel-collector', `${FIX}/course/config/otel/otel-collector-config.yml`],
+      alloy: ['alloy', `${FIX}/course/config/alloy/config.alloy`],
+      datasources: [`${FIX}/course/config/grafana/provisioning/datasources/datasources.yml`],
+      grafana: 'grafana',
+    },
   },
   // The course's Promtail configuration, in a Compose file of its own (the course runs none).
   {
@@ -68,6 +78,22 @@ const ENTRIES: Entry[] = [
       { engine: 'tempo', container: 'tempo', path: '/etc/tempo/tempo-config.yml', input: `${FIX}/features/tempo/tempo.yaml`, layout: 3 },
       { engine: 'promtail', container: 'promtail', path: '/etc/promtail/config.yml', input: `${FIX}/features/promtail/config.yml`, rebase: ['/positions', '/var/lib/promtail'] },
     ],
+    pipelines: {
+      otel: ['collector', `${FIX}/features/otel/config.yaml`],
+      alloy: ['agent', `${FIX}/features/alloy/config.alloy`],
+      datasources: [`${FIX}/features/grafana/provisioning/datasources/a-metrics.yml`, `${FIX}/features/grafana/provisioning/datasources/b-logs-traces.yaml`],
+      grafana: 'grafana',
+      // Where Grafana's file provider put them (test/fixtures/engines/grafana-dashboard-provisioning.json):
+      // foldersFromFilesStructure gives one flat folder per directory, top-level files in General;
+      // without it, every file under the path goes to the provider's folder.
+      dashboards: [
+        [`${FIX}/features/grafana/dashboards/home.json`, []],
+        [`${FIX}/features/grafana/dashboards/platform/overview.json`, ['platform']],
+        [`${FIX}/features/grafana/dashboards/platform/databases/postgres.json`, ['databases']],
+        [`${FIX}/features/grafana/team-dashboards/orders.json`, ['Shop']],
+        [`${FIX}/features/grafana/team-dashboards/archive/old-orders.json`, ['Shop']],
+      ],
+    },
   },
 ];
 
@@ -282,13 +308,16 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (name, entry) => {
           return `${decl?.name ?? (decl?.external ? source : `${project}_${source}`)}:${target}`;
         });
         const got = (c.volumes ?? []).map((v: Json) => `${volumeName(v.volume_name)}:${v.container_path}`);
+        // The LogAgent keeps Alloy's data (positions, WAL) on a volume of its own (reported).
+        const alloyData = /grafana\/alloy/.test(svc.image) && !named.some((n: string) => n.endsWith(':/var/lib/alloy/data')) ? [`${service}-data:/var/lib/alloy/data`] : [];
+        if (alloyData.length) expect(result.notes.some((n) => n.where === `services.${service}.volumes` && /\/var\/lib\/alloy\/data/.test(n.message))).toBe(true);
         if (/grafana\/(loki|tempo|promtail)/.test(svc.image)) {
           // The same volumes, mounted at the construct's data path (the config's paths are rebased);
           // Promtail always gets a positions volume.
           const names = (l: string[]) => l.map((v) => v.split(':')[0]);
           expect([service, names(got).filter((n) => named.length || !/positions/.test(n)).sort()]).toEqual([service, names(named).sort()]);
-        } else expect([service, got.sort()]).toEqual([service, named.sort()]);
-        const isEngine = /prometheus|alertmanager|grafana|blackbox|node-exporter|loki|tempo|promtail/.test(svc.image) && !/cadvisor/.test(svc.image);
+        } else expect([service, got.sort()]).toEqual([service, [...named, ...alloyData].sort()]);
+        const isEngine = /prometheus|alertmanager|grafana|blackbox|node-exporter|loki|tempo|promtail|opentelemetry-collector/.test(svc.image) && !/cadvisor/.test(svc.image);
         if (isEngine) continue;
         const env = Object.entries<Json>(svc.environment ?? {}).map(([k, v]) => `${k}=${v}`);
         const gotEnv = (c.env ?? []).map((e: string) => e.replace(/=\$\{var\.[a-z0-9_]+\}$/, `=${SECRET}`));
@@ -321,9 +350,92 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (name, entry) => {
     });
   }
 
+  const pipes = entry.pipelines;
+  if (pipes?.otel) {
+    test('Collector config.yml: component by component and pipeline by pipeline equal (parsed YAML; defaults listed)', () => {
+      const [service, input] = pipes.otel!;
+      const files = containerFiles(synth(name), service);
+      const configPath = Object.keys(files).find((f) => /config\.ya?ml$/.test(f) && f.startsWith('/etc/otel/'))!;
+      const diffs = compare(normaliseCollector(readYaml(input)), normaliseCollector(parse(files[configPath])), COLLECTOR_DEFAULTS);
+      expect(mismatches(diffs)).toEqual([]);
+      expect(allowed(diffs)).toMatchSnapshot();
+      // Every value read from a secret file is a secret of the input, and the file holds the variable.
+      for (const [f, content] of Object.entries(files).filter(([f]) => f.startsWith('/etc/otel/secrets/'))) expect([f, content]).toEqual([f, expect.stringMatching(/^stand-in-for-var\.[a-z0-9_]+$/)]);
+    });
+  }
+  if (pipes?.alloy) {
+    test('config.alloy arrives as written (byte for byte without secrets; block by block with its literal secrets read from secret files)', () => {
+      const [service, input] = pipes.alloy!;
+      const text = fs.readFileSync(input, 'utf8');
+      const files = rawFiles(synth(name), service);
+      const output = unescapeTemplate(files['/etc/alloy/config.alloy']);
+      expect(result.notes.some((n) => n.kind === 'escape-hatch' && n.file.endsWith('config.alloy'))).toBe(true);
+      const { secrets } = importAlloy(input, text, new Notes());
+      if (!secrets.length) {
+        expect(output).toBe(text);
+        return;
+      }
+      // Each literal became local.file.<name>.content, <name> a local.file reading /etc/alloy/secrets/<name>, a secret file holding the variable.
+      const secretSpans = new Set(secrets.map((x) => x.span[0]));
+      const marked = (stmts: AlloyStmt[]): AlloyStmt[] => stmts.map((x) => (x.kind === 'block' ? { ...x, body: marked(x.body) } : x.value.t === 'str' && x.value.span && secretSpans.has(x.value.span[0]) ? { ...x, value: { t: 'ref', path: '<secret>' } } : x));
+      const outTree = parseAlloy(output, 'output');
+      const added = outTree.filter((x) => x.kind === 'block' && x.name === 'local.file' && x.body.some((y) => y.kind === 'attr' && y.name === 'filename' && y.value.t === 'str' && y.value.v.startsWith('/etc/alloy/secrets/'))) as AlloyBlockNode[];
+      const names = added.map((b) => b.label!);
+      const unmarked = (stmts: AlloyStmt[]): AlloyStmt[] =>
+        stmts.filter((x) => !added.includes(x as AlloyBlockNode)).map((x) => (x.kind === 'block' ? { ...x, body: unmarked(x.body) } : x.value.t === 'ref' && names.some((n) => x.value.t === 'ref' && x.value.path === `local.file.${n}.content`) ? { ...x, value: { t: 'ref', path: '<secret>' } } : x));
+      expect(JSON.stringify(canonicalAlloy(unmarked(outTree)))).toBe(JSON.stringify(canonicalAlloy(marked(parseAlloy(text, input)))));
+      expect(names).toHaveLength(secrets.length);
+      for (const n of names) expect([n, files[`/etc/alloy/secrets/${n}`]]).toEqual([n, `\${var.${n}}`]);
+    });
+  }
+  if (pipes?.datasources) {
+    test('Grafana data sources: by uid, type, URL, name, default flag and jsonData (correlations) equal', () => {
+      const got = Object.values(resources(synth(name), 'grafana_data_source')).map((r) => ({ ...r, json_data_encoded: unescapeTemplate(String(r.json_data_encoded)) }));
+      const want = normaliseProvisionedDataSources(pipes.datasources!.map(readYaml));
+      // Kinds GrafanaDataSources does not create are reported, not dropped silently.
+      const carried = Object.fromEntries(Object.entries(want).filter(([, d]) => ['prometheus', 'loki', 'tempo', 'alertmanager', 'grafana-pyroscope-datasource'].includes(d.type)));
+      for (const [uid, d] of Object.entries(want)) if (!(uid in carried)) expect([uid, result.notes.some((n) => n.kind === 'warning' && n.where.includes(JSON.stringify(d.name)))]).toEqual([uid, true]);
+      expect(normaliseDataSourceResources(got)).toEqual(carried);
+    });
+    test('Grafana environment: every variable of the Compose file reaches the container (secrets as variables)', () => {
+      const compose = readYaml(entry.options.compose!);
+      const c = Object.values(resources(synth(name), 'docker_container')).find((x) => x.name === pipes.grafana) as Json;
+      const env = (c.env as string[]).map((e) => e.replace(/=\$\{var\.[a-z0-9_]+\}$/, `=${SECRET}`));
+      const plugins = (v: string) => v.split(',').map((x) => x.trim().replace(/@|\s+/, ' ')).join(',');
+      const given = compose.services[pipes.grafana!].environment ?? {};
+      const entries: Array<[string, string]> = Array.isArray(given) ? given.map((e: string) => [e.split('=')[0], e.split('=').slice(1).join('=')]) : Object.entries(given);
+      for (const [k, v] of entries) {
+        const secret = /PASSWORD|SECRET|TOKEN|_KEY/.test(k) || /\$\{/.test(String(v));
+        const value = k === 'GF_INSTALL_PLUGINS' ? plugins(String(v)) : String(v);
+        expect(env).toContain(`${k}=${secret ? SECRET : value}`);
+      }
+    });
+  }
+
+  if (pipes?.dashboards) {
+    test('provisioned dashboards: one per file, uid kept, in the folders Grafana put them in', () => {
+      const json = synth(name);
+      const folders = Object.values(resources(json, 'grafana_folder'));
+      const folderPath = (uid: unknown): string[] => {
+        const f = folders.find((x) => x.uid === uid);
+        return f ? [...folderPath(f.parent_folder_uid), String(f.title)] : [];
+      };
+      const dashboards = Object.values(resources(json, 'grafana_dashboard'));
+      for (const [file, path] of pipes.dashboards!) {
+        const model = JSON.parse(fs.readFileSync(file, 'utf8'));
+        const d = dashboards.find((x) => JSON.parse(unescapeTemplate(String(x.config_json))).title === model.title);
+        expect([file, d !== undefined]).toEqual([file, true]);
+        const got = JSON.parse(unescapeTemplate(String(d!.config_json)));
+        expect(got).toEqual(model.uid ? model : { ...model, uid: expect.any(String) });
+        expect([file, folderPath(d!.folder)]).toEqual([file, path]);
+      }
+    });
+  }
+
   if (entry.options.dashboards) {
     test('dashboards: one per file, model loaded from the file, uid kept', () => {
-      const dashboards = Object.values(resources(synth(name), 'grafana_dashboard')).map((d) => JSON.parse(unescapeTemplate(String(d.config_json))));
+      const provisioned = (pipes?.dashboards ?? []).map(([f]) => JSON.parse(fs.readFileSync(f, 'utf8')).title);
+      const dashboards = Object.values(resources(synth(name), 'grafana_dashboard')).map((d) => JSON.parse(unescapeTemplate(String(d.config_json)))).filter((d) => !provisioned.includes(d.title));
       const files = fs.readdirSync(entry.options.dashboards!).filter((f) => f.endsWith('.json'));
       expect(dashboards).toHaveLength(files.length);
       for (const f of files) {

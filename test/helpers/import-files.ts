@@ -1,15 +1,15 @@
-// Shared by the importer's bad-input tests: a temporary directory to write inputs into, and
-// the ImportError a call throws.
+// Shared by the importer's tests: input files in a temporary directory, and the ImportError
+// an import throws.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ImportError } from '../../lib/importer';
 
 /**
- * A fresh temporary directory (removed after the file's tests) and a writer into it; under
- * `base` when given (inside the repository, so generated programs resolve the library).
+ * A temporary directory (removed after the file's tests) and a writer of files under it; under
+ * `base` when given (inside the repository, for generated programs that resolve 'cdktf').
  */
-export function tempInputs(prefix: string, base: string = os.tmpdir()): { dir: string; write: (name: string, text: string) => string } {
+export function inputDir(prefix: string, base = os.tmpdir()): { dir: string; write: (name: string, text: string) => string } {
   const dir = fs.mkdtempSync(path.join(base, prefix));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string) => {
@@ -21,7 +21,7 @@ export function tempInputs(prefix: string, base: string = os.tmpdir()): { dir: s
   return { dir, write };
 }
 
-/** The ImportError `fn` throws (any other error, or none, fails the test). */
+/** The ImportError `fn` throws (any other error is rethrown; no error fails). */
 export function caught(fn: () => unknown): ImportError {
   try {
     fn();
