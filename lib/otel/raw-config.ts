@@ -14,6 +14,7 @@
  */
 import { Token } from 'cdktf';
 import { fileSafeName } from '../core/names';
+import { mergeRawConfig, rawConfigProblems as valueProblems } from '../core/raw-config';
 
 /** The Collector's top-level sections rawConfig may set. */
 export const RAW_SECTIONS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions', 'service'] as const;
@@ -22,16 +23,12 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 /**
  * Deep merge: maps key by key (`over` wins), lists and scalars replace, `null` in `over`
- * removes the key. Neither input is modified.
+ * removes the key. Neither input is modified (the same rules as the other engines' rawConfig,
+ * lib/core/raw-config.ts).
  */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isMap(base) || !isMap(over)) return over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === null) delete out[k];
-    else out[k] = k in out ? deepMerge(out[k], v) : v;
-  }
-  return out;
+  return mergeRawConfig(base, over).config;
 }
 
 /** Problems with a rawConfig value (shape only: the Collector checks the contents). */
@@ -51,6 +48,8 @@ export function rawConfigProblems(raw: unknown): string[] {
       }
     }
   }
+  // Values a plain-JavaScript caller may pass by mistake (functions, class instances, undefined, Infinity).
+  if (!out.length) out.push(...valueProblems(raw));
   return out;
 }
 
