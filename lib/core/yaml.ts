@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Fn } from 'cdktf';
 import { Document, visit } from 'yaml';
 import { ValidationError } from './errors';
+import { emitYaml } from './yaml-emit';
 import { isTokenOfThisApp } from './tf-escape';
 
 const TOKEN = /^\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}$/;
@@ -28,6 +29,11 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * those characters escaped; a lone UTF-16 surrogate (not encodable in UTF-8) is refused.
  */
 export function toYaml(doc: unknown, header?: string): string {
+  // Plain data (nearly every file) goes through a direct emitter that writes exactly what the
+  // `yaml` package would; it answers undefined for anything it cannot prove, and the `yaml`
+  // package renders that document.
+  const fast = emitYaml(doc, wrapToken);
+  if (fast !== undefined) return header ? `# ${header}\n${fast}` : fast;
   // cdktf resolves every Lazy twice per synth (prepareStack, then toTerraform), so each file is
   // asked for twice with the same content: remember the text by content (a digest of an exact
   // serialization), never by object, so a changed model renders anew.
@@ -39,6 +45,17 @@ export function toYaml(doc: unknown, header?: string): string {
   const text = renderYaml(doc, header);
   if (key !== undefined) RENDERED.set(key, text);
   return text;
+}
+
+/**
+ * For a string that is a whole token of this app, the `jsonencode` marker written unquoted (see
+ * toYaml); undefined for any other string; null (render with the `yaml` package) if the marker
+ * is not a plain token.
+ */
+function wrapToken(v: string): string | null | undefined {
+  if (!TOKEN.test(v) || !isTokenOfThisApp(v)) return undefined;
+  const encoded = Fn.jsonencode(v);
+  return TOKEN.test(encoded) ? encoded : null;
 }
 
 /** Rendered YAML by content digest, bounded: two generations of at most LIMIT entries. */

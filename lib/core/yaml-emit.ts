@@ -1,0 +1,259 @@
+import { Document } from 'yaml';
+
+/**
+ * A direct YAML emitter for plain data that writes byte for byte what the `yaml` package
+ * (2.x) writes for the same value with the options lib/core/yaml.ts uses
+ * (`aliasDuplicateObjects: false`, then `toString({ lineWidth: 0, minContentWidth: 0,
+ * indentSeq: true })`): block maps and sequences indented by two, `- ` items indented under
+ * their key, `{}` / `[]` for empty collections, no folding, keys in insertion order, a map's
+ * `undefined` values left out.
+ *
+ * It writes only what it can prove the `yaml` package writes the same way, and answers
+ * `undefined` (the caller then renders the whole document with the `yaml` package) for
+ * anything else: a value that is not a string, finite number, boolean, null, array or plain
+ * object; a string with a control character, a character Go's YAML parsers misread (the
+ * caller's double-quote pass), a lone surrogate or a leading document marker (`---`, `...`);
+ * a multi-line key; a multi-line value whose last line is only blanks (the `yaml` package
+ * double-quotes it across lines); a key longer than 1,024 characters written (`? ` form).
+ *
+ * The rules copied from the `yaml` package (stringifyString.js, stringifyPair.js,
+ * stringifyCollection.js, stringifyNumber.js of 2.9.1) are named where they are used; a
+ * property test compares both renderings on generated documents.
+ */
+export function emitYaml(doc: unknown, token: (s: string) => string | null | undefined): string | undefined {
+  const out: string[] = [];
+  const e = new Emitter(out, token);
+  if (isPlainObject(doc)) {
+    if (!e.map(doc, '')) return undefined;
+  } else if (isPlainArray(doc)) {
+    if (!e.seq(doc, '')) return undefined;
+  } else {
+    return undefined;
+  }
+  out.push('\n');
+  return out.join('');
+}
+
+/** Control characters (the `yaml` package double-quotes them), Go's misread characters, lone surrogates. */
+const UNSURE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** plainString in stringifyString.js: a string matching this is not written plain. */
+const PLAIN_BAD = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+
+/** blockString in stringifyString.js: a block can't end in whitespace unless the last line is non-empty. */
+const BLOCK_BLANK_END = /\n[\t ]+$/;
+const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
+const NEWLINES = /\n+/g;
+
+/**
+ * The tags of the schema the `yaml` package resolves plain scalars with (YAML 1.2 core: null,
+ * bool, int, hex, octal, float, .inf/.nan): a string one of them would read as something else
+ * is quoted (plainString's `actualString` test).
+ */
+const RESOLVING_TESTS: readonly RegExp[] = (() => {
+  const schema = new Document(null, { aliasDuplicateObjects: false }).schema;
+  const tags = [...schema.tags, ...(schema.compat ?? [])];
+  return tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp).map((t) => t.test as RegExp);
+})();
+
+/**
+ * The first characters a string any RESOLVING_TESTS matches can start with (`~`, null, true,
+ * false, digits, signs, `.inf`, `.nan`); the empty string is matched too. Checked against the
+ * schema by test/lib/core/yaml-emit.property.test.ts.
+ */
+export const RESOLVING_FIRST = '~nNtTfF0123456789+-.';
+
+/** Whether the `yaml` package would read the plain scalar `s` as something other than a string. */
+export function resolvesAsNonString(s: string): boolean {
+  if (s.length === 0) return true;
+  if (!RESOLVING_FIRST.includes(s[0])) return false;
+  for (const re of RESOLVING_TESTS) if (re.test(s)) return true;
+  return false;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function isPlainArray(v: unknown): v is unknown[] {
+  return Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype;
+}
+
+class Emitter {
+  constructor(
+    private readonly out: string[],
+    private readonly token: (s: string) => string | null | undefined,
+  ) {}
+
+  /**
+   * A non-empty block map at `indent` (its first line already placed by the caller).
+   * stringifyBlockCollection joins items with `\n${indent}`; stringifyPair writes `key:` then
+   * ` scalar`, ` {}` / ` []` for an empty collection, or `\n${indent}  ` and the collection.
+   */
+  map(obj: Record<string, unknown>, indent: string): boolean {
+    const out = this.out;
+    const inner = indent + '  ';
+    let first = true;
+    for (const k of Object.keys(obj)) {
+      const v = obj[k];
+      if (v === undefined) continue; // YAMLMap.from drops undefined values
+      const key = this.string(k, inner, true);
+      if (key === undefined || key.length > 1024) return false; // longer keys become `? key`
+      if (first) first = false;
+      else out.push('\n', indent);
+      out.push(key, ':');
+      if (!this.value(v, inner)) return false;
+    }
+    if (first) out.push('{}'); // only undefined values: an empty map
+    return true;
+  }
+
+  /** A non-empty block sequence at `indent`: `- ` items, each at `indent + '  '`. */
+  seq(arr: readonly unknown[], indent: string): boolean {
+    const out = this.out;
+    const inner = indent + '  ';
+    for (let i = 0; i < arr.length; i++) {
+      if (i > 0) out.push('\n', indent);
+      out.push('- ');
+      const v = arr[i];
+      if (isPlainObject(v)) {
+        if (!this.collection(v, inner)) return false;
+      } else if (isPlainArray(v)) {
+        if (!this.collection(v, inner)) return false;
+      } else {
+        const s = this.scalar(v === undefined ? null : v, inner);
+        if (s === undefined) return false;
+        out.push(s);
+      }
+    }
+    return true;
+  }
+
+  /** A collection as an item of a sequence: `{}` / `[]` when empty, else inline after `- `. */
+  private collection(v: Record<string, unknown> | unknown[], indent: string): boolean {
+    if (Array.isArray(v)) {
+      if (v.length === 0) {
+        this.out.push('[]');
+        return true;
+      }
+      return this.seq(v, indent);
+    }
+    if (!hasDefinedValue(v)) {
+      this.out.push('{}');
+      return true;
+    }
+    return this.map(v, indent);
+  }
+
+  /** The value of a pair whose key was written at `indent` less two, after `key:`. */
+  private value(v: unknown, indent: string): boolean {
+    const out = this.out;
+    if (isPlainArray(v)) {
+      if (v.length === 0) {
+        out.push(' []');
+        return true;
+      }
+      out.push('\n', indent);
+      return this.seq(v, indent);
+    }
+    if (isPlainObject(v)) {
+      if (!hasDefinedValue(v)) {
+        out.push(' {}');
+        return true;
+      }
+      out.push('\n', indent);
+      return this.map(v, indent);
+    }
+    const s = this.scalar(v, indent);
+    if (s === undefined) return false;
+    out.push(' ', s);
+    return true;
+  }
+
+  private scalar(v: unknown, indent: string): string | undefined {
+    switch (typeof v) {
+      case 'string': {
+        // A whole token of this app: the marker from `token`, written as it is (null: unsure).
+        const marker = v.charCodeAt(0) === 36 /* $ */ ? this.token(v) : undefined;
+        if (marker === null) return undefined;
+        return marker ?? this.string(v, indent, false);
+      }
+      case 'number':
+        // stringifyNumber: -0 as `-0`, others as JSON writes them (1e21 as `1e+21`).
+        if (!Number.isFinite(v)) return undefined;
+        return Object.is(v, -0) ? '-0' : JSON.stringify(v);
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'object':
+        return v === null ? 'null' : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A string as a key (implicit key) or a value at `indent`, or undefined when unsure. */
+  private string(s: string, indent: string, isKey: boolean): string | undefined {
+    if (UNSURE.test(s)) return undefined;
+    if (s.includes('\n')) return isKey ? undefined : blockLiteral(s, indent);
+    // containsDocumentMarker: the `yaml` package quotes such a top-level key.
+    if (s.startsWith('---') || s.startsWith('...')) return undefined;
+    if (PLAIN_BAD.test(s) || resolvesAsNonString(s)) return quoted(s);
+    return s;
+  }
+}
+
+function hasDefinedValue(obj: Record<string, unknown>): boolean {
+  for (const k of Object.keys(obj)) if (obj[k] !== undefined) return true;
+  return false;
+}
+
+/**
+ * quotedString for a single-line string without control characters: single quotes when it
+ * holds `"` and no `'`, else double quotes, which then hold no escape but `\"` and `\\`
+ * (doubleQuotedString rewrites only `\u` escapes and newlines, and none occur).
+ */
+function quoted(s: string): string {
+  if (s.includes('"') && !s.includes("'")) return `'${s}'`;
+  return JSON.stringify(s);
+}
+
+/**
+ * blockString as the `yaml` package writes a multi-line value with lineWidth 0 (always a
+ * literal `|`, never folded): chomping from the trailing whitespace, an indentation
+ * indicator when the text starts with a space, every line after a newline at `indent`.
+ */
+function blockLiteral(text: string, indent: string): string | undefined {
+  if (BLOCK_BLANK_END.test(text) || indent === '') return undefined;
+  let value = text;
+  let endStart = value.length;
+  for (; endStart > 0; --endStart) {
+    const ch = value[endStart - 1];
+    if (ch !== '\n' && ch !== '\t' && ch !== ' ') break;
+  }
+  let end = value.substring(endStart);
+  const endNlPos = end.indexOf('\n');
+  const chomp = endNlPos === -1 ? '-' : value === end || endNlPos !== end.length - 1 ? '+' : '';
+  if (end) {
+    value = value.slice(0, -end.length);
+    if (end[end.length - 1] === '\n') end = end.slice(0, -1);
+    end = end.replace(BLOCK_END_NEWLINES, `$&${indent}`);
+  }
+  let startWithSpace = false;
+  let startEnd: number;
+  let startNlPos = -1;
+  for (startEnd = 0; startEnd < value.length; ++startEnd) {
+    const ch = value[startEnd];
+    if (ch === ' ') startWithSpace = true;
+    else if (ch === '\n') startNlPos = startEnd;
+    else break;
+  }
+  let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+  if (start) {
+    value = value.substring(start.length);
+    start = start.replace(NEWLINES, `$&${indent}`);
+  }
+  const header = (startWithSpace ? '2' : '') + chomp;
+  return `|${header}\n${indent}${start}${value.replace(NEWLINES, `$&${indent}`)}${end}`;
+}
