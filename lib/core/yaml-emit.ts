@@ -21,8 +21,7 @@ import { Document } from 'yaml';
  * property test compares both renderings on generated documents.
  */
 export function emitYaml(doc: unknown, token: (s: string) => string | null | undefined): string | undefined {
-  const out: string[] = [];
-  const e = new Emitter(out, token);
+  const e = new Emitter(token);
   if (isPlainObject(doc)) {
     if (!e.map(doc, '')) return undefined;
   } else if (isPlainArray(doc)) {
@@ -30,12 +29,34 @@ export function emitYaml(doc: unknown, token: (s: string) => string | null | und
   } else {
     return undefined;
   }
-  out.push('\n');
-  return out.join('');
+  return e.out + '\n';
 }
 
-/** Control characters (the `yaml` package double-quotes them), Go's misread characters, lone surrogates. */
+/**
+ * Control characters (the `yaml` package double-quotes them), characters Go's YAML parsers
+ * misread (lib/core/yaml.ts escapes them), lone surrogates (refused there).
+ */
 const UNSURE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** SINGLE_LINE, MULTI_LINE, or UNSURE_TEXT when `s` holds a character UNSURE matches (one pass, no regex for most strings). */
+function classify(s: string): number {
+  let lines = SINGLE_LINE;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20) {
+      if (c === 0x0a) lines = MULTI_LINE;
+      else if (c !== 0x09) return UNSURE_TEXT;
+    } else if (c >= 0x7f) {
+      if (c <= 0x9f || c === 0x2028 || c === 0x2029 || c === 0xfeff || c >= 0xfffe) return UNSURE_TEXT;
+      // A surrogate: pairs (e.g. an emoji) are fine, a lone one is not.
+      if (c >= 0xd800 && c <= 0xdfff) return UNSURE.test(s) ? UNSURE_TEXT : s.includes('\n') ? MULTI_LINE : SINGLE_LINE;
+    }
+  }
+  return lines;
+}
+const SINGLE_LINE = 0;
+const MULTI_LINE = 1;
+const UNSURE_TEXT = 2;
 
 /** plainString in stringifyString.js: a string matching this is not written plain. */
 const PLAIN_BAD = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
@@ -62,11 +83,17 @@ const RESOLVING_TESTS: readonly RegExp[] = (() => {
  * schema by test/lib/core/yaml-emit.property.test.ts.
  */
 export const RESOLVING_FIRST = '~nNtTfF0123456789+-.';
+const RESOLVING_FIRST_CODE = (() => {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < RESOLVING_FIRST.length; i++) table[RESOLVING_FIRST.charCodeAt(i)] = 1;
+  return table;
+})();
 
 /** Whether the `yaml` package would read the plain scalar `s` as something other than a string. */
 export function resolvesAsNonString(s: string): boolean {
   if (s.length === 0) return true;
-  if (!RESOLVING_FIRST.includes(s[0])) return false;
+  const c = s.charCodeAt(0);
+  if (c >= 128 || RESOLVING_FIRST_CODE[c] === 0) return false;
   for (const re of RESOLVING_TESTS) if (re.test(s)) return true;
   return false;
 }
@@ -82,8 +109,10 @@ function isPlainArray(v: unknown): v is unknown[] {
 }
 
 class Emitter {
+  /** The text so far (string concatenation: V8 joins the pieces once, when read). */
+  out = '';
+
   constructor(
-    private readonly out: string[],
     private readonly token: (s: string) => string | null | undefined,
   ) {}
 
@@ -93,7 +122,6 @@ class Emitter {
    * ` scalar`, ` {}` / ` []` for an empty collection, or `\n${indent}  ` and the collection.
    */
   map(obj: Record<string, unknown>, indent: string): boolean {
-    const out = this.out;
     const inner = indent + '  ';
     let first = true;
     for (const k of Object.keys(obj)) {
@@ -102,21 +130,20 @@ class Emitter {
       const key = this.string(k, inner, true);
       if (key === undefined || key.length > 1024) return false; // longer keys become `? key`
       if (first) first = false;
-      else out.push('\n', indent);
-      out.push(key, ':');
+      else this.out += '\n' + indent;
+      this.out += key + ':';
       if (!this.value(v, inner)) return false;
     }
-    if (first) out.push('{}'); // only undefined values: an empty map
+    if (first) this.out += '{}'; // only undefined values: an empty map
     return true;
   }
 
   /** A non-empty block sequence at `indent`: `- ` items, each at `indent + '  '`. */
   seq(arr: readonly unknown[], indent: string): boolean {
-    const out = this.out;
     const inner = indent + '  ';
     for (let i = 0; i < arr.length; i++) {
-      if (i > 0) out.push('\n', indent);
-      out.push('- ');
+      if (i > 0) this.out += '\n' + indent;
+      this.out += '- ';
       const v = arr[i];
       if (isPlainObject(v)) {
         if (!this.collection(v, inner)) return false;
@@ -125,7 +152,7 @@ class Emitter {
       } else {
         const s = this.scalar(v === undefined ? null : v, inner);
         if (s === undefined) return false;
-        out.push(s);
+        this.out += s;
       }
     }
     return true;
@@ -135,13 +162,13 @@ class Emitter {
   private collection(v: Record<string, unknown> | unknown[], indent: string): boolean {
     if (Array.isArray(v)) {
       if (v.length === 0) {
-        this.out.push('[]');
+        this.out += '[]';
         return true;
       }
       return this.seq(v, indent);
     }
     if (!hasDefinedValue(v)) {
-      this.out.push('{}');
+      this.out += '{}';
       return true;
     }
     return this.map(v, indent);
@@ -149,26 +176,25 @@ class Emitter {
 
   /** The value of a pair whose key was written at `indent` less two, after `key:`. */
   private value(v: unknown, indent: string): boolean {
-    const out = this.out;
     if (isPlainArray(v)) {
       if (v.length === 0) {
-        out.push(' []');
+        this.out += ' []';
         return true;
       }
-      out.push('\n', indent);
+      this.out += '\n' + indent;
       return this.seq(v, indent);
     }
     if (isPlainObject(v)) {
       if (!hasDefinedValue(v)) {
-        out.push(' {}');
+        this.out += ' {}';
         return true;
       }
-      out.push('\n', indent);
+      this.out += '\n' + indent;
       return this.map(v, indent);
     }
     const s = this.scalar(v, indent);
     if (s === undefined) return false;
-    out.push(' ', s);
+    this.out += ' ' + s;
     return true;
   }
 
@@ -195,8 +221,9 @@ class Emitter {
 
   /** A string as a key (implicit key) or a value at `indent`, or undefined when unsure. */
   private string(s: string, indent: string, isKey: boolean): string | undefined {
-    if (UNSURE.test(s)) return undefined;
-    if (s.includes('\n')) return isKey ? undefined : blockLiteral(s, indent);
+    const kind = classify(s);
+    if (kind === UNSURE_TEXT) return undefined;
+    if (kind === MULTI_LINE) return isKey ? undefined : blockLiteral(s, indent);
     // containsDocumentMarker: the `yaml` package quotes such a top-level key.
     if (s.startsWith('---') || s.startsWith('...')) return undefined;
     if (PLAIN_BAD.test(s) || resolvesAsNonString(s)) return quoted(s);

@@ -133,7 +133,8 @@ function contentKey(doc: unknown, header: string | undefined): string | undefine
   return createHash('sha256').update(parts.join(',')).digest('base64');
 }
 
-function renderYaml(doc: unknown, header?: string): string {
+/** The whole document through the `yaml` package (what toYaml writes; exported for the tests that compare). */
+export function renderYaml(doc: unknown, header?: string): string {
   const wrapped = new Set<string>();
   const state = { hostile: false };
   const document = new Document(wrapTokens(doc, '$', wrapped, state), { aliasDuplicateObjects: false });
