@@ -21,15 +21,9 @@ import { Document } from 'yaml';
  * property test compares both renderings on generated documents.
  */
 export function emitYaml(doc: unknown, token: (s: string) => string | null | undefined): string | undefined {
+  if (!isPlainObject(doc) && !isPlainArray(doc)) return undefined;
   const e = new Emitter(token);
-  if (isPlainObject(doc)) {
-    if (!e.map(doc, '')) return undefined;
-  } else if (isPlainArray(doc)) {
-    if (!e.seq(doc, '')) return undefined;
-  } else {
-    return undefined;
-  }
-  return e.out + '\n';
+  return e.collection(doc, '') ? e.out + '\n' : undefined;
 }
 
 /**
@@ -126,7 +120,11 @@ class Emitter {
     let first = true;
     for (const k of Object.keys(obj)) {
       const v = obj[k];
-      if (v === undefined) continue; // YAMLMap.from drops undefined values
+      if (v === undefined) {
+        // YAMLMap.from drops undefined values (toYaml still checks their keys).
+        if (classify(k) === UNSURE_TEXT) return false;
+        continue;
+      }
       const key = this.string(k, inner, true);
       if (key === undefined || key.length > 1024) return false; // longer keys become `? key`
       if (first) first = false;
@@ -134,7 +132,6 @@ class Emitter {
       this.out += key + ':';
       if (!this.value(v, inner)) return false;
     }
-    if (first) this.out += '{}'; // only undefined values: an empty map
     return true;
   }
 
@@ -158,8 +155,8 @@ class Emitter {
     return true;
   }
 
-  /** A collection as an item of a sequence: `{}` / `[]` when empty, else inline after `- `. */
-  private collection(v: Record<string, unknown> | unknown[], indent: string): boolean {
+  /** A collection as the document or an item of a sequence: `{}` / `[]` when empty, else in block style. */
+  collection(v: Record<string, unknown> | unknown[], indent: string): boolean {
     if (Array.isArray(v)) {
       if (v.length === 0) {
         this.out += '[]';
@@ -167,7 +164,9 @@ class Emitter {
       }
       return this.seq(v, indent);
     }
-    if (!hasDefinedValue(v)) {
+    const kind = mapKind(v);
+    if (kind === UNSURE_TEXT) return false;
+    if (kind === EMPTY) {
       this.out += '{}';
       return true;
     }
@@ -185,7 +184,9 @@ class Emitter {
       return this.seq(v, indent);
     }
     if (isPlainObject(v)) {
-      if (!hasDefinedValue(v)) {
+      const kind = mapKind(v);
+      if (kind === UNSURE_TEXT) return false;
+      if (kind === EMPTY) {
         this.out += ' {}';
         return true;
       }
@@ -231,10 +232,20 @@ class Emitter {
   }
 }
 
-function hasDefinedValue(obj: Record<string, unknown>): boolean {
-  for (const k of Object.keys(obj)) if (obj[k] !== undefined) return true;
-  return false;
+/**
+ * NON_EMPTY when `obj` has a defined value, EMPTY when it has none (written `{}`), UNSURE_TEXT
+ * when a key of an undefined value before the first defined one is unsure (toYaml refuses a
+ * lone surrogate even in a key it leaves out).
+ */
+function mapKind(obj: Record<string, unknown>): number {
+  for (const k of Object.keys(obj)) {
+    if (obj[k] !== undefined) return NON_EMPTY;
+    if (classify(k) === UNSURE_TEXT) return UNSURE_TEXT;
+  }
+  return EMPTY;
 }
+const EMPTY = 3;
+const NON_EMPTY = 4;
 
 /**
  * quotedString for a single-line string without control characters: single quotes when it
