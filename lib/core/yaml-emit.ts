@@ -19,6 +19,9 @@ import { Document } from 'yaml';
  * The rules copied from the `yaml` package (stringifyString.js, stringifyPair.js,
  * stringifyCollection.js, stringifyNumber.js of 2.9.1) are named where they are used; a
  * property test compares both renderings on generated documents.
+ *
+ * `token(s)` is asked about each string value starting with `$`: a text to write as it is (the
+ * marker of a whole token), undefined (an ordinary string), or null (decline).
  */
 export function emitYaml(doc: unknown, token: (s: string) => string | null | undefined): string | undefined {
   if (!isPlainObject(doc) && !isPlainArray(doc)) return undefined;

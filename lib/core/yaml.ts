@@ -29,14 +29,16 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * those characters escaped; a lone UTF-16 surrogate (not encodable in UTF-8) is refused.
  */
 export function toYaml(doc: unknown, header?: string): string {
-  // Plain data (nearly every file) goes through a direct emitter that writes exactly what the
-  // `yaml` package would; it answers undefined for anything it cannot prove, and the `yaml`
-  // package renders that document.
+  // Plain data (every file the library writes today) goes through a direct emitter that writes
+  // exactly what the `yaml` package would (lib/core/yaml-emit.ts); it answers undefined for
+  // anything it cannot prove, and the `yaml` package renders that document. The emitter is
+  // about as cheap as the content digest below, so its texts are not remembered: cdktf's second
+  // resolution of a Lazy just emits the file again.
   const fast = emitYaml(doc, wrapToken);
   if (fast !== undefined) return header ? `# ${header}\n${fast}` : fast;
   // cdktf resolves every Lazy twice per synth (prepareStack, then toTerraform), so each file is
-  // asked for twice with the same content: remember the text by content (a digest of an exact
-  // serialization), never by object, so a changed model renders anew.
+  // asked for twice with the same content: remember the `yaml` package's text by content (a
+  // digest of an exact serialization), never by object, so a changed model renders anew.
   const key = contentKey(doc, header);
   if (key !== undefined) {
     const hit = RENDERED.get(key);
