@@ -8,8 +8,7 @@ import { TerraformVariable, Testing } from 'cdktf';
 import { Document, parse } from 'yaml';
 import { ObservabilityStack } from '../../../stacks/observability-stack';
 import { CourseStack } from '../../../stacks/course-stack';
-import { Receiver } from '../../../lib/alertmanager/receivers';
-import { Sli } from '../../../lib/slo/sli';
+import { addPlatformServices } from '../../../bench/platform-case';
 import { renderRuleGroup } from '../../../lib/prometheus/rules';
 import { unescapeTemplate } from '../../../lib/core/tf-escape';
 import { GENERATED_HEADER, renderYaml, toYaml } from '../../../lib/core/yaml';
@@ -182,17 +181,7 @@ describe('emitYaml writes what the yaml package writes', () => {
 
 describe('the real files of the platform case', () => {
   const stack = new ObservabilityStack(Testing.app(), 'observability');
-  for (let i = 1; i <= 5; i++) {
-    const name = `svc-${i}`;
-    stack.addService(`Svc${i}`, {
-      service: name,
-      team: `team-${i}`,
-      container: { image: 'ghcr.io/example/app:1.0.0', port: 8080, publishPort: false },
-      runbookBaseUrl: 'https://wiki.example.com/runbooks',
-      receiver: Receiver.webhook(`team-${i}`, { url: `http://team-${i}-bot:8080/alerts` }),
-      slos: [{ name: 'availability', objective: 99.9, sli: Sli.availability({ selector: `service="${name}"` }) }],
-    });
-  }
+  addPlatformServices(stack, 5);
 
   test('every rule file: the emitter answers with the yaml package text', () => {
     const groups = stack.prometheus!.ruleGroups;
