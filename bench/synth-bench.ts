@@ -149,8 +149,7 @@ async function runChild(args: string[]): Promise<void> {
     const { DockerRuntime } = await import('../lib/runtime/docker-runtime');
     const { CourseStack } = await import('../stacks/course-stack');
     const { ObservabilityStack } = await import('../stacks/observability-stack');
-    const { Receiver } = await import('../lib/alertmanager/receivers');
-    const { Sli } = await import('../lib/slo/sli');
+    const { addPlatformServices } = await import('./platform-case');
     const { buildEstate, generatedTeams } = await import('../examples/multi-stack/main');
     buildStack = (app) => {
       if (caseName === 'multistack') {
@@ -170,17 +169,7 @@ async function runChild(args: string[]): Promise<void> {
       }
       if (caseName === 'platform') {
         const stack = new ObservabilityStack(app, 'observability');
-        for (let i = 1; i <= n; i++) {
-          const name = `svc-${i}`;
-          stack.addService(`Svc${i}`, {
-            service: name,
-            team: `team-${i}`,
-            container: { image: 'ghcr.io/example/app:1.0.0', port: 8080, publishPort: false },
-            runbookBaseUrl: 'https://wiki.example.com/runbooks',
-            receiver: Receiver.webhook(`team-${i}`, { url: `http://team-${i}-bot:8080/alerts` }),
-            slos: [{ name: 'availability', objective: 99.9, sli: Sli.availability({ selector: `service="${name}"` }) }],
-          });
-        }
+        addPlatformServices(stack, n);
         return { stack, jobs: stack.prometheus!.jobNames.length, ruleGroups: stack.prometheus!.ruleGroups.length };
       }
       const stack = new cdktf.TerraformStack(app, 'bench');

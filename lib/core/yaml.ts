@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Fn } from 'cdktf';
 import { Document, visit } from 'yaml';
 import { ValidationError } from './errors';
+import { emitYaml } from './yaml-emit';
 import { isTokenOfThisApp } from './tf-escape';
 
 const TOKEN = /^\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}$/;
@@ -28,9 +29,16 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * those characters escaped; a lone UTF-16 surrogate (not encodable in UTF-8) is refused.
  */
 export function toYaml(doc: unknown, header?: string): string {
+  // Plain data (every file the library writes today) goes through a direct emitter that writes
+  // exactly what the `yaml` package would (lib/core/yaml-emit.ts); it answers undefined for
+  // anything it cannot prove, and the `yaml` package renders that document. The emitter is
+  // about as cheap as the content digest below, so its texts are not remembered: cdktf's second
+  // resolution of a Lazy just emits the file again.
+  const fast = emitYaml(doc, wrapToken);
+  if (fast !== undefined) return header ? `# ${header}\n${fast}` : fast;
   // cdktf resolves every Lazy twice per synth (prepareStack, then toTerraform), so each file is
-  // asked for twice with the same content: remember the text by content (a digest of an exact
-  // serialization), never by object, so a changed model renders anew.
+  // asked for twice with the same content: remember the `yaml` package's text by content (a
+  // digest of an exact serialization), never by object, so a changed model renders anew.
   const key = contentKey(doc, header);
   if (key !== undefined) {
     const hit = RENDERED.get(key);
@@ -39,6 +47,17 @@ export function toYaml(doc: unknown, header?: string): string {
   const text = renderYaml(doc, header);
   if (key !== undefined) RENDERED.set(key, text);
   return text;
+}
+
+/**
+ * For a string that is a whole token of this app, the `jsonencode` marker written unquoted (see
+ * toYaml); undefined for any other string; null (render with the `yaml` package) if the marker
+ * is not a plain token.
+ */
+function wrapToken(v: string): string | null | undefined {
+  if (!TOKEN.test(v) || !isTokenOfThisApp(v)) return undefined;
+  const encoded = Fn.jsonencode(v);
+  return TOKEN.test(encoded) ? encoded : null;
 }
 
 /** Rendered YAML by content digest, bounded: two generations of at most LIMIT entries. */
@@ -116,7 +135,8 @@ function contentKey(doc: unknown, header: string | undefined): string | undefine
   return createHash('sha256').update(parts.join(',')).digest('base64');
 }
 
-function renderYaml(doc: unknown, header?: string): string {
+/** The whole document through the `yaml` package (what toYaml writes; exported for the tests that compare). */
+export function renderYaml(doc: unknown, header?: string): string {
   const wrapped = new Set<string>();
   const state = { hostile: false };
   const document = new Document(wrapTokens(doc, '$', wrapped, state), { aliasDuplicateObjects: false });

@@ -1,6 +1,7 @@
 /**
  * The caches that make large stacks cheap (issue 16) change no verdict and no output:
- * rendered YAML by content, PromQL verdicts by shape, and the route index by matcher.
+ * rendered YAML by content (documents the direct emitter leaves to the `yaml` package), PromQL
+ * verdicts by shape, and the route index by matcher.
  */
 import fc from 'fast-check';
 import { Matcher } from '../../../lib/alertmanager/matchers';
@@ -9,9 +10,13 @@ import { promqlProblem, promqlType } from '../../../lib/core/promql';
 import { toYaml } from '../../../lib/core/yaml';
 
 describe('toYaml remembers texts by content, not by object', () => {
-  test('a model changed after rendering renders anew', () => {
-    const doc: { groups: Array<{ name: string; rules: Array<Record<string, unknown>> }> } = { groups: [{ name: 'g', rules: [{ record: 'a:b', expr: 'up' }] }] };
+  test.each([
+    ['the direct emitter', 'up'],
+    ['the yaml package (a U+2028 sends the document there)', 'up\u2028'],
+  ])('a model changed after rendering renders anew (%s)', (_path, label) => {
+    const doc: { groups: Array<{ name: string; rules: Array<Record<string, unknown>> }> } = { groups: [{ name: 'g', rules: [{ record: 'a:b', expr: 'up', labels: { l: label } }] }] };
     const before = toYaml(doc, 'h');
+    expect(toYaml(doc, 'h')).toBe(before);
     doc.groups[0].rules.push({ record: 'c:d', expr: 'sum(up)' });
     const after = toYaml(doc, 'h');
     expect(after).not.toBe(before);
