@@ -126,4 +126,20 @@ describe('RouteNode.resolve with an index of many children', () => {
       { numRuns: 150 },
     );
   });
+
+  test('property: a resolver (one index check per batch) gives the routes of resolve; a new one sees a changed tree', () => {
+    fc.assert(
+      fc.property(fc.array(route, { minLength: 16, maxLength: 60 }), fc.array(labels, { minLength: 1, maxLength: 8 }), fc.boolean(), (routes, alerts, unknown) => {
+        const root = new RouteNode({ receiver: 'default' });
+        for (const r of routes) root.addRoute(r);
+        const resolve = root.resolver(unknown);
+        for (const l of alerts) expect(resolve(l)).toEqual(naive(root, l, unknown));
+        root.children.reverse();
+        (root.children[0].options as { matchers?: Matcher[] }).matchers = [Matcher.eq('team', 'z')];
+        const again = root.resolver(unknown);
+        for (const l of alerts) expect(again(l)).toEqual(naive(root, l, unknown));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
