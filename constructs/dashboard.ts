@@ -1,4 +1,4 @@
-import { Annotations } from 'cdktf';
+import { Annotations, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
 import { checkShape } from '../lib/core/shape';
@@ -12,6 +12,29 @@ import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { GrafanaFolder } from './grafana-folder';
 import { GrafanaServer, IGrafana } from './grafana-server';
+
+/**
+ * A folder's `depends_on` entry, made once per folder for all its dashboards: passing the
+ * folder's resource in `dependsOn` makes a new `dependable()` token, with a captured stack
+ * trace, per dashboard (the same address each time).
+ */
+const folderDependencies = new WeakMap<GrafanaFolder, string>();
+function folderDependency(folder: GrafanaFolder): string {
+  let dep = folderDependencies.get(folder);
+  if (dep === undefined) folderDependencies.set(folder, (dep = dependable(folder.resource)));
+  return dep;
+}
+
+/** The uids of a registry's dashboards, made once per count (validation adds none: once for all of them). */
+const uidsOf = new WeakMap<readonly Dashboard[], { count: number; created: string[]; known: Set<string> }>();
+function createdUids(dashboards: readonly Dashboard[]): { created: string[]; known: Set<string> } {
+  let u = uidsOf.get(dashboards);
+  if (!u || u.count !== dashboards.length) {
+    const created = dashboards.map((d) => d.uid);
+    uidsOf.set(dashboards, (u = { count: dashboards.length, created, known: new Set(created) }));
+  }
+  return u;
+}
 
 /** Anything with a `build()` that returns a dashboard model: a foundation-sdk DashboardBuilder. */
 export interface IDashboardBuilder {
@@ -52,7 +75,7 @@ export class Dashboard extends Construct {
       if (p) problems.push(`dashboard uid ${p}`);
     }
     if (!title) problems.push('the dashboard has no title. Give it one.');
-    const twin = Observability.of(this).find<Dashboard>('dashboard').find((d) => d.uid === this.uid);
+    const twin = Observability.of(this).registered<Dashboard>('dashboard').find((d) => d.uid === this.uid);
     if (twin) problems.push(`dashboard uid ${JSON.stringify(this.uid)} is already used by ${twin.node.path}. Give each dashboard its own uid.`);
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
@@ -64,8 +87,8 @@ export class Dashboard extends Construct {
       configJson: escapeTemplate(json),
       folder: props.folder?.uid,
       overwrite: true,
-      dependsOn: props.folder ? [props.folder.resource] : undefined,
     });
+    if (props.folder) this.resource.dependsOn = [folderDependency(props.folder)];
     Observability.of(this).register('dashboard', this);
     this.node.addValidation({ validate: () => this.linkProblems(grafana, json) });
   }
@@ -80,8 +103,7 @@ export class Dashboard extends Construct {
   private linkProblems(grafana: IGrafana, json: string): string[] {
     const links = dashboardLinksInJson(json, grafana.url);
     if (!links.length) return [];
-    const created = Observability.of(this).find<Dashboard>('dashboard').map((d) => d.uid);
-    const known = new Set(created);
+    const { created, known } = createdUids(Observability.of(this).registered<Dashboard>('dashboard'));
     const title = JSON.stringify(String(this.model.title ?? ''));
     const problems = links.filter((l) => !known.has(l.uid)).map((l) => missingDashboardMessage(`dashboard ${title}`, l, created));
     if (grafana instanceof GrafanaServer) return [...new Set(problems)];
