@@ -8,6 +8,7 @@ import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { dashboardQueries, validateDashboardQueries } from '../lib/grafana/dashboards';
 import { dashboardLinksInJson, missingDashboardMessage } from '../lib/grafana/links';
+import { slimDashboard } from '../lib/grafana/slim';
 import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { GrafanaFolder } from './grafana-folder';
@@ -58,7 +59,10 @@ export interface DashboardProps {
 export class Dashboard extends Construct {
   public readonly resource: DashboardResource;
   public readonly uid: string;
-  /** The dashboard model as sent to Grafana. */
+  /**
+   * The dashboard model as built. `config_json` is this model without the fields equal to
+   * the defaults of Grafana's dashboard schema (for schemaVersion 42), which Grafana fills in.
+   */
   public readonly model: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
@@ -80,7 +84,8 @@ export class Dashboard extends Construct {
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
-    const json = JSON.stringify(this.model);
+    // Fields equal to Grafana's schema defaults are left out of config_json (Grafana fills them in).
+    const json = JSON.stringify(slimDashboard(this.model));
     this.resource = new DashboardResource(this, 'Resource', {
       provider: grafana.provider,
       // Dashboards are full of ${var} and ${__value.raw}: escape them for Terraform.

@@ -93,9 +93,18 @@ export class DockerContainer extends TerraformResource {
 
   /** The generated attributes, on a view where each block not read yet is a plain holder of its value. */
   private view(): object {
-    const view = Object.create(this) as object;
-    for (const [name, value] of this.pending) {
+    // A plain object with the fields the generated methods read (a copy, not a prototype
+    // view: reads through this instance's accessors are slow in V8).
+    const self = this as unknown as Record<string, unknown>;
+    const view: Record<string, unknown> = {};
+    for (const key of Object.keys(self)) if (key.startsWith('_')) view[key] = self[key];
+    for (const name of Object.keys(BLOCKS) as BlockName[]) {
       const block = BLOCKS[name];
+      if (!this.pending.has(name)) {
+        if (!('computed' in block)) view[`_${name}`] = self[`_${name}`];
+        continue;
+      }
+      const value = this.pending.get(name);
       let internalValue = value;
       if ('single' in block) {
         // The generated holder's setter and getter, without its constructor (no token made).
@@ -103,7 +112,7 @@ export class DockerContainer extends TerraformResource {
         holder.internalValue = value;
         internalValue = holder.internalValue;
       }
-      Object.defineProperty(view, `_${name}`, { value: { internalValue } });
+      view[`_${name}`] = { internalValue };
     }
     return view;
   }
