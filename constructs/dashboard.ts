@@ -95,7 +95,9 @@ export class Dashboard extends Construct {
     });
     if (props.folder) this.resource.dependsOn = [folderDependency(props.folder)];
     Observability.of(this).register('dashboard', this);
-    this.node.addValidation({ validate: () => this.linkProblems(grafana, json) });
+    // The links are read now: the JSON (kilobytes per dashboard) is not kept for the validation.
+    const links = dashboardLinksInJson(json, grafana.url);
+    this.node.addValidation({ validate: () => this.linkProblems(grafana, links) });
   }
 
   private readonly warned = new Set<string>();
@@ -105,8 +107,7 @@ export class Dashboard extends Construct {
    * on a GrafanaServer of the stack (it holds only the stack's dashboards), a warning on an
    * ExistingGrafana (which may hold dashboards made elsewhere).
    */
-  private linkProblems(grafana: IGrafana, json: string): string[] {
-    const links = dashboardLinksInJson(json, grafana.url);
+  private linkProblems(grafana: IGrafana, links: ReturnType<typeof dashboardLinksInJson>): string[] {
     if (!links.length) return [];
     const { created, known } = createdUids(Observability.of(this).registered<Dashboard>('dashboard'));
     const title = JSON.stringify(String(this.model.title ?? ''));

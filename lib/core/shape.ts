@@ -5,11 +5,11 @@
  * names the prop and the expected type, never a TypeError from deep inside, and never a value
  * silently misread (`groupBy: 'alertname'` split into letters, `mountDockerSocket: 'false'`).
  */
-import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import { editDistance } from './names';
 import { SHAPES } from './shapes.generated';
+import { isUnresolved } from './unresolved';
 
 /** A runtime description of a TypeScript type. */
 export type Shape =
@@ -73,7 +73,7 @@ const NONE: string[] = [];
  * (callers only read it).
  */
 function problemsAt(value: unknown, shape: Shape, path: string, ancestors: Set<object>): string[] {
-  if (Token.isUnresolved(value)) return NONE;
+  if (isUnresolved(value)) return NONE;
   const descend = (shape.t === 'array' || shape.t === 'record' || shape.t === 'object') && value !== null && typeof value === 'object';
   if (descend && ancestors.has(value as object)) return [`${path} refers back to an object that contains it (a cycle); build each nested value as its own object.`];
   if (!descend) return problemsHere(value, shape, path, ancestors);
@@ -192,11 +192,11 @@ function unionMembers(shape: UnionShape): { members: Shape[]; objects: ObjectSha
 
 /** Whether an enum-typed property of `m` holds the value's own value (e.g. `type: 'batch'`). */
 function discriminates(m: ObjectShape, value: Record<string, unknown>): boolean {
-  return Object.entries(m.props ?? {}).some(([k, p]) => !p.optional && p.shape.t === 'enum' && typeof value[k] === 'string' && p.shape.values.includes(value[k] as string) && p.shape.values.length < 4);
+  return propEntries(m).some(([k, p]) => !p.optional && p.shape.t === 'enum' && typeof value[k] === 'string' && p.shape.values.includes(value[k] as string) && p.shape.values.length < 4);
 }
 
 function hasRequired(m: ObjectShape, value: Record<string, unknown>): boolean {
-  return Object.entries(m.props ?? {}).every(([k, p]) => p.optional || value[k] !== undefined);
+  return propEntries(m).every(([k, p]) => p.optional || value[k] !== undefined);
 }
 
 function onlyOne<T>(xs: T[]): T | undefined {
