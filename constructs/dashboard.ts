@@ -26,6 +26,21 @@ function folderDependency(folder: GrafanaFolder): string {
   return dep;
 }
 
+/**
+ * A registry's dashboards by uid (the first registered with each), indexed as the list grows
+ * (it only grows): one lookup per new dashboard instead of a scan of all the others.
+ */
+const byUid = new WeakMap<readonly Dashboard[], { indexed: number; first: Map<string, Dashboard> }>();
+function firstByUid(dashboards: readonly Dashboard[]): ReadonlyMap<string, Dashboard> {
+  let e = byUid.get(dashboards);
+  if (!e) byUid.set(dashboards, (e = { indexed: 0, first: new Map() }));
+  for (; e.indexed < dashboards.length; e.indexed++) {
+    const d = dashboards[e.indexed];
+    if (!e.first.has(d.uid)) e.first.set(d.uid, d);
+  }
+  return e.first;
+}
+
 /** The uids of a registry's dashboards, made once per count (validation adds none: once for all of them). */
 const uidsOf = new WeakMap<readonly Dashboard[], { count: number; created: string[]; known: Set<string> }>();
 function createdUids(dashboards: readonly Dashboard[]): { created: string[]; known: Set<string> } {
@@ -79,7 +94,7 @@ export class Dashboard extends Construct {
       if (p) problems.push(`dashboard uid ${p}`);
     }
     if (!title) problems.push('the dashboard has no title. Give it one.');
-    const twin = Observability.of(this).registered<Dashboard>('dashboard').find((d) => d.uid === this.uid);
+    const twin = firstByUid(Observability.of(this).registered<Dashboard>('dashboard')).get(this.uid);
     if (twin) problems.push(`dashboard uid ${JSON.stringify(this.uid)} is already used by ${twin.node.path}. Give each dashboard its own uid.`);
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
