@@ -21,6 +21,7 @@ import {
   renderAlertmanagerFiles,
   timeIntervalProblems,
 } from '../lib/alertmanager/config';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 import { ReceiverSpec, isNullReceiver, receiverProblems, receiverTemplateCalls } from '../lib/alertmanager/receivers';
 import { ALERTMANAGER_DEFAULT_TEMPLATES, ALERTMANAGER_FUNCS, checkGoTemplate } from '../lib/alertmanager/go-template';
 import { routeCycleProblem, RouteNode, RouteOptions, routeTreeProblems } from '../lib/alertmanager/route';
@@ -31,7 +32,7 @@ import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { grafanaAlertLabels } from '../lib/grafana/alert-rules';
 import { Observability } from '../lib/observability';
-import { AlertingRule, RuleGroup, isAlertingRule } from '../lib/prometheus/rules';
+import { AlertingRule, RuleGroup, alertingRulesOf, isAlertingRule } from '../lib/prometheus/rules';
 
 /** Where the routing tree is deployed. */
 export type AlertRouteTarget = 'alertmanager' | 'grafana' | 'both';
@@ -85,7 +86,9 @@ export interface AlertRouteProps {
    * Escape hatch: alertmanager.yml keys the library has no prop for, in its own spelling,
    * written as they are (`global` is merged key by key into the library's; any other key
    * replaces the library's). Not validated: `amtool check-config` is the check. Used by
-   * `cdktf-observability import`.
+   * `cdktf-observability import`. Secrets: give references (`secretVariable(this,
+   * 'name').stringValue`), never literals (a literal under a credential key is reported as a
+   * warning); alertmanager.yml holding a reference is delivered as a secret file.
    * @default - none
    */
   readonly rawConfig?: Record<string, unknown>;
@@ -154,6 +157,8 @@ export class AlertRoute extends Construct {
     }
     this.globalConfig = props.global ?? {};
     this.rawConfig = props.rawConfig;
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     problems.push(...alertmanagerGlobalProblems(this.globalConfig));
     throwIfProblems(this, problems);
     const rootReceiver = typeof props.receiver === 'string' ? props.receiver : props.receiver.name;
@@ -198,6 +203,8 @@ export class AlertRoute extends Construct {
   public addReceiver(receiver: ReceiverSpec): void {
     checkShape(this, 'ReceiverSpec', receiver, 'addReceiver(receiver)');
     const problems = receiverProblems(receiver);
+    const literalInRaw = rawLiteralSecretsWarning(receiver.rawConfigs, `receiver ${JSON.stringify(receiver.name)} rawConfigs`);
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     (receiver.email ?? []).forEach((m, i) => {
       if (m.from === undefined && this.globalConfig.smtpFrom === undefined) {
         problems.push(`receiver ${JSON.stringify(receiver.name)}: email[${i}] has no from address and global.smtpFrom is not set. Set one of them, e.g. "alerts@example.com".`);
@@ -374,7 +381,7 @@ export class AlertRoute extends Construct {
     const servers = Observability.of(this).find<{ ruleGroups: readonly RuleGroup[]; externalLabels: Record<string, string> } & Construct>('prometheus');
     for (const server of servers) {
       for (const group of server.ruleGroups) {
-        for (const rule of group.rules.filter(isAlertingRule)) {
+        for (const rule of alertingRulesOf(group)) {
           const c = this.coverage(resolve, rule, server.externalLabels);
           if (!c) continue;
           const message = `${server.node.path}: rule group ${JSON.stringify(group.name)}, ${c.message}`;

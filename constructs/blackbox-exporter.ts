@@ -1,5 +1,5 @@
-import { TerraformResource, Token } from 'cdktf';
-import { urlSecretProblem } from '../lib/core/secrets';
+import { Annotations, TerraformResource, Token } from 'cdktf';
+import { rawLiteralSecretsWarning, urlSecretProblem } from '../lib/core/secrets';
 import { checkPrimitive, checkShape } from '../lib/core/shape';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
@@ -104,7 +104,11 @@ export class BlackboxExporter extends Construct {
         addCapabilities: Object.values(initial).some((m) => m.prober === 'icmp') ? ['NET_RAW'] : undefined,
       },
       {
-        files: () => [{ path: CONFIG_PATH, content: renderBlackboxYaml(this.modules) }],
+        files: () => {
+          // A module's rawFields may hold a secret reference (http_config credentials): the file is then a secret.
+          const content = renderBlackboxYaml(this.modules);
+          return [{ path: CONFIG_PATH, content, ...(Token.isUnresolved(content) ? { secret: true } : {}) }];
+        },
         args: () => [`--config.file=${CONFIG_PATH}`],
       },
     );
@@ -133,6 +137,8 @@ export class BlackboxExporter extends Construct {
     const problems = blackboxModuleProblems(name, module);
     if (this.modules.has(name)) problems.unshift(`blackbox module ${JSON.stringify(name)} is already defined. Module names must be unique; rename one.`);
     throwIfProblems(this, problems);
+    const literalInRaw = rawLiteralSecretsWarning(module.rawFields, `blackbox module ${JSON.stringify(name)} rawFields`);
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     this.modules.set(name, module);
   }
 

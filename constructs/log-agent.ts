@@ -1,9 +1,11 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
-import { LogPipelineSpec, PipelineDuration, renderAlloyPipeline, renderPromtailPipeline } from '../lib/alloy/pipeline';
+import { LogPipelineSpec, PipelineDuration, promtailDocument, renderAlloyPipeline, renderPromtailPipeline } from '../lib/alloy/pipeline';
+import { mergeRawConfig, rawConfigHoldsSecret, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { dockerSocketProblem, labelNameProblem, re2Problem } from '../lib/core/names';
@@ -118,6 +120,17 @@ export interface LogAgentProps extends ComponentOptions {
   readonly receiveProfiles?: boolean;
   /** Alloy only: where relayed profiles go. @default - the stack's ProfilingBackend */
   readonly pyroscope?: { readonly pushUrl: string } & Construct;
+  /**
+   * Promtail only. Escape hatch: config.yml keys in Promtail's own spelling, deep-merged over
+   * the configuration the construct renders (maps merge key by key, a list or scalar
+   * replaces: `scrape_configs` given here replaces the construct's jobs; `null` removes the
+   * key), e.g. `{ limits_config: { readline_rate_enabled: true } }`. Raw keys are not checked
+   * by the library; a key that replaces one the construct manages is reported as a synth
+   * warning. The mounts still follow the typed props (`mountDockerSocket`, `readHostLogs`).
+   * Used by `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 const ALLOY_ONLY: Array<keyof LogAgentProps> = ['scrapeMetrics', 'prometheus', 'remoteWriteUrl', 'metricsRefreshInterval', 'metricsScrapeInterval', 'receiveProfiles', 'pyroscope'];
@@ -173,6 +186,9 @@ export class LogAgent extends Construct {
         }
       }
     }
+    if (isAlloy && props.rawConfig !== undefined) {
+      problems.push(`rawConfig is a Promtail option (YAML keys merged over config.yml), but agent is "alloy" (got keys ${JSON.stringify(Object.keys(props.rawConfig ?? {}))}). Set agent: "promtail", or remove rawConfig.`);
+    } else problems.push(...rawConfigProblems(props.rawConfig));
     const image = parseImage(props.image, isAlloy ? ALLOY_IMAGE : PROMTAIL_IMAGE);
     if (image.problem) problems.push(image.problem);
     const port = mainPortPublish(this, props, isAlloy ? ALLOY.port : PROMTAIL.port);
@@ -331,6 +347,14 @@ export class LogAgent extends Construct {
     this.resource = this.deployment.resource;
 
     this.node.addValidation({ validate: () => this.synthProblems() });
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
+    if (!isAlloy && props.rawConfig) {
+      // The keys the construct renders (the push URL is resolved at synth: any stands in).
+      const rendered = promtailDocument({ ...this.base, lokiPushUrl: props.lokiUrl ?? 'http://loki:3100/loki/api/v1/push' }, { httpPort: PROMTAIL.port, positionsDir: PROMTAIL.positions });
+      const warning = rawOverrideWarning('LogAgent', mergeRawConfig(rendered, props.rawConfig).overridden);
+      if (warning) Annotations.of(this).addWarning(warning);
+    }
     registry.register('log-agent', this);
   }
 
@@ -339,7 +363,7 @@ export class LogAgent extends Construct {
     const spec = this.pipeline();
     return this.agent === 'alloy'
       ? renderAlloyPipeline(spec)
-      : renderPromtailPipeline(spec, { httpPort: PROMTAIL.port, positionsDir: PROMTAIL.positions });
+      : renderPromtailPipeline(spec, { httpPort: PROMTAIL.port, positionsDir: PROMTAIL.positions, rawConfig: this.props.rawConfig });
   }
 
   /** The pipeline model, with the Loki and Prometheus resolved now (at synth). */
@@ -362,7 +386,7 @@ export class LogAgent extends Construct {
   }
 
   private renderFiles(): ConfigFile[] {
-    return [{ path: this.configPath, content: this.renderConfig() }];
+    return [{ path: this.configPath, content: this.renderConfig(), ...(rawConfigHoldsSecret(this.props.rawConfig, this) ? { secret: true } : {}) }];
   }
 
   private synthProblems(): string[] {

@@ -1,6 +1,8 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
 import { urlSecretProblem } from '../lib/core/secrets';
 import { checkShape } from '../lib/core/shape';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
+import { mergeRawConfig, rawConfigHoldsSecret, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { Construct } from 'constructs';
 import { DurationLike } from '../lib/core/duration';
@@ -102,6 +104,16 @@ export interface LokiClusterProps extends ComponentOptions {
    * @default - none: recording rules are evaluated but their results are not stored
    */
   readonly remoteWriteUrl?: string;
+  /**
+   * Escape hatch: loki.yaml keys in Loki's own spelling, deep-merged over the configuration
+   * the construct renders (maps merge key by key, a list or scalar replaces, `null` removes
+   * the key), e.g. `{ limits_config: { max_streams_per_user: 0 } }`. Raw keys are not
+   * checked by the library (Loki checks them at start); a key that replaces one the construct
+   * manages is reported as a synth warning. Applies on Docker and Kubernetes (the chart's
+   * structuredConfig). Used by `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /**
@@ -133,6 +145,7 @@ export class LokiCluster extends Construct {
     objectStorage?: LokiObjectStorage;
     remoteWriteUrl?: string;
     cluster?: { joinMembers: string[]; compactorAddress: string };
+    rawConfig?: Record<string, unknown>;
   };
 
   constructor(scope: Construct, id: string, props: LokiClusterProps = {}) {
@@ -190,6 +203,7 @@ export class LokiCluster extends Construct {
       problems.push(`remoteWriteUrl ${urlSecretProblem(props.remoteWriteUrl)}`);
     }
     if (runtime.engines) problems.push(...engineOptionProblems('Loki', props));
+    problems.push(...rawConfigProblems(props.rawConfig));
     this.alertPolicy = props.alertPolicy ?? 'error';
     if (!['error', 'warn', 'off'].includes(this.alertPolicy)) {
       problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
@@ -222,7 +236,15 @@ export class LokiCluster extends Construct {
         mode === 'simple-scalable' && !engines
           ? { joinMembers: [names.read, names.write, names.backend].map((n) => `${n}:${LOKI_MEMBERLIST_PORT}`), compactorAddress: ep(names.backend).url }
           : undefined,
+      rawConfig: props.rawConfig,
     };
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
+    if (props.rawConfig) {
+      const { rawConfig: _raw, ...plain } = this.settings;
+      const warning = rawOverrideWarning('LokiCluster', mergeRawConfig(renderLokiDocument({ ...plain, alertmanagerUrls: this.alertmanagerUrls() }), props.rawConfig).overridden);
+      if (warning) Annotations.of(this).addWarning(warning);
+    }
     for (const g of props.ruleGroups ?? []) this.addRuleGroup(g);
 
     if (engines) {
@@ -364,7 +386,7 @@ export class LokiCluster extends Construct {
   }
 
   private renderFiles(withRules: boolean): ConfigFile[] {
-    const files: ConfigFile[] = [{ path: LOKI_CONFIG_PATH, content: this.renderConfig() }];
+    const files: ConfigFile[] = [{ path: LOKI_CONFIG_PATH, content: this.renderConfig(), ...(rawConfigHoldsSecret(this.settings.rawConfig, this) ? { secret: true } : {}) }];
     if (withRules) {
       // With ruler.storage.type local, the ruler reads <directory>/<tenant>/<file>; the tenant
       // is "fake" when auth_enabled is false.

@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AlertPolicyMode, groupPolicyProblems, withPolicyOptOut } from '../lib/alerting/policy';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { Annotations } from 'cdktf';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
 import { costOutlierMessage, costOutliers, medianSamples, rememberSelectors, stackRuleCosts } from '../lib/prometheus/rule-cost';
@@ -13,12 +14,13 @@ import {
   prometheusGlobalProblems,
   groupProblemsInContext,
   jobProblemsInContext,
+  rawSecrets,
   renderPrometheusYaml,
   renderRuleFiles,
 } from '../lib/prometheus/config';
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
 import { isAlertingRule, RuleGroup } from '../lib/prometheus/rules';
-import { nativeHistogramsVia, PrometheusVersion, prometheusVersionFor, promqlVersionProblem } from '../lib/prometheus/version';
+import { nativeHistogramsVia, PrometheusVersion, prometheusVersionFor, promqlVersionProblem, ruleGroupVersionProblem } from '../lib/prometheus/version';
 import { grafanaEngineProblems } from '../lib/grafana/alert-rules';
 import { GrafanaAlertRules } from './grafana-alert-rules';
 import { IScrapeTarget, ScrapeJobOptions, scrapeJobSecrets, slug } from '../lib/prometheus/scrape';
@@ -138,6 +140,13 @@ export interface PrometheusServerProps extends ComponentOptions {
    * `remote_read`, `storage`, ...), in prometheus.yml's spelling, written as they are (a key
    * given here replaces the library's, except `global`, whose keys are merged into the library's). Not validated: `promtool check config` is the check.
    * Docker target only. Used by `cdktf-observability import`.
+   *
+   * Secrets (`remote_write[].basic_auth.password`, `oauth2.client_secret`, ...): give
+   * references (`secretVariable(this, 'name').stringValue`), never literals (a literal under
+   * a credential key is reported as a warning). A reference under a key Prometheus also
+   * reads from a file is delivered as a secret file and written as the `*_file` key
+   * (`password_file`, `credentials_file`, `client_secret_file`, `key_file`,
+   * `bearer_token_file`); one elsewhere (a URL) makes prometheus.yml a secret file.
    * @default - none
    */
   readonly rawConfig?: Record<string, unknown>;
@@ -254,6 +263,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
       }
     }
     this.rawConfig = props.rawConfig;
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     this.alertPolicy = props.alertPolicy ?? 'error';
     if (!['error', 'warn', 'off'].includes(this.alertPolicy)) {
       problems.push(`alertPolicy must be "error", "warn" or "off" (got ${JSON.stringify(this.alertPolicy)}).`);
@@ -349,6 +360,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   public addScrapeJob(job: ScrapeJobOptions): void {
     checkShape(this, 'ScrapeJobOptions', job, 'addScrapeJob(job)');
     throwIfProblems(this, jobProblemsInContext(job, this.jobNameSet, this.global));
+    const literal = rawLiteralSecretsWarning(job.rawFields, `scrape job ${JSON.stringify(job.jobName)} rawFields`);
+    if (literal) Annotations.of(this).addWarning(literal);
     this.jobs.push(job);
     this.jobNameSet.add(job.jobName);
   }
@@ -362,6 +375,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   public addRuleGroup(group: RuleGroup): void {
     checkShape(this, 'RuleGroup', group, 'addRuleGroup(group)');
     const problems = groupProblemsInContext(group, this.ruleFiles);
+    const versionProblem = group.engine === 'grafana' ? undefined : ruleGroupVersionProblem(group, this.version, this.imageName);
+    if (versionProblem) problems.push(versionProblem);
     if (!problems.length) {
       for (const rule of group.rules) {
         const p = promqlVersionProblem(rule.expr, this.version, this.imageName);
@@ -470,11 +485,15 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   }
 
   private renderFiles(): ConfigFile[] {
-    const files: ConfigFile[] = [{ path: `${CONFIG_DIR}/prometheus.yml`, content: this.renderConfig() }];
+    // References in the raw escape hatches go to secret files where Prometheus has a *_file
+    // key; one without (in a URL, say) stays inline, and prometheus.yml is then a secret file.
+    const raw = rawSecrets({ rawConfig: this.rawConfig, scrapeJobs: this.jobs });
+    const files: ConfigFile[] = [{ path: `${CONFIG_DIR}/prometheus.yml`, content: this.renderConfig(), ...(raw.inlineInConfig ? { secret: true } : {}) }];
     for (const f of renderRuleFiles(this.groups)) files.push({ path: `${CONFIG_DIR}/${f.relativePath}`, content: f.content });
     for (const job of this.jobs) {
       for (const s of scrapeJobSecrets(job)) files.push({ path: `${CONFIG_DIR}/${s.relativePath}`, content: s.content, secret: true });
     }
+    for (const s of raw.files) files.push({ path: `${CONFIG_DIR}/${s.relativePath}`, content: s.content, secret: true });
     return files;
   }
 

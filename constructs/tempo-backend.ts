@@ -1,6 +1,8 @@
 import { Annotations, Aspects, TerraformResource } from 'cdktf';
 import { IRemoteWriteTarget } from './prometheus-server';
 import { checkShape } from '../lib/core/shape';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
+import { mergeRawConfig, rawConfigHoldsSecret, rawConfigProblems, rawOverrideWarning } from '../lib/core/raw-config';
 import { Construct, IConstruct } from 'constructs';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { throwIfProblems } from '../lib/core/errors';
@@ -89,6 +91,17 @@ export interface TempoBackendProps extends ComponentOptions {
   readonly otlpGrpcHostPort?: number;
   /** Host port of OTLP/HTTP. @default 4318 */
   readonly otlpHttpHostPort?: number;
+  /**
+   * Escape hatch: tempo.yaml keys in Tempo's own spelling (of the generation the image reads:
+   * `ingester`/`compactor` on 2.x, `live_store`/`backend_worker` on 3.x), deep-merged over
+   * the configuration the construct renders (maps merge key by key, a list or scalar
+   * replaces, `null` removes the key), e.g. `{ query_frontend: { search: { duration_slo: '5s' } } }`.
+   * Raw keys are not checked by the library (Tempo refuses unknown keys at start); a key that
+   * replaces one the construct manages is reported as a synth warning. Used by
+   * `cdktf-observability import`.
+   * @default - none
+   */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /**
@@ -145,6 +158,7 @@ export class TempoBackend extends Construct {
       maxBlockDuration: props.maxBlockDuration,
       blockRetention: props.retention ?? '14d',
       objectStorage: props.objectStorage,
+      rawConfig: props.rawConfig,
     };
     if (props.metricsGenerator ?? true) {
       this.generator = {
@@ -179,6 +193,7 @@ export class TempoBackend extends Construct {
       problems.push(`replicas is a Kubernetes option (got ${JSON.stringify(props.replicas)}): the Docker target runs Tempo as one container. Remove it, or deploy on Kubernetes (KubernetesRuntime).`);
     }
     if (runtime.engines) problems.push(...engineOptionProblems('Tempo', props));
+    problems.push(...rawConfigProblems(props.rawConfig));
     throwIfProblems(this, problems);
     this.explicitPrometheus = props.prometheus;
     this.remoteWriteUrl = props.remoteWriteUrl;
@@ -231,7 +246,7 @@ export class TempoBackend extends Construct {
         resources: props.resources,
       },
       {
-        files: () => [{ path: CONFIG_PATH, content: this.renderConfig() }],
+        files: () => [{ path: CONFIG_PATH, content: this.renderConfig(), ...(rawConfigHoldsSecret(props.rawConfig, this) ? { secret: true } : {}) }],
         args: () => [`-config.file=${CONFIG_PATH}`, ...(props.objectStorage ? ['-config.expand-env=true'] : [])],
       },
     );
@@ -243,6 +258,15 @@ export class TempoBackend extends Construct {
       if (now) this.wire(now);
       // Aspects run at synth before validation and rendering, so the flags are set in time.
       Aspects.of(this).add({ visit: (node: IConstruct) => (node === this ? this.wireAtSynth() : undefined) });
+    }
+    const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig');
+    if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
+    if (props.rawConfig) {
+      // The keys the construct renders (the remote-write URL is resolved at synth: any stands in).
+      const generator = this.generator && { ...this.generator, remoteWriteUrl: this.remoteWriteUrl ?? 'http://prometheus:9090/api/v1/write', traceIdLabelName: Observability.of(this).correlation.exemplarTraceIdLabel };
+      const rendered = renderTempoConfig({ ...this.model, rawConfig: undefined, metricsGenerator: generator });
+      const warning = rawOverrideWarning('TempoBackend', mergeRawConfig(rendered, props.rawConfig).overridden);
+      if (warning) Annotations.of(this).addWarning(warning);
     }
     Observability.of(this).register('tempo', this);
   }

@@ -23,7 +23,7 @@ import { DurationLike, resolveDuration } from './core/duration';
 import { renderTable } from './core/table';
 import { isLokiAlertingRule } from './loki/config';
 import { Observability } from './observability';
-import { isAlertingRule } from './prometheus/rules';
+import { alertingRulesOf, isAlertingRule } from './prometheus/rules';
 
 /** The verdict on one item: `pass` < `warn` < `fail` in severity. */
 export type ReadinessStatus = 'pass' | 'warn' | 'fail';
@@ -158,7 +158,7 @@ function slos(t: Tree, options: ReadinessOptions): ReadinessItem {
 function alerts(t: Tree): ReadinessItem {
   const title = 'Alerts: actionable, with runbooks, two severities';
   const rules = [
-    ...t.of(PrometheusServer).flatMap((p) => p.ruleGroups.flatMap((g) => g.rules.filter(isAlertingRule))),
+    ...t.of(PrometheusServer).flatMap((p) => p.ruleGroups.flatMap(alertingRulesOf)),
     ...t.of(GrafanaAlertRules).flatMap((g) => g.group.rules.filter(isAlertingRule)),
     ...t.of(LokiCluster).flatMap((l) => l.ruleGroups.flatMap((g) => g.rules.filter(isLokiAlertingRule))),
   ].filter((r) => !isWatchdog(r));

@@ -853,6 +853,14 @@ group('Escape hatches for imported configuration (issue 15)', () => {
     prom(s, { rawConfig: { remote_write: [{ url: 'https://mimir.example.com/api/v1/push' }] } });
   }, /rawConfig is a Docker option \(got keys \["remote_write"\]\): on the Kubernetes target the Prometheus Operator writes prometheus\.yml/);
   bad('raw job fields do not stand for targets unless they discover', job({ targets: undefined, rawFields: { proxy_url: 'http://proxy:3128' } }), /scrape job "j" has no targets: give targets, staticConfigs, dockerSdConfigs or kubernetesSdConfigs/);
+  // Rule group keys of Prometheus 2.53+/3.0+ (imported natively from rule files).
+  const rec = [{ record: 'a:b', expr: 'up' }];
+  bad('group queryOffset not a duration', rules({ queryOffset: '30 seconds', rules: rec }), /rule group "g": queryOffset is not a valid duration \(got "30 seconds"\)/);
+  bad('group labels key not a label name', rules({ labels: { 'bad-key': 'x' }, rules: rec }), /rule group "g": labels key .*"bad-key"/);
+  bad('group labels setting __name__', rules({ labels: { __name__: 'x' }, rules: rec }), /rule group "g": labels key must not be __name__ \(got "__name__"\)/);
+  bad('group queryOffset on a Prometheus older than 2.53', rules({ queryOffset: '30s', rules: rec }, { alertPolicy: 'off', image: 'prom/prometheus:v2.52.0' }), /rule group "g": queryOffset is written as the rule group key query_offset, which Prometheus reads from 2\.53\.0 on; the image is prom\/prometheus:v2\.52\.0, which would refuse the rule file .*Pin prom\/prometheus:v2\.53\.0 or later/);
+  bad('group labels on a Prometheus 2.x', rules({ labels: { team: 'a' }, rules: rec }, { alertPolicy: 'off', image: 'prom/prometheus:v2.55.0' }), /rule group "g": labels is written as the rule group key labels, which Prometheus reads from 3\.0\.0 on; the image is prom\/prometheus:v2\.55\.0.*put the labels on each rule/);
+  bad('group labels on a Grafana-managed group', rules({ engine: 'grafana', labels: { team: 'a' }, rules: [goodAlert] }), /rule group "g": queryOffset and labels are rule-file keys of Prometheus; a Grafana-managed group \(engine: "grafana"\) has neither \(got labels\)/);
 });
 
 group('Stack-wide checks: wiring, dashboard links, Loki rules, rule cost (issue 17)', () => {
@@ -886,6 +894,17 @@ group('Stack-wide checks: wiring, dashboard links, Loki rules, rule cost (issue 
   }, /Loki rule group "g", alert "A" with labels \{alertname="A", severity="warning"\} only reaches "quiet" \(null\): nobody is notified/);
   bad('Loki alertPolicy mode', loki({ alertPolicy: 'strict' as never }), /alertPolicy must be "error", "warn" or "off" \(got "strict"\)/);
   bad('series hint that is not a count', (s) => prom(s, { seriesHints: { http_requests_total: 0.5 } }), /seriesHints\.http_requests_total must be a positive whole number of series \(got 0\.5\)/);
+});
+
+group('rawConfig of LokiCluster, TempoBackend and LogAgent (issue 15)', () => {
+  bad('Loki rawConfig not an object', loki({ rawConfig: 'limits_config: {}' as never }), /props\.rawConfig must be an object of any value values \(got string "limits_config: \{\}"\)/);
+  bad('Loki rawConfig a list', loki({ rawConfig: [{ limits_config: {} }] as never }), /props\.rawConfig must be an object of any value values \(got an array\)/);
+  bad('Loki rawConfig value a function', loki({ rawConfig: { limits_config: { max_streams_per_user: () => 0 } } }), /rawConfig\.limits_config\.max_streams_per_user must be a string, number, boolean, null, list or plain object \(got function\)\. Write the value as the engine's YAML spells it/);
+  bad('Loki rawConfig value undefined', loki({ rawConfig: { limits_config: { max_streams_per_user: undefined } } }), /rawConfig\.limits_config\.max_streams_per_user is undefined\. Leave the key out to keep the construct's value, or pass null to remove the key/);
+  bad('Tempo rawConfig value a class instance', tempo({ rawConfig: { query_frontend: { search: { duration_slo: Duration.seconds(5) } } } }), /rawConfig\.query_frontend\.search\.duration_slo must be a string, number, boolean, null, list or plain object \(got an instance of Duration\)/);
+  bad('Tempo rawConfig value not finite', tempo({ rawConfig: { ingester: { max_block_bytes: Infinity } } }), /rawConfig\.ingester\.max_block_bytes must be a finite number \(got Infinity\): YAML has no such value/);
+  bad('rawConfig on an Alloy agent', agent({ rawConfig: { limits_config: { readline_rate: 1 } } }), /rawConfig is a Promtail option \(YAML keys merged over config\.yml\), but agent is "alloy" \(got keys \["limits_config"\]\)\. Set agent: "promtail", or remove rawConfig/);
+  bad('Promtail rawConfig value a Date', agent({ agent: 'promtail', rawConfig: { positions: { sync_period: new Date(0) } } }), /rawConfig\.positions\.sync_period must be a string, number, boolean, null, list or plain object \(got an instance of Date\)/);
 });
 
 // ---------------------------------------------------------------------------------------------

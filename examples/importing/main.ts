@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { Alertmanager, AlertRoute, BlackboxExporter, Container, GrafanaServer, Matcher, NodeExporter, PrometheusServer, secretVariable } from '../../index';
+import { Alertmanager, AlertRoute, BlackboxExporter, Container, GrafanaServer, LokiCluster, Matcher, NodeExporter, PrometheusServer, secretVariable, TempoBackend } from '../../index';
 import type { RuleGroup } from '../../index';
 
 /** A path next to this program, made absolute for a bind mount. */
@@ -440,6 +440,64 @@ export class ImportedStack extends TerraformStack {
       alertPolicy: 'warn',
     });
     prometheus.scrape(blackbox.probe('blackbox-http', { module: 'http_2xx', targets: ['https://devopslab.ch', 'https://api.devopslab.ch/health'] }));
+    // Compose service loki, configuration from test/fixtures/import/course/config/loki/loki-config.yml.
+    new LokiCluster(this, 'Loki', {
+      name: 'loki',
+      image: 'grafana/loki:3.4.0',
+      // Published on every interface as in the Compose file (the library's default is 127.0.0.1).
+      hostIp: '0.0.0.0',
+      volumeNames: { data: 'course_loki-data' },
+      logLevel: 'info',
+      retentionPeriod: '30d',
+      schemaStartDate: '2024-01-01',
+      limits: {
+        ingestionRateMb: 10,
+        ingestionBurstSizeMb: 20,
+        maxEntriesLimitPerQuery: 10000,
+        maxQueryLength: '721h',
+        maxQueryParallelism: 32,
+        perStreamRateLimit: '5MB',
+      },
+      compactionInterval: '10m',
+      retentionDeleteDelay: '2h',
+      // Escape hatch: loki.yaml keys the construct does not write as your file does, merged over its configuration (see the import report).
+      rawConfig: {
+        common: { storage: { filesystem: { rules_directory: '/loki/rules' } } },
+        storage_config: { filesystem: { directory: '/loki/storage' } },
+        ruler: { storage: { local: { directory: '/loki/rules' } } },
+      },
+    });
+    // Compose service tempo, configuration from test/fixtures/import/course/config/tempo/tempo-config.yml.
+    new TempoBackend(this, 'Tempo', {
+      name: 'tempo',
+      image: 'grafana/tempo:2.6.0',
+      // Published on every interface as in the Compose file (the library's default is 127.0.0.1).
+      hostIp: '0.0.0.0',
+      volumeNames: { data: 'course_tempo-data' },
+      maxBlockDuration: '5m',
+      retention: '336h',
+      externalLabels: { source: 'tempo', cluster: 'production' },
+      spanMetricsDimensions: ['http.method', 'http.status_code', 'service.version'],
+      serviceGraphDimensions: ['service.namespace'],
+      // As in your file (the library would otherwise find the stack's Prometheus and turn on its receiver).
+      remoteWriteUrl: 'http://prometheus:9090/api/v1/write',
+      // Escape hatch: tempo.yaml keys the construct does not write as your file does, merged over its configuration (see the import report).
+      rawConfig: {
+        storage: { trace: { local: { path: '/var/tempo/blocks' } } },
+        overrides: {
+          defaults: {
+            metrics_generator: {
+              // The Tempo construct writes "trace_id"; your file left it out (Tempo's default applies): removed.
+              trace_id_label_name: null,
+            },
+          },
+        },
+        // The Tempo construct writes true; your file left it out (Tempo's default applies): removed.
+        stream_over_http_enabled: null,
+        // The Tempo construct writes {"reporting_enabled":false}; your file left it out (Tempo's default applies): removed.
+        usage_report: null,
+      },
+    });
     // Compose service node-exporter (its scrape job comes from prometheus.yml).
     new NodeExporter(this, 'NodeExporter', {
       name: 'node-exporter',
@@ -460,40 +518,6 @@ export class ImportedStack extends TerraformStack {
       featureToggles: ['traceQLStreaming', 'metricsSummary'],
       adminPassword: secret('grafana_password'),
       volumeNames: { data: 'course_grafana-data' },
-    });
-    // Compose service loki.
-    new Container(this, 'Loki', {
-      image: 'grafana/loki:3.4.0',
-      name: 'loki',
-      args: ['-config.file=/etc/loki/loki-config.yml'],
-      ports: [{ containerPort: 3100 }],
-      // Published on every interface as in the Compose file (the library's default is 127.0.0.1).
-      hostIp: '0.0.0.0',
-      volumes: [{ name: 'loki-data', path: '/loki', volumeName: 'course_loki-data' }],
-      hostMounts: [
-        {
-          hostPath: hostPath('../../test/fixtures/import/course/config/loki/loki-config.yml'),
-          containerPath: '/etc/loki/loki-config.yml',
-        },
-      ],
-      restart: 'unless-stopped',
-    });
-    // Compose service tempo.
-    new Container(this, 'Tempo', {
-      image: 'grafana/tempo:2.6.0',
-      name: 'tempo',
-      args: ['-config.file=/etc/tempo/tempo-config.yml'],
-      ports: [{ containerPort: 3200 }, { containerPort: 4317 }, { containerPort: 4318 }],
-      // Published on every interface as in the Compose file (the library's default is 127.0.0.1).
-      hostIp: '0.0.0.0',
-      volumes: [{ name: 'tempo-data', path: '/var/tempo', volumeName: 'course_tempo-data' }],
-      hostMounts: [
-        {
-          hostPath: hostPath('../../test/fixtures/import/course/config/tempo/tempo-config.yml'),
-          containerPath: '/etc/tempo/tempo-config.yml',
-        },
-      ],
-      restart: 'unless-stopped',
     });
     // Compose service otel-collector.
     new Container(this, 'OtelCollector', {

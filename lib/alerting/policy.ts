@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { isThresholdExpr } from '../core/promql';
-import { AlertingRule, RuleGroup, isAlertingRule } from '../prometheus/rules';
+import { AlertingRule, RuleGroup, alertingRulesOf } from '../prometheus/rules';
 
 /** How the course's anti-fatigue rules are enforced on alerting rules. */
 export type AlertPolicyMode = 'error' | 'warn' | 'off';
@@ -63,5 +63,5 @@ export function withLokiPolicyOptOut(problem: string): string {
 
 /** Policy problems of every alerting rule of a group. */
 export function groupPolicyProblems(group: RuleGroup): string[] {
-  return group.rules.filter(isAlertingRule).flatMap((r) => alertPolicyProblems(r, group.name));
+  return alertingRulesOf(group).flatMap((r) => alertPolicyProblems(r, group.name));
 }

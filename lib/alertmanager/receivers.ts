@@ -94,7 +94,10 @@ export interface ReceiverSpec {
   /**
    * Escape hatch: integrations the library has no type for, in alertmanager.yml's spelling,
    * e.g. `{ telegram_configs: [{ ... }] }`, written as they are (not validated: `amtool
-   * check-config` is the check). Used by `cdktf-observability import`.
+   * check-config` is the check). Used by `cdktf-observability import`. Secrets (`bot_token`,
+   * `api_key`, a webhook URL): give references (`secretVariable(this, 'name').stringValue`),
+   * never literals (a literal is reported as a warning); alertmanager.yml then holds the
+   * reference and is delivered as a secret file.
    * @default - none
    */
   readonly rawConfigs?: Record<string, unknown[]>;

@@ -1,5 +1,6 @@
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { goDurationText as goDuration } from '../core/duration';
+import { mergeRawConfig } from '../core/raw-config';
 import { LogFormat } from '../grafana/correlation';
 import { AlloyBlock, AlloyObject, AlloyStatement, AlloyValue, attrs, block, comment, component, exportOf, renderAlloy } from './syntax';
 
@@ -198,7 +199,13 @@ export function promtailStages(p: LogPipelineSpec): Array<Record<string, unknown
 }
 
 /** promtail config.yml. Positions live under `positionsDir` (a named volume). */
-export function renderPromtailPipeline(p: LogPipelineSpec, options: { httpPort: number; positionsDir: string }): string {
+export function renderPromtailPipeline(p: LogPipelineSpec, options: { httpPort: number; positionsDir: string; rawConfig?: Record<string, unknown> }): string {
+  const doc = promtailDocument(p, options);
+  return toYaml(options.rawConfig ? mergeRawConfig(doc, options.rawConfig).config : doc, GENERATED_HEADER);
+}
+
+/** promtail config.yml as an object, before any rawConfig. */
+export function promtailDocument(p: LogPipelineSpec, options: { httpPort: number; positionsDir: string }): Record<string, unknown> {
   if (p.metrics || p.profiles) throw new Error('Promtail ships logs only; metrics scraping and profiles need the Alloy agent.');
   const stages = promtailStages(p);
   const scrapeConfigs: Array<Record<string, unknown>> = [];
@@ -220,13 +227,10 @@ export function renderPromtailPipeline(p: LogPipelineSpec, options: { httpPort: 
       pipeline_stages: stages,
     });
   }
-  return toYaml(
-    {
-      server: { http_listen_port: options.httpPort, grpc_listen_port: 0 },
-      positions: { filename: `${options.positionsDir}/positions.yaml` },
-      clients: [{ url: p.lokiPushUrl, ...(p.tenantId !== undefined ? { tenant_id: p.tenantId } : {}) }],
-      scrape_configs: scrapeConfigs,
-    },
-    GENERATED_HEADER,
-  );
+  return {
+    server: { http_listen_port: options.httpPort, grpc_listen_port: 0 },
+    positions: { filename: `${options.positionsDir}/positions.yaml` },
+    clients: [{ url: p.lokiPushUrl, ...(p.tenantId !== undefined ? { tenant_id: p.tenantId } : {}) }],
+    scrape_configs: scrapeConfigs,
+  };
 }

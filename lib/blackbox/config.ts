@@ -92,7 +92,9 @@ export interface BlackboxModule {
    * Escape hatch: module keys the library has no option for (`grpc`, `http.oauth2`, ...),
    * in blackbox.yml's spelling, written as they are (a key given here replaces the library's
    * section). Not validated: the exporter's `--config.check` is the check. Used by
-   * `cdktf-observability import`.
+   * `cdktf-observability import`. Secrets (`http.basic_auth.password`, ...): give references
+   * (`secretVariable(this, 'name').stringValue`), never literals (a literal is reported as a
+   * warning); blackbox.yml then holds the reference and is delivered as a secret file.
    * @default - none
    */
   readonly rawFields?: Record<string, unknown>;

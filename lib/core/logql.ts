@@ -4,6 +4,7 @@ import { Token } from 'cdktf';
 import { RE2JS } from 're2js';
 import { hasComparisonWithNumber, lezerProblem } from './promql';
 import { compileAnchored, unquote } from './promql-types';
+import { queryShape, remember } from './query-shape';
 
 /**
  * Parses a LogQL query with Grafana's Lezer grammar; returns the first syntax error as a
@@ -22,18 +23,70 @@ import { compileAnchored, unquote } from './promql-types';
  * also accepts `approx_count_distinct`, which Loki 3.7.6 does not have.
  */
 export function logqlProblem(expr: string): string | undefined {
-  const syntax = lezerProblem(parser, expr, 'LogQL', 'count_over_time({job="api"} |= "OOM" [5m])', 'Check the stream selector braces, quotes, pipes and range durations such as [5m]; test it in Grafana Explore.');
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return lezerProblem(parser, expr, 'LogQL', LOGQL_EXAMPLE, LOGQL_HINT);
+  return logqlFacts(expr).problem;
+}
+
+const LOGQL_EXAMPLE = 'count_over_time({job="api"} |= "OOM" [5m])';
+const LOGQL_HINT = 'Check the stream selector braces, quotes, pipes and range durations such as [5m]; test it in Grafana Explore.';
+
+/** What the library reads from one LogQL query, from one parse of it or of its shape. */
+export interface LogqlFacts {
+  /** Why Loki refuses it; undefined when it is valid. */
+  readonly problem?: string;
+  /** Whether it compares something with a number (see {@link isLogqlThresholdExpr}). */
+  readonly threshold: boolean;
+  /** Whether it is a log query (a stream), not a metric query. */
+  readonly logQuery: boolean;
+}
+
+/**
+ * The facts of a LogQL query (a string without tokens): remembered by query, else those of a
+ * known valid query of the same shape (lib/core/query-shape.ts: only the values of stream
+ * selector equality matchers differ, which matter only by being empty), else parsed once.
+ */
+export function logqlFacts(expr: string): LogqlFacts {
+  const cached = ANALYSED.get(expr);
+  if (cached) return cached;
+  const shape = queryShape(expr);
+  let facts = shape === undefined ? undefined : VALID_SHAPES.get(shape.key);
+  if (facts === undefined) {
+    facts = parseLogqlFacts(expr);
+    if (shape !== undefined && facts.problem === undefined) {
+      const shaped = parseLogqlFacts(shape.key);
+      if (shaped.problem === undefined) remember(VALID_SHAPES, shape.key, shaped);
+    }
+  }
+  remember(ANALYSED, expr, facts);
+  return facts;
+}
+
+/** The facts of a query of a known valid shape, or undefined when its shape is not known (for the tests). */
+export function logqlFactsByShape(expr: string): LogqlFacts | undefined {
+  const shape = queryShape(expr);
+  return shape && VALID_SHAPES.get(shape.key);
+}
+
+const ANALYSED = new Map<string, LogqlFacts>();
+const VALID_SHAPES = new Map<string, LogqlFacts>();
+
+/** The facts of `expr` from a parse of it, with no cache (exported for the tests that compare). */
+export function parseLogqlFacts(expr: string): LogqlFacts {
+  const tree = parser.parse(expr);
+  const threshold = hasComparisonWithNumber(tree, 'BinOpExpr', (c) => c.name === 'Expr' && !!c.getChild('MetricExpr')?.getChild('LiteralExpr'));
+  const logQuery = tree.topNode.firstChild?.firstChild?.name === 'LogExpr';
+  const syntax = lezerProblem(parser, expr, 'LogQL', LOGQL_EXAMPLE, LOGQL_HINT, tree);
   if (syntax) {
     const outside = OUTSIDE_GRAMMAR.find((o) => o.pattern.test(expr));
     if (outside) {
-      return `uses ${outside.name}, which Loki 3.7 accepts but the LogQL grammar of this library (@grafana/lezer-logql 0.3) does not know, so it cannot be checked (got ${JSON.stringify(expr.length > 160 ? `${expr.slice(0, 157)}...` : expr)}). ${outside.fix}`;
+      return { problem: `uses ${outside.name}, which Loki 3.7 accepts but the LogQL grammar of this library (@grafana/lezer-logql 0.3) does not know, so it cannot be checked (got ${JSON.stringify(expr.length > 160 ? `${expr.slice(0, 157)}...` : expr)}). ${outside.fix}`, threshold, logQuery };
     }
+    return { problem: syntax, threshold, logQuery };
   }
-  if (syntax || typeof expr !== 'string' || Token.isUnresolved(expr)) return syntax;
-  const problem = lokiSemanticProblem(parser.parse(expr).topNode, expr);
-  if (!problem) return undefined;
+  const problem = lokiSemanticProblem(tree.topNode, expr);
+  if (!problem) return { threshold, logQuery };
   const before = expr.slice(0, problem.from).split('\n');
-  return `is not valid LogQL: ${problem.message} at line ${before.length}, column ${before[before.length - 1].length + 1} (got ${JSON.stringify(expr.length > 160 ? `${expr.slice(0, 157)}...` : expr)}). Loki refuses it when it loads the rule or runs the query.`;
+  return { problem: `is not valid LogQL: ${problem.message} at line ${before.length}, column ${before[before.length - 1].length + 1} (got ${JSON.stringify(expr.length > 160 ? `${expr.slice(0, 157)}...` : expr)}). Loki refuses it when it loads the rule or runs the query.`, threshold, logQuery };
 }
 
 /** Loki 3.7.6 syntax that @grafana/lezer-logql 0.3 does not parse (pkg/logql/syntax/lex.go at v3.7.6). */
@@ -128,5 +181,11 @@ function lokiSemanticProblem(top: SyntaxNode, src: string): { message: string; f
  */
 export function isLogqlThresholdExpr(expr: string): boolean {
   if (typeof expr !== 'string' || Token.isUnresolved(expr)) return false;
-  return hasComparisonWithNumber(parser.parse(expr), 'BinOpExpr', (c) => c.name === 'Expr' && !!c.getChild('MetricExpr')?.getChild('LiteralExpr'));
+  return logqlFacts(expr).threshold;
+}
+
+/** Whether a LogQL query is a log query (a stream), which cannot be a rule; false for a token. */
+export function isLogqlLogQuery(expr: string): boolean {
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return false;
+  return logqlFacts(expr).logQuery;
 }

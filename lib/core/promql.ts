@@ -3,6 +3,7 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
 import { checkPromqlTypes, PromqlType } from './promql-types';
 import { SelectorFact, selectorFacts } from './promql-selectors';
+import { queryShape, QueryShape, remember } from './query-shape';
 
 /**
  * Parses a PromQL expression with Prometheus's own Lezer grammar and returns a message
@@ -14,93 +15,222 @@ import { SelectorFact, selectorFacts } from './promql-selectors';
  * RE2 regexes): what `promtool check rules` refuses is refused here, with its position.
  */
 export function promqlProblem(expr: string): string | undefined {
-  return analyse(expr).problem;
+  return promqlFacts(expr).problem;
 }
 
-/** The verdict and type of one expression, parsed once and remembered (rules repeat). */
-function analyse(expr: string): Analysis {
-  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return { problem: promqlSyntaxProblem(expr) };
+/**
+ * What the library reads from one PromQL expression: its verdict, and for a valid one its
+ * type and selectors; for any expression the functions it calls and whether it compares
+ * with a number. All from one parse of the expression, or of its shape.
+ */
+export interface PromqlFacts {
+  /** Why Prometheus refuses it; undefined when it is valid. */
+  readonly problem?: string;
+  /** What a valid expression evaluates to. */
+  readonly type?: PromqlType;
+  /** The vector selectors of a valid expression (none when it has a problem). */
+  readonly selectors: readonly SelectorFact[];
+  /**
+   * The functions it calls and the aggregations named by {@link VERSIONED_AGGREGATIONS}
+   * (`limitk`, `limit_ratio`), each once, in the order of the text.
+   */
+  readonly functions: readonly string[];
+  /** Whether it compares something with a number (see {@link isThresholdExpr}). */
+  readonly threshold: boolean;
+}
+
+/** Aggregations that some Prometheus versions lack or keep experimental (grammar node names). */
+const VERSIONED_AGGREGATIONS = ['LimitK', 'LimitRatio'];
+
+/**
+ * The facts of one expression: remembered by expression (rules repeat, and one rule is asked
+ * several times), else taken from its shape when an expression of the same shape was valid
+ * (see lib/core/query-shape.ts; the values are filled back into the selectors), else parsed.
+ * A problem is always found (and worded) on the expression itself, never through a shape.
+ */
+export function promqlFacts(expr: string): PromqlFacts {
+  if (typeof expr !== 'string') return { problem: promqlSyntaxProblem(expr), selectors: [], functions: [], threshold: false };
   const cached = ANALYSED.get(expr);
   if (cached) return cached;
-  const shape = shapeOf(expr);
-  const sameShape = shape === undefined ? undefined : VALID_SHAPES.get(shape);
-  // Same verdict and type as a known valid expression of the same shape; the selectors (whose
-  // values differ) are read again by promqlSelectors when the rule cost asks for them.
-  if (sameShape !== undefined) return { type: sameShape };
-  let result: Analysis;
+  if (Token.isUnresolved(expr)) return { selectors: [], functions: [], threshold: false };
+  const shape = queryShape(expr);
+  let facts = shape === undefined ? undefined : fromShape(shape);
+  if (facts === undefined) {
+    facts = parsePromqlFacts(expr);
+    if (shape !== undefined && facts.problem === undefined) {
+      // The shape's own parse, so that its selectors name the placeholders.
+      const shaped = parsePromqlFacts(shape.key);
+      if (shaped.problem === undefined) remember(VALID_SHAPES, shape.key, new ValidShape(shaped));
+    }
+  }
+  remember(ANALYSED, expr, facts);
+  return facts;
+}
+
+/** The facts of an expression of a known valid shape, or undefined when its shape is not known. */
+export function promqlFactsByShape(expr: string): PromqlFacts | undefined {
+  const shape = typeof expr === 'string' && !Token.isUnresolved(expr) ? queryShape(expr) : undefined;
+  return shape && fromShape(shape);
+}
+
+function fromShape(shape: QueryShape): PromqlFacts | undefined {
+  const known = VALID_SHAPES.get(shape.key);
+  return known === undefined ? undefined : new ShapedFacts(known, shape.values);
+}
+
+/** A valid shape's facts, and its selectors as templates to fill with an expression's values. */
+class ValidShape {
+  private templates?: ReadonlyArray<{ readonly fact: SelectorFact; readonly text: Template; readonly name?: Template; readonly job?: Template }>;
+
+  constructor(public readonly facts: PromqlFacts) {}
+
+  /** The selectors of the expression whose values are `values`. */
+  public selectors(values: readonly string[]): SelectorFact[] {
+    this.templates ??= this.facts.selectors.map((fact) => ({
+      fact,
+      text: template(fact.text),
+      ...(fact.name !== undefined ? { name: template(fact.name) } : {}),
+      ...(fact.job !== undefined ? { job: template(fact.job) } : {}),
+    }));
+    return this.templates.map((t) => ({
+      ...t.fact,
+      text: fill(t.text, values),
+      ...(t.name !== undefined ? { name: fill(t.name, values) } : {}),
+      ...(t.job !== undefined ? { job: fill(t.job, values) } : {}),
+    }));
+  }
+}
+
+/** The facts of an expression of a valid shape: the shape's, its selectors filled in when first asked (dashboard queries never ask). */
+class ShapedFacts implements PromqlFacts {
+  public readonly problem = undefined;
+  public readonly type: PromqlType | undefined;
+  public readonly functions: readonly string[];
+  public readonly threshold: boolean;
+  private filled?: readonly SelectorFact[];
+
+  constructor(private readonly shape: ValidShape, private readonly values: readonly string[]) {
+    this.type = shape.facts.type;
+    this.functions = shape.facts.functions;
+    this.threshold = shape.facts.threshold;
+  }
+
+  public get selectors(): readonly SelectorFact[] {
+    this.filled ??= this.shape.selectors(this.values);
+    return this.filled;
+  }
+}
+
+/** Text read from a shape: itself when it names no placeholder, else its literal parts with the placeholder numbers between them. */
+type Template = string | ReadonlyArray<string | number>;
+
+function template(text: string): Template {
+  if (!text.includes('#')) return text;
+  return text.split(/#(\d+)/).map((part, i) => (i % 2 === 1 ? Number(part) : part));
+}
+
+function fill(t: Template, values: readonly string[]): string {
+  if (typeof t === 'string') return t;
+  let out = '';
+  for (const part of t) out += typeof part === 'number' ? values[part] : part;
+  return out;
+}
+
+/** The facts of `expr` from a parse of it, with no cache (exported for the tests that compare). */
+export function parsePromqlFacts(expr: string): PromqlFacts {
   const tree = parser.parse(expr);
+  const functions = functionsOf(tree, expr);
+  const threshold = thresholdOf(tree);
   const syntax = lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT, tree);
   if (syntax && /\bholt_winters\s*\(/.test(expr)) {
     // Prometheus 3.0 renamed it double_exponential_smoothing, behind --enable-feature=promql-experimental-functions.
-    result = { problem: `uses holt_winters, which Prometheus 3 removed (renamed double_exponential_smoothing, an experimental function the library does not turn on) (got ${JSON.stringify(compact(expr))}). Rewrite it, e.g. with predict_linear(...) or deriv(...).` };
-  } else if (syntax) result = { problem: syntax };
-  else {
-    const { error, type } = checkPromqlTypes(tree.topNode, expr);
-    // The selectors, from the same parse (the rule cost estimate reads them).
-    if (!error) result = { type, selectors: selectorFacts(tree.topNode, expr) };
-    else {
-      const { line, column } = lineColumn(expr, error.from);
-      result = { problem: `is not valid PromQL: ${error.message} at line ${line}, column ${column} (got ${JSON.stringify(compact(expr))}). Prometheus refuses it when it loads the rules; check the function's arguments and the operand types.` };
-    }
+    return { problem: `uses holt_winters, which Prometheus 3 removed (renamed double_exponential_smoothing, an experimental function the library does not turn on) (got ${JSON.stringify(compact(expr))}). Rewrite it, e.g. with predict_linear(...) or deriv(...).`, selectors: [], functions, threshold };
   }
-  if (ANALYSED.size >= 20_000) ANALYSED.clear();
-  ANALYSED.set(expr, result);
-  if (shape !== undefined && result.problem === undefined && result.type !== undefined) {
-    if (VALID_SHAPES.size >= 20_000) VALID_SHAPES.clear();
-    VALID_SHAPES.set(shape, result.type);
+  if (syntax) return { problem: syntax, selectors: [], functions, threshold };
+  const { error, type } = checkPromqlTypes(tree.topNode, expr);
+  if (error) {
+    const { line, column } = lineColumn(expr, error.from);
+    return { problem: `is not valid PromQL: ${error.message} at line ${line}, column ${column} (got ${JSON.stringify(compact(expr))}). Prometheus refuses it when it loads the rules; check the function's arguments and the operand types.`, selectors: [], functions, threshold };
   }
-  return result;
+  return { type, selectors: selectorFacts(tree.topNode, expr), functions, threshold };
 }
 
-interface Analysis {
-  readonly problem?: string;
-  readonly type?: PromqlType;
-  readonly selectors?: readonly SelectorFact[];
+function functionsOf(tree: Tree, expr: string): string[] {
+  const used = new Set<string>();
+  tree.iterate({
+    enter(n) {
+      if (n.name === 'FunctionIdentifier' || (n.name === 'AggregateOp' && n.node.firstChild && VERSIONED_AGGREGATIONS.includes(n.node.firstChild.name))) {
+        used.add(expr.slice(n.from, n.to));
+      }
+    },
+  });
+  return [...used];
 }
 
-const ANALYSED = new Map<string, Analysis>();
+/** Facts by expression: a rule's expression is asked for its verdict, type, functions and selectors in turn. */
+const ANALYSED = new Map<string, PromqlFacts>();
+
+/**
+ * The facts of the first valid expression of each shape, read from a parse of the shape
+ * itself (its selectors name placeholders, filled in per expression). Only valid shapes are
+ * kept: an expression of a known valid shape is valid, with the same type and functions.
+ */
+const VALID_SHAPES = new Map<string, ValidShape>();
+
+/** Expressions, and shapes, known to parse without a syntax error (Grafana queries, SLI selectors). */
+const PARSES = new Set<string>();
+const PARSING_SHAPES = new Set<string>();
 
 /**
  * The vector selectors of a valid PromQL expression (metric, job, range, enclosing
- * subqueries), from the one parse each expression gets; empty when it does not parse or
- * holds a token.
+ * subqueries); empty when it does not parse or holds a token.
  */
 export function promqlSelectors(expr: string): readonly SelectorFact[] {
-  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return [];
-  const cached = ANALYSED.get(expr);
-  if (cached) return cached.selectors ?? [];
-  // Not remembered (the cache is bounded): a parse without the type checks, not stored.
-  return selectorFacts(parser.parse(expr).topNode, expr);
+  return promqlFacts(expr).selectors;
 }
 
-/**
- * Valid expressions by shape: the expression with the value of each equality matcher
- * (`label="value"`, `label!="value"`) of plain characters replaced by `"v"`. Such a value
- * only matters to the checks by being empty or not (an empty-matching selector), and regex
- * matchers (`=~`, `!~`), function arguments, escapes, comments and other quotes are kept as
- * written, so an expression of a known valid shape is valid, with the same type: the 1,000
- * services of a large stack differ only in `service="..."`. Only verdicts of valid
- * expressions are shared; a problem is always found (and worded) on the expression itself.
- */
-const VALID_SHAPES = new Map<string, PromqlType>();
-
-function shapeOf(expr: string): string | undefined {
-  if (/[#'`\\]/.test(expr)) return undefined;
-  let changed = false;
-  const shape = expr.replace(/([A-Za-z0-9_]\s*(?:=|!=)\s*)"([A-Za-z0-9_.:/ -]+)"/g, (_m, op: string) => {
-    changed = true;
-    return `${op}"v"`;
-  });
-  return changed ? shape : undefined;
+/** The functions a PromQL expression calls (and `limitk`/`limit_ratio`), in the order of the text; none for a token. */
+export function promqlFunctions(expr: string): readonly string[] {
+  return promqlFacts(expr).functions;
 }
-
 
 /**
  * The syntax check alone, for queries whose variables were replaced by stand-ins (Grafana's
  * `topk($k, x)`), where the stand-in's type says nothing about the query's.
  */
 export function promqlSyntaxProblem(expr: string): string | undefined {
+  if (typeof expr === 'string' && !Token.isUnresolved(expr) && expr.trim() !== '' && promqlParses(expr)) return undefined;
   return lezerProblem(parser, expr, 'PromQL', 'sum(rate(http_requests_total[5m]))', PROMQL_HINT);
+}
+
+/**
+ * Whether `expr` parses without a syntax error (no error node; tokens are read as text).
+ * Remembered by expression and by shape: 1,000 dashboards repeat the same queries, and SLI
+ * selectors differ only in their values.
+ */
+export function promqlParses(expr: string): boolean {
+  if (PARSES.has(expr)) return true;
+  const known = ANALYSED.get(expr);
+  if (known !== undefined && known.problem === undefined) return true;
+  const shape = queryShape(expr);
+  // The same tokens as its shape (see query-shape.ts): the same syntax verdict.
+  if (shape !== undefined && (PARSING_SHAPES.has(shape.key) || VALID_SHAPES.has(shape.key))) return true;
+  if (hasErrorNode(parser.parse(expr))) return false;
+  remember(PARSES, expr);
+  if (shape !== undefined && !hasErrorNode(parser.parse(shape.key))) remember(PARSING_SHAPES, shape.key);
+  return true;
+}
+
+function hasErrorNode(tree: Tree): boolean {
+  let error = false;
+  tree.iterate({
+    enter(node) {
+      if (error) return false;
+      if (node.type.isError) error = true;
+      return !error;
+    },
+  });
+  return error;
 }
 
 const PROMQL_HINT = 'Check parentheses, brackets, quotes and range durations such as [5m]; test it in the Prometheus UI.';
@@ -110,8 +240,8 @@ const PROMQL_HINT = 'Check parentheses, brackets, quotes and range durations suc
  * `scalar` or `string`), or undefined when it does not parse or holds a token.
  */
 export function promqlType(expr: string): PromqlType | undefined {
-  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return undefined;
-  return analyse(expr).type;
+  if (typeof expr !== 'string') return undefined;
+  return promqlFacts(expr).type;
 }
 
 /** The first syntax error a Lezer grammar finds in `expr`, as a message, or undefined. */
@@ -157,8 +287,11 @@ const COMPARISONS = new Set(['Gtr', 'Lss', 'Gte', 'Lte', 'Eql', 'Neq']);
  * threshold alert, which should hold for a while (`for:`) before it fires.
  */
 export function isThresholdExpr(expr: string): boolean {
-  if (Token.isUnresolved(expr)) return false;
-  return hasComparisonWithNumber(parser.parse(expr), 'BinaryExpr', (c) => c.name === 'NumberDurationLiteral');
+  return promqlFacts(expr).threshold;
+}
+
+function thresholdOf(tree: Tree): boolean {
+  return hasComparisonWithNumber(tree, 'BinaryExpr', (c) => c.name === 'NumberDurationLiteral');
 }
 
 /**

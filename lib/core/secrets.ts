@@ -109,3 +109,60 @@ export function sensitiveVariablesIn(text: string, scope: IConstruct): string[] 
   const variables = TerraformStack.of(scope).node.findAll().filter((c): c is TerraformVariable => c instanceof TerraformVariable);
   return [...names].filter((n) => variables.some((v) => v.friendlyUniqueId === n && v.sensitive === true));
 }
+
+/**
+ * Keys of engine configs (prometheus.yml, alertmanager.yml, blackbox.yml, in their own
+ * spelling) whose value is a credential: `password`, `*_password`, `credentials`, `*secret*`,
+ * `*_key` / `key`, `*token*`, `passphrase`. Keys naming a file, a reference, a URL, an id or a
+ * type (`password_file`, `client_secret_ref`, `token_url`, `client_id`, `auth_type`) are not.
+ */
+export const SECRET_CONFIG_KEY = /^(?!.*_(file|files|ref|path|url|id|ids|name|type|header|headers|length|format)$)(.*passw(or)?d.*|credentials|.*secret.*|.*_key|key|.*token.*|.*passphrase.*|api_?key|apikey|dsn)$/i;
+
+/** Why a literal at `key` (under `parent`, the enclosing key) of a raw config section is a credential; undefined when it is not. */
+export function rawSecretReason(key: string, value: unknown, parent?: string): string | undefined {
+  if (typeof value !== 'string' || value === '' || Token.isUnresolved(value)) return undefined;
+  // An environment reference (upper case, as envsubst users write them); a relabel replacement's `${name}` is a capture group.
+  if (key !== 'replacement' && /^\$\{[A-Z_][A-Z0-9_]*(:?-[^}]*)?\}$/.test(value.trim())) return `is a \${${value.trim().slice(2).split(/[:}]/)[0]}} reference`;
+  if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key)) return `is a credential header (${key})`;
+  if (SECRET_CONFIG_KEY.test(key)) return `is a credential (key ${key})`;
+  if (/url|endpoint|server|host/i.test(key) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    const p = urlSecretProblem(value);
+    if (p) return `is a URL that ${p.split('. ')[0]}`;
+  }
+  return undefined;
+}
+
+/**
+ * Literal credentials inside a raw escape hatch (a config section written as it is): each
+ * as `<path> <reason>`. Walks maps and lists; `secrets` lists of Prometheus `http_headers`
+ * count as credentials whatever their header's name.
+ */
+export function rawLiteralSecrets(raw: unknown, path: string): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, p: string, parent: string | undefined) => {
+    if (Array.isArray(v)) {
+      v.forEach((e, i) => {
+        if (parent === 'secrets' && typeof e === 'string' && e !== '' && !Token.isUnresolved(e)) out.push(`${p}[${i}] is a secret header value`);
+        else walk(e, `${p}[${i}]`, parent);
+      });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
+        const reason = rawSecretReason(k, e, parent);
+        if (reason) out.push(`${p}.${k} ${reason}`);
+        else walk(e, `${p}.${k}`, k);
+      }
+    }
+  };
+  walk(raw, path, undefined);
+  return out;
+}
+
+/**
+ * The warning for literal credentials found by {@link rawLiteralSecrets} in a raw escape hatch
+ * (`prop` names it, e.g. `rawConfig` or `scrape job "api" rawFields`); undefined when none.
+ */
+export function rawLiteralSecretsWarning(raw: unknown, prop: string): string | undefined {
+  const found = rawLiteralSecrets(raw, prop);
+  if (!found.length) return undefined;
+  return `${found.join('; ')}: a literal credential in a raw escape hatch is written as it is into the rendered file and the synthesized JSON. Pass it as a secret instead: the value from secretVariable(this, 'name').stringValue (set TF_VAR_name) in the same place; the library delivers it as a secret file (Prometheus: through the key's *_file form where there is one).`;
+}

@@ -660,6 +660,8 @@ const BRACKETED = /\[\[([A-Za-z0-9_.]+)(?::[^\]]*)?\]\]/y;
  * elsewhere an identifier `var_<name>` (a metric or label name).
  */
 export function substituteGrafanaVariables(expr: string): string {
+  // Nothing to replace without `$` or `[[`.
+  if (typeof expr === 'string' && !expr.includes('$') && !expr.includes('[[')) return expr;
   let out = '';
   let quote: string | undefined;
   let brackets = 0;

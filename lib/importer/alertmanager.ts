@@ -3,6 +3,7 @@ import { Matcher } from '../alertmanager/matchers';
 import { RouteNode, RouteOptions } from '../alertmanager/route';
 import { isWatchdog } from '../alerting/policy';
 import { Commented, FileRef, Notes } from './model';
+import { secretsInRaw } from './raw-secrets';
 import { globFiles, isObject, parseYaml, unknownKeys } from './parse';
 
 /** A matcher as the generated code writes it: `Matcher.eq('severity', 'critical')`. */
@@ -133,7 +134,7 @@ function importReceiver(r: Record<string, unknown>, globalSlackUrl: unknown, fil
         if (Array.isArray(s.actions)) c.actions = s.actions.map((a: Record<string, unknown>) => ({ ...(a.type !== undefined ? { type: str(a.type) } : {}), text: str(a.text), url: str(a.url), ...(a.style !== undefined ? { style: str(a.style) } : {}) }));
         return c;
       });
-    } else toRaw('slack_configs', 'Slack options the library has no prop for (or api_url_file): written through rawConfigs; literal URLs in it stay in the file');
+    } else toRaw('slack_configs', 'Slack options the library has no prop for (or api_url_file): written through rawConfigs (literal URLs in it become secret variables)');
   }
   const pd = list('pagerduty_configs');
   if (pd.length) {
@@ -153,7 +154,7 @@ function importReceiver(r: Record<string, unknown>, globalSlackUrl: unknown, fil
         if (p.url !== undefined) c.url = str(p.url);
         return c;
       });
-    } else toRaw('pagerduty_configs', 'PagerDuty options the library has no prop for (service_key, links, ...): written through rawConfigs; literal keys in it stay in the file');
+    } else toRaw('pagerduty_configs', 'PagerDuty options the library has no prop for (service_key, links, ...): written through rawConfigs (literal keys in it become secret variables)');
   }
   const email = list('email_configs');
   if (email.length) {
@@ -188,10 +189,10 @@ function importReceiver(r: Record<string, unknown>, globalSlackUrl: unknown, fil
     } else toRaw('webhook_configs', 'webhook options the library has no prop for (http_config, url_file, ...): written through rawConfigs');
   }
   for (const k of unknownKeys(r, ['name', 'slack_configs', 'pagerduty_configs', 'email_configs', 'webhook_configs'])) {
-    if (KNOWN_KINDS.includes(k)) toRaw(k, `${k}: no library type, written through rawConfigs (unchecked); literal secrets in it stay in the file`);
+    if (KNOWN_KINDS.includes(k)) toRaw(k, `${k}: no library type, written through rawConfigs (unchecked; literal secrets in it become secret variables)`);
     else toRaw(k, `unknown receiver kind ${k}: kept raw (rawConfigs), unchecked`, true);
   }
-  if (Object.keys(raw).length) out.rawConfigs = new Commented('Escape hatch: written as is (see the import report).', raw);
+  if (Object.keys(raw).length) out.rawConfigs = new Commented('Escape hatch: written as is (see the import report).', secretsInRaw(raw, file, where, name, notes));
   return out;
 }
 
@@ -293,9 +294,9 @@ export function importAlertmanager(file: string, text: string, notes: Notes, out
   });
   if (rawSlackWithoutUrl && g.slack_api_url !== undefined) {
     raw.global = { ...((raw.global as Record<string, unknown>) ?? {}), slack_api_url: g.slack_api_url };
-    notes.add('warning', file, 'global.slack_api_url', 'kept literal in rawConfig.global for the raw Slack configs that rely on it: the URL stays in the rendered file (move it to api_url_file)');
+    notes.add('choice', file, 'global.slack_api_url', 'kept in rawConfig.global for the raw Slack configs that rely on it (as the secret variable of the Slack URL)');
   }
-  if (Object.keys(raw).length) props.rawConfig = new Commented('Escape hatch: written as is (see the import report).', raw);
+  if (Object.keys(raw).length) props.rawConfig = new Commented('Escape hatch: written as is (see the import report).', Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, secretsInRaw(v, file, k, k === 'global' ? '' : k, notes)])));
 
   // The library fails synth when an alert only reaches null receivers: keep the user's routing.
   const nullNames = new Set(receivers.filter((r) => Object.keys(r).length === 1).map((r) => String(r.name)));

@@ -1,4 +1,5 @@
 import { Commented, Notes } from './model';
+import { secretsInRaw } from './raw-secrets';
 import { isObject, parseYaml, unknownKeys } from './parse';
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -48,7 +49,8 @@ export function importBlackbox(file: string, text: string, notes: Notes): Record
     for (const [key, map] of [['http', HTTP], ['tcp', TCP], ['icmp', ICMP], ['dns', DNS]] as const) {
       if (mod[key] === undefined) continue;
       const c = isObject(mod[key]) ? convert(mod[key] as Record<string, unknown>, map) : undefined;
-      if (c && key === prober) o[key] = c;
+      // Credential headers (Authorization, API keys) become secret variables: the library refuses literal ones.
+      if (c && key === prober) o[key] = secretsInRaw(c, file, `${where}.${key}`, `blackbox_${name}_${key}`, notes);
       else {
         raw[key] = mod[key];
         notes.add('escape-hatch', file, `${where}.${key}`, c ? `settings for another prober (${key}, prober is ${prober}): written through rawFields` : `${key} options the library has no prop for: written through rawFields`);
@@ -58,7 +60,7 @@ export function importBlackbox(file: string, text: string, notes: Notes): Record
       raw[k] = mod[k];
       notes.add('escape-hatch', file, `${where}.${k}`, `${k}: no library prop, written through rawFields`);
     }
-    if (Object.keys(raw).length) o.rawFields = new Commented('Escape hatch: written as is (see the import report).', raw);
+    if (Object.keys(raw).length) o.rawFields = new Commented('Escape hatch: written as is (see the import report).', secretsInRaw(raw, file, where, `blackbox_${name}`, notes));
     out[name] = o;
   }
   return out;

@@ -4,7 +4,7 @@ import { SECRET_ENV_NAME } from '../core/secrets';
 import { Commented, FileRef, Notes } from './model';
 import { isObject, parseYaml, unknownKeys } from './parse';
 
-export type EngineKind = 'prometheus' | 'alertmanager' | 'grafana' | 'node-exporter' | 'blackbox' | 'container';
+export type EngineKind = 'prometheus' | 'alertmanager' | 'grafana' | 'node-exporter' | 'blackbox' | 'loki' | 'tempo' | 'promtail' | 'container';
 
 /** One Compose service, as a construct of the library. */
 export interface ComposeComponent {
@@ -15,6 +15,8 @@ export interface ComposeComponent {
   readonly configFile?: string;
   /** Comment above the construct. */
   readonly comment?: string;
+  /** Loki, Tempo, Promtail: where the named data volume was mounted, host directories by container path, the Docker socket. */
+  readonly mounts?: { readonly dataMount?: string; readonly hostDirs: Record<string, string>; readonly dockerSocket: boolean };
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -26,9 +28,14 @@ const ENGINES: Array<[RegExp, EngineKind]> = [
   [/^(docker\.io\/)?grafana\/grafana(-oss|-enterprise)?$/, 'grafana'],
   [/^(docker\.io\/)?(prom|quay\.io\/prometheus)\/node-exporter$/, 'node-exporter'],
   [/^(docker\.io\/)?(prom|quay\.io\/prometheus)\/blackbox-exporter$/, 'blackbox'],
+  [/^(docker\.io\/)?grafana\/loki$/, 'loki'],
+  [/^(docker\.io\/)?grafana\/tempo$/, 'tempo'],
+  [/^(docker\.io\/)?grafana\/promtail$/, 'promtail'],
 ];
 /** Engines the library knows but whose configuration the importer does not translate yet. */
-const KEPT_AS_CONTAINER = /^(docker\.io\/)?(grafana\/(loki|tempo|alloy|promtail)|otel\/opentelemetry-collector(-contrib)?)$/;
+const KEPT_AS_CONTAINER = /^(docker\.io\/)?(grafana\/alloy|otel\/opentelemetry-collector(-contrib)?)$/;
+/** Engines configured by one YAML file named by `-config.file` (the importer reads it from the mount). */
+const LOG_ENGINES: readonly EngineKind[] = ['loki', 'tempo', 'promtail'];
 
 /** The config file flag and data path each engine's construct sets itself. */
 const OWN_FLAGS: Record<string, RegExp> = {
@@ -37,6 +44,9 @@ const OWN_FLAGS: Record<string, RegExp> = {
   blackbox: /^--config\.file(=|$)/,
   'node-exporter': /^--path\.rootfs(=|$)/,
   grafana: /^$/,
+  loki: /^--?config\.file(=|$)/,
+  tempo: /^--?config\.file(=|$)/,
+  promtail: /^--?config\.file(=|$)/,
 };
 const CONFIG_TARGET: Record<string, RegExp> = {
   prometheus: /\/prometheus\.ya?ml$/,
@@ -120,14 +130,32 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     const volumeNames: Record<string, string> = {};
     const args = words(svc.command);
     const extraArgs: string[] = [];
+    let logMounts: { hostDirs: Record<string, string>; dockerSocket: boolean; dataMount?: string } | undefined;
 
     if (kind !== 'container') {
       props.name = service;
       props.image = image;
-      const cfg = m.find((x) => !x.named && CONFIG_TARGET[kind]?.test(x.target));
+      const configFlag = args.map((a) => /^--?config\.file=(.+)$/.exec(a)?.[1]).find(Boolean);
+      const cfg = LOG_ENGINES.includes(kind) ? m.find((x) => !x.named && x.target === configFlag) : m.find((x) => !x.named && CONFIG_TARGET[kind]?.test(x.target));
       if (cfg) configFile = path.resolve(base, cfg.source);
+      else if (LOG_ENGINES.includes(kind)) notes.add('warning', file, `${where}.volumes`, `no mounted config file${configFlag ? ` at ${configFlag} (the -config.file flag)` : ' (no -config.file flag)'}: the ${kind} construct's defaults are used`);
+      logMounts = LOG_ENGINES.includes(kind) ? { hostDirs: {}, dockerSocket: false } : undefined;
       for (const x of m) {
         if (x === cfg) continue;
+        if (logMounts) {
+          if (x.named) {
+            if (logMounts.dataMount === undefined) {
+              logMounts.dataMount = x.target;
+              volumeNames[kind === 'promtail' ? 'positions' : 'data'] = volumeName(x.source);
+            } else notes.add('warning', file, `${where}.volumes ${x.source}:${x.target}`, `a second named volume: not carried (the ${kind} construct has one data volume)`);
+          } else if (/docker\.sock$/.test(x.target)) logMounts.dockerSocket = true;
+          else if (kind === 'promtail' && x.target === '/var/log') continue; // readHostLogs mounts it
+          else {
+            logMounts.hostDirs[x.target] = path.resolve(base, x.source);
+            notes.add(kind === 'loki' ? 'choice' : 'warning', file, `${where}.volumes ${x.source}:${x.target}`, kind === 'loki' ? 'host directory: read by the importer when it is the ruler\'s rule directory (rule groups); otherwise not carried' : `not carried: the ${kind} construct manages its own files and mounts`);
+          }
+          continue;
+        }
         if (x.named && x.target === DATA_PATH[kind]) volumeNames.data = volumeName(x.source);
         else if (kind === 'prometheus' && /\/rules$/.test(x.target)) continue; // rule files come through rule_files
         else if (kind === 'node-exporter' && x.source === '/' && x.target === '/host') continue; // the construct mounts / at /host
@@ -197,6 +225,19 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     if (kind === 'container') {
       if (ports.length) props.ports = ports;
     } else if (ports.length) {
+      if (kind === 'tempo') {
+        // OTLP ports have their own props; the API port is the main one.
+        for (const [cp, prop] of [[4317, 'otlpGrpcHostPort'], [4318, 'otlpHttpHostPort']] as const) {
+          const i = ports.findIndex((p) => p.containerPort === cp);
+          if (i < 0) {
+            if (ports.some((p) => p.publish !== false)) notes.add('warning', file, `${where}.ports`, `${cp} (OTLP) is not published in Compose, but the TempoBackend publishes it with its API port (set ${prop} to choose the host port)`);
+            continue;
+          }
+          if (ports[i].hostPort !== undefined) props[prop] = ports[i].hostPort;
+          ports.splice(i, 1);
+        }
+        if (!ports.length) ports.push({ containerPort: 3200 });
+      }
       const main = ports[0];
       if (main.hostPort !== undefined) props.hostPort = main.hostPort;
       if (ports.length > 1) notes.add('warning', file, `${where}.ports`, `only the main port of a ${kind} is published by its construct; ${ports.slice(1).map((p) => p.containerPort).join(', ')} not carried`);
@@ -293,7 +334,7 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
       notes.add('warning', file, `${where}.${k}`, `${k} is not imported: add it through the construct's resource.addOverride if needed`);
     }
     if (kind !== 'container' && (svc.pid !== undefined || svc.privileged !== undefined) && kind !== 'node-exporter') notes.add('warning', file, `${where}`, 'pid/privileged not carried for an engine construct');
-    out.push({ service, kind, props, configFile });
+    out.push({ service, kind, props, configFile, mounts: logMounts });
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupPolicyProblems } from '../alerting/policy';
-import { RuleGroup } from '../prometheus/rules';
+import { alertingRulesOf, RuleGroup } from '../prometheus/rules';
+import { prometheusVersionOf, ruleGroupVersionProblem } from '../prometheus/version';
 import { importAlertmanager } from './alertmanager';
 import { importBlackbox } from './blackbox';
 import { constName, constructId, printValue, stringLiteral } from './codegen';
@@ -9,6 +10,11 @@ import { ComposeComponent, importCompose } from './compose';
 import { Commented, FileRef, formatReport, ImportResult, Notes } from './model';
 import { ImportError } from './parse';
 import { ImportedPrometheus, importPrometheus } from './prometheus';
+import { importLoki } from './loki';
+import { importPromtail } from './promtail';
+import { importTempo } from './tempo';
+import { resolveCorrelation } from '../grafana/correlation';
+import { tempoGeneration } from '../tempo/config';
 
 export { ImportError } from './parse';
 export type { ImportNote, ImportResult, NoteKind } from './model';
@@ -43,7 +49,8 @@ function read(file: string): string {
 
 /**
  * Turns existing configuration files (docker-compose.yml, prometheus.yml and its rule
- * files, alertmanager.yml, blackbox.yml, Grafana dashboards) into a TypeScript cdktf app on
+ * files, alertmanager.yml, blackbox.yml, Grafana dashboards, and the Loki, Tempo and Promtail
+ * files mounted into their Compose services) into a TypeScript cdktf app on
  * this library. Throws {@link ImportError} (file and line) for unreadable or mistyped
  * input; everything else it cannot express goes through an escape hatch and into the report.
  */
@@ -74,7 +81,8 @@ export function importStack(options: ImportOptions): ImportResult {
   const bbFile = configOf('blackbox', options.blackbox);
 
   const prom: ImportedPrometheus | undefined = promFile ? importPrometheus(rel(promFile), read(promFile), notes) : undefined;
-  const alerts = prom ? prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => (g.rules as Array<Record<string, unknown>>).filter((r) => r.alert !== undefined))) : [];
+  // Alerts carry their group's labels under their own (Prometheus 3 group labels).
+  const alerts = prom ? prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => alertingRulesOf(g as unknown as RuleGroup) as unknown as Array<Record<string, unknown>>)) : [];
   const am = amFile ? importAlertmanager(rel(amFile), read(amFile), notes, outDir, alerts as never, (prom?.props.externalLabels ?? {}) as Record<string, string>) : undefined;
   const modules = bbFile ? importBlackbox(rel(bbFile), read(bbFile), notes) : undefined;
 
@@ -131,6 +139,16 @@ export function importStack(options: ImportOptions): ImportResult {
         return n;
       });
       props.ruleGroups = { __spread: names };
+      // Group keys newer than the pinned image (query_offset 2.53+, labels 3.0+): that Prometheus
+      // would not load the rule file either; the library refuses it at synth, say so here first.
+      const tag = typeof props.image === 'string' ? props.image.replace(/@.*$/, '').split(':').pop() ?? '' : '';
+      const version = prometheusVersionOf(tag);
+      for (const f of version ? prom.ruleGroups : []) {
+        for (const g of f.groups) {
+          const p = ruleGroupVersionProblem(g as unknown as RuleGroup, version!, String(props.image));
+          if (p) notes.add('warning', f.file, `group ${JSON.stringify(g.name)}`, `${p} The generated app fails at synth until the image or the group is changed.`);
+        }
+      }
       const policy = prom.ruleGroups.flatMap((f) => f.groups.flatMap((g) => groupPolicyProblems(g as unknown as RuleGroup)));
       if (policy.length) {
         props.alertPolicy = new Commented(`The rules as written fail ${policy.length} check(s) of the library's alert policy (runbook, summary, severity, ...): warnings, not errors.`, 'warn');
@@ -142,6 +160,30 @@ export function importStack(options: ImportOptions): ImportResult {
       const { exporterAddress: _a, jobName, ...opts } = p;
       body.push(`    prometheus.scrape(${blackboxVar}.probe(${stringLiteral(jobName)}, ${printValue(opts, '    ')}));`);
     }
+  }
+
+  // Loki, Tempo and Promtail: their mounted config imported (typed props + computed rawConfig).
+  const amName = String(amComp?.props.name ?? 'alertmanager');
+  const correlation = resolveCorrelation();
+  for (const c of [...byKind('loki'), ...byKind('tempo'), ...byKind('promtail')]) {
+    const cfg = c.configFile && fs.existsSync(c.configFile) ? c.configFile : undefined;
+    if (c.configFile && !cfg) notes.add('warning', options.compose ?? '', `services.${c.service}.volumes`, `mounted config ${rel(c.configFile)} not found: the ${c.kind} construct's defaults are used`);
+    const mounts = c.mounts ?? { hostDirs: {}, dockerSocket: false };
+    let imported: Record<string, unknown> = {};
+    if (cfg && c.kind === 'loki') {
+      imported = importLoki(rel(cfg), read(cfg), notes, { dataMount: mounts.dataMount, hostDirs: mounts.hostDirs, alertmanagerUrls: am || amComp ? [`http://${amName}:9093`] : [], composeFile: options.compose, service: c.service, imageTag: String(c.props.image ?? '').replace(/^[^:]*:?/, '') || undefined });
+    } else if (cfg && c.kind === 'tempo') {
+      const tag = String(c.props.image ?? '').replace(/^.*:/, '');
+      imported = importTempo(rel(cfg), read(cfg), notes, {
+        generation: tempoGeneration(tag), dataMount: mounts.dataMount, composeFile: options.compose, traceIdLabel: correlation.exemplarTraceIdLabel,
+        stackRemoteWriteUrl: prom || promComp ? `http://${String(promComp?.props.name ?? 'prometheus')}:9090/api/v1/write` : undefined,
+      });
+    } else if (cfg && c.kind === 'promtail') {
+      imported = importPromtail(rel(cfg), read(cfg), notes, { dockerSocketMounted: mounts.dockerSocket, positionsMount: mounts.dataMount, correlation, composeFile: options.compose });
+    } else if (c.kind === 'promtail') imported = { agent: 'promtail', mountDockerSocket: new Commented('The construct reads container logs through the Docker socket.', true) };
+    const cls = { loki: 'LokiCluster', tempo: 'TempoBackend', promtail: 'LogAgent' }[c.kind as 'loki' | 'tempo' | 'promtail'];
+    const { rawConfig, ...typed } = imported;
+    ctor(cls, constructId(c.service, ids), { ...c.props, ...typed, ...(rawConfig ? { rawConfig } : {}) }, undefined, `Compose service ${c.service}${cfg ? `, configuration from ${rel(cfg)}` : ''}.`);
   }
 
   for (const c of byKind('node-exporter')) ctor('NodeExporter', constructId(c.service, ids), c.props, undefined, `Compose service ${c.service} (its scrape job comes from prometheus.yml).`);

@@ -13,7 +13,7 @@ export class ImportError extends Error {
   }
 }
 
-export type InputKind = 'prometheus' | 'rules' | 'alertmanager' | 'blackbox' | 'compose';
+export type InputKind = 'prometheus' | 'rules' | 'alertmanager' | 'blackbox' | 'compose' | 'loki' | 'tempo' | 'promtail';
 
 const KIND_KEYS: Record<InputKind, { any: string[]; example: string }> = {
   prometheus: { any: ['scrape_configs', 'global', 'rule_files', 'alerting', 'remote_write', 'remote_read'], example: 'scrape_configs:' },
@@ -21,11 +21,20 @@ const KIND_KEYS: Record<InputKind, { any: string[]; example: string }> = {
   alertmanager: { any: ['route', 'receivers'], example: 'route: and receivers:' },
   blackbox: { any: ['modules'], example: 'modules:' },
   compose: { any: ['services'], example: 'services:' },
+  loki: { any: ['schema_config', 'limits_config', 'common', 'storage_config', 'ruler', 'auth_enabled', 'query_range', 'chunk_store_config'], example: 'schema_config: or common:' },
+  tempo: { any: ['distributor', 'metrics_generator', 'storage', 'overrides', 'live_store', 'backend_worker', 'stream_over_http_enabled', 'query_frontend'], example: 'distributor: or storage:' },
+  promtail: { any: ['clients', 'client', 'positions'], example: 'clients: and scrape_configs:' },
 };
+
+/** Kinds read from a Compose mount only (no flag of their own). */
+const MOUNT_ONLY: readonly InputKind[] = ['loki', 'tempo', 'promtail'];
 
 /** The kind a parsed document looks like, judged by its top-level keys. */
 export function guessKind(doc: Record<string, unknown>): InputKind | undefined {
   if ('services' in doc) return 'compose';
+  if ('schema_config' in doc || 'limits_config' in doc) return 'loki';
+  if ('clients' in doc || 'positions' in doc) return 'promtail';
+  if ('distributor' in doc || 'metrics_generator' in doc) return 'tempo';
   if ('route' in doc || 'receivers' in doc || 'inhibit_rules' in doc) return 'alertmanager';
   if ('scrape_configs' in doc || 'rule_files' in doc) return 'prometheus';
   if ('modules' in doc) return 'blackbox';
@@ -56,7 +65,7 @@ export function parseYaml(text: string, file: string, kind: InputKind): Record<s
     const looks = guessKind(value);
     const keys = Object.keys(value).slice(0, 6).join(', ');
     throw new ImportError(
-      `this is not a ${kind} file: it has none of ${expected.any.join(', ')} (top-level keys: ${keys || 'none'})${looks ? `; it looks like a ${looks} file, pass it with --${looks === 'rules' ? 'prometheus (listed in rule_files)' : looks}` : ''}`,
+      `this is not a ${kind} file: it has none of ${expected.any.join(', ')} (top-level keys: ${keys || 'none'})${looks ? `; it looks like a ${looks} file${MOUNT_ONLY.includes(looks) ? ' (mount it into the matching Compose service)' : `, pass it with --${looks === 'rules' ? 'prometheus (listed in rule_files)' : looks}`}` : ''}`,
       file,
       1,
     );

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Commented, Notes } from './model';
 import { globFiles, ImportError, isObject, parseYaml, unknownKeys } from './parse';
+import { secretsInRaw } from './raw-secrets';
 
 /** A scrape job recognised as the blackbox `__param_target` pattern. */
 export interface ImportedProbe {
@@ -57,7 +58,7 @@ export function importPrometheus(file: string, text: string, notes: Notes): Impo
   const raw: Record<string, unknown> = {};
   if (globalRest.length) {
     notes.add('escape-hatch', file, 'global', `${globalRest.join(', ')}: no library prop; the whole global section is written through rawConfig.global`);
-    raw.global = { scrape_interval: '1m', evaluation_interval: '1m', ...g };
+    raw.global = secretsInRaw({ scrape_interval: '1m', evaluation_interval: '1m', ...g }, file, 'global', 'global', notes);
   }
 
   // Alerting: plain static host:port targets map to `alertmanagers`; anything else stays raw.
@@ -69,14 +70,13 @@ export function importPrometheus(file: string, text: string, notes: Notes): Impo
       const targets = list.flatMap((a) => (a as { static_configs: Array<{ targets?: unknown[] }> }).static_configs.flatMap((s) => (s.targets ?? []).map(str)));
       if (targets.length) props.alertmanagers = targets;
     } else {
-      raw.alerting = doc.alerting;
+      raw.alerting = secretsInRaw(doc.alerting, file, 'alerting', 'alerting', notes);
       notes.add('escape-hatch', file, 'alerting', 'Alertmanager discovery beyond static host:port targets: written through rawConfig.alerting');
     }
   }
   for (const key of unknownKeys(doc, ['global', 'alerting', 'scrape_configs', 'rule_files'])) {
-    raw[key] = doc[key];
     notes.add('escape-hatch', file, key, `no library prop: written as is through rawConfig.${key}`);
-    if (key === 'remote_write' || key === 'remote_read') secretsInRaw(raw[key], file, key, notes);
+    raw[key] = secretsInRaw(doc[key], file, key, key, notes);
   }
 
   const scrapeJobs: Array<Record<string, unknown>> = [];
@@ -185,7 +185,7 @@ function importJob(j: Record<string, unknown>, file: string, where: string, note
     const b = isObject(j.basic_auth) ? j.basic_auth : {};
     if (unknownKeys(b, ['username', 'password']).length === 0 && b.username !== undefined && b.password !== undefined) {
       out.basicAuth = { username: str(b.username), password: notes.secret(file, `${where}.basic_auth.password`, `${str(j.job_name)}_basic_auth_password`, b.password) };
-    } else toRaw('basic_auth', 'basic_auth with password_file or without password: written through rawFields (the file must exist in the container)');
+    } else toRaw('basic_auth', 'basic_auth with password_file or without password: written through rawFields (a password_file must exist in the container)');
   }
   if (j.bearer_token !== undefined) out.bearerToken = notes.secret(file, `${where}.bearer_token`, `${str(j.job_name)}_bearer_token`, j.bearer_token);
   if (j.authorization !== undefined) {
@@ -232,25 +232,9 @@ function importJob(j: Record<string, unknown>, file: string, where: string, note
       rawFields[key] = j[key];
       notes.add('warning', file, `${where}.${key}`, `unknown discovery kind ${key}: kept raw (rawFields), unchecked`);
     } else toRaw(key, `${key}: no library option, written through rawFields`);
-    secretsInRaw(j[key], file, `${where}.${key}`, notes);
   }
-  if (Object.keys(rawFields).length) out.rawFields = new Commented('Escape hatch: written as is (see the import report).', rawFields);
+  if (Object.keys(rawFields).length) out.rawFields = new Commented('Escape hatch: written as is (see the import report).', secretsInRaw(rawFields, file, where, str(j.job_name), notes));
   return out;
-}
-
-/** Warns about literal credentials left inside raw config (they stay in the file). */
-function secretsInRaw(v: unknown, file: string, where: string, notes: Notes): void {
-  const walk = (x: unknown, p: string) => {
-    if (Array.isArray(x)) x.forEach((e, i) => walk(e, `${p}[${i}]`));
-    else if (isObject(x)) {
-      for (const [k, e] of Object.entries(x)) {
-        if (/^(password|client_secret|credentials|bearer_token|secret_key|access_key|api_key|token)$/.test(k) && typeof e === 'string') {
-          notes.add('warning', file, `${p}.${k}`, 'literal credential inside raw config: it stays in the rendered file; move it to a *_file mounted from a secret');
-        } else walk(e, `${p}.${k}`);
-      }
-    }
-  };
-  walk(v, where);
 }
 
 /** The blackbox pattern: /probe, one module, static targets, the three relabel rules. */
@@ -285,10 +269,14 @@ export function importRuleFile(file: string, text: string, notes: Notes): Array<
   return doc.groups.map((g, gi) => {
     if (!isObject(g)) throw new ImportError(`groups[${gi}] is not a mapping`, file);
     const where = `groups[${gi}] (${JSON.stringify(str(g.name))})`;
-    for (const k of unknownKeys(g, ['name', 'interval', 'limit', 'rules'])) notes.add('warning', file, `${where}.${k}`, `${k} has no RuleGroup option: not carried (Prometheus 2.42 has no such key either)`);
+    for (const k of unknownKeys(g, ['name', 'interval', 'query_offset', 'limit', 'labels', 'rules'])) notes.add('warning', file, `${where}.${k}`, `${k} is not a rule group key (Prometheus 3.14 has name, interval, query_offset, limit, labels, rules): not carried`);
     const out: Record<string, unknown> = { name: str(g.name) };
     if (g.interval !== undefined) out.interval = str(g.interval);
+    // query_offset (Prometheus 2.53+) and labels (3.0+): the library refuses them for an older pinned image.
+    if (g.query_offset !== undefined) out.queryOffset = str(g.query_offset);
     if (g.limit !== undefined) out.limit = Number(g.limit);
+    if (isObject(g.labels)) out.labels = stringMap(g.labels);
+    else if (g.labels !== undefined && g.labels !== null) notes.add('warning', file, `${where}.labels`, 'labels is not a mapping of label names to values: not carried');
     out.rules = (Array.isArray(g.rules) ? g.rules : []).map((r, ri) => {
       const o = isObject(r) ? r : {};
       for (const k of unknownKeys(o, ['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations'])) notes.add('warning', file, `${where}.rules[${ri}].${k}`, `${k} is not a rule key: not carried`);

@@ -34,13 +34,13 @@
  */
 import { goDurationText as goDuration } from '../core/duration';
 import { Token } from 'cdktf';
-import { parser } from '@grafana/lezer-logql';
 import { DurationLike, resolveDuration } from '../core/duration';
-import { logqlProblem } from '../core/logql';
+import { isLogqlLogQuery, logqlProblem } from '../core/logql';
 import { fileSafeName, labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
 import { literalSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { versionAtLeast } from '../core/releases';
+import { mergeRawConfig } from '../core/raw-config';
 
 /** Loki's HTTP port (API, push, queries, /ready). */
 export const LOKI_HTTP_PORT = 3100;
@@ -278,12 +278,6 @@ export function objectStorageProblems(s: LokiObjectStorage): string[] {
   return out;
 }
 
-/** Whether a parsed LogQL query is a log query (a stream), which cannot be a rule. */
-function isLogQuery(expr: string): boolean {
-  const top = parser.parse(expr).topNode.firstChild?.firstChild;
-  return top?.name === 'LogExpr';
-}
-
 /** File-name-safe form of a group name. */
 export function ruleFileName(group: string): string {
   return `${fileSafeName(group)}.yaml`;
@@ -318,7 +312,7 @@ export function lokiRuleGroupProblems(group: LokiRuleGroup): string[] {
     }
     const ep = logqlProblem(r.expr as string);
     if (ep) out.push(`${at}: expr ${ep}`);
-    else if (!Token.isUnresolved(r.expr) && isLogQuery(r.expr as string)) {
+    else if (isLogqlLogQuery(r.expr as string)) {
       out.push(`${at}: expr is a log query, not a metric query (got ${JSON.stringify(r.expr)}). Rules evaluate to numbers: wrap it, e.g. count_over_time(${(r.expr as string).trim()} [5m]) > 0.`);
     }
     for (const [kind, map] of [['labels', r.labels], ['annotations', r.annotations]] as const) {
@@ -380,6 +374,8 @@ export interface LokiConfigModel {
   readonly grpcPort?: number;
   /** Copies of each stream kept by the ingesters (`common.replication_factor`). @default 1 */
   readonly replicationFactor?: number;
+  /** Deep-merged over the rendered document (lib/core/raw-config.ts). @default - none */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 /** loki.yaml as written into the container (before Terraform escaping). */
@@ -468,5 +464,5 @@ export function renderLokiDocument(m: LokiConfigModel): Record<string, unknown> 
     },
     ruler,
   };
-  return doc;
+  return m.rawConfig ? mergeRawConfig(doc, m.rawConfig).config : doc;
 }

@@ -2,7 +2,8 @@ import { DurationLike, resolveDuration } from '../core/duration';
 import { labelNameProblem } from '../core/names';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { RuleGroup, renderRuleGroup, ruleGroupProblems } from './rules';
-import { ScrapeJobOptions, renderScrapeJob, scrapeJobProblems, slug } from './scrape';
+import { deliverRawSecrets } from './raw-secrets';
+import { rawFieldsDelivery, ScrapeJobOptions, SecretFile, renderScrapeJob, scrapeJobProblems, slug } from './scrape';
 
 /** The `global` section. */
 export interface GlobalConfig {
@@ -104,13 +105,27 @@ export function renderPrometheusYaml(model: PrometheusConfigModel): string {
     // `global` merges key by key (the raw keys win), so settings the library derives there
     // (e.g. scrape_native_histograms on Prometheus 3.8+) survive an imported global block;
     // every other raw key replaces the library's.
-    const { global: rawGlobal, ...rest } = model.rawConfig;
+    const { global: rawGlobal, ...rest } = deliverRawSecrets(model.rawConfig, RAW_CONFIG_SECRETS_PREFIX).value as Record<string, unknown>;
     Object.assign(doc, rest);
     if (rawGlobal !== undefined) {
       doc.global = rawGlobal !== null && typeof rawGlobal === 'object' && !Array.isArray(rawGlobal) ? { ...(doc.global as object), ...rawGlobal } : rawGlobal;
     }
   }
   return toYaml(doc, GENERATED_HEADER);
+}
+
+/** Secret files of the prometheus.yml escape hatches start with this name (`secrets/config.remote_write.0...`). */
+const RAW_CONFIG_SECRETS_PREFIX = 'config';
+
+/**
+ * The secret files the raw escape hatches need (references in `rawConfig` and in jobs'
+ * `rawFields` under a key with a `*_file` form), and whether prometheus.yml itself holds a
+ * reference (one without a file form, e.g. in a URL), which makes it a secret file.
+ */
+export function rawSecrets(model: Pick<PrometheusConfigModel, 'rawConfig' | 'scrapeJobs'>): { files: SecretFile[]; inlineInConfig: boolean } {
+  const config = deliverRawSecrets(model.rawConfig ?? {}, RAW_CONFIG_SECRETS_PREFIX);
+  const jobs = model.scrapeJobs.map((j) => rawFieldsDelivery(j));
+  return { files: config.files, inlineInConfig: config.inline.length > 0 || jobs.some((j) => j.inline.length > 0) };
 }
 
 /** Renders each rule group to its own file: `rules/<group>.yml` → content. */

@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { labelNameProblem, metricNameProblem, nonEmptyNameProblem } from '../core/names';
-import { promqlProblem, promqlType } from '../core/promql';
+import { promqlFacts } from '../core/promql';
 
 /** A recording rule: stores the result of `expr` as a new series named `record`. */
 export interface RecordingRule {
@@ -46,6 +46,19 @@ export interface RuleGroup {
   readonly interval?: DurationLike;
   /** Limit on alerts or series produced; 0 means none. @default 0 */
   readonly limit?: number;
+  /**
+   * How far back in time every rule of the group evaluates (`query_offset`), to wait for
+   * late samples, e.g. from remote write. Prometheus 2.53.0 or later (refused on an older
+   * pinned image).
+   * @default - the server's global rule_query_offset (0 unless set)
+   */
+  readonly queryOffset?: DurationLike;
+  /**
+   * Labels added to every rule of the group (`labels`); a rule's own label of the same name
+   * wins. Prometheus 3.0.0 or later (refused on an older pinned image).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
   readonly rules: Rule[];
   /**
    * The engine that evaluates the group: `prometheus` (a rule file of the PrometheusServer) or
@@ -58,6 +71,16 @@ export interface RuleGroup {
 
 export function isAlertingRule(rule: Rule): rule is AlertingRule {
   return (rule as AlertingRule).alert !== undefined;
+}
+
+/**
+ * The group's alerting rules with the labels their alerts carry: the group's `labels` under
+ * the rule's own (Prometheus' rules/manager.go merges them so, the rule's winning).
+ */
+export function alertingRulesOf(group: RuleGroup): AlertingRule[] {
+  const rules = group.rules.filter(isAlertingRule);
+  if (!group.labels || !Object.keys(group.labels).length) return rules;
+  return rules.map((r) => ({ ...r, labels: { ...group.labels, ...(r.labels ?? {}) } }));
 }
 
 /** Problems with a group (names, durations, PromQL, duplicates within the group). */
@@ -75,6 +98,17 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
   }
   if (group.limit !== undefined && (!Number.isSafeInteger(group.limit) || group.limit < 0)) {
     out.push(`${where}: limit must be a non-negative integer (got ${JSON.stringify(group.limit)}).`);
+  }
+  if (group.queryOffset !== undefined) {
+    const p = resolveDuration(group.queryOffset).problem;
+    if (p) out.push(`${where}: queryOffset ${p}`);
+  }
+  for (const k of Object.keys(group.labels ?? {})) {
+    const p = k === '__name__' ? `must not be __name__ (got "__name__"): Prometheus refuses it in group labels; a recording rule's name is its record.` : labelNameProblem(k);
+    if (p) out.push(`${where}: labels key ${p}`);
+  }
+  if (group.engine === 'grafana' && (group.queryOffset !== undefined || group.labels !== undefined)) {
+    out.push(`${where}: queryOffset and labels are rule-file keys of Prometheus; a Grafana-managed group (engine: "grafana") has neither (got ${[group.queryOffset !== undefined && 'queryOffset', group.labels !== undefined && 'labels'].filter(Boolean).join(' and ')}). Put the labels on each rule, or evaluate the group in Prometheus.`);
   }
   if (!Array.isArray(group.rules) || group.rules.length === 0) {
     out.push(`${where} has no rules. Add at least one recording or alerting rule, or drop the group.`);
@@ -99,13 +133,11 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
       const p = metricNameProblem(name);
       if (p) out.push(`${at}: name ${p}`);
     }
-    const ep = promqlProblem(r.expr as string);
+    // Verdict and type from one look-up (the expression's facts are shared with the version check and the rule cost).
+    const { problem: ep, type } = promqlFacts(r.expr as string);
     if (ep) out.push(`${at}: expr ${ep}`);
-    else {
-      const type = promqlType(r.expr as string);
-      if (type === 'range vector' || type === 'string') {
-        out.push(`${at}: expr yields a ${type} (got ${JSON.stringify(r.expr)}); a rule must yield an instant vector or a scalar, or it fails at every evaluation. Wrap a range in a function such as rate(...) or max_over_time(...).`);
-      }
+    else if (type === 'range vector' || type === 'string') {
+      out.push(`${at}: expr yields a ${type} (got ${JSON.stringify(r.expr)}); a rule must yield an instant vector or a scalar, or it fails at every evaluation. Wrap a range in a function such as rate(...) or max_over_time(...).`);
     }
     for (const k of Object.keys(r.labels ?? {})) {
       const p = labelNameProblem(k);
@@ -145,7 +177,9 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
 export function renderRuleGroup(group: RuleGroup): Record<string, unknown> {
   const out: Record<string, unknown> = { name: group.name };
   if (group.interval !== undefined) out.interval = resolveDuration(group.interval).text;
+  if (group.queryOffset !== undefined) out.query_offset = resolveDuration(group.queryOffset).text;
   if (group.limit !== undefined) out.limit = group.limit;
+  if (group.labels && Object.keys(group.labels).length) out.labels = group.labels;
   out.rules = group.rules.map((rule) => {
     if (isAlertingRule(rule)) {
       const r: Record<string, unknown> = { alert: rule.alert, expr: rule.expr };

@@ -2,6 +2,7 @@ import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { fileSafeName, labelNameProblem, nonEmptyNameProblem } from '../core/names';
 import { literalSecretProblem, SECRET_PARAM_NAME } from '../core/secrets';
+import { deliverRawSecrets, RawSecretDelivery } from './raw-secrets';
 import { RelabelConfig, relabelProblems, renderRelabel } from './relabel';
 
 /** A group of static targets sharing labels. */
@@ -89,6 +90,13 @@ export interface ScrapeJobOptions {
    * `oauth2`, `proxy_url`, ...), in prometheus.yml's own spelling, written as they are after
    * the library's keys (a key given here wins). Not validated: `promtool check config` is
    * the check. Used by `cdktf-observability import` for what it cannot express.
+   *
+   * Secrets: give a reference (`secretVariable(this, 'name').stringValue`), never a literal
+   * (a literal under a credential key is reported as a warning). A reference under a key
+   * Prometheus also reads from a file (`basic_auth.password`, `authorization.credentials`,
+   * `oauth2.client_secret`, `tls_config.key`, `bearer_token`) is delivered as a secret file
+   * and written as the `*_file` key; a reference elsewhere (a URL) makes prometheus.yml a
+   * secret file.
    * @default - none
    */
   readonly rawFields?: Record<string, unknown>;
@@ -199,7 +207,19 @@ export function scrapeJobSecrets(job: ScrapeJobOptions): SecretFile[] {
   const out: SecretFile[] = [];
   if (job.basicAuth) out.push({ relativePath: `secrets/${slug(job.jobName)}.basic_auth_password`, content: job.basicAuth.password });
   if (job.bearerToken) out.push({ relativePath: `secrets/${slug(job.jobName)}.bearer_token`, content: job.bearerToken });
+  // References in rawFields under a key Prometheus also reads from a file (basic_auth.password, ...).
+  if (job.rawFields) out.push(...rawFieldsDelivery(job).files);
   return out;
+}
+
+/** The job's rawFields with their secret references moved to secret files ({@link deliverRawSecrets}). */
+export function rawFieldsDelivery(job: ScrapeJobOptions, secretsDir?: string): RawSecretDelivery {
+  return deliverRawSecrets(job.rawFields ?? {}, slug(job.jobName), secretsDir);
+}
+
+/** The secrets directory the Prometheus Operator mounts, in place of the config's `secrets/`. */
+function inDir(relativePath: string, secretsDir?: string): string {
+  return secretsDir === undefined ? relativePath : `${secretsDir}/${relativePath.slice('secrets/'.length)}`;
 }
 
 /**
@@ -216,9 +236,8 @@ export function renderScrapeJob(job: ScrapeJobOptions, secretsDir?: string): Rec
   if (job.scheme !== undefined) out.scheme = job.scheme;
   if (job.params) out.params = job.params;
   if (job.sampleLimit !== undefined) out.sample_limit = job.sampleLimit;
-  const secrets = scrapeJobSecrets(job).map((f) => (secretsDir === undefined ? f : { ...f, relativePath: `${secretsDir}/${f.relativePath.slice('secrets/'.length)}` }));
-  if (job.basicAuth) out.basic_auth = { username: job.basicAuth.username, password_file: secrets[0].relativePath };
-  if (job.bearerToken) out.authorization = { type: 'Bearer', credentials_file: secrets[secrets.length - 1].relativePath };
+  if (job.basicAuth) out.basic_auth = { username: job.basicAuth.username, password_file: inDir(`secrets/${slug(job.jobName)}.basic_auth_password`, secretsDir) };
+  if (job.bearerToken) out.authorization = { type: 'Bearer', credentials_file: inDir(`secrets/${slug(job.jobName)}.bearer_token`, secretsDir) };
   if (job.tlsConfig) {
     const t: Record<string, unknown> = {};
     if (job.tlsConfig.insecureSkipVerify !== undefined) t.insecure_skip_verify = job.tlsConfig.insecureSkipVerify;
@@ -245,6 +264,8 @@ export function renderScrapeJob(job: ScrapeJobOptions, secretsDir?: string): Rec
   }
   if (job.relabelConfigs?.length) out.relabel_configs = job.relabelConfigs.map(renderRelabel);
   if (job.metricRelabelConfigs?.length) out.metric_relabel_configs = job.metricRelabelConfigs.map(renderRelabel);
-  if (job.rawFields) Object.assign(out, job.rawFields);
+  if (job.rawFields) {
+    Object.assign(out, rawFieldsDelivery(job, secretsDir).value);
+  }
   return out;
 }

@@ -1,5 +1,5 @@
-import { parser } from '@prometheus-io/lezer-promql';
 import { Token } from 'cdktf';
+import { promqlFunctions } from '../core/promql';
 import { compareReleases } from '../core/releases';
 
 /**
@@ -72,15 +72,8 @@ export const EXPERIMENTAL_AGGREGATIONS_3 = ['limitk', 'limit_ratio'];
  */
 export function promqlVersionProblem(expr: string, v: PrometheusVersion, image: string): string | undefined {
   if (typeof expr !== 'string' || Token.isUnresolved(expr)) return undefined;
-  const used = new Set<string>();
-  parser.parse(expr).iterate({
-    enter(n) {
-      if (n.name === 'FunctionIdentifier' || (n.name === 'AggregateOp' && n.node.firstChild && ['LimitK', 'LimitRatio'].includes(n.node.firstChild.name))) {
-        used.add(expr.slice(n.from, n.to));
-      }
-    },
-  });
-  for (const f of used) {
+  // The functions read once per expression (or per shape), not by a parse here.
+  for (const f of promqlFunctions(expr)) {
     if (v.major < 3 && (FUNCTIONS_NOT_IN_2.includes(f) || EXPERIMENTAL_AGGREGATIONS_3.includes(f))) {
       return `uses ${f}, which Prometheus 2.x does not have (the image is ${image}; it came with 3.x). Pin a Prometheus 3 image or rewrite the expression${f === 'double_exponential_smoothing' ? ' with holt_winters, its 2.x name' : ''}.`;
     }
@@ -90,6 +83,31 @@ export function promqlVersionProblem(expr: string, v: PrometheusVersion, image: 
     }
     if (v.major === 3 && f === 'first_over_time' && !atLeast(v, 3, 14)) {
       return `uses first_over_time, which is experimental (or missing) before Prometheus 3.14.0 (the image is ${image}); the library does not turn experimental PromQL on. Pin 3.14.0 or later, or rewrite the expression.`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Rule group keys and the first Prometheus release whose rule files accept them (RuleGroup in
+ * model/rulefmt/rulefmt.go: `query_offset` from v2.53.0, `labels` from v3.0.0; older
+ * releases refuse the file). test/fixtures/engines/prometheus-rule-group-keys.json records
+ * the tags and commits read.
+ */
+export const RULE_GROUP_KEYS_SINCE: Readonly<Record<'query_offset' | 'labels', readonly [number, number, number]>> = {
+  query_offset: [2, 53, 0],
+  labels: [3, 0, 0],
+};
+
+/** Why the pinned Prometheus would refuse the group's `query_offset` or `labels`; undefined when it reads them. */
+export function ruleGroupVersionProblem(group: { readonly name: string; readonly queryOffset?: unknown; readonly labels?: Record<string, string> }, v: PrometheusVersion, image: string): string | undefined {
+  const used: Array<['query_offset' | 'labels', string]> = [];
+  if (group.queryOffset !== undefined) used.push(['query_offset', 'queryOffset']);
+  if (group.labels !== undefined && Object.keys(group.labels).length) used.push(['labels', 'labels']);
+  for (const [key, prop] of used) {
+    const [major, minor, patch] = RULE_GROUP_KEYS_SINCE[key];
+    if (!atLeast(v, major, minor, patch)) {
+      return `rule group ${JSON.stringify(group.name)}: ${prop} is written as the rule group key ${key}, which Prometheus reads from ${major}.${minor}.${patch} on; the image is ${image}, which would refuse the rule file (field ${key} not found). Pin prom/prometheus:v${major}.${minor}.${patch} or later, or ${key === 'labels' ? "put the labels on each rule" : 'remove queryOffset (the global rule_query_offset needs 2.53 too)'}.`;
     }
   }
   return undefined;

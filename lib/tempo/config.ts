@@ -28,6 +28,7 @@ import { literalSecretProblem, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { goDuration } from '../otel/config';
 import { versionAtLeast } from '../core/releases';
+import { mergeRawConfig } from '../core/raw-config';
 
 /** Tempo's HTTP port (API, `/ready`, queries from Grafana). */
 export const TEMPO_HTTP_PORT = 3200;
@@ -126,6 +127,8 @@ export interface TempoModel {
   readonly objectStorage?: TempoS3Storage;
   /** @default - no metrics generator */
   readonly metricsGenerator?: TempoMetricsGenerator;
+  /** Deep-merged over the rendered document (lib/core/raw-config.ts). @default - none */
+  readonly rawConfig?: Record<string, unknown>;
 }
 
 function q(v: unknown): string {
@@ -273,7 +276,7 @@ export function renderTempoConfig(m: TempoModel): Record<string, unknown> {
   }
   // No anonymous usage reports to grafana.com (Grafana's own reporting is off too).
   doc.usage_report = { reporting_enabled: false };
-  return doc;
+  return m.rawConfig ? mergeRawConfig(doc, m.rawConfig).config : doc;
 }
 
 /** tempo.yml as the container reads it. */

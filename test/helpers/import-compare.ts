@@ -5,14 +5,18 @@
 // or a mismatch (a failure).
 import { Matcher } from '../../lib/alertmanager/matchers';
 import { splitMatchers } from '../../lib/importer/alertmanager';
+import { globFiles } from '../../lib/importer/parse';
+import { forPromtool242Rules, RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS } from './synth';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface Difference {
   readonly path: string;
-  readonly kind: 'default' | 'secret' | 'mismatch';
+  readonly kind: 'default' | 'secret' | 'mismatch' | 'required' | 'rebased';
   readonly input?: unknown;
   readonly output?: unknown;
+  /** For `required`: why the construct writes it. */
+  readonly why?: string;
 }
 
 export const SECRET = '<secret>';
@@ -211,26 +215,41 @@ export function normaliseBlackbox(doc: Json): Json {
 // -------------------------------------------------------------------------------- tool checks
 
 /**
- * `promtool check config` on a prometheus.yml. Debian's promtool is built without some
- * service discoveries (kubernetes, consul, ...): the keys it does not know are removed from
- * a copy, listed in `stripped`, and the check runs again, so both sides lose the same keys.
+ * `promtool check config` on a prometheus.yml, run on a copy of its directory. Rule group keys
+ * promtool 2.42 lacks (query_offset, labels: {@link RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS}) are
+ * removed from the rule files it lists, and Debian's promtool is built without some service
+ * discoveries (kubernetes, consul, ...): the keys it does not know are removed too. Both are
+ * listed in `stripped`, so a caller checks that both sides lose the same keys.
  */
 export function promtoolCheckPortable(file: string, run: (cmd: string, args: string[]) => { code: number; stdout: string; stderr: string }): { code: number; output: string; stripped: string[] } {
   const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const path = require('path') as typeof import('path');
   const { parse, stringify } = require('yaml') as typeof import('yaml');
-  let r = run('promtool', ['check', 'config', file]);
-  const unknown = [...new Set([...`${r.stdout}${r.stderr}`.matchAll(/field (\w+_sd_configs) not found in type config\.ScrapeConfig/g)].map((m) => m[1]))].sort();
-  if (r.code === 0 || !unknown.length) return { code: r.code, output: `${r.stdout}${r.stderr}`, stripped: [] };
-  const doc = parse(fs.readFileSync(file, 'utf8'));
-  for (const job of doc.scrape_configs ?? []) for (const k of unknown) delete job[k];
-  const copy = file.replace(/\.ya?ml$/, '.portable.yml');
-  fs.writeFileSync(copy, stringify(doc));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'promtool-portable-'));
   try {
-    r = run('promtool', ['check', 'config', copy]);
+    fs.cpSync(path.dirname(file), dir, { recursive: true });
+    const copy = path.join(dir, path.basename(file));
+    const stripped = new Set<string>();
+    for (const pattern of parse(fs.readFileSync(copy, 'utf8'))?.rule_files ?? []) {
+      for (const f of globFiles(String(pattern), dir)) {
+        const text = fs.readFileSync(f, 'utf8');
+        for (const g of parse(text)?.groups ?? []) for (const k of RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS) if (g && k in g) stripped.add(`${path.basename(f)}: group ${g.name} ${k}`);
+        fs.writeFileSync(f, forPromtool242Rules(text));
+      }
+    }
+    let r = run('promtool', ['check', 'config', copy]);
+    const unknown = [...new Set([...`${r.stdout}${r.stderr}`.matchAll(/field (\w+_sd_configs) not found in type config\.ScrapeConfig/g)].map((m) => m[1]))].sort();
+    if (r.code !== 0 && unknown.length) {
+      const doc = parse(fs.readFileSync(copy, 'utf8'));
+      for (const job of doc.scrape_configs ?? []) for (const k of unknown) delete job[k];
+      fs.writeFileSync(copy, stringify(doc));
+      r = run('promtool', ['check', 'config', copy]);
+    }
+    return { code: r.code, output: `${r.stdout}${r.stderr}`, stripped: [...[...stripped].sort(), ...unknown] };
   } finally {
-    fs.rmSync(copy, { force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { code: r.code, output: `${r.stdout}${r.stderr}`, stripped: unknown };
 }
 
 /**
@@ -243,4 +262,50 @@ export function alertmanagerCheckable(file: string): string {
   const copy = file.replace(/\.ya?ml$/, '.checkable.yml');
   fs.writeFileSync(copy, text);
   return copy;
+}
+
+// ------------------------------------------------------------------------ Loki, Tempo, Promtail
+
+/**
+ * Engine defaults read from the engine fixtures (test/fixtures/engines/*.json: "..., default X"),
+ * as compare() patterns: a key the construct writes and the input leaves out is a default made
+ * explicit only when its value is the one the fixture records.
+ */
+export function fixtureDefaults(keys: Record<string, string>): Array<[RegExp, string]> {
+  const out: Array<[RegExp, string]> = [];
+  for (const [k, v] of Object.entries(keys)) {
+    const m = /default ("?)([^",() ]+)\1/.exec(v);
+    if (!m) continue;
+    const pattern = k.replace(/\./g, '/').replace(/\[\]/g, '/\\d+').replace(/<name>/g, '[^/]+');
+    out.push([new RegExp(`^${pattern}$`), scalar(m[2])]);
+  }
+  return out;
+}
+
+/** Differences a construct makes on purpose because the engine would not start otherwise (each listed). */
+export const REQUIRED: Array<[RegExp, string, string]> = [
+  // Loki 3 refuses compactor.retention_enabled without a delete request store (lib/loki/config.ts).
+  [/^compactor\/delete_request_store$/, 'filesystem', 'Loki 3 requires it with retention_enabled'],
+];
+
+/**
+ * compare(), with the REQUIRED differences as their own kind, and paths under the Compose
+ * mount of the data volume (`rebase[0]`) moved to the construct's mount (`rebase[1]`) as
+ * kind `rebased` (the same files of the same volume).
+ */
+export function compareEngine(input: Json, output: Json, defaults: Array<[RegExp, string]>, rebase?: [string, string]): Difference[] {
+  return compare(input, output, defaults).map((d) => {
+    const r = REQUIRED.find(([re, v]) => re.test(d.path) && d.kind === 'mismatch' && d.input === undefined && d.output === v);
+    if (r) return { path: d.path, kind: 'required', output: d.output, why: r[2] };
+    const a = String(d.input);
+    if (rebase && d.kind === 'mismatch' && typeof d.input === 'string' && (a === rebase[0] || a.startsWith(`${rebase[0]}/`)) && d.output === `${rebase[1]}${a.slice(rebase[0].length)}`) {
+      return { ...d, kind: 'rebased' };
+    }
+    return d;
+  });
+}
+
+/** Promtail: jobs keyed by name. */
+export function normalisePromtail(doc: Json): Json {
+  return { ...doc, scrape_configs: keyed(doc.scrape_configs ?? [], 'job_name') };
 }

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { unescapeTemplate } from '../../lib/core/tf-escape';
+import { parse, stringify } from 'yaml';
 
 /** A fresh stack in a test app (no provider download, no disk output). */
 export function testStack(id = 'test'): TerraformStack {
@@ -150,11 +151,35 @@ export function forPromtool242(config: string): string {
 }
 
 /**
+ * Rule group keys the pinned Prometheus reads that promtool 2.42 refuses (`field query_offset
+ * not found in type rulefmt.RuleGroup`): `query_offset` (2.53+) and `labels` (3.0+). The
+ * library writes each only for a Prometheus version that has it; {@link forPromtool242Rules}
+ * takes them out of rule files before promtool reads them, and
+ * test/lib/prometheus/rule-group-keys.test.ts covers them instead (each exists at the pinned
+ * tag and not at 2.42: test/fixtures/engines/prometheus-rule-group-keys.json).
+ */
+export const RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS = ['query_offset', 'labels'] as const;
+
+/** A rule file as promtool 2.42 can read it: the {@link RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS} keys of each group removed (rules untouched). */
+export function forPromtool242Rules(text: string): string {
+  const doc = parse(text) as { groups?: Array<Record<string, unknown>> } | null;
+  if (!doc || !Array.isArray(doc.groups) || !doc.groups.some((g) => RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS.some((k) => g && k in g))) return text;
+  for (const g of doc.groups) for (const k of RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS) if (g) delete g[k];
+  return stringify(doc);
+}
+
+/** Container files as promtool 2.42 reads them: prometheus.yml and rule files stripped of what it lacks. */
+function forPromtool242Files(files: Record<string, string>, configPath: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([f, c]) => [f, f === configPath ? forPromtool242(c) : f.includes('/rules/') ? forPromtool242Rules(c) : c]));
+}
+
+/**
  * Runs `promtool check config` on prometheus.yml laid out as the container sees it, less the
- * global keys promtool 2.42 does not know ({@link KEYS_PROMTOOL_2_42_LACKS}).
+ * global keys promtool 2.42 does not know ({@link KEYS_PROMTOOL_2_42_LACKS}) and the rule
+ * group keys it does not know ({@link RULE_GROUP_KEYS_PROMTOOL_2_42_LACKS}).
  */
 export function promtoolCheckConfig(files: Record<string, string>, configPath = '/etc/prometheus/prometheus.yml'): ToolResult {
-  const root = layOut(configPath in files ? { ...files, [configPath]: forPromtool242(files[configPath]) } : files);
+  const root = layOut(forPromtool242Files(files, configPath));
   try {
     return run('promtool', ['check', 'config', path.join(root, configPath)]);
   } finally {
@@ -164,7 +189,7 @@ export function promtoolCheckConfig(files: Record<string, string>, configPath = 
 
 /** Runs `promtool check rules` on every rule file under /etc/prometheus/rules. */
 export function promtoolCheckRules(files: Record<string, string>): ToolResult {
-  const root = layOut(files);
+  const root = layOut(forPromtool242Files(files, ''));
   try {
     const ruleFiles = Object.keys(files).filter((f) => f.includes('/rules/')).map((f) => path.join(root, f));
     return run('promtool', ['check', 'rules', ...ruleFiles]);

@@ -1,7 +1,8 @@
 import { AnnotationMetadataEntryType, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PrometheusServer } from '../../../constructs/prometheus-server';
-import { costOutliers, estimateSamples, ruleCostTable, ruleCosts, stackRuleCosts } from '../../../lib/prometheus/rule-cost';
+import fc from 'fast-check';
+import { costOutliers, estimateSamples, fmt, ruleCostTable, ruleCosts, stackRuleCosts } from '../../../lib/prometheus/rule-cost';
 import { CourseStack } from '../../../stacks/course-stack';
 import { testStack } from '../../helpers/synth';
 
@@ -75,5 +76,18 @@ describe('rule cost: a rule far above the others is a warning', () => {
     const table = ruleCostTable(stack).split('\n');
     expect(table).toHaveLength(12);
     expect(table[0]).toMatch(/^ *# +samples\/eval +kind +rule +group$/);
+  });
+});
+
+describe('fmt', () => {
+  test('property: the text of toLocaleString("en-US") of the rounded number', () => {
+    const n = fc.oneof(fc.nat(), fc.integer(), fc.double(), fc.constantFrom(0, -0, 999, 1000, 999_999, 1_000_000, 2 ** 53, 1e21, -1234.5, Infinity, NaN));
+    fc.assert(
+      fc.property(n, (x) => {
+        expect(fmt(x)).toBe(Math.round(x).toLocaleString('en-US'));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(fmt(1234567.4)).toBe('1,234,567');
   });
 });

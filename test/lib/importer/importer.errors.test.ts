@@ -2,33 +2,17 @@
 // is refused clearly, unknown discovery and receiver kinds are kept raw with a warning (never
 // an exception), and missing referenced files (rule globs, templates) are warnings naming them.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { importAlertmanager } from '../../../lib/importer/alertmanager';
 import { main } from '../../../lib/importer/cli';
-import { ImportError, importStack } from '../../../lib/importer';
+import { importStack } from '../../../lib/importer';
+import { caught, tempInputs } from '../../helpers/import-io';
 import { Notes } from '../../../lib/importer/model';
 import { parseYaml } from '../../../lib/importer/parse';
 import { importPrometheus } from '../../../lib/importer/prometheus';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obs-import-errors-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, text);
-  return f;
-};
-const caught = (fn: () => unknown): ImportError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ImportError) return e;
-    throw e;
-  }
-  throw new Error('expected an ImportError');
-};
+const { dir, write } = tempInputs('obs-import-errors-');
 
 const KNOWN_SD = ['docker', 'kubernetes', 'file', 'consul', 'dns', 'ec2', 'azure', 'gce', 'http', 'static', 'nomad', 'eureka', 'linode', 'scaleway', 'hetzner', 'openstack', 'marathon', 'triton', 'vultr', 'uyuni', 'kuma', 'puppetdb', 'ionos', 'ovhcloud', 'digitalocean', 'dockerswarm', 'lightsail', 'nerve', 'serverset'];
 const KNOWN_RECEIVERS = ['discord', 'email', 'msteams', 'msteamsv2', 'opsgenie', 'pagerduty', 'pushover', 'slack', 'sns', 'telegram', 'victorops', 'webex', 'webhook', 'wechat', 'jira', 'rocketchat'];
@@ -218,5 +202,17 @@ describe('historic matcher syntaxes (property)', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('rule group keys newer than the pinned Prometheus', () => {
+  test('labels on a group under a 2.x image: imported natively, and a warning names the key and the release to pin', () => {
+    write('newer/prometheus/rules/a.yml', 'groups:\n  - name: a\n    query_offset: 1m\n    labels: { team: x }\n    rules: [{ record: "a:b", expr: up }]\n');
+    write('newer/prometheus/prometheus.yml', 'rule_files: ["rules/*.yml"]\n');
+    const compose = write('newer/docker-compose.yml', 'services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    volumes: ["./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro"]\n');
+    const r = importStack({ compose, out: path.join(dir, 'newer/main.ts') });
+    expect(r.code).toContain("queryOffset: '1m'");
+    expect(r.code).toContain("labels: { team: 'x' }");
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'warning', where: 'group "a"', message: expect.stringMatching(/labels is written as the rule group key labels, which Prometheus reads from 3\.0\.0 on; the image is prom\/prometheus:v2\.53\.0/) }));
   });
 });
