@@ -376,11 +376,13 @@ export class AlertRoute extends Construct {
    */
   private coverageProblems(): string[] {
     const out: string[] = [];
+    // The tree does not change while the alerts run through it: one resolver for all of them.
+    const resolve = this.root.resolver(true);
     const servers = Observability.of(this).find<{ ruleGroups: readonly RuleGroup[]; externalLabels: Record<string, string> } & Construct>('prometheus');
     for (const server of servers) {
       for (const group of server.ruleGroups) {
         for (const rule of alertingRulesOf(group)) {
-          const c = this.coverage(rule, server.externalLabels);
+          const c = this.coverage(resolve, rule, server.externalLabels);
           if (!c) continue;
           const message = `${server.node.path}: rule group ${JSON.stringify(group.name)}, ${c.message}`;
           if (c.level === 'error') out.push(message);
@@ -392,7 +394,7 @@ export class AlertRoute extends Construct {
     for (const loki of Observability.of(this).find<{ ruleGroups: readonly LokiRuleGroup[] } & Construct>('loki')) {
       for (const group of loki.ruleGroups) {
         for (const rule of group.rules.filter(isLokiAlertingRule)) {
-          const c = this.coverage(rule, {});
+          const c = this.coverage(resolve, rule, {});
           if (!c) continue;
           const message = `${loki.node.path}: Loki rule group ${JSON.stringify(group.name)}, ${c.message}`;
           if (c.level === 'error') out.push(message);
@@ -404,7 +406,7 @@ export class AlertRoute extends Construct {
     if (this.grafanaScope) {
       for (const g of Observability.of(this).find<{ group: RuleGroup; folderTitle: string } & Construct>('grafana-alert-rules')) {
         for (const rule of g.group.rules.filter(isAlertingRule)) {
-          const c = this.coverage(rule, {}, grafanaAlertLabels(rule, g.folderTitle));
+          const c = this.coverage(resolve, rule, {}, grafanaAlertLabels(rule, g.folderTitle));
           if (!c) continue;
           const message = `${g.node.path}: Grafana-managed rule group ${JSON.stringify(g.group.name)}, ${c.message}`;
           if (c.level === 'error') out.push(message);
@@ -432,10 +434,10 @@ export class AlertRoute extends Construct {
    * child routes, falling through to the real default is a warning (maybe a forgotten
    * route); reaching only null receivers is an error.
    */
-  private coverage(rule: Pick<AlertingRule, 'alert' | 'expr' | 'labels'>, baseLabels: Record<string, string>, alertLabels?: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
+  private coverage(resolve: (labels: Record<string, string>) => RouteNode[], rule: Pick<AlertingRule, 'alert' | 'expr' | 'labels'>, baseLabels: Record<string, string>, alertLabels?: Record<string, string>): { level: 'error' | 'warning'; message: string } | undefined {
     if (isWatchdog(rule)) return undefined;
     const labels = alertLabels ?? { ...baseLabels, alertname: rule.alert, ...(rule.labels ?? {}) };
-    const nodes = this.root.resolve(labels, true);
+    const nodes = resolve(labels);
     const defaultReceiver = this.root.receiver;
     const isNull = (name: string) => isNullReceiver(this.receivers.get(name) ?? { name });
     if (nodes.some((n) => n.receiver !== defaultReceiver && !isNull(n.receiver))) return undefined;

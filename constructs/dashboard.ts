@@ -1,4 +1,4 @@
-import { Annotations } from 'cdktf';
+import { Annotations, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
 import { checkShape } from '../lib/core/shape';
@@ -8,10 +8,49 @@ import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
 import { escapeTemplate } from '../lib/core/tf-escape';
 import { dashboardQueries, validateDashboardQueries } from '../lib/grafana/dashboards';
 import { dashboardLinksInJson, missingDashboardMessage } from '../lib/grafana/links';
+import { slimDashboard } from '../lib/grafana/slim';
 import { grafanaUidProblem } from '../lib/grafana/uid';
 import { Observability } from '../lib/observability';
 import { GrafanaFolder } from './grafana-folder';
 import { GrafanaServer, IGrafana } from './grafana-server';
+
+/**
+ * A folder's `depends_on` entry, made once per folder for all its dashboards: passing the
+ * folder's resource in `dependsOn` makes a new `dependable()` token, with a captured stack
+ * trace, per dashboard (the same address each time).
+ */
+const folderDependencies = new WeakMap<GrafanaFolder, string>();
+function folderDependency(folder: GrafanaFolder): string {
+  let dep = folderDependencies.get(folder);
+  if (dep === undefined) folderDependencies.set(folder, (dep = dependable(folder.resource)));
+  return dep;
+}
+
+/**
+ * A registry's dashboards by uid (the first registered with each), indexed as the list grows
+ * (it only grows): one lookup per new dashboard instead of a scan of all the others.
+ */
+const byUid = new WeakMap<readonly Dashboard[], { indexed: number; first: Map<string, Dashboard> }>();
+function firstByUid(dashboards: readonly Dashboard[]): ReadonlyMap<string, Dashboard> {
+  let e = byUid.get(dashboards);
+  if (!e) byUid.set(dashboards, (e = { indexed: 0, first: new Map() }));
+  for (; e.indexed < dashboards.length; e.indexed++) {
+    const d = dashboards[e.indexed];
+    if (!e.first.has(d.uid)) e.first.set(d.uid, d);
+  }
+  return e.first;
+}
+
+/** The uids of a registry's dashboards, made once per count (validation adds none: once for all of them). */
+const uidsOf = new WeakMap<readonly Dashboard[], { count: number; created: string[]; known: Set<string> }>();
+function createdUids(dashboards: readonly Dashboard[]): { created: string[]; known: Set<string> } {
+  let u = uidsOf.get(dashboards);
+  if (!u || u.count !== dashboards.length) {
+    const created = dashboards.map((d) => d.uid);
+    uidsOf.set(dashboards, (u = { count: dashboards.length, created, known: new Set(created) }));
+  }
+  return u;
+}
 
 /** Anything with a `build()` that returns a dashboard model: a foundation-sdk DashboardBuilder. */
 export interface IDashboardBuilder {
@@ -35,7 +74,10 @@ export interface DashboardProps {
 export class Dashboard extends Construct {
   public readonly resource: DashboardResource;
   public readonly uid: string;
-  /** The dashboard model as sent to Grafana. */
+  /**
+   * The dashboard model as built. `config_json` is this model without the fields equal to
+   * the defaults of Grafana's dashboard schema (for schemaVersion 42), which Grafana fills in.
+   */
   public readonly model: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
@@ -52,22 +94,25 @@ export class Dashboard extends Construct {
       if (p) problems.push(`dashboard uid ${p}`);
     }
     if (!title) problems.push('the dashboard has no title. Give it one.');
-    const twin = Observability.of(this).find<Dashboard>('dashboard').find((d) => d.uid === this.uid);
+    const twin = firstByUid(Observability.of(this).registered<Dashboard>('dashboard')).get(this.uid);
     if (twin) problems.push(`dashboard uid ${JSON.stringify(this.uid)} is already used by ${twin.node.path}. Give each dashboard its own uid.`);
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
-    const json = JSON.stringify(this.model);
+    // Fields equal to Grafana's schema defaults are left out of config_json (Grafana fills them in).
+    const json = JSON.stringify(slimDashboard(this.model));
     this.resource = new DashboardResource(this, 'Resource', {
       provider: grafana.provider,
       // Dashboards are full of ${var} and ${__value.raw}: escape them for Terraform.
       configJson: escapeTemplate(json),
       folder: props.folder?.uid,
       overwrite: true,
-      dependsOn: props.folder ? [props.folder.resource] : undefined,
     });
+    if (props.folder) this.resource.dependsOn = [folderDependency(props.folder)];
     Observability.of(this).register('dashboard', this);
-    this.node.addValidation({ validate: () => this.linkProblems(grafana, json) });
+    // The links are read now: the JSON (kilobytes per dashboard) is not kept for the validation.
+    const links = dashboardLinksInJson(json, grafana.url);
+    this.node.addValidation({ validate: () => this.linkProblems(grafana, links) });
   }
 
   private readonly warned = new Set<string>();
@@ -77,11 +122,9 @@ export class Dashboard extends Construct {
    * on a GrafanaServer of the stack (it holds only the stack's dashboards), a warning on an
    * ExistingGrafana (which may hold dashboards made elsewhere).
    */
-  private linkProblems(grafana: IGrafana, json: string): string[] {
-    const links = dashboardLinksInJson(json, grafana.url);
+  private linkProblems(grafana: IGrafana, links: ReturnType<typeof dashboardLinksInJson>): string[] {
     if (!links.length) return [];
-    const created = Observability.of(this).find<Dashboard>('dashboard').map((d) => d.uid);
-    const known = new Set(created);
+    const { created, known } = createdUids(Observability.of(this).registered<Dashboard>('dashboard'));
     const title = JSON.stringify(String(this.model.title ?? ''));
     const problems = links.filter((l) => !known.has(l.uid)).map((l) => missingDashboardMessage(`dashboard ${title}`, l, created));
     if (grafana instanceof GrafanaServer) return [...new Set(problems)];

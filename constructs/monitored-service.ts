@@ -454,15 +454,18 @@ export class MonitoredService extends Construct {
       }
       // Reuse the team's route only where this construct puts it: among the leading routes
       // that all continue, so every alert still reaches it and the routes after it.
-      const leading = [];
+      // One pass without allocation: it runs once per service over all team routes.
+      let existing: RouteNode | undefined;
       for (const n of route.root.children) {
-        if (n.options.continue !== true) break;
-        leading.push(n);
+        const o = n.options;
+        if (o.continue !== true) break;
+        if (o.receiver !== receiverName || o.matchers?.length !== 1) continue;
+        const only = o.matchers[0];
+        if (only?.label === 'team' && only.operator === '=' && only.value === props.team) {
+          existing = n;
+          break;
+        }
       }
-      const existing = leading.find((n) => {
-        const only = n.options.matchers?.length === 1 ? n.options.matchers[0] : undefined;
-        return n.options.receiver === receiverName && only?.label === 'team' && only.operator === '=' && only.value === props.team;
-      });
       this.teamRoute = existing ?? route.addRoute({ receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true }, 0);
     }
 

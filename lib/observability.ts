@@ -147,6 +147,17 @@ export class Observability extends Construct {
     return addressProblems(text, where, this.listeners());
   }
 
+  /**
+   * The components registered under `kind`, in registration order, as the registry's own
+   * list (no copy: it grows as components register; do not change it). For checks that run
+   * once per component over all the others.
+   */
+  public registered<T extends IConstruct>(kind: string): readonly T[] {
+    let list = this.members.get(kind);
+    if (!list) this.members.set(kind, (list = []));
+    return list as T[];
+  }
+
   /** The components registered under `kind`, in registration order. */
   public find<T extends IConstruct>(kind: string): T[] {
     return [...((this.members.get(kind) ?? []) as T[])];

@@ -76,11 +76,26 @@ export class RouteNode {
    * children match handles the alert itself.
    */
   public resolve(labels: Record<string, string>, unknownMatches = false): RouteNode[] {
+    return this.resolveIn(labels, unknownMatches);
+  }
+
+  /**
+   * {@link resolve} for many alerts in a row while the tree does not change (a check that runs
+   * every alert of a stack through it): each node's child index is checked against the
+   * children once for the whole batch rather than once per alert. Make a new resolver after
+   * changing the tree.
+   */
+  public resolver(unknownMatches = false): (labels: Record<string, string>) => RouteNode[] {
+    const checked = new Set<RouteNode>();
+    return (labels) => this.resolveIn(labels, unknownMatches, checked);
+  }
+
+  private resolveIn(labels: Record<string, string>, unknownMatches: boolean, checked?: Set<RouteNode>): RouteNode[] {
     if (this.parent && !this.matches(labels, unknownMatches)) return [];
     const found: RouteNode[] = [];
-    const children = this.children.length >= INDEX_FROM ? this.candidates(labels, unknownMatches) : this.children;
+    const children = this.children.length >= INDEX_FROM ? this.candidates(labels, unknownMatches, checked) : this.children;
     for (const child of children) {
-      const r = child.resolve(labels, unknownMatches);
+      const r = child.resolveIn(labels, unknownMatches, checked);
       found.push(...r);
       if (r.length && !child.options.continue) break;
     }
@@ -96,9 +111,12 @@ export class RouteNode {
    * routes checks each alert in near-constant time). The index is rebuilt when the children,
    * a child's matchers array or the indexed matcher changed since it was built.
    */
-  private candidates(labels: Record<string, string>, unknownMatches: boolean): RouteNode[] {
+  private candidates(labels: Record<string, string>, unknownMatches: boolean, checked?: Set<RouteNode>): RouteNode[] {
     let index = this.index;
-    if (!index || !index.current(this.children)) index = this.index = new ChildIndex(this.children);
+    if (!index || !checked?.has(this)) {
+      if (!index || !index.current(this.children)) index = this.index = new ChildIndex(this.children);
+      checked?.add(this);
+    }
     return index.candidates(this.children, labels, unknownMatches);
   }
 

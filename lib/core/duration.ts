@@ -43,11 +43,9 @@ export class Duration {
    * and shows the accepted form.
    */
   public static parse(text: string): Duration {
-    const problem = durationProblem(text);
-    if (problem) throw new ValidationError(problem);
-    let ms = 0;
-    for (const m of text.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2]];
-    return new Duration(ms);
+    const { problem, ms } = parsed(text);
+    if (problem !== undefined) throw new ValidationError(problem);
+    return new Duration(ms!);
   }
 
   private static fromMs(ms: number, what: string): Duration {
@@ -88,6 +86,33 @@ export type DurationLike = Duration | string;
 
 /** Returns a message when `text` is not a valid Prometheus duration, otherwise undefined. */
 export function durationProblem(text: string): string | undefined {
+  return parsed(text).problem;
+}
+
+/**
+ * The verdict and milliseconds of a duration string, kept by text: a stack writes the same
+ * few durations ("30s", "5m", "1h") thousands of times. Bounded: forgotten all at once when full.
+ */
+function parsed(text: string): { problem?: string; ms?: number } {
+  if (typeof text !== 'string') return { problem: durationProblemUncached(text) };
+  let p = parsedTexts.get(text);
+  if (!p) {
+    const problem = durationProblemUncached(text);
+    let ms: number | undefined;
+    if (problem === undefined) {
+      ms = 0;
+      for (const m of text.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2]];
+    }
+    p = problem === undefined ? { ms } : { problem };
+    if (parsedTexts.size >= 4096) parsedTexts.clear();
+    parsedTexts.set(text, p);
+  }
+  return p;
+}
+
+const parsedTexts = new Map<string, { problem?: string; ms?: number }>();
+
+function durationProblemUncached(text: string): string | undefined {
   const hint = 'Use a Prometheus duration: a number followed by a unit (ms, s, m, h, d, w, y), e.g. "30s", "5m", "1h30m"';
   if (typeof text !== 'string' || text.length === 0) {
     return `is not a valid duration (got ${JSON.stringify(text)}). ${hint}.`;
@@ -116,9 +141,9 @@ export function durationProblem(text: string): string | undefined {
 export function resolveDuration(value: DurationLike): { text: string; ms?: number; problem?: string } {
   if (value instanceof Duration) return { text: value.toString(), ms: value.milliseconds };
   if (Token.isUnresolved(value)) return { text: value };
-  const problem = durationProblem(value);
-  if (problem) return { text: String(value), problem };
-  return { text: value, ms: Duration.parse(value).milliseconds };
+  const { problem, ms } = parsed(value);
+  if (problem !== undefined) return { text: String(value), problem };
+  return { text: value, ms };
 }
 
 /**

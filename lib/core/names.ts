@@ -36,6 +36,21 @@ export function nonEmptyNameProblem(kind: string, name: string): string | undefi
  * or unsupported Perl syntax`), so `a(?i)b` and `\p{Greek}+` pass and look-arounds do not.
  */
 export function re2Problem(pattern: string): string | undefined {
+  if (typeof pattern !== 'string') return re2ProblemUncached(pattern);
+  // A verdict depends on the pattern alone: kept by pattern (a stack of 1,000 services checks
+  // the same few defaults once each instead of compiling them twice per service).
+  if (re2Verdicts.has(pattern)) return re2Verdicts.get(pattern);
+  const verdict = re2ProblemUncached(pattern);
+  if (re2Verdicts.size >= VERDICTS_KEPT) re2Verdicts.clear();
+  re2Verdicts.set(pattern, verdict);
+  return verdict;
+}
+
+/** Verdicts kept at most (then forgotten all at once): bounded memory with any number of distinct patterns. */
+const VERDICTS_KEPT = 4096;
+const re2Verdicts = new Map<string, string | undefined>();
+
+function re2ProblemUncached(pattern: string): string | undefined {
   if (typeof pattern !== 'string') {
     return `is not a regular expression (got ${JSON.stringify(pattern)}). Pass a string such as "(.+):9100".`;
   }
@@ -77,9 +92,18 @@ function re2Hint(pattern: string): string | undefined {
 
 /** Compiles an RE2 pattern as Prometheus does (fully anchored) for evaluation in TypeScript. */
 export function anchoredRegExp(pattern: string): { test(value: string): boolean } {
-  const re = RE2JS.compile(`^(?:${pattern})$`);
-  return { test: (value: string) => re.matches(value) };
+  let compiled = anchored.get(pattern);
+  if (!compiled) {
+    const re = RE2JS.compile(`^(?:${pattern})$`);
+    compiled = { test: (value: string) => re.matches(value) };
+    if (anchored.size >= VERDICTS_KEPT) anchored.clear();
+    anchored.set(pattern, compiled);
+  }
+  return compiled;
 }
+
+/** Compiled anchored patterns by pattern (a route's regex matcher runs once per alert). */
+const anchored = new Map<string, { test(value: string): boolean }>();
 
 /** Levenshtein distance, for "did you mean ...?" hints. */
 export function editDistance(a: string, b: string): number {

@@ -5,11 +5,11 @@
  * names the prop and the expected type, never a TypeError from deep inside, and never a value
  * silently misread (`groupBy: 'alertname'` split into letters, `mountDockerSocket: 'false'`).
  */
-import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import { editDistance } from './names';
 import { SHAPES } from './shapes.generated';
+import { isUnresolved } from './unresolved';
 
 /** A runtime description of a TypeScript type. */
 export type Shape =
@@ -73,7 +73,7 @@ const NONE: string[] = [];
  * (callers only read it).
  */
 function problemsAt(value: unknown, shape: Shape, path: string, ancestors: Set<object>): string[] {
-  if (Token.isUnresolved(value)) return NONE;
+  if (isUnresolved(value)) return NONE;
   const descend = (shape.t === 'array' || shape.t === 'record' || shape.t === 'object') && value !== null && typeof value === 'object';
   if (descend && ancestors.has(value as object)) return [`${path} refers back to an object that contains it (a cycle); build each nested value as its own object.`];
   if (!descend) return problemsHere(value, shape, path, ancestors);
@@ -98,15 +98,15 @@ function problemsHere(value: unknown, shape: Shape, path: string, inner: Set<obj
   const seen = inner;
   switch (shape.t) {
     case 'any':
-      return [];
+      return NONE;
     case 'string':
     case 'number':
     case 'boolean':
     case 'function':
-      return typeof value === shape.t && !(shape.t === 'number' && Number.isNaN(value)) ? [] : [`${path} must be ${article(shape.t)} (got ${describeValue(value)})${quotedHint(shape.t, value)}.`];
+      return typeof value === shape.t && !(shape.t === 'number' && Number.isNaN(value)) ? NONE : [`${path} must be ${article(shape.t)} (got ${describeValue(value)})${quotedHint(shape.t, value)}.`];
     case 'enum':
       // A wrong string is left to the construct's own check, which suggests the nearest value.
-      return typeof value === 'string' ? [] : [`${path} must be one of ${shape.values.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)}).`];
+      return typeof value === 'string' ? NONE : [`${path} must be one of ${shape.values.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)}).`];
     case 'array':
       if (!Array.isArray(value)) return [`${path} must be an array (got ${describeValue(value)})${typeof value === 'string' ? `; write [${JSON.stringify(value)}]` : ''}.`];
       {
@@ -122,8 +122,7 @@ function problemsHere(value: unknown, shape: Shape, path: string, inner: Set<obj
         return out;
       }
     case 'union': {
-      const members = shape.of.map(resolve);
-      const objects = members.filter((m): m is ObjectShape => m.t === 'object' && !!m.props);
+      const { members, objects } = unionMembers(shape);
       if (isPlainObject(value) && objects.length) {
         // A union of object types: check the member the value says it is (its discriminant,
         // else the one whose required properties it has); which member, if none fits, is for
@@ -137,19 +136,19 @@ function problemsHere(value: unknown, shape: Shape, path: string, inner: Set<obj
     case 'ref':
       return problemsAt(value, SHAPES[shape.name] ?? { t: 'any' }, path, seen);
     case 'instance':
-      return isInstanceOf(value, shape.name) ? [] : [`${path} must be an instance of ${shape.name}${INSTANCE_HINTS[shape.name] ?? ''} (got ${describeValue(value)}).`];
+      return isInstanceOf(value, shape.name) ? NONE : [`${path} must be an instance of ${shape.name}${INSTANCE_HINTS[shape.name] ?? ''} (got ${describeValue(value)}).`];
     case 'object': {
       if (value === null || (typeof value !== 'object' && typeof value !== 'function') || Array.isArray(value)) {
         return [`${path} must be ${shape.name ? `${article('object')} (${shape.name})` : 'an object'} (got ${describeValue(value)}).`];
       }
       if (shape.methods) {
         const missing = shape.methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
-        return missing.length ? [`${path} must be ${shape.name ? `an ${shape.name}` : 'an object'} (a construct of this library that has ${missing.map((m) => `${m}()`).join(', ')}) (got ${describeValue(value)}).`] : [];
+        return missing.length ? [`${path} must be ${shape.name ? `an ${shape.name}` : 'an object'} (a construct of this library that has ${missing.map((m) => `${m}()`).join(', ')}) (got ${describeValue(value)}).`] : NONE;
       }
-      if (!shape.props) return [];
+      if (!shape.props) return NONE;
       let out = NONE;
       const obj = value as Record<string, unknown>;
-      for (const [key, p] of Object.entries(shape.props)) {
+      for (const [key, p] of propEntries(shape)) {
         const v = obj[key];
         if (v === undefined) {
           if (!p.optional) out = append(out, [`${path}.${key} is required (got undefined): give ${expected(p.shape)}.`]);
@@ -165,19 +164,39 @@ function problemsHere(value: unknown, shape: Shape, path: string, inner: Set<obj
       return out;
     }
     default:
-      return [];
+      return NONE;
   }
 }
 
 type ObjectShape = Extract<Shape, { t: 'object' }>;
+type UnionShape = Extract<Shape, { t: 'union' }>;
+
+/** Derived views of the generated shapes, made once per shape (they never change). */
+const entriesOf = new WeakMap<ObjectShape, ReadonlyArray<[string, { readonly optional: boolean; readonly shape: Shape }]>>();
+const membersOf = new WeakMap<UnionShape, { members: Shape[]; objects: ObjectShape[] }>();
+
+function propEntries(shape: ObjectShape): ReadonlyArray<[string, { readonly optional: boolean; readonly shape: Shape }]> {
+  let e = entriesOf.get(shape);
+  if (!e) entriesOf.set(shape, (e = Object.entries(shape.props ?? {})));
+  return e;
+}
+
+function unionMembers(shape: UnionShape): { members: Shape[]; objects: ObjectShape[] } {
+  let m = membersOf.get(shape);
+  if (!m) {
+    const members = shape.of.map(resolve);
+    membersOf.set(shape, (m = { members, objects: members.filter((x): x is ObjectShape => x.t === 'object' && !!x.props) }));
+  }
+  return m;
+}
 
 /** Whether an enum-typed property of `m` holds the value's own value (e.g. `type: 'batch'`). */
 function discriminates(m: ObjectShape, value: Record<string, unknown>): boolean {
-  return Object.entries(m.props ?? {}).some(([k, p]) => !p.optional && p.shape.t === 'enum' && typeof value[k] === 'string' && p.shape.values.includes(value[k] as string) && p.shape.values.length < 4);
+  return propEntries(m).some(([k, p]) => !p.optional && p.shape.t === 'enum' && typeof value[k] === 'string' && p.shape.values.includes(value[k] as string) && p.shape.values.length < 4);
 }
 
 function hasRequired(m: ObjectShape, value: Record<string, unknown>): boolean {
-  return Object.entries(m.props ?? {}).every(([k, p]) => p.optional || value[k] !== undefined);
+  return propEntries(m).every(([k, p]) => p.optional || value[k] !== undefined);
 }
 
 function onlyOne<T>(xs: T[]): T | undefined {

@@ -31,7 +31,8 @@ export function dashboardLinksInJson(json: string, grafanaUrl?: string): Dashboa
   // A JSON string that starts with the prefix and /d/<uid>, the uid ending the string or followed by / ? # &.
   const re = new RegExp(`"(${prefix}/d/([A-Za-z0-9_-]+)(?:[/?#&](?:[^"\\\\]|\\\\.)*)?)"`, 'g');
   const out: DashboardLink[] = [];
-  for (const m of json.matchAll(re)) out.push({ uid: m[2], url: JSON.parse(`"${m[1]}"`) as string });
+  // Both parsed into strings of their own: a match is a slice that would keep the whole JSON alive.
+  for (const m of json.matchAll(re)) out.push({ uid: JSON.parse(`"${m[2]}"`) as string, url: JSON.parse(`"${m[1]}"`) as string });
   return out;
 }
 

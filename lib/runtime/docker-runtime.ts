@@ -1,10 +1,11 @@
-import { Container, containerUploadToTerraform } from '@cdktf/provider-docker/lib/container';
+import { containerUploadToTerraform } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { checkShape } from '../core/shape';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { Lazy, TerraformResource } from 'cdktf';
+import { Token, TerraformResource } from 'cdktf';
+import { DockerContainer, produced } from './docker-container';
 import { Construct } from 'constructs';
 import { ValidationError, throwIfProblems } from '../core/errors';
 import { Observability } from '../observability';
@@ -172,16 +173,14 @@ export class DockerRuntime extends Construct implements IRuntime {
     const record = { spec, dynamic, hosts: [spec.name] };
     Observability.of(scope).registerComponent(record);
     const staticFiles = spec.files ?? [];
-    const upload = Lazy.anyValue({
-      produce: () => {
-        const files: ConfigFile[] = [...staticFiles, ...(dynamic.files?.() ?? [])];
-        // Checked here, on the files as rendered for the upload: a separate validation would
-        // render every component's files once more. (cdktf resolves this in prepareStack,
-        // before it collects annotations, so the wiring warnings reach the synth output.)
-        // The stack's wiring checks too (addresses of its containers, paths in arguments).
-        throwIfProblems(scope, [...componentSpecProblems({ ...spec, files }), ...plainFileSecretProblems(files, scope), ...Observability.of(scope).wiringProblems(scope, record, files)]);
-        return files.map((f) => containerUploadToTerraform({ file: f.path, content: escapeTemplate(f.content) }));
-      },
+    const upload = produced(`${scope.node.path}/Resource upload`, () => {
+      const files: ConfigFile[] = [...staticFiles, ...(dynamic.files?.() ?? [])];
+      // Checked here, on the files as rendered for the upload: a separate validation would
+      // render every component's files once more. (cdktf resolves this in prepareStack,
+      // before it collects annotations, so the wiring warnings reach the synth output.)
+      // The stack's wiring checks too (addresses of its containers, paths in arguments).
+      throwIfProblems(scope, [...componentSpecProblems({ ...spec, files }), ...plainFileSecretProblems(files, scope), ...Observability.of(scope).wiringProblems(scope, record, files)]);
+      return files.map((f) => containerUploadToTerraform({ file: f.path, content: escapeTemplate(f.content) }));
     });
 
     const labels = (extra: Record<string, string>) =>
@@ -190,12 +189,12 @@ export class DockerRuntime extends Construct implements IRuntime {
         .map(([label, value]) => ({ label: escapeTemplate(label), value: escapeTemplate(value) }));
 
     const hc = spec.healthcheck;
-    const container = new Container(scope, 'Resource', {
+    const container = new DockerContainer(scope, 'Resource', {
       name,
       image: this.imageId(spec.image),
       entrypoint: spec.entrypoint?.map(escapeTemplate),
       command: dynamic.args
-        ? Lazy.listValue({ produce: () => [...dynamic.args!(), ...(spec.extraArgs ?? [])].map(escapeTemplate) })
+        ? Token.asList(produced(`${scope.node.path}/Resource command`, () => [...dynamic.args!(), ...(spec.extraArgs ?? [])].map(escapeTemplate)))
         : spec.args || spec.extraArgs
           ? [...(spec.args ?? []), ...(spec.extraArgs ?? [])].map(escapeTemplate)
           : undefined,
@@ -215,7 +214,7 @@ export class DockerRuntime extends Construct implements IRuntime {
       capabilities: spec.addCapabilities?.length || spec.dropCapabilities?.length ? { add: spec.addCapabilities, drop: spec.dropCapabilities } : undefined,
       privileged: spec.privileged ? true : undefined,
       devices: spec.devices?.map((d) => ({ hostPath: escapeTemplate(d.hostPath), containerPath: d.containerPath !== undefined ? escapeTemplate(d.containerPath) : undefined, permissions: d.permissions })),
-      labels: dynamic.labels ? Lazy.anyValue({ produce: () => labels(dynamic.labels!()) }) : labels({}),
+      labels: dynamic.labels ? produced(`${scope.node.path}/Resource labels`, () => labels(dynamic.labels!())) : labels({}),
       networksAdvanced: [{ name: this.networkName, aliases: [spec.name] }, ...(spec.extraNetworks ?? []).map((n) => ({ name: n, aliases: [spec.name] }))],
       ports: (spec.ports ?? [])
         .filter((p) => p.publish)

@@ -34,6 +34,29 @@ const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, ws
 const ADDRESS = /(?<![A-Za-z0-9_.@/-])(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([A-Za-z0-9][A-Za-z0-9_.-]*)(?::(\d{1,5}))?(?![A-Za-z0-9_-]|\.[A-Za-z0-9]|:\d)/g;
 /** Cheap pre-filter: text without `://` nor `:<digit>` holds no address. */
 const MAYBE = /:\/\/|:\d/;
+/** Every `://` or `:<digit>`: each address (with a scheme or a port) holds one. */
+const ANCHOR = /:\/\/|:\d/g;
+
+/**
+ * The lines of `text` that hold an anchor, in order, each once. No part of ADDRESS (its
+ * look-behind and look-ahead included) matches a line break, and a line break satisfies both
+ * the look-behind and the look-ahead as the ends of the text do: ADDRESS finds the same
+ * matches line by line as over the whole text, and a line without an anchor holds only bare
+ * words, which are skipped. A large file (a rule file, prometheus.yml) is thus scanned only
+ * where an address may stand, not word by word.
+ */
+function anchoredLines(text: string): string[] {
+  const lines: string[] = [];
+  ANCHOR.lastIndex = 0;
+  for (let m = ANCHOR.exec(text); m; m = ANCHOR.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    let end = text.indexOf('\n', m.index);
+    if (end < 0) end = text.length;
+    lines.push(text.slice(start, end));
+    ANCHOR.lastIndex = end;
+  }
+  return lines;
+}
 
 function describePorts(ports: readonly PortSpec[]): string {
   return ports.map((p) => `${p.containerPort} (${p.name})`).join(', ');
@@ -46,23 +69,25 @@ function describePorts(ports: readonly PortSpec[]): string {
 export function addressProblems(text: string, where: string, index: ListenerIndex): string[] {
   if (!index.size || typeof text !== 'string' || !MAYBE.test(text)) return [];
   const out: string[] = [];
-  ADDRESS.lastIndex = 0;
-  for (let m = ADDRESS.exec(text); m; m = ADDRESS.exec(text)) {
-    const [match, scheme, host, portText] = m;
-    if (scheme === undefined && portText === undefined) continue; // a bare word, not an address
-    const target = index.get(host);
-    if (!target) continue; // not a component of this stack: left alone
-    const port = portText !== undefined ? Number(portText) : DEFAULT_PORTS[scheme!.toLowerCase()];
-    if (port === undefined) continue;
-    const ports = target.spec.ports ?? [];
-    // A component that declares no port (a generic Container publishing nothing) may still
-    // listen inside the network: nothing to compare the address with, so it is left alone.
-    if (!ports.length || ports.some((p) => p.containerPort === port)) continue;
-    const implied = portText === undefined ? ` (port ${port}, implied by ${scheme}://)` : '';
-    const fix = `Use ${host}:${ports[0].containerPort}${ports.length > 1 ? ` (or another of its ports)` : ''}`;
-    out.push(
-      `${where} addresses ${JSON.stringify(match)}${implied}, but ${target.spec.name} listens on ${describePorts(ports)}: the connection would be refused. ${fix}, or fix the address where it was typed.`,
-    );
+  for (const line of anchoredLines(text)) {
+    ADDRESS.lastIndex = 0;
+    for (let m = ADDRESS.exec(line); m; m = ADDRESS.exec(line)) {
+      const [match, scheme, host, portText] = m;
+      if (scheme === undefined && portText === undefined) continue; // a bare word, not an address
+      const target = index.get(host);
+      if (!target) continue; // not a component of this stack: left alone
+      const port = portText !== undefined ? Number(portText) : DEFAULT_PORTS[scheme!.toLowerCase()];
+      if (port === undefined) continue;
+      const ports = target.spec.ports ?? [];
+      // A component that declares no port (a generic Container publishing nothing) may still
+      // listen inside the network: nothing to compare the address with, so it is left alone.
+      if (!ports.length || ports.some((p) => p.containerPort === port)) continue;
+      const implied = portText === undefined ? ` (port ${port}, implied by ${scheme}://)` : '';
+      const fix = `Use ${host}:${ports[0].containerPort}${ports.length > 1 ? ` (or another of its ports)` : ''}`;
+      out.push(
+        `${where} addresses ${JSON.stringify(match)}${implied}, but ${target.spec.name} listens on ${describePorts(ports)}: the connection would be refused. ${fix}, or fix the address where it was typed.`,
+      );
+    }
   }
   return [...new Set(out)];
 }

@@ -164,6 +164,18 @@ export function sloGroupNames(spec: Pick<SloSpec, 'service' | 'name'>): { rules:
   return { rules: base, budget: `${base}_budget` };
 }
 
+/** The recorded windows of an SLO window and where each is computed: the same for every SLO of that window, made once per window. */
+const windowPlans = new Map<number, ReadonlyArray<{ w: Duration; source: ReturnType<typeof windowSource> }>>();
+function windowPlan(windowDays: number): ReadonlyArray<{ w: Duration; source: ReturnType<typeof windowSource> }> {
+  let plan = windowPlans.get(windowDays);
+  if (!plan) {
+    plan = recordedWindows(windowDays).map((w) => ({ w, source: windowSource(w, windowDays) }));
+    if (windowPlans.size >= 256) windowPlans.clear();
+    windowPlans.set(windowDays, plan);
+  }
+  return plan;
+}
+
 /** The recording and alerting rule groups of an SLO: the fast group (30s) and the budget group (5m). */
 export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
   const labels = { ...(spec.labels ?? {}), slo: spec.name, service: spec.service };
@@ -184,9 +196,7 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
     { record: SloMetrics.badRate5mAvg, expr: `avg_over_time(${SloMetrics.badRate5m}${sel}[5m])`, labels },
     { record: SloMetrics.totalRate5mAvg, expr: `avg_over_time(${SloMetrics.totalRate5m}${sel}[5m])`, labels },
   ];
-  const windows = recordedWindows(spec.windowDays);
-  for (const w of windows) {
-    const source = windowSource(w, spec.windowDays);
+  for (const { w, source } of windowPlan(spec.windowDays)) {
     let expr: string;
     if (source === 'rate5m') expr = `${SloMetrics.badRate5m}${sel}\n/\n${SloMetrics.totalRate5m}${sel}`;
     else if (source === 'raw') expr = spec.sli.errorRatio(w.toString());

@@ -105,6 +105,32 @@ describe('wiring helpers', () => {
   ])('%s → %i problem(s)', (text, n) => {
     expect(addressProblems(text, 'x', index)).toHaveLength(n);
   });
+  test('a large text is scanned only on lines with `://` or `:<digit>`, with the same findings as one scan of the whole text', () => {
+    // The whole-text scan the check made before it went line by line (issue 16).
+    const ADDRESS = /(?<![A-Za-z0-9_.@/-])(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([A-Za-z0-9][A-Za-z0-9_.-]*)(?::(\d{1,5}))?(?![A-Za-z0-9_-]|\.[A-Za-z0-9]|:\d)/g;
+    const whole = (text: string) => {
+      const out: string[] = [];
+      for (const m of text.matchAll(ADDRESS)) {
+        if (m[1] === undefined && m[3] === undefined) continue;
+        if (m[2] !== 'loki') continue;
+        const port = m[3] !== undefined ? Number(m[3]) : ({ http: 80, https: 443, ws: 80, wss: 443 } as Record<string, number>)[m[1].toLowerCase()];
+        if (port !== undefined && port !== 3100) out.push(m[0]);
+      }
+      return [...new Set(out)];
+    };
+    const found = (text: string) => addressProblems(text, 'x', index).map((p) => JSON.parse(/addresses ("[^"]*")/.exec(p)![1]) as string);
+    const fixed = ['loki:3101\nloki:3102', 'a.\nloki:3101', 'x/\nhttp://loki\n:9', 'loki\n:3101', 'loki:31\n01', 'http://\nloki:1', 'a\r\nloki:7\r\n'];
+    for (const t of fixed) expect(found(t)).toEqual(whole(t));
+    expect(found('a.\nloki:3101')).toEqual(['loki:3101']);
+    // Random texts over the characters that matter (a fixed seed, so a failure repeats).
+    let seed = 16;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pieces = ['loki', 'http', '://', ':', '3101', '3100', '9', '.', '-', '_', '@', '/', ' ', '\n', 'a', 'x.y', '+'];
+    for (let i = 0; i < 2000; i++) {
+      const t = Array.from({ length: 1 + Math.floor(next() * 14) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      expect([t, found(t)]).toEqual([t, whole(t)]);
+    }
+  });
   test('argument paths: a whole argument or a flag value starting with /', () => {
     expect(argumentPaths(['run', '/etc/alloy/config.alloy', '--a=/x/y/', '--b=http://h/p', '--c', '-d=:9093'])).toEqual([
       { arg: '/etc/alloy/config.alloy', path: '/etc/alloy/config.alloy' },

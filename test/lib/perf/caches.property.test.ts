@@ -8,6 +8,8 @@ import { Matcher } from '../../../lib/alertmanager/matchers';
 import { RouteNode } from '../../../lib/alertmanager/route';
 import { promqlProblem, promqlType } from '../../../lib/core/promql';
 import { toYaml } from '../../../lib/core/yaml';
+import { re2Problem } from '../../../lib/core/names';
+import { Duration, durationProblem, resolveDuration } from '../../../lib/core/duration';
 
 describe('toYaml remembers texts by content, not by object', () => {
   test.each([
@@ -130,5 +132,44 @@ describe('RouteNode.resolve with an index of many children', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  test('property: a resolver (one index check per batch) gives the routes of resolve; a new one sees a changed tree', () => {
+    fc.assert(
+      fc.property(fc.array(route, { minLength: 16, maxLength: 60 }), fc.array(labels, { minLength: 1, maxLength: 8 }), fc.boolean(), (routes, alerts, unknown) => {
+        const root = new RouteNode({ receiver: 'default' });
+        for (const r of routes) root.addRoute(r);
+        const resolve = root.resolver(unknown);
+        for (const l of alerts) expect(resolve(l)).toEqual(naive(root, l, unknown));
+        root.children.reverse();
+        (root.children[0].options as { matchers?: Matcher[] }).matchers = [Matcher.eq('team', 'z')];
+        const again = root.resolver(unknown);
+        for (const l of alerts) expect(again(l)).toEqual(naive(root, l, unknown));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('verdicts kept by text (re2Problem, durationProblem, resolveDuration)', () => {
+  test('property: asked again, or after the store was emptied, a text gets its first verdict', () => {
+    const pattern = fc.oneof(fc.constantFrom('5..', '(', 'a(?=b)', '\\d+', '(?<n>x)', '[a-', 'x{1001}', ''), fc.string({ maxLength: 6 }));
+    const duration = fc.oneof(fc.constantFrom('5m', '1h30m', '30m1h', '0s', '5 m', '106752d', '1y', ''), fc.string({ maxLength: 5 }));
+    fc.assert(
+      fc.property(pattern, duration, (p, d) => {
+        const first = [re2Problem(p), durationProblem(d), resolveDuration(d)];
+        expect([re2Problem(p), durationProblem(d), resolveDuration(d)]).toEqual(first);
+        // Past the bound every kept verdict is forgotten; the verdicts are made anew, the same.
+        for (let i = 0; i < 4100; i++) {
+          re2Problem(`k${i}`);
+          durationProblem(`${i}s`);
+        }
+        expect([re2Problem(p), durationProblem(d), resolveDuration(d)]).toEqual(first);
+      }),
+      { numRuns: 20 },
+    );
+    expect(re2Problem('a(?=b)')).toMatch(/look-around/);
+    expect(resolveDuration('1h30m')).toEqual({ text: '1h30m', ms: 5_400_000 });
+    expect(() => Duration.parse('30m1h')).toThrow(/largest first/);
   });
 });
