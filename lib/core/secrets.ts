@@ -125,11 +125,27 @@ export function rawSecretReason(key: string, value: unknown, parent?: string): s
   if (key !== 'replacement' && /^\$\{[A-Z_][A-Z0-9_]*(:?-[^}]*)?\}$/.test(value.trim())) return `is a \${${value.trim().slice(2).split(/[:}]/)[0]}} reference`;
   if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key)) return `is a credential header (${key})`;
   if (SECRET_CONFIG_KEY.test(key)) return `is a credential (key ${key})`;
+  if (/^(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}\s*$/i.test(value)) return `is a credential (an ${value.trim().split(/\s/)[0]} authorization value)`;
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(value)) return 'is a credential (an inline PEM private key)';
   if (/url|endpoint|server|host/i.test(key) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     const p = urlSecretProblem(value);
     if (p) return `is a URL that ${p.split('. ')[0]}`;
   }
   return undefined;
+}
+
+/** The enclosing key marker of a credential header's map (Prometheus `http_headers: {Authorization: {values: [...]}}`). */
+const SECRET_HEADER_MAP = '\u0000secret header';
+
+/**
+ * The enclosing key to walk the value of `key` (under `parent`) with: a credential header's map
+ * under `headers` / `http_headers` is marked, and its `values` list then counts as `secrets`
+ * (each entry a credential), like the `secrets` list itself.
+ */
+export function rawChildParent(key: string, value: unknown, parent: string | undefined): string {
+  if (parent === SECRET_HEADER_MAP && key === 'values') return 'secrets';
+  if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) return SECRET_HEADER_MAP;
+  return key;
 }
 
 /**
@@ -149,7 +165,7 @@ export function rawLiteralSecrets(raw: unknown, path: string): string[] {
       for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
         const reason = rawSecretReason(k, e, parent);
         if (reason) out.push(`${p}.${k} ${reason}`);
-        else walk(e, `${p}.${k}`, k);
+        else walk(e, `${p}.${k}`, rawChildParent(k, e, parent));
       }
     }
   };

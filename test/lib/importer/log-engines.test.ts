@@ -135,3 +135,11 @@ describe('secrets in raw sections', () => {
     expect(notes.notes.filter((n) => n.kind === 'secret').map((n) => n.where).sort()).toEqual(['common.storage.s3.access_key_id', 'common.storage.s3.secret_access_key']);
   });
 });
+
+describe('review: rawDiff keeps the enclosing key when it looks for credentials', () => {
+  test('a credential header the construct does not render, under a headers map it renders, becomes a secret variable', () => {
+    const notes = new Notes();
+    const d = rawDiff('f.yaml', { client: { headers: { 'X-Scope-OrgID': 't', 'X-Api-Key': 'literal-key-123' } } }, { client: { headers: { 'X-Scope-OrgID': 't' } } }, {}, notes, 'X');
+    expect(JSON.stringify(d.raw)).not.toContain('literal-key-123');
+  });
+});
