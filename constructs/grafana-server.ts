@@ -138,6 +138,7 @@ export class GrafanaServer extends Construct implements IGrafana {
       else if (ENV_WITH_PROP[k]) problems.push(`env: ${k} is set from the ${ENV_WITH_PROP[k]} prop (got ${JSON.stringify(k)}). Use ${ENV_WITH_PROP[k]} instead.`);
       else if (typeof v !== 'string') problems.push(`env: ${k} must be a string (got ${JSON.stringify(v)}). Quote it, e.g. "true".`);
       else if (GRAFANA_SECRET_ENV.test(k) && v !== '' && literalSecretProblem(v)) problems.push(`env: ${k} ${literalSecretProblem(v)}`);
+      else if (!Token.isUnresolved(v) && urlSecretProblem(v)) problems.push(`env: ${k} ${urlSecretProblem(v)}`);
     }
     if (props.env !== undefined && (props.runtime ?? Observability.of(this).runtime).engines) {
       problems.push(`env is a Docker option (got ${JSON.stringify(Object.keys(props.env))}): on the Kubernetes target the chart's values set Grafana's environment. Remove it, and set the release's values (env, envFromSecret) through its escape hatch.`);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GRAFANA_SECRET_ENV } from '../../constructs/grafana-server';
-import { SECRET_ENV_NAME } from '../core/secrets';
+import { SECRET_ENV_NAME, urlSecretProblem } from '../core/secrets';
 import { Commented, FileRef, Notes } from './model';
 import { isObject, parseYaml, unknownKeys } from './parse';
 
@@ -321,7 +321,7 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     const grafanaPlain = kind === 'grafana' ? /^GF_(AUTH_ANONYMOUS_ENABLED|USERS_ALLOW_SIGN_UP|FEATURE_TOGGLES_ENABLE|INSTALL_PLUGINS|SERVER_ROOT_URL|SECURITY_ADMIN_USER)$/ : /^$/;
     for (const [k, v] of envEntries) {
       if (grafanaPlain.test(k) && !ENV_REF.test(v)) env[k] = v;
-      else if ((kind === 'grafana' ? GRAFANA_SECRET_ENV : SECRET_ENV_NAME).test(k) || ENV_REF.test(v)) secretEnv[k] = notes.secret(file, `${where}.environment.${k}`, `${service}_${k}`, ENV_REF.test(v) && /^\$\{[^}]+\}$/.test(v.trim()) ? v : v || k);
+      else if ((kind === 'grafana' ? GRAFANA_SECRET_ENV : SECRET_ENV_NAME).test(k) || ENV_REF.test(v) || urlSecretProblem(v) !== undefined) secretEnv[k] = notes.secret(file, `${where}.environment.${k}`, `${service}_${k}`, ENV_REF.test(v) && /^\$\{[^}]+\}$/.test(v.trim()) ? v : v || k);
       else env[k] = v;
       if (/^\$\{[^}]*:-/.test(v)) notes.add('choice', file, `${where}.environment.${k}`, `the Compose default in ${v} is dropped: the variable must be set (no default for a secret)`);
     }

@@ -143,3 +143,12 @@ describe('review: rawDiff keeps the enclosing key when it looks for credentials'
     expect(JSON.stringify(d.raw)).not.toContain('literal-key-123');
   });
 });
+
+describe('review: Compose environment values that are URLs with credentials', () => {
+  test('a Grafana GF_DATABASE_URL with a password becomes a sensitive variable, not literal code', () => {
+    const f = write('gfdb/docker-compose.yml', 'services:\n  grafana:\n    image: grafana/grafana:12.3.1\n    environment:\n      - GF_DATABASE_URL=postgres://grafana:hunter2-db@db:5432/grafana\n      - GF_LOG_LEVEL=warn\n');
+    const r = importStack({ compose: f, out: path.join(dir, 'gfdb-main.ts') });
+    expect(r.code).not.toContain('hunter2-db');
+    expect(r.code).toContain("GF_LOG_LEVEL: 'warn'");
+  });
+});
