@@ -118,6 +118,14 @@ export function sensitiveVariablesIn(text: string, scope: IConstruct): string[] 
  */
 export const SECRET_CONFIG_KEY = /^(?!.*_(file|files|ref|path|url|id|ids|name|type|header|headers|length|format)$)(.*passw(or)?d.*|credentials|.*secret.*|.*_key|key|.*token.*|.*passphrase.*|api_?key|apikey|dsn)$/i;
 
+/** Why a literal string is a credential by its value alone (`Bearer <token>`, `Basic <base64>`, an inline PEM private key), whatever its key; undefined when not. */
+export function credentialValueReason(value: unknown): string | undefined {
+  if (typeof value !== 'string' || Token.isUnresolved(value)) return undefined;
+  if (/^(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}\s*$/i.test(value)) return `is a credential (an ${value.trim().split(/\s/)[0]} authorization value)`;
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(value)) return 'is a credential (an inline PEM private key)';
+  return undefined;
+}
+
 /** Why a literal at `key` (under `parent`, the enclosing key) of a raw config section is a credential; undefined when it is not. */
 export function rawSecretReason(key: string, value: unknown, parent?: string): string | undefined {
   if (typeof value !== 'string' || value === '' || Token.isUnresolved(value)) return undefined;
@@ -125,8 +133,8 @@ export function rawSecretReason(key: string, value: unknown, parent?: string): s
   if (key !== 'replacement' && /^\$\{[A-Z_][A-Z0-9_]*(:?-[^}]*)?\}$/.test(value.trim())) return `is a \${${value.trim().slice(2).split(/[:}]/)[0]}} reference`;
   if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key)) return `is a credential header (${key})`;
   if (SECRET_CONFIG_KEY.test(key)) return `is a credential (key ${key})`;
-  if (/^(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}\s*$/i.test(value)) return `is a credential (an ${value.trim().split(/\s/)[0]} authorization value)`;
-  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(value)) return 'is a credential (an inline PEM private key)';
+  const byValue = credentialValueReason(value);
+  if (byValue) return byValue;
   if (/url|endpoint|server|host/i.test(key) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     const p = urlSecretProblem(value);
     if (p) return `is a URL that ${p.split('. ')[0]}`;
