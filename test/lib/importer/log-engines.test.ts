@@ -152,3 +152,13 @@ describe('review: Compose environment values that are URLs with credentials', ()
     expect(r.code).toContain("GF_LOG_LEVEL: 'warn'");
   });
 });
+
+describe('review: -config.file given as two words', () => {
+  test('a Loki command ["-config.file", path] imports the mounted config and passes no stray argument', () => {
+    const cfg = write('twowords/loki.yaml', 'auth_enabled: false\nlimits_config:\n  retention_period: 336h\nschema_config:\n  configs: []\n');
+    const f = write('twowords/docker-compose.yml', `services:\n  loki:\n    image: grafana/loki:3.7.6\n    command: ["-config.file", "/etc/loki/loki.yaml"]\n    volumes:\n      - ${cfg}:/etc/loki/loki.yaml:ro\n`);
+    const r = importStack({ compose: f, out: path.join(dir, 'twowords-main.ts') });
+    expect(r.report).not.toMatch(/no mounted config file/);
+    expect(r.code).not.toMatch(/extraArgs/);
+  });
+});

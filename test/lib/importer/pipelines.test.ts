@@ -305,3 +305,24 @@ describe('review: OTel raw settings with credentials given by value', () => {
     expect(JSON.stringify(r.props)).not.toContain('abcdef123456');
   });
 });
+
+describe('review: config paths in Collector and Alloy commands', () => {
+  const minimalOtel = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  debug: { verbosity: detailed }\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n';
+
+  test('a Collector --config=file:PATH (the file: provider) reads the mounted file', () => {
+    write('fileuri/c.yaml', minimalOtel);
+    const compose = write('fileuri/docker-compose.yml', ['services:', '  otel:', '    image: otel/opentelemetry-collector-contrib:0.159.0', '    command: ["--config=file:/conf/c.yaml"]', '    volumes: ["./c.yaml:/conf/c.yaml:ro"]', ''].join('\n'));
+    const r = importStack({ compose, out: path.join(dir, 'fileuri/main.ts') });
+    expect(r.code).toMatch(/new OtelCollector\(this, 'Otel', \{[\s\S]*verbosity: 'detailed'/);
+    expect(r.report).not.toMatch(/no bind mount of the config file/);
+  });
+
+  test('Alloy flags given as two words (--storage.path DIR) are not taken for the config path', () => {
+    write('alloywords/config.alloy', 'logging {\n  level = "info"\n}\n');
+    const compose = write('alloywords/docker-compose.yml', ['services:', '  alloy:', '    image: grafana/alloy:v1.18.1', '    command: ["run", "--server.http.listen-addr", "0.0.0.0:12345", "--storage.path", "/var/lib/alloy/data", "/etc/alloy/config.alloy"]', '    volumes: ["./config.alloy:/etc/alloy/config.alloy:ro"]', ''].join('\n'));
+    const r = importStack({ compose, out: path.join(dir, 'alloywords/main.ts') });
+    expect(r.code).toMatch(/new LogAgent\(/);
+    expect(r.report).not.toMatch(/kept as a generic Container/);
+    expect(r.code).not.toMatch(/extraArgs/);
+  });
+});
