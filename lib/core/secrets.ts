@@ -161,7 +161,7 @@ export function rawChildParent(key: string, value: unknown, parent: string | und
  * as `<path> <reason>`. Walks maps and lists; `secrets` lists of Prometheus `http_headers`
  * count as credentials whatever their header's name.
  */
-export function rawLiteralSecrets(raw: unknown, path: string): string[] {
+export function rawLiteralSecrets(raw: unknown, path: string, plainKeys: readonly string[] = []): string[] {
   const out: string[] = [];
   const walk = (v: unknown, p: string, parent: string | undefined) => {
     if (Array.isArray(v)) {
@@ -171,7 +171,8 @@ export function rawLiteralSecrets(raw: unknown, path: string): string[] {
       });
     } else if (v !== null && typeof v === 'object') {
       for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
-        const reason = rawSecretReason(k, e, parent);
+        // A key of `plainKeys` (the Collector's attribute `key`) is a credential by its value only.
+        const reason = plainKeys.includes(k) ? credentialValueReason(e) : rawSecretReason(k, e, parent);
         if (reason) out.push(`${p}.${k} ${reason}`);
         else walk(e, `${p}.${k}`, rawChildParent(k, e, parent));
       }
@@ -184,9 +185,10 @@ export function rawLiteralSecrets(raw: unknown, path: string): string[] {
 /**
  * The warning for literal credentials found by {@link rawLiteralSecrets} in a raw escape hatch
  * (`prop` names it, e.g. `rawConfig` or `scrape job "api" rawFields`); undefined when none.
+ * `plainKeys` are keys that name no credential in this engine (the Collector's `key`).
  */
-export function rawLiteralSecretsWarning(raw: unknown, prop: string): string | undefined {
-  const found = rawLiteralSecrets(raw, prop);
+export function rawLiteralSecretsWarning(raw: unknown, prop: string, plainKeys: readonly string[] = []): string | undefined {
+  const found = rawLiteralSecrets(raw, prop, plainKeys);
   if (!found.length) return undefined;
   return `${found.join('; ')}: a literal credential in a raw escape hatch is written as it is into the rendered file and the synthesized JSON. Pass it as a secret instead: the value from secretVariable(this, 'name').stringValue (set TF_VAR_name) in the same place; the library delivers it as a secret file (Prometheus: through the key's *_file form where there is one).`;
 }
