@@ -91,8 +91,12 @@ const ENV_WITH_PROP: Record<string, string> = {
   GF_INSTALL_PLUGINS: 'plugins',
   GF_PLUGINS_PREINSTALL_SYNC: 'plugins',
 };
-/** Environment names whose values are credentials (Grafana's `*_PASSWORD`, `*_SECRET`, client secrets, API keys, tokens). */
-export const GRAFANA_SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|_KEY)$|_KEY_|API_?KEY|CREDENTIAL/;
+/**
+ * Environment names whose values are credentials (Grafana's `*_PASSWORD`, `*_SECRET`, client
+ * secrets, API keys, tokens); not those naming a file (`*_FILE`, Grafana's `__FILE` form,
+ * `*_PATH`, `[server] cert_key`), whose value is a path.
+ */
+export const GRAFANA_SECRET_ENV = /^(?!.*(_FILE|_PATH|_CERT_KEY)$).*((PASSWORD|PASSWD|SECRET|TOKEN|_KEY)$|_KEY_|API_?KEY|CREDENTIAL)/;
 
 /**
  * Grafana on the stack's runtime, secure by default (no default admin password, anonymous

@@ -178,3 +178,12 @@ describe('review: OtelCollector rawConfig with literal credentials', () => {
     expect(warned).not.toMatch(/db\.statement|actions\[0\]\.key/);
   });
 });
+
+describe('review: GrafanaServer env names that name a file, not a credential', () => {
+  test('a path in GF_SERVER_CERT_KEY, GF_AUTH_JWT_KEY_FILE or a __FILE variable is a plain setting', () => {
+    const stack = testStack();
+    new GrafanaServer(stack, 'Grafana', { env: { GF_SERVER_CERT_KEY: '/etc/grafana/grafana.key', GF_AUTH_JWT_KEY_FILE: '/etc/grafana/jwt.pem', GF_DATABASE_PASSWORD__FILE: '/run/secrets/db_password' } });
+    const env = container(synthJson(stack), 'grafana').env as string[];
+    expect(env).toEqual(expect.arrayContaining(['GF_SERVER_CERT_KEY=/etc/grafana/grafana.key', 'GF_AUTH_JWT_KEY_FILE=/etc/grafana/jwt.pem', 'GF_DATABASE_PASSWORD__FILE=/run/secrets/db_password']));
+  });
+});
