@@ -326,3 +326,19 @@ describe('review: config paths in Collector and Alloy commands', () => {
     expect(r.code).not.toMatch(/extraArgs/);
   });
 });
+
+describe('review: Alloy credentials the attribute list missed', () => {
+  test('a credential header in a headers object, a sigv4 secret_key and a Bearer value become secret files (read as strings)', () => {
+    const notes = new Notes();
+    const text = 'prometheus.remote_write "cloud" {\n  endpoint {\n    url = "https://prom.example.com/api/v1/write"\n    headers = { "X-Scope-OrgID" = "team-a", "Authorization" = "Bearer abcdef123456" }\n    sigv4 {\n      region = "eu-west-1"\n      secret_key = "very-secret-key"\n    }\n  }\n}\n';
+    const { secrets } = importAlloy('c.alloy', text, notes);
+    expect(secrets.map((x) => [x.keys.join('.'), text.slice(x.span[0], x.span[1]), x.isUrl])).toEqual([
+      ['prometheus.remote_write.cloud.endpoint.headers.Authorization', '"Bearer abcdef123456"', true],
+      ['prometheus.remote_write.cloud.endpoint.sigv4.secret_key', '"very-secret-key"', true],
+    ]);
+    const rewritten = alloyWithSecretFiles(text, secrets, ['s_auth', 's_key']);
+    expect(rewritten).not.toMatch(/abcdef123456|very-secret-key/);
+    expect(rewritten).toContain('"team-a"');
+    parseAlloy(rewritten, 'r');
+  });
+});
