@@ -249,6 +249,12 @@ describe('Grafana provisioning', () => {
     return { ...r, notes: notes.notes };
   };
 
+  test('review: a data source URL carrying a password becomes a sensitive variable (GrafanaDataSources refuses it literal)', () => {
+    const r = provisioning({ 'datasources/ds.yml': 'datasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus\n    url: http://admin:hunter2@prometheus:9090\n' });
+    expect(JSON.stringify(r.dataSources)).not.toContain('hunter2');
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'secret', where: 'datasources[0] ("Prometheus").url' }));
+  });
+
   test('invalid YAML in a data source file names the file and the line', () => {
     const e = caught(() => provisioning({ 'datasources/ds.yml': 'apiVersion: 1\ndatasources:\n  - name: a\n   type: loki\n' }));
     expect([e.file, e.line]).toEqual(['datasources/ds.yml', 4]);
