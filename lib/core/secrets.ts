@@ -37,6 +37,15 @@ export const SECRET_ENV_NAME = /(PASSWORD|PASSWD|PASS$|SECRET|TOKEN|API_?KEY|PRI
  */
 export const SECRET_HEADER_NAME = /authorization|api[-_]?key|token|secret|passw(or)?d|cookie|session|credential|signature|private|honeycomb-team|insert-key|license-key/i;
 
+/**
+ * Whether a header name carries a credential: {@link SECRET_HEADER_NAME}, or a name ending in
+ * `-Key` (`X-Auth-Key`, `Ocp-Apim-Subscription-Key`). For header names only: a config key
+ * ending in `_key` may name no secret (the Collector's `routing_key`).
+ */
+export function isCredentialHeader(name: string): boolean {
+  return SECRET_HEADER_NAME.test(name) || /[-_]key$/i.test(name);
+}
+
 /** Query parameter names that carry a credential (`?api_key=`, `?access_token=`, `?auth=`, `?sig=`). */
 export const SECRET_PARAM_NAME = /^(api[-_]?key|apikey|key|access[-_]?token|auth|auth[-_]?token|token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|private[-_]?token|session)$/i;
 
@@ -131,7 +140,7 @@ export function rawSecretReason(key: string, value: unknown, parent?: string): s
   if (typeof value !== 'string' || value === '' || Token.isUnresolved(value)) return undefined;
   // An environment reference (upper case, as envsubst users write them); a relabel replacement's `${name}` is a capture group.
   if (key !== 'replacement' && /^\$\{[A-Z_][A-Z0-9_]*(:?-[^}]*)?\}$/.test(value.trim())) return `is a \${${value.trim().slice(2).split(/[:}]/)[0]}} reference`;
-  if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key)) return `is a credential header (${key})`;
+  if ((parent === 'headers' || parent === 'http_headers') && isCredentialHeader(key)) return `is a credential header (${key})`;
   if (SECRET_CONFIG_KEY.test(key)) return `is a credential (key ${key})`;
   const byValue = credentialValueReason(value);
   if (byValue) return byValue;
@@ -152,7 +161,7 @@ const SECRET_HEADER_MAP = '\u0000secret header';
  */
 export function rawChildParent(key: string, value: unknown, parent: string | undefined): string {
   if (parent === SECRET_HEADER_MAP && key === 'values') return 'secrets';
-  if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) return SECRET_HEADER_MAP;
+  if ((parent === 'headers' || parent === 'http_headers') && isCredentialHeader(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) return SECRET_HEADER_MAP;
   return key;
 }
 

@@ -196,3 +196,12 @@ describe('review: literal credentials the key rule alone missed', () => {
     expect(rawSecretReason('cert_pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')).toBeUndefined();
   });
 });
+
+describe('review: credential headers named *-Key', () => {
+  test('X-Auth-Key and Ocp-Apim-Subscription-Key under headers are credentials; X-Scope-OrgID is not', () => {
+    expect(rawSecretReason('X-Auth-Key', 'abc123', 'headers')).toBeDefined();
+    expect(rawSecretReason('Ocp-Apim-Subscription-Key', 'abc123', 'headers')).toBeDefined();
+    expect(rawSecretReason('X-Scope-OrgID', 'team-a', 'headers')).toBeUndefined();
+    expect(rawLiteralSecrets({ http_headers: { 'X-Auth-Key': { values: ['abc123'] } } }, 'r')).toEqual(['r.http_headers.X-Auth-Key.values[0] is a secret header value']);
+  });
+});

@@ -297,11 +297,12 @@ describe('Grafana provisioning', () => {
 describe('review: OTel raw settings with credentials given by value', () => {
   test('an inline PEM private key (tls key_pem) and a Bearer header value under a plain name become secret variables', () => {
     const notes = new Notes();
-    const yaml = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  fancyvendor/eu:\n    tls:\n      key_pem: "-----BEGIN PRIVATE KEY-----\\nMIIBsecretkeybytes\\n-----END PRIVATE KEY-----\\n"\n    headers:\n      x-custom: Bearer abcdef123456\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [fancyvendor/eu]\n';
+    const yaml = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  fancyvendor/eu:\n    tls:\n      key_pem: "-----BEGIN PRIVATE KEY-----\\nMIIBsecretkeybytes\\n-----END PRIVATE KEY-----\\n"\n    headers:\n      x-custom: Bearer abcdef123456\n      X-Auth-Key: authkey-literal-9\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [fancyvendor/eu]\n';
     const r = importOtel('otel.yml', yaml, notes);
     const text = JSON.stringify((r.props.rawConfig as Commented).value);
     expect(text).not.toContain('MIIBsecretkeybytes');
     expect(text).not.toContain('abcdef123456');
+    expect(text).not.toContain('authkey-literal-9');
   });
 
   test('a typed exporter header whose value is a Bearer token under a plain name becomes a secret variable', () => {
