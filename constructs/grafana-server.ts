@@ -91,8 +91,12 @@ const ENV_WITH_PROP: Record<string, string> = {
   GF_INSTALL_PLUGINS: 'plugins',
   GF_PLUGINS_PREINSTALL_SYNC: 'plugins',
 };
-/** Environment names whose values are credentials (Grafana's `*_PASSWORD`, `*_SECRET`, client secrets, API keys, tokens). */
-export const GRAFANA_SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|_KEY)$|_KEY_|API_?KEY|CREDENTIAL/;
+/**
+ * Environment names whose values are credentials (Grafana's `*_PASSWORD`, `*_SECRET`, client
+ * secrets, API keys, tokens); not those naming a file (`*_FILE`, Grafana's `__FILE` form,
+ * `*_PATH`, `[server] cert_key`), whose value is a path.
+ */
+export const GRAFANA_SECRET_ENV = /^(?!.*(_FILE|_PATH|_CERT_KEY)$).*((PASSWORD|PASSWD|SECRET|TOKEN|_KEY)$|_KEY_|API_?KEY|CREDENTIAL)/;
 
 /**
  * Grafana on the stack's runtime, secure by default (no default admin password, anonymous
@@ -138,6 +142,7 @@ export class GrafanaServer extends Construct implements IGrafana {
       else if (ENV_WITH_PROP[k]) problems.push(`env: ${k} is set from the ${ENV_WITH_PROP[k]} prop (got ${JSON.stringify(k)}). Use ${ENV_WITH_PROP[k]} instead.`);
       else if (typeof v !== 'string') problems.push(`env: ${k} must be a string (got ${JSON.stringify(v)}). Quote it, e.g. "true".`);
       else if (GRAFANA_SECRET_ENV.test(k) && v !== '' && literalSecretProblem(v)) problems.push(`env: ${k} ${literalSecretProblem(v)}`);
+      else if (!Token.isUnresolved(v) && urlSecretProblem(v)) problems.push(`env: ${k} ${urlSecretProblem(v)}`);
     }
     if (props.env !== undefined && (props.runtime ?? Observability.of(this).runtime).engines) {
       problems.push(`env is a Docker option (got ${JSON.stringify(Object.keys(props.env))}): on the Kubernetes target the chart's values set Grafana's environment. Remove it, and set the release's values (env, envFromSecret) through its escape hatch.`);

@@ -32,6 +32,7 @@ import { IScrapeTarget, ScrapeJobOptions } from '../lib/prometheus/scrape';
 import { ConfigFile, Endpoint, PortSpec } from '../lib/runtime/component';
 import { ComponentOptions, deployComponent, mainPortPublish, parseImage } from '../lib/runtime/options';
 import { IDeployment, componentEndpoint } from '../lib/runtime/runtime';
+import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 
 /**
  * The image this library is verified against: otel/opentelemetry-collector-contrib 0.159.0
@@ -211,6 +212,9 @@ export class OtelCollector extends Construct implements IScrapeTarget {
     this.rawConfig = props.rawConfig;
     if (props.rawConfig !== undefined) {
       Annotations.of(this).addInfo(`rawConfig: ${Object.keys(props.rawConfig).join(', ')} merged over the rendered config.yml unchecked by the library (the Collector validates it at start).`);
+      // A bare `key` is an attribute name in the Collector (attributes actions, policies), not a credential.
+      const literalInRaw = rawLiteralSecretsWarning(props.rawConfig, 'rawConfig', ['key']);
+      if (literalInRaw) Annotations.of(this).addWarning(literalInRaw);
     }
     this.tempo = props.tempo;
     this.loki = props.loki;

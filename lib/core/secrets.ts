@@ -37,6 +37,15 @@ export const SECRET_ENV_NAME = /(PASSWORD|PASSWD|PASS$|SECRET|TOKEN|API_?KEY|PRI
  */
 export const SECRET_HEADER_NAME = /authorization|api[-_]?key|token|secret|passw(or)?d|cookie|session|credential|signature|private|honeycomb-team|insert-key|license-key/i;
 
+/**
+ * Whether a header name carries a credential: {@link SECRET_HEADER_NAME}, or a name ending in
+ * `-Key` (`X-Auth-Key`, `Ocp-Apim-Subscription-Key`). For header names only: a config key
+ * ending in `_key` may name no secret (the Collector's `routing_key`).
+ */
+export function isCredentialHeader(name: string): boolean {
+  return SECRET_HEADER_NAME.test(name) || /[-_]key$/i.test(name);
+}
+
 /** Query parameter names that carry a credential (`?api_key=`, `?access_token=`, `?auth=`, `?sig=`). */
 export const SECRET_PARAM_NAME = /^(api[-_]?key|apikey|key|access[-_]?token|auth|auth[-_]?token|token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|private[-_]?token|session)$/i;
 
@@ -118,13 +127,23 @@ export function sensitiveVariablesIn(text: string, scope: IConstruct): string[] 
  */
 export const SECRET_CONFIG_KEY = /^(?!.*_(file|files|ref|path|url|id|ids|name|type|header|headers|length|format)$)(.*passw(or)?d.*|credentials|.*secret.*|.*_key|key|.*token.*|.*passphrase.*|api_?key|apikey|dsn)$/i;
 
+/** Why a literal string is a credential by its value alone (`Bearer <token>`, `Basic <base64>`, an inline PEM private key), whatever its key; undefined when not. */
+export function credentialValueReason(value: unknown): string | undefined {
+  if (typeof value !== 'string' || Token.isUnresolved(value)) return undefined;
+  if (/^(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}\s*$/i.test(value)) return `is a credential (an ${value.trim().split(/\s/)[0]} authorization value)`;
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(value)) return 'is a credential (an inline PEM private key)';
+  return undefined;
+}
+
 /** Why a literal at `key` (under `parent`, the enclosing key) of a raw config section is a credential; undefined when it is not. */
 export function rawSecretReason(key: string, value: unknown, parent?: string): string | undefined {
   if (typeof value !== 'string' || value === '' || Token.isUnresolved(value)) return undefined;
   // An environment reference (upper case, as envsubst users write them); a relabel replacement's `${name}` is a capture group.
   if (key !== 'replacement' && /^\$\{[A-Z_][A-Z0-9_]*(:?-[^}]*)?\}$/.test(value.trim())) return `is a \${${value.trim().slice(2).split(/[:}]/)[0]}} reference`;
-  if ((parent === 'headers' || parent === 'http_headers') && SECRET_HEADER_NAME.test(key)) return `is a credential header (${key})`;
+  if ((parent === 'headers' || parent === 'http_headers') && isCredentialHeader(key)) return `is a credential header (${key})`;
   if (SECRET_CONFIG_KEY.test(key)) return `is a credential (key ${key})`;
+  const byValue = credentialValueReason(value);
+  if (byValue) return byValue;
   if (/url|endpoint|server|host/i.test(key) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     const p = urlSecretProblem(value);
     if (p) return `is a URL that ${p.split('. ')[0]}`;
@@ -132,12 +151,26 @@ export function rawSecretReason(key: string, value: unknown, parent?: string): s
   return undefined;
 }
 
+/** The enclosing key marker of a credential header's map (Prometheus `http_headers: {Authorization: {values: [...]}}`). */
+const SECRET_HEADER_MAP = '\u0000secret header';
+
+/**
+ * The enclosing key to walk the value of `key` (under `parent`) with: a credential header's map
+ * under `headers` / `http_headers` is marked, and its `values` list then counts as `secrets`
+ * (each entry a credential), like the `secrets` list itself.
+ */
+export function rawChildParent(key: string, value: unknown, parent: string | undefined): string {
+  if (parent === SECRET_HEADER_MAP && key === 'values') return 'secrets';
+  if ((parent === 'headers' || parent === 'http_headers') && isCredentialHeader(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) return SECRET_HEADER_MAP;
+  return key;
+}
+
 /**
  * Literal credentials inside a raw escape hatch (a config section written as it is): each
  * as `<path> <reason>`. Walks maps and lists; `secrets` lists of Prometheus `http_headers`
  * count as credentials whatever their header's name.
  */
-export function rawLiteralSecrets(raw: unknown, path: string): string[] {
+export function rawLiteralSecrets(raw: unknown, path: string, plainKeys: readonly string[] = []): string[] {
   const out: string[] = [];
   const walk = (v: unknown, p: string, parent: string | undefined) => {
     if (Array.isArray(v)) {
@@ -147,9 +180,10 @@ export function rawLiteralSecrets(raw: unknown, path: string): string[] {
       });
     } else if (v !== null && typeof v === 'object') {
       for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
-        const reason = rawSecretReason(k, e, parent);
+        // A key of `plainKeys` (the Collector's attribute `key`) is a credential by its value only.
+        const reason = plainKeys.includes(k) ? credentialValueReason(e) : rawSecretReason(k, e, parent);
         if (reason) out.push(`${p}.${k} ${reason}`);
-        else walk(e, `${p}.${k}`, k);
+        else walk(e, `${p}.${k}`, rawChildParent(k, e, parent));
       }
     }
   };
@@ -160,9 +194,10 @@ export function rawLiteralSecrets(raw: unknown, path: string): string[] {
 /**
  * The warning for literal credentials found by {@link rawLiteralSecrets} in a raw escape hatch
  * (`prop` names it, e.g. `rawConfig` or `scrape job "api" rawFields`); undefined when none.
+ * `plainKeys` are keys that name no credential in this engine (the Collector's `key`).
  */
-export function rawLiteralSecretsWarning(raw: unknown, prop: string): string | undefined {
-  const found = rawLiteralSecrets(raw, prop);
+export function rawLiteralSecretsWarning(raw: unknown, prop: string, plainKeys: readonly string[] = []): string | undefined {
+  const found = rawLiteralSecrets(raw, prop, plainKeys);
   if (!found.length) return undefined;
   return `${found.join('; ')}: a literal credential in a raw escape hatch is written as it is into the rendered file and the synthesized JSON. Pass it as a secret instead: the value from secretVariable(this, 'name').stringValue (set TF_VAR_name) in the same place; the library delivers it as a secret file (Prometheus: through the key's *_file form where there is one).`;
 }

@@ -56,6 +56,9 @@ function slimPanel(panel: Json): Json {
     return row;
   }
   const out = without(panel, D.panel);
+  // Grafana's dashboard scene lays out a repeated panel without repeatDirection vertically
+  // (its frontend does not apply the schema's "h"): a repeated panel keeps it.
+  if (panel.repeat && 'repeatDirection' in panel) out.repeatDirection = panel.repeatDirection;
   if (isRecord(out.fieldConfig)) {
     const fc = without(out.fieldConfig, D.fieldConfigSource);
     if (isRecord(fc.defaults)) fc.defaults = without(fc.defaults, D.fieldConfig);

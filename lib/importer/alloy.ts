@@ -10,7 +10,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { LogAgent, LogAgentProps } from '../../constructs/log-agent';
 import { ValidationError } from '../core/errors';
-import { urlSecretProblem } from '../core/secrets';
+import { credentialValueReason, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { Commented, Notes } from './model';
 import { ImportError } from './parse';
 
@@ -233,6 +233,12 @@ export function alloyBlocks(stmts: readonly AlloyStmt[]): AlloyBlockNode[] {
 const LOG_AGENT_COMPONENTS = ['discovery.docker', 'discovery.relabel', 'loki.source.docker', 'local.file_match', 'loki.source.file', 'loki.process', 'loki.write', 'prometheus.scrape', 'prometheus.remote_write', 'pyroscope.receive_http', 'pyroscope.write', 'logging'];
 /** Attributes that hold credentials. */
 const SECRET_ATTR = /^(password|bearer_token|token|api_key|secret|client_secret|key|credentials)$/;
+/**
+ * More credentials, read as strings (`is_secret = false`: Alloy turns a string into a secret
+ * where one is expected, never the reverse): `secret_key`, session and auth tokens, private
+ * keys, and any `Bearer ...` / `Basic ...` / inline PEM private key value.
+ */
+const STRING_SECRET_ATTR = /^(secret_key|session_token|auth_token|api_token|private_key|key_pem|client_key)$/;
 
 /** A literal credential in a config.alloy: a credential attribute, or a URL carrying one. */
 export interface AlloySecret {
@@ -243,7 +249,7 @@ export interface AlloySecret {
   readonly value: string;
   /** Offsets of the string literal (quotes included) in the text. */
   readonly span: readonly [number, number];
-  /** A URL attribute (a string for Alloy), not a secret-typed one. */
+  /** Read as a string (a URL, a header value, ...), not as a secret-typed value. */
   readonly isUrl: boolean;
 }
 
@@ -287,8 +293,15 @@ export function importAlloy(file: string, text: string, notes: Notes): { compone
   const walk = (stmts: readonly AlloyStmt[], at: string, keys: string[]) => {
     for (const s of stmts) {
       if (s.kind === 'block') walk(s.body, `${at}${at ? ' > ' : ''}${s.name}${s.label !== undefined ? ` "${s.label}"` : ''}`, [...keys, ...(s.label !== undefined ? [s.name, s.label] : [s.name])]);
-      else if (s.value.t === 'str' && s.value.span && s.value.v !== '' && (SECRET_ATTR.test(s.name) || (/url$/.test(s.name) && urlSecretProblem(s.value.v) !== undefined))) {
+      else if (s.value.t === 'str' && s.value.span && s.value.v !== '' && (SECRET_ATTR.test(s.name) || STRING_SECRET_ATTR.test(s.name) || credentialValueReason(s.value.v) !== undefined || (/url$/.test(s.name) && urlSecretProblem(s.value.v) !== undefined))) {
         secrets.push({ where: `${at} > ${s.name} (line ${s.line})`, keys: [...keys, s.name], value: s.value.v, span: s.value.span, isUrl: !SECRET_ATTR.test(s.name) });
+      } else if (s.value.t === 'obj') {
+        // A map of strings (`headers = { "Authorization" = "Bearer ..." }`): credential headers and values.
+        for (const [k, v] of s.value.entries) {
+          if (v.t === 'str' && v.span && v.v !== '' && (SECRET_HEADER_NAME.test(k) || credentialValueReason(v.v) !== undefined)) {
+            secrets.push({ where: `${at} > ${s.name} > ${k} (line ${s.line})`, keys: [...keys, s.name, k], value: v.v, span: v.span, isUrl: true });
+          }
+        }
       }
     }
   };

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GRAFANA_SECRET_ENV } from '../../constructs/grafana-server';
-import { SECRET_ENV_NAME } from '../core/secrets';
+import { SECRET_ENV_NAME, urlSecretProblem } from '../core/secrets';
 import { Commented, FileRef, Notes } from './model';
 import { isObject, parseYaml, unknownKeys } from './parse';
 
@@ -57,16 +57,21 @@ const OWN_FLAGS: Record<string, RegExp> = {
 const DEFAULT_CONFIG: Record<string, string> = { 'otel-collector': '/etc/otelcol-contrib/config.yaml', alloy: '/etc/alloy/config.alloy' };
 
 /** The config path the command gives (`--config=X`, `--config X`; Alloy's `run X`), else the image's default. */
-function configPathOf(kind: EngineKind, image: string, args: string[]): string | undefined {
+function configPathOf(kind: EngineKind, image: string, args: string[], targets: readonly string[] = []): string | undefined {
   if (kind === 'otel-collector') {
     const i = args.findIndex((a) => /^--config(=|$)/.test(a));
     if (i < 0) return /contrib/.test(image) ? DEFAULT_CONFIG[kind] : '/etc/otelcol/config.yaml';
-    return args[i].includes('=') ? args[i].slice('--config='.length) : args[i + 1];
+    const given = args[i].includes('=') ? args[i].slice('--config='.length) : args[i + 1];
+    // `file:PATH` is the file provider's URI for the same path.
+    return given?.replace(/^file:/, '');
   }
   if (kind === 'alloy') {
-    // `alloy run [flags] PATH`: the first argument after run that is not a flag.
+    // `alloy run [flags] PATH`: an argument after run that is not a flag (a flag's value given
+    // as a second word, `--storage.path DIR`, is not a flag either: a mounted file is preferred).
     const i = args.indexOf('run');
-    return (i >= 0 ? args.slice(i + 1).find((a) => !a.startsWith('-')) : undefined) ?? DEFAULT_CONFIG[kind];
+    const after = i >= 0 ? args.map((a, k) => ({ a, k })).filter(({ a, k }) => k > i && !a.startsWith('-')) : [];
+    const positional = after.filter(({ k }) => !/^--[^=]+$/.test(args[k - 1]));
+    return (after.find(({ a }) => targets.includes(a)) ?? positional[0] ?? after[0])?.a ?? DEFAULT_CONFIG[kind];
   }
   return undefined;
 }
@@ -144,7 +149,7 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     let kind: EngineKind = ENGINES.find(([re]) => re.test(repo))?.[1] ?? 'container';
     if (kind === 'alloy') {
       // Alloy's configuration is carried as a file: without one, the service stays a Container.
-      const target = configPathOf('alloy', repo, words(svc.command));
+      const target = configPathOf('alloy', repo, words(svc.command), mounts(svc.volumes).filter((x) => !x.named).map((x) => x.target));
       const src = mounts(svc.volumes).find((x) => !x.named && x.target === target);
       const host = src ? path.resolve(base, src.source) : undefined;
       if (!host || !fs.existsSync(host) || !fs.statSync(host).isFile()) {
@@ -167,8 +172,9 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     if (kind !== 'container') {
       props.name = service;
       props.image = image;
-      const configFlag = LOG_ENGINES.includes(kind) ? args.map((a) => /^--?config\.file=(.+)$/.exec(a)?.[1]).find(Boolean) : undefined;
-      const cfgPath = LOG_ENGINES.includes(kind) ? undefined : configPathOf(kind, repo, args);
+      // `-config.file=X` or `-config.file X` (Go's flag package reads both).
+      const configFlag = LOG_ENGINES.includes(kind) ? args.map((a, i) => /^--?config\.file=(.+)$/.exec(a)?.[1] ?? (/^--?config\.file$/.test(a) ? args[i + 1] : undefined)).find(Boolean) : undefined;
+      const cfgPath = LOG_ENGINES.includes(kind) ? undefined : configPathOf(kind, repo, args, m.filter((x) => !x.named).map((x) => x.target));
       const cfg = LOG_ENGINES.includes(kind)
         ? m.find((x) => !x.named && x.target === configFlag)
         : m.find((x) => !x.named && (cfgPath ? x.target === cfgPath : CONFIG_TARGET[kind]?.test(x.target)));
@@ -213,6 +219,12 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
       }
       for (const [i, a] of args.entries()) {
         if (kind === 'otel-collector' && a === '--config' && i + 1 < args.length) args[i + 1] = '--config';
+        if (LOG_ENGINES.includes(kind) && /^--?config\.file$/.test(a) && i + 1 < args.length) args[i + 1] = a;
+        // Alloy flags the construct sets, given as two words: their value goes with them.
+        if (kind === 'alloy' && (a === '--storage.path' || (a === '--server.http.listen-addr' && args[i + 1] === '0.0.0.0:12345')) && i + 1 < args.length) {
+          args[i + 1] = 'run';
+          if (a === '--server.http.listen-addr') continue;
+        }
         if (kind === 'alloy' && cfgPath && a === cfgPath && args.indexOf('run') >= 0 && args.indexOf('run') < i) continue;
         if (kind === 'prometheus') {
           const ret = /^--storage\.tsdb\.retention\.time=(.+)$/.exec(a);
@@ -321,7 +333,7 @@ export function importCompose(file: string, text: string, notes: Notes, outDir: 
     const grafanaPlain = kind === 'grafana' ? /^GF_(AUTH_ANONYMOUS_ENABLED|USERS_ALLOW_SIGN_UP|FEATURE_TOGGLES_ENABLE|INSTALL_PLUGINS|SERVER_ROOT_URL|SECURITY_ADMIN_USER)$/ : /^$/;
     for (const [k, v] of envEntries) {
       if (grafanaPlain.test(k) && !ENV_REF.test(v)) env[k] = v;
-      else if ((kind === 'grafana' ? GRAFANA_SECRET_ENV : SECRET_ENV_NAME).test(k) || ENV_REF.test(v)) secretEnv[k] = notes.secret(file, `${where}.environment.${k}`, `${service}_${k}`, ENV_REF.test(v) && /^\$\{[^}]+\}$/.test(v.trim()) ? v : v || k);
+      else if ((kind === 'grafana' ? GRAFANA_SECRET_ENV : SECRET_ENV_NAME).test(k) || ENV_REF.test(v) || urlSecretProblem(v) !== undefined) secretEnv[k] = notes.secret(file, `${where}.environment.${k}`, `${service}_${k}`, ENV_REF.test(v) && /^\$\{[^}]+\}$/.test(v.trim()) ? v : v || k);
       else env[k] = v;
       if (/^\$\{[^}]*:-/.test(v)) notes.add('choice', file, `${where}.environment.${k}`, `the Compose default in ${v} is dropped: the variable must be set (no default for a secret)`);
     }

@@ -13,6 +13,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { urlSecretProblem } from '../core/secrets';
 import { Notes } from './model';
 import { isObject, parseYaml } from './parse';
 
@@ -83,7 +84,9 @@ export function importGrafanaProvisioning(dirMounts: Record<string, string>, not
         notes.add('warning', file, where, `${kind ? `a second ${kind} data source` : `type ${JSON.stringify(ds.type)}`}: GrafanaDataSources creates one data source per kind (prometheus, loki, tempo, alertmanager, pyroscope); not carried. Add it with the grafana provider's DataSource resource.`);
         return;
       }
-      const t: Record<string, unknown> = { url: grafanaValue(ds.url, notes, file, `${where}.url`) };
+      // A URL carrying credentials (user:password@, ?api_key=) is refused literal by GrafanaDataSources: the whole URL becomes a sensitive variable.
+      const url = grafanaValue(ds.url, notes, file, `${where}.url`);
+      const t: Record<string, unknown> = { url: urlSecretProblem(url) ? notes.secret(file, `${where}.url`, `grafana_${kind}_url`, url) : url };
       if (ds.uid !== undefined) t.uid = String(ds.uid);
       else notes.add('default', file, `${where}.uid`, `no uid (Grafana would generate a random one): the library's uid ${JSON.stringify(kind)} given, the one links in jsonData such as datasourceUid: ${kind} expect`);
       if (ds.name !== undefined && ds.name !== TITLE[kind]) t.name = String(ds.name);

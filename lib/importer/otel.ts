@@ -6,7 +6,7 @@
  * rendered file), each place reported. Credential headers and `${env:...}` references become
  * secret variables.
  */
-import { SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
+import { SECRET_HEADER_NAME, credentialValueReason, isCredentialHeader, urlSecretProblem } from '../core/secrets';
 import { Lazy } from 'cdktf';
 import { componentProblems, ExporterConfig, PipelineConfig, pipelineProblems, ProcessorConfig, ReceiverConfig } from '../otel/config';
 import { Commented, Notes, SecretRef } from './model';
@@ -231,17 +231,17 @@ const COLLECTOR_SECRET_KEY = (key: string) => SECRET_HEADER_NAME.test(key) && !/
  * Secret-looking leaves of raw settings, URLs carrying credentials, and `${env:...}`
  * references (the construct passes the Collector no environment) become secret variables.
  */
-function secretsIn(v: unknown, key: string, notes: Notes, file: string, where: string, wanted: string): unknown {
+function secretsIn(v: unknown, key: string, notes: Notes, file: string, where: string, wanted: string, inHeaders = false): unknown {
   if (typeof v === 'string') {
     const env = ENV_REF.exec(v);
-    if (env || (v !== '' && (COLLECTOR_SECRET_KEY(key) || urlSecretProblem(v) !== undefined))) {
+    if (env || (v !== '' && (COLLECTOR_SECRET_KEY(key) || (inHeaders && isCredentialHeader(key)) || credentialValueReason(v) !== undefined || urlSecretProblem(v) !== undefined))) {
       if (env) notes.add('choice', file, where, `\${${env[1]}} was read by the Collector from its environment, which the OtelCollector construct does not pass: now a sensitive variable${v.trim() === env[0] ? '' : ` holding the whole value ${JSON.stringify(v.replace(ENV_REF, '<$1>'))}`}`);
       return notes.secret(file, where, env && v.trim() === env[0] ? env[1] : wanted, env && v.trim() === env[0] ? `\${${env[1]}}` : v);
     }
     return v;
   }
   if (Array.isArray(v)) return v.map((x, i) => secretsIn(x, key, notes, file, `${where}[${i}]`, `${wanted}_${i}`));
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, secretsIn(x, k, notes, file, `${where}.${k}`, `${wanted}_${k}`)]));
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, secretsIn(x, k, notes, file, `${where}.${k}`, `${wanted}_${k}`, key === 'headers')]));
   return v;
 }
 
@@ -271,7 +271,7 @@ export function importOtel(file: string, text: string, notes: Notes): ImportedOt
       const name = slash < 0 ? undefined : id.slice(slash + 1);
       const settings = isObject(settings0) ? settings0 : {};
       // Header values that become secrets are not written by the library; the others are escaped like any typed value.
-      const plainHeaders = isObject(settings.headers) ? Object.entries(settings.headers).filter(([k, v]) => !SECRET_HEADER_NAME.test(k) && !ENV_REF.test(String(v))) : [];
+      const plainHeaders = isObject(settings.headers) ? Object.entries(settings.headers).filter(([k, v]) => !isCredentialHeader(k) && !ENV_REF.test(String(v)) && !credentialValueReason(String(v))) : [];
       const dollars = hasDollar(kind === 'exporter' ? { ...settings, headers: Object.fromEntries(plainHeaders) } : settings);
       const split: Split = settings0 !== null && settings0 !== undefined && !isObject(settings0) ? {} : kind === 'receiver' ? receiver(type, settings, notes, file, where) : kind === 'processor' ? processor(type, settings, notes, file, where) : exporter(type, settings);
       let typed: Obj | undefined = !dollars && split.typed ? { type, ...(name !== undefined ? { name } : {}), ...split.typed } : undefined;
@@ -279,7 +279,7 @@ export function importOtel(file: string, text: string, notes: Notes): ImportedOt
         const h = typed.headers;
         typed = {
           ...typed,
-          headers: Object.fromEntries(Object.entries(h).map(([k, v]) => [k, SECRET_HEADER_NAME.test(k) || ENV_REF.test(String(v)) ? secretsIn(String(v), 'authorization', notes, file, `${where}.headers.${k}`, wanted(`${id}_${k}`)) : String(v)])),
+          headers: Object.fromEntries(Object.entries(h).map(([k, v]) => [k, isCredentialHeader(k) || ENV_REF.test(String(v)) || credentialValueReason(String(v)) ? secretsIn(String(v), 'authorization', notes, file, `${where}.headers.${k}`, wanted(`${id}_${k}`)) : String(v)])),
         };
       }
       const problems = typed ? componentProblems(kind, asProps(typed) as never) : [];

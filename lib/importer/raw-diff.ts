@@ -59,7 +59,7 @@ export function rawDiff(file: string, input: Tree, rendered: Tree, defaults: Def
   const found: Array<{ path: string; value: unknown }> = [];
   // Literal credentials (and ${ENV} references) in what goes raw become secret variables, named <engine>_<path>.
   const kept = (k: string, v: unknown, parent: string) =>
-    (secretsInRaw({ [k]: v }, file, parent || 'rawConfig', [engine.toLowerCase().replace(/[^a-z0-9]+/g, '_'), ...(parent ? parent.split('.') : [])].join('_'), notes) as Tree)[k];
+    (secretsInRaw({ [k]: v }, file, parent || 'rawConfig', [engine.toLowerCase().replace(/[^a-z0-9]+/g, '_'), ...(parent ? parent.split('.') : [])].join('_'), notes, parent ? parent.split('.').pop() : undefined) as Tree)[k];
   const allDefaults = (v: unknown, path: string): boolean => {
     if (isObject(v)) return Object.entries(v).every(([k, x]) => allDefaults(x, `${path}.${k}`));
     return path in defaults && sameConfig(defaults[path], v);

@@ -155,3 +155,35 @@ describe('GrafanaDataSources jsonData, name and isDefault', () => {
     expect(JSON.parse(unescapeTemplate(String(byType('tempo').json_data_encoded))).tracesToLogsV2.datasourceUid).toBe('loki');
   });
 });
+
+describe('review: OtelCollector rawConfig with literal credentials', () => {
+  const typed: OtelCollectorProps = {
+    receivers: [{ type: 'otlp' }],
+    exporters: [{ type: 'debug' }],
+    pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } },
+  };
+  test('a literal password or credential header is warned about, like the other engines\' rawConfig; an attribute key is not', () => {
+    const stack = testStack();
+    const c = new OtelCollector(stack, 'Collector', {
+      ...typed,
+      rawConfig: {
+        extensions: { 'basicauth/c': { client_auth: { username: 'u', password: 'hunter2' } } },
+        exporters: { 'otlphttp/v': { endpoint: 'https://v.example.com', headers: { 'x-api-key': 'literal-key' } } },
+        processors: { attributes: { actions: [{ key: 'db.statement', action: 'delete' }] } },
+      },
+    });
+    const warned = annotations(c, AnnotationMetadataEntryType.WARN).join('\n');
+    expect(warned).toMatch(/rawConfig\.extensions\.basicauth\/c\.client_auth\.password is a credential/);
+    expect(warned).toMatch(/rawConfig\.exporters\.otlphttp\/v\.headers\.x-api-key is a credential header/);
+    expect(warned).not.toMatch(/db\.statement|actions\[0\]\.key/);
+  });
+});
+
+describe('review: GrafanaServer env names that name a file, not a credential', () => {
+  test('a path in GF_SERVER_CERT_KEY, GF_AUTH_JWT_KEY_FILE or a __FILE variable is a plain setting', () => {
+    const stack = testStack();
+    new GrafanaServer(stack, 'Grafana', { env: { GF_SERVER_CERT_KEY: '/etc/grafana/grafana.key', GF_AUTH_JWT_KEY_FILE: '/etc/grafana/jwt.pem', GF_DATABASE_PASSWORD__FILE: '/run/secrets/db_password' } });
+    const env = container(synthJson(stack), 'grafana').env as string[];
+    expect(env).toEqual(expect.arrayContaining(['GF_SERVER_CERT_KEY=/etc/grafana/grafana.key', 'GF_AUTH_JWT_KEY_FILE=/etc/grafana/jwt.pem', 'GF_DATABASE_PASSWORD__FILE=/run/secrets/db_password']));
+  });
+});

@@ -179,3 +179,29 @@ describe('what counts as a credential in a raw section', () => {
     expect(rawLiteralSecrets({ basic_auth: { password: secretVariable(stack, 'p').stringValue } }, 'rawFields')).toEqual([]);
   });
 });
+
+describe('review: literal credentials the key rule alone missed', () => {
+  test('a Prometheus http_headers credential header given by its values list is a literal credential', () => {
+    expect(rawLiteralSecrets({ http_headers: { Authorization: { values: ['Bearer abcdef123456'] }, 'X-Api-Key': { values: ['k1'] }, 'X-Tenant': { values: ['team-a'] } } }, 'r')).toEqual([
+      'r.http_headers.Authorization.values[0] is a secret header value',
+      'r.http_headers.X-Api-Key.values[0] is a secret header value',
+    ]);
+  });
+
+  test('a Bearer or Basic authorization value and an inline PEM private key are credentials whatever their key', () => {
+    expect(rawSecretReason('x-custom', 'Bearer abcdef123456', 'headers')).toBeDefined();
+    expect(rawSecretReason('authorization', 'Basic dXNlcjpwYXNzd29yZA==')).toBeDefined();
+    expect(rawSecretReason('key_pem', '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n')).toBeDefined();
+    expect(rawSecretReason('description', 'Bearer tokens are checked by the gateway')).toBeUndefined();
+    expect(rawSecretReason('cert_pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')).toBeUndefined();
+  });
+});
+
+describe('review: credential headers named *-Key', () => {
+  test('X-Auth-Key and Ocp-Apim-Subscription-Key under headers are credentials; X-Scope-OrgID is not', () => {
+    expect(rawSecretReason('X-Auth-Key', 'abc123', 'headers')).toBeDefined();
+    expect(rawSecretReason('Ocp-Apim-Subscription-Key', 'abc123', 'headers')).toBeDefined();
+    expect(rawSecretReason('X-Scope-OrgID', 'team-a', 'headers')).toBeUndefined();
+    expect(rawLiteralSecrets({ http_headers: { 'X-Auth-Key': { values: ['abc123'] } } }, 'r')).toEqual(['r.http_headers.X-Auth-Key.values[0] is a secret header value']);
+  });
+});

@@ -92,3 +92,15 @@ describe('dashboards without the fields equal to Grafana schema defaults (issue 
     expect(d.model.editable).toBe(true);
   });
 });
+
+describe('review: defaults Grafana\'s frontend does not apply on load', () => {
+  test('a repeated panel keeps repeatDirection "h": the dashboard scene reads a missing direction as "v" (vertical)', () => {
+    const model = { schemaVersion: 42, uid: 'u', title: 't', panels: [{ type: 'timeseries', repeat: 'instance', repeatDirection: 'h', maxPerRow: 4 }, { type: 'stat', repeatDirection: 'h' }] };
+    expect(slimDashboard(model).panels).toEqual([{ type: 'timeseries', repeat: 'instance', repeatDirection: 'h', maxPerRow: 4 }, { type: 'stat' }]);
+  });
+
+  test('a repeated panel inside a collapsed row keeps repeatDirection "h" too', () => {
+    const model = { schemaVersion: 42, uid: 'u', title: 't', panels: [{ type: 'row', collapsed: true, panels: [{ type: 'timeseries', repeat: 'pod', repeatDirection: 'h' }] }] };
+    expect(slimDashboard(model).panels).toEqual([{ type: 'row', collapsed: true, panels: [{ type: 'timeseries', repeat: 'pod', repeatDirection: 'h' }] }]);
+  });
+});

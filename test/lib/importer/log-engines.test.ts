@@ -135,3 +135,30 @@ describe('secrets in raw sections', () => {
     expect(notes.notes.filter((n) => n.kind === 'secret').map((n) => n.where).sort()).toEqual(['common.storage.s3.access_key_id', 'common.storage.s3.secret_access_key']);
   });
 });
+
+describe('review: rawDiff keeps the enclosing key when it looks for credentials', () => {
+  test('a credential header the construct does not render, under a headers map it renders, becomes a secret variable', () => {
+    const notes = new Notes();
+    const d = rawDiff('f.yaml', { client: { headers: { 'X-Scope-OrgID': 't', 'X-Api-Key': 'literal-key-123' } } }, { client: { headers: { 'X-Scope-OrgID': 't' } } }, {}, notes, 'X');
+    expect(JSON.stringify(d.raw)).not.toContain('literal-key-123');
+  });
+});
+
+describe('review: Compose environment values that are URLs with credentials', () => {
+  test('a Grafana GF_DATABASE_URL with a password becomes a sensitive variable, not literal code', () => {
+    const f = write('gfdb/docker-compose.yml', 'services:\n  grafana:\n    image: grafana/grafana:12.3.1\n    environment:\n      - GF_DATABASE_URL=postgres://grafana:hunter2-db@db:5432/grafana\n      - GF_LOG_LEVEL=warn\n');
+    const r = importStack({ compose: f, out: path.join(dir, 'gfdb-main.ts') });
+    expect(r.code).not.toContain('hunter2-db');
+    expect(r.code).toContain("GF_LOG_LEVEL: 'warn'");
+  });
+});
+
+describe('review: -config.file given as two words', () => {
+  test('a Loki command ["-config.file", path] imports the mounted config and passes no stray argument', () => {
+    const cfg = write('twowords/loki.yaml', 'auth_enabled: false\nlimits_config:\n  retention_period: 336h\nschema_config:\n  configs: []\n');
+    const f = write('twowords/docker-compose.yml', `services:\n  loki:\n    image: grafana/loki:3.7.6\n    command: ["-config.file", "/etc/loki/loki.yaml"]\n    volumes:\n      - ${cfg}:/etc/loki/loki.yaml:ro\n`);
+    const r = importStack({ compose: f, out: path.join(dir, 'twowords-main.ts') });
+    expect(r.report).not.toMatch(/no mounted config file/);
+    expect(r.code).not.toMatch(/extraArgs/);
+  });
+});

@@ -249,6 +249,12 @@ describe('Grafana provisioning', () => {
     return { ...r, notes: notes.notes };
   };
 
+  test('review: a data source URL carrying a password becomes a sensitive variable (GrafanaDataSources refuses it literal)', () => {
+    const r = provisioning({ 'datasources/ds.yml': 'datasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus\n    url: http://admin:hunter2@prometheus:9090\n' });
+    expect(JSON.stringify(r.dataSources)).not.toContain('hunter2');
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'secret', where: 'datasources[0] ("Prometheus").url' }));
+  });
+
   test('invalid YAML in a data source file names the file and the line', () => {
     const e = caught(() => provisioning({ 'datasources/ds.yml': 'apiVersion: 1\ndatasources:\n  - name: a\n   type: loki\n' }));
     expect([e.file, e.line]).toEqual(['datasources/ds.yml', 4]);
@@ -285,5 +291,61 @@ describe('Grafana provisioning', () => {
     const r = provisioning({ 'dashboards/p.yml': 'providers:\n  - name: p\n    folder: T\n    folderUid: t\n    options:\n      path: /etc/grafana/provisioning/dashboards/json\n      foldersFromFilesStructure: true\n', 'dashboards/json/a.json': '{}' });
     expect(r.dashboards).toEqual([]);
     expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'warning', message: expect.stringMatching(/Grafana refuses this provider/) }));
+  });
+});
+
+describe('review: OTel raw settings with credentials given by value', () => {
+  test('an inline PEM private key (tls key_pem) and a Bearer header value under a plain name become secret variables', () => {
+    const notes = new Notes();
+    const yaml = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  fancyvendor/eu:\n    tls:\n      key_pem: "-----BEGIN PRIVATE KEY-----\\nMIIBsecretkeybytes\\n-----END PRIVATE KEY-----\\n"\n    headers:\n      x-custom: Bearer abcdef123456\n      X-Auth-Key: authkey-literal-9\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [fancyvendor/eu]\n';
+    const r = importOtel('otel.yml', yaml, notes);
+    const text = JSON.stringify((r.props.rawConfig as Commented).value);
+    expect(text).not.toContain('MIIBsecretkeybytes');
+    expect(text).not.toContain('abcdef123456');
+    expect(text).not.toContain('authkey-literal-9');
+  });
+
+  test('a typed exporter header whose value is a Bearer token under a plain name becomes a secret variable', () => {
+    const notes = new Notes();
+    const yaml = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  otlphttp/vendor:\n    endpoint: https://otlp.vendor.example\n    headers:\n      x-custom: Bearer abcdef123456\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [otlphttp/vendor]\n';
+    const r = importOtel('otel.yml', yaml, notes);
+    expect(JSON.stringify(r.props)).not.toContain('abcdef123456');
+  });
+});
+
+describe('review: config paths in Collector and Alloy commands', () => {
+  const minimalOtel = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\nexporters:\n  debug: { verbosity: detailed }\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n';
+
+  test('a Collector --config=file:PATH (the file: provider) reads the mounted file', () => {
+    write('fileuri/c.yaml', minimalOtel);
+    const compose = write('fileuri/docker-compose.yml', ['services:', '  otel:', '    image: otel/opentelemetry-collector-contrib:0.159.0', '    command: ["--config=file:/conf/c.yaml"]', '    volumes: ["./c.yaml:/conf/c.yaml:ro"]', ''].join('\n'));
+    const r = importStack({ compose, out: path.join(dir, 'fileuri/main.ts') });
+    expect(r.code).toMatch(/new OtelCollector\(this, 'Otel', \{[\s\S]*verbosity: 'detailed'/);
+    expect(r.report).not.toMatch(/no bind mount of the config file/);
+  });
+
+  test('Alloy flags given as two words (--storage.path DIR) are not taken for the config path', () => {
+    write('alloywords/config.alloy', 'logging {\n  level = "info"\n}\n');
+    const compose = write('alloywords/docker-compose.yml', ['services:', '  alloy:', '    image: grafana/alloy:v1.18.1', '    command: ["run", "--server.http.listen-addr", "0.0.0.0:12345", "--storage.path", "/var/lib/alloy/data", "/etc/alloy/config.alloy"]', '    volumes: ["./config.alloy:/etc/alloy/config.alloy:ro"]', ''].join('\n'));
+    const r = importStack({ compose, out: path.join(dir, 'alloywords/main.ts') });
+    expect(r.code).toMatch(/new LogAgent\(/);
+    expect(r.report).not.toMatch(/kept as a generic Container/);
+    expect(r.code).not.toMatch(/extraArgs/);
+  });
+});
+
+describe('review: Alloy credentials the attribute list missed', () => {
+  test('a credential header in a headers object, a sigv4 secret_key and a Bearer value become secret files (read as strings)', () => {
+    const notes = new Notes();
+    const text = 'prometheus.remote_write "cloud" {\n  endpoint {\n    url = "https://prom.example.com/api/v1/write"\n    headers = { "X-Scope-OrgID" = "team-a", "Authorization" = "Bearer abcdef123456" }\n    sigv4 {\n      region = "eu-west-1"\n      secret_key = "very-secret-key"\n    }\n  }\n}\n';
+    const { secrets } = importAlloy('c.alloy', text, notes);
+    expect(secrets.map((x) => [x.keys.join('.'), text.slice(x.span[0], x.span[1]), x.isUrl])).toEqual([
+      ['prometheus.remote_write.cloud.endpoint.headers.Authorization', '"Bearer abcdef123456"', true],
+      ['prometheus.remote_write.cloud.endpoint.sigv4.secret_key', '"very-secret-key"', true],
+    ]);
+    const rewritten = alloyWithSecretFiles(text, secrets, ['s_auth', 's_key']);
+    expect(rewritten).not.toMatch(/abcdef123456|very-secret-key/);
+    expect(rewritten).toContain('"team-a"');
+    parseAlloy(rewritten, 'r');
   });
 });
