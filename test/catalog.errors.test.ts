@@ -929,6 +929,14 @@ group('Escape hatches of imported pipelines (OtelCollector rawConfig, LogAgent a
   bad('data source empty name', dataSources({ prometheus: { url: 'http://prometheus:9090', name: ' ' } }), /prometheus\.name must be a non-empty name \(got " "\)/);
 });
 
+group('Credential headers: one rule for typed headers (name *-Key, or a Bearer/Basic/PEM value under any name)', () => {
+  bad('blackbox X-Auth-Key header with a literal', bbModule('auth', { prober: 'http', http: { headers: { 'X-Auth-Key': 'k3y-literal' } } }), /header X-Auth-Key must not be a literal secret \(got a literal string of 11 characters\)/);
+  bad('blackbox Bearer value under a plain header name', bbModule('auth', { prober: 'http', http: { headers: { 'X-Upstream': 'Bearer abcdefgh1234' } } }), /header X-Upstream must not be a literal secret \(got a literal string of 19 characters\)/);
+  bad('email header named *-Key with a literal', receiver(Receiver.email('mail', { to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com:587', headers: { 'Ocp-Apim-Subscription-Key': 'abc123' } })), /receiver "mail": email\[0\]\.headers\.Ocp-Apim-Subscription-Key carries a credential and must not be a literal secret/);
+  bad('email Basic value under a plain header name', receiver(Receiver.email('mail', { to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com:587', headers: { 'X-Relay': 'Basic dXNlcjpwYXNzd29yZA==' } })), /receiver "mail": email\[0\]\.headers\.X-Relay carries a credential and must not be a literal secret/);
+  bad('OTLP exporter Bearer value under a plain header name', exporter({ type: 'otlp', endpoint: 'tempo:4317', headers: { 'x-upstream': 'Bearer abcdefgh1234' } }), /header "x-upstream" carries a credential and must not be a literal secret/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Running the table
 // ---------------------------------------------------------------------------------------------

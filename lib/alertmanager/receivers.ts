@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { checkGoTemplate } from './go-template';
 import { checkPrimitive, checkShape } from '../core/shape';
-import { literalSecretProblem, SECRET_HEADER_NAME } from '../core/secrets';
+import { headerCarriesCredential, literalSecretProblem } from '../core/secrets';
 
 /** A Slack message button. */
 export interface SlackAction {
@@ -198,7 +198,7 @@ export function receiverProblems(r: ReceiverSpec): string[] {
       else seen.set(key, h);
     }
     for (const [h, v] of Object.entries(e.headers ?? {})) {
-      const sp = SECRET_HEADER_NAME.test(h) ? literalSecretProblem(v) : undefined;
+      const sp = headerCarriesCredential(h, v) ? literalSecretProblem(v) : undefined;
       if (sp) out.push(`${where}: email[${i}].headers.${h} carries a credential and ${sp}`);
     }
     if (!Token.isUnresolved(e.to) && !/^[^\s@,]+@[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+)*$/.test(e.to)) {

@@ -1,4 +1,4 @@
-import { literalSecretProblem, SECRET_HEADER_NAME } from '../core/secrets';
+import { headerCarriesCredential, literalSecretProblem } from '../core/secrets';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { re2Problem, editDistance } from '../core/names';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
@@ -128,7 +128,7 @@ export function blackboxModuleProblems(name: string, m: BlackboxModule): string[
   }
   if (m.prober === 'http' && m.http) {
     for (const [h, v] of Object.entries(m.http.headers ?? {})) {
-      if (SECRET_HEADER_NAME.test(h)) {
+      if (headerCarriesCredential(h, v)) {
         const p = literalSecretProblem(v);
         if (p) out.push(`${where}: header ${h} ${p}`);
       }

@@ -46,6 +46,16 @@ export function isCredentialHeader(name: string): boolean {
   return SECRET_HEADER_NAME.test(name) || /[-_]key$/i.test(name);
 }
 
+/**
+ * Whether a header given as `name: value` carries a credential: a credential header name
+ * ({@link isCredentialHeader}), or a value that is one whatever the name (`Bearer …`, `Basic …`,
+ * an inline PEM private key: {@link credentialValueReason}). The one rule for typed headers
+ * (blackbox modules, email receivers, OTel exporters) and the Alloy importer.
+ */
+export function headerCarriesCredential(name: string, value: unknown): boolean {
+  return isCredentialHeader(name) || credentialValueReason(value) !== undefined;
+}
+
 /** Query parameter names that carry a credential (`?api_key=`, `?access_token=`, `?auth=`, `?sig=`). */
 export const SECRET_PARAM_NAME = /^(api[-_]?key|apikey|key|access[-_]?token|auth|auth[-_]?token|token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|private[-_]?token|session)$/i;
 

@@ -10,7 +10,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { LogAgent, LogAgentProps } from '../../constructs/log-agent';
 import { ValidationError } from '../core/errors';
-import { credentialValueReason, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
+import { credentialValueReason, headerCarriesCredential, SECRET_HEADER_NAME, urlSecretProblem } from '../core/secrets';
 import { Commented, Notes } from './model';
 import { ImportError } from './parse';
 
@@ -298,7 +298,7 @@ export function importAlloy(file: string, text: string, notes: Notes): { compone
       } else if (s.value.t === 'obj') {
         // A map of strings (`headers = { "Authorization" = "Bearer ..." }`): credential headers and values.
         for (const [k, v] of s.value.entries) {
-          if (v.t === 'str' && v.span && v.v !== '' && (SECRET_HEADER_NAME.test(k) || credentialValueReason(v.v) !== undefined)) {
+          if (v.t === 'str' && v.span && v.v !== '' && (/headers$/.test(s.name) ? headerCarriesCredential(k, v.v) : SECRET_HEADER_NAME.test(k) || credentialValueReason(v.v) !== undefined)) {
             secrets.push({ where: `${at} > ${s.name} > ${k} (line ${s.line})`, keys: [...keys, s.name, k], value: v.v, span: v.span, isUrl: true });
           }
         }

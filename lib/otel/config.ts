@@ -26,7 +26,7 @@ import { goDurationText } from '../core/duration';
 import { Token } from 'cdktf';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { editDistance, fileSafeName, labelNameProblem, re2Problem } from '../core/names';
-import { isCredentialHeader, literalSecretProblem, urlSecretProblem } from '../core/secrets';
+import { headerCarriesCredential, literalSecretProblem, urlSecretProblem } from '../core/secrets';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { versionAtLeast } from '../core/releases';
 import { deepMerge, prepareRawConfig, rawComponentIds } from './raw-config';
@@ -702,7 +702,7 @@ function headerProblems(where: string, headers: Record<string, string> | undefin
   const out: string[] = [];
   for (const [k, v] of Object.entries(headers ?? {})) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) out.push(`${where}: header name ${q(k)} is not a valid HTTP header name. Use letters, digits and '-'.`);
-    if (isCredentialHeader(k)) {
+    if (headerCarriesCredential(k, v)) {
       const p = literalSecretProblem(v);
       if (p) out.push(`${where}: header ${q(k)} carries a credential and ${p}`);
     }

@@ -348,4 +348,10 @@ describe('review: Alloy credentials the attribute list missed', () => {
     expect(rewritten).toContain('"team-a"');
     parseAlloy(rewritten, 'r');
   });
+
+  test('a header named *-Key is a credential in a headers object only; the same key in a labels object stays plain', () => {
+    const text = 'loki.write "cloud" {\n  endpoint {\n    url = "https://logs.example.com/loki/api/v1/push"\n    headers = { "X-Auth-Key" = "authkey-literal-9", "X-Scope-OrgID" = "team-a" }\n  }\n  external_labels = { routing_key = "eu-1" }\n}\n';
+    const { secrets } = importAlloy('c.alloy', text, new Notes());
+    expect(secrets.map((x) => [x.keys.join('.'), text.slice(x.span[0], x.span[1])])).toEqual([['loki.write.cloud.endpoint.headers.X-Auth-Key', '"authkey-literal-9"']]);
+  });
 });
