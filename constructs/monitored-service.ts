@@ -1,6 +1,6 @@
 import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkShape } from '../lib/core/shape';
+import { checkShape, withVouchedShape } from '../lib/core/shape';
 import { ReceiverSpec } from '../lib/alertmanager/receivers';
 import { Matcher } from '../lib/alertmanager/matchers';
 import { RouteNode } from '../lib/alertmanager/route';
@@ -19,12 +19,12 @@ import { IDeployment, IRuntime } from '../lib/runtime/runtime';
 import { Sli } from '../lib/slo/sli';
 import { AlertRoute } from './alert-route';
 import { BlackboxExporter } from './blackbox-exporter';
-import { Dashboard } from './dashboard';
+import { Dashboard, DashboardProps } from './dashboard';
 import { GrafanaFolder } from './grafana-folder';
 import { IGrafana } from './grafana-server';
 import { OtelCollector } from './otel-collector';
 import { PrometheusServer } from './prometheus-server';
-import { SloBudget } from './slo-budget';
+import { SloBudget, SloBudgetProps } from './slo-budget';
 
 /** A container of yours that the stack runs and monitors. */
 export interface ServiceContainerOptions {
@@ -284,7 +284,7 @@ export class MonitoredService extends Construct {
       props.prometheus ??
       registry.single<PrometheusServer>('prometheus', this, { noun: 'PrometheusServer', prop: 'prometheus', whenNone: 'to scrape the service. Create a PrometheusServer (or an ObservabilityStack) first.' });
 
-    if (scrapeMode === 'job' && this.prometheus.jobNames.includes(props.service)) {
+    if (scrapeMode === 'job' && this.prometheus.hasJob(props.service)) {
       throw new ValidationError(`${this.prometheus.node.path} already has a job named ${JSON.stringify(props.service)}; a MonitoredService's job takes the service name. Rename the other job or the service.`, this);
     }
 
@@ -336,7 +336,7 @@ export class MonitoredService extends Construct {
         scheme: scheme === 'https' ? scheme : undefined,
         scrapeInterval: props.scrapeInterval,
       };
-      this.prometheus.addScrapeJob(job);
+      withVouchedShape('ScrapeJobOptions', job, (j) => this.prometheus.addScrapeJob(j));
       this.upSelector = `up{job=${JSON.stringify(props.service)}}`;
     } else {
       const dockerJobs = this.prometheus.configuredJobs.filter((j) => (j.dockerSdConfigs ?? []).length > 0);
@@ -357,20 +357,8 @@ export class MonitoredService extends Construct {
 
     // RED recording rules for this service, unless the server already records them for every
     // service from the same metrics (two rules writing one series would conflict).
-    const red = RuleSets.red({ service: props.service, ...m });
-    const everyService = RuleSets.red({ ...m });
-    const wanted = everyService.rules;
-    const wantedJson = JSON.stringify(wanted);
-    // A group whose rule count or first expression differs cannot be the same rules: skip it
-    // before serializing (a server with thousands of per-service groups, none covering).
-    const firstExpr = (rules: readonly unknown[]) => (rules[0] as { expr?: unknown } | undefined)?.expr;
-    const maybe = (rules: readonly unknown[]) => {
-      const a = firstExpr(rules);
-      const b = firstExpr(wanted);
-      return rules.length === wanted.length && !(typeof a === 'string' && typeof b === 'string' && a !== b);
-    };
-    const covered = this.prometheus.ruleGroups.some((g) => maybe(g.rules) && JSON.stringify(g.rules) === wantedJson);
-    if (!covered) this.addRules(red);
+    const covered = this.prometheus.hasRuleGroupWithRules(RuleSets.red({ ...m }).rules);
+    if (!covered) this.addOwnRules(RuleSets.red({ service: props.service, ...m }));
 
     // Blackbox probe of the health URL.
     let probeJob: string | undefined;
@@ -438,7 +426,7 @@ export class MonitoredService extends Construct {
         },
       });
     }
-    this.addRules({ name: `${props.service}_alerts`, rules: alerts });
+    this.addOwnRules({ name: `${props.service}_alerts`, rules: alerts });
 
     // The team's route.
     if (props.receiver !== undefined) {
@@ -466,7 +454,7 @@ export class MonitoredService extends Construct {
           break;
         }
       }
-      this.teamRoute = existing ?? route.addRoute({ receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true }, 0);
+      this.teamRoute = existing ?? withVouchedShape('RouteOptions', { receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true }, (r) => route.addRoute(r, 0));
     }
 
     // A RED dashboard for this service.
@@ -475,7 +463,8 @@ export class MonitoredService extends Construct {
       throw new ValidationError('dashboard is true but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana, or pass grafana.', this);
     }
     if ((props.dashboard ?? true) && grafana) {
-      this.dashboard = new Dashboard(this, 'Dashboard', {
+      // Props built here (the model by redDashboard, folder and grafana as checked above): not walked again.
+      const dashboardProps: DashboardProps = {
         dashboard: redDashboard({
           uid: sanitizeDashboardUid(`service-${props.service}`),
           title: `${props.service} — RED`,
@@ -487,17 +476,20 @@ export class MonitoredService extends Construct {
         }),
         folder: props.folder,
         grafana,
-      });
+      };
+      this.dashboard = withVouchedShape('DashboardProps', dashboardProps, (p) => new Dashboard(this, 'Dashboard', p));
     }
 
-    for (const slo of props.slos ?? []) this.addSlo(slo);
+    // Checked with the props (ServiceSloOptions): not walked again.
+    for (const slo of props.slos ?? []) withVouchedShape('ServiceSloOptions', slo, (s) => this.addSlo(s));
     registry.register('service', this);
   }
 
   /** Adds an SLO (an `SloBudget` on the service's Prometheus, with its team label and runbook). */
   public addSlo(slo: ServiceSloOptions): SloBudget {
     checkShape(this, 'ServiceSloOptions', slo, 'addSlo(slo)');
-    const budget = new SloBudget(this, `Slo-${slo.name}`, {
+    // Props built from the checked slo and this service's checked values: not walked again.
+    const props: SloBudgetProps = {
       service: this.service,
       name: slo.name,
       objective: slo.objective,
@@ -507,7 +499,8 @@ export class MonitoredService extends Construct {
       dayTicket: slo.dayTicket,
       labels: { team: this.team },
       prometheus: this.prometheus,
-    });
+    };
+    const budget = withVouchedShape('SloBudgetProps', props, (p) => new SloBudget(this, `Slo-${slo.name}`, p));
     this.slos.push(budget);
     return budget;
   }
@@ -515,7 +508,12 @@ export class MonitoredService extends Construct {
   /** Adds a rule group for this service to its Prometheus. */
   public addRules(group: RuleGroup): void {
     checkShape(this, 'RuleGroup', group, 'addRules(group)');
-    this.prometheus.addRuleGroup(group);
+    this.addOwnRules(group);
+  }
+
+  /** Adds a group built here from the checked props (or just checked): its shape is not walked again. */
+  private addOwnRules(group: RuleGroup): void {
+    withVouchedShape('RuleGroup', group, (g) => this.prometheus.addRuleGroup(g));
     this.ruleGroups.push(group);
   }
 }

@@ -19,7 +19,7 @@ import {
   renderRuleFiles,
 } from '../lib/prometheus/config';
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
-import { isAlertingRule, RuleGroup } from '../lib/prometheus/rules';
+import { isAlertingRule, Rule, RuleGroup } from '../lib/prometheus/rules';
 import { nativeHistogramsVia, PrometheusVersion, prometheusVersionFor, promqlVersionProblem, ruleGroupVersionProblem } from '../lib/prometheus/version';
 import { grafanaEngineProblems } from '../lib/grafana/alert-rules';
 import { GrafanaAlertRules } from './grafana-alert-rules';
@@ -431,6 +431,27 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   /** The job names, in order. */
   public get jobNames(): string[] {
     return this.jobs.map((j) => j.jobName);
+  }
+
+  /** Whether a rule group holding exactly `rules` (the same JSON) was added (e.g. recording rules for every service). */
+  public hasRuleGroupWithRules(rules: readonly Rule[]): boolean {
+    const first = (rs: readonly Rule[]) => (rs[0] as { expr?: unknown } | undefined)?.expr;
+    const wantedFirst = first(rules);
+    let wantedJson: string | undefined;
+    for (const g of this.groups) {
+      // A group whose rule count or first expression differs cannot be the same rules: skipped
+      // before serializing (a server with thousands of per-service groups, none covering).
+      const a = first(g.rules);
+      if (g.rules.length !== rules.length || (typeof a === 'string' && typeof wantedFirst === 'string' && a !== wantedFirst)) continue;
+      wantedJson ??= JSON.stringify(rules);
+      if (JSON.stringify(g.rules) === wantedJson) return true;
+    }
+    return false;
+  }
+
+  /** Whether this server has a scrape job named `jobName` (without listing them all). */
+  public hasJob(jobName: string): boolean {
+    return this.jobNameSet.has(jobName);
   }
 
   /** The scrape jobs this server runs, in order. */

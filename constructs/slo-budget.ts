@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkShape } from '../lib/core/shape';
+import { checkShape, withVouchedShape } from '../lib/core/shape';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration, DurationLike, resolveDuration } from '../lib/core/duration';
@@ -112,8 +112,7 @@ export class SloBudget extends Construct {
       problems.push(...sp.errors);
       for (const w of sp.warnings) Annotations.of(this).addWarning(w);
     }
-    const others = Observability.of(this).find<SloBudget>('slo');
-    const twin = others.find((o) => o.spec.service === props.service && o.spec.name === props.name);
+    const twin = firstBySloKey(Observability.of(this).registered<SloBudget>('slo')).get(sloKey(props.service, props.name));
     if (twin) problems.push(`service ${JSON.stringify(props.service)} already has an SLO named ${JSON.stringify(props.name)} (${twin.node.path}). Give each SLO of a service its own name.`);
     throwIfProblems(this, problems);
 
@@ -131,7 +130,8 @@ export class SloBudget extends Construct {
     this.figures = budgetFigures(objective, windowDays);
     this.ruleGroups = sloRuleGroups(this.spec);
     this.prometheus = props.prometheus ?? this.findPrometheus();
-    for (const g of props.alertEngine === 'grafana' ? splitForGrafana(this.ruleGroups) : this.ruleGroups) this.prometheus.addRuleGroup(g);
+    // The groups are built from the checked props and the library's own text: their shape is not walked again.
+    for (const g of props.alertEngine === 'grafana' ? splitForGrafana(this.ruleGroups) : this.ruleGroups) withVouchedShape('RuleGroup', g, (v) => this.prometheus.addRuleGroup(v));
     Observability.of(this).register('slo', this);
   }
 
@@ -179,6 +179,27 @@ export class SloBudget extends Construct {
       whenNone: 'to hold the SLO rules. Create one first, or pass it as the prometheus prop.',
     });
   }
+}
+
+/** The key of an SLO among a registry's: its service and name. */
+function sloKey(service: unknown, name: unknown): string {
+  return JSON.stringify([service, name]);
+}
+
+/**
+ * A registry's SLOs by service and name (the first registered with each), indexed as the list
+ * grows (it only grows): one lookup per new SLO instead of a scan of all the others.
+ */
+const byKey = new WeakMap<readonly SloBudget[], { indexed: number; first: Map<string, SloBudget> }>();
+function firstBySloKey(slos: readonly SloBudget[]): ReadonlyMap<string, SloBudget> {
+  let e = byKey.get(slos);
+  if (!e) byKey.set(slos, (e = { indexed: 0, first: new Map() }));
+  for (; e.indexed < slos.length; e.indexed++) {
+    const o = slos[e.indexed];
+    const k = sloKey(o.spec.service, o.spec.name);
+    if (!e.first.has(k)) e.first.set(k, o);
+  }
+  return e.first;
 }
 
 /** Recording rules stay in Prometheus (same group); each group's alerts go to a Grafana-managed `<group>_alerts`. */

@@ -42,6 +42,11 @@ const MAX_PROBLEMS = 10;
  * `addScrapeJob(job)`).
  */
 export function checkShape(scope: IConstruct | undefined, typeName: string, value: unknown, what: string): void {
+  if (value !== null && typeof value === 'object' && VOUCHED.get(value) === typeName) {
+    // Built by the library from inputs already checked: this one check is skipped (then the voucher is spent).
+    VOUCHED.delete(value);
+    return;
+  }
   const shape = SHAPES[typeName];
   if (!shape) throw new Error(`checkShape: no generated shape for ${typeName} (run npm run gen:shapes)`);
   const problems = shapeProblems(value, shape, what);
@@ -49,6 +54,26 @@ export function checkShape(scope: IConstruct | undefined, typeName: string, valu
   const shown = problems.slice(0, MAX_PROBLEMS);
   const more = problems.length > MAX_PROBLEMS ? `\n  - and ${problems.length - MAX_PROBLEMS} more` : '';
   throw new ValidationError(shown.length === 1 ? shown[0] : `${problems.length} problems:\n  - ${shown.join('\n  - ')}${more}`, scope);
+}
+
+/** Values the library built itself, each for one coming check against the type named. */
+const VOUCHED = new WeakMap<object, string>();
+
+/**
+ * Calls `use(value)` with `value` vouched for as of type `typeName`: it was built by the
+ * library from inputs whose shapes were already checked (a construct's props) and from its
+ * own literals, so the first `checkShape` of that very object as that type during the call
+ * passes without walking it. The voucher is spent by that check and withdrawn when the call
+ * returns or throws: any later check (the user passing the object on again, changed or not)
+ * walks it as usual.
+ */
+export function withVouchedShape<T extends object, R>(typeName: string, value: T, use: (value: T) => R): R {
+  VOUCHED.set(value, typeName);
+  try {
+    return use(value);
+  } finally {
+    VOUCHED.delete(value);
+  }
 }
 
 /** Checks a plain argument (a name, a string) of a method. */
