@@ -8,7 +8,7 @@ import { Annotations } from 'cdktf';
 import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
-import { costOutlierMessage, costOutliers, medianSamples, rememberSelectors, stackRuleCosts } from '../lib/prometheus/rule-cost';
+import { costOutlierMessage, rememberSelectors, stackCostOutliers } from '../lib/prometheus/rule-cost';
 import {
   GlobalConfig,
   prometheusGlobalProblems,
@@ -346,9 +346,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
 
   /** A rule far above the stack's others (samples per evaluation) is a warning with the estimate. */
   private costWarnings(): string[] {
-    const costs = stackRuleCosts(this);
-    const median = medianSamples(costs);
-    for (const c of costOutliers(costs).filter((x) => x.source === this.node.path)) {
+    const { outliers, median } = stackCostOutliers(this);
+    for (const c of outliers.filter((x) => x.source === this.node.path)) {
       const message = costOutlierMessage(c, median);
       if (!this.costWarned.has(message)) Annotations.of(this).addWarning(message);
       this.costWarned.add(message);
