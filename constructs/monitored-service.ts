@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { checkShape, withVouchedShape } from '../lib/core/shape';
 import { ReceiverSpec } from '../lib/alertmanager/receivers';
 import { Matcher } from '../lib/alertmanager/matchers';
-import { RouteNode } from '../lib/alertmanager/route';
+import { RouteNode, RouteOptions } from '../lib/alertmanager/route';
+import { addLeadingTeamRoute, leadingTeamRoute } from '../lib/alertmanager/team-routes';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, metricNameProblem } from '../lib/core/names';
@@ -441,20 +442,11 @@ export class MonitoredService extends Construct {
         }
       }
       // Reuse the team's route only where this construct puts it: among the leading routes
-      // that all continue, so every alert still reaches it and the routes after it.
-      // One pass without allocation: it runs once per service over all team routes.
-      let existing: RouteNode | undefined;
-      for (const n of route.root.children) {
-        const o = n.options;
-        if (o.continue !== true) break;
-        if (o.receiver !== receiverName || o.matchers?.length !== 1) continue;
-        const only = o.matchers[0];
-        if (only?.label === 'team' && only.operator === '=' && only.value === props.team) {
-          existing = n;
-          break;
-        }
-      }
-      this.teamRoute = existing ?? withVouchedShape('RouteOptions', { receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true }, (r) => route.addRoute(r, 0));
+      // that all continue, so every alert still reaches it and the routes after it (from an
+      // index of those routes: every service asks).
+      const existing = leadingTeamRoute(route.root, receiverName, props.team);
+      const options: RouteOptions = { receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true };
+      this.teamRoute = existing ?? addLeadingTeamRoute(route.root, () => withVouchedShape('RouteOptions', options, (r) => route.addRoute(r, 0)));
     }
 
     // A RED dashboard for this service.
