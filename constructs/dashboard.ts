@@ -52,6 +52,25 @@ function createdUids(dashboards: readonly Dashboard[]): { created: string[]; kno
   return u;
 }
 
+/** config_json texts (before Terraform escaping) the library made for models it built, each for the one Dashboard made of it during withPreparedJson. */
+const PREPARED_JSON = new WeakMap<object, string>();
+
+/**
+ * Calls `make()` with `json` as the text of `JSON.stringify(slimDashboard(model))`, made by the
+ * library for a model it built (see redDashboardJson): the Dashboard of that very model made
+ * during the call takes it instead of writing the model again. Withdrawn when the call returns
+ * or throws. No text (undefined): the Dashboard writes the model.
+ */
+export function withPreparedJson<R>(model: object, json: string | undefined, make: () => R): R {
+  if (json === undefined) return make();
+  PREPARED_JSON.set(model, json);
+  try {
+    return make();
+  } finally {
+    PREPARED_JSON.delete(model);
+  }
+}
+
 /** Anything with a `build()` that returns a dashboard model: a foundation-sdk DashboardBuilder. */
 export interface IDashboardBuilder {
   build(): object;
@@ -82,6 +101,8 @@ export class Dashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
+    const prepared = PREPARED_JSON.get(props.dashboard);
+    PREPARED_JSON.delete(props.dashboard);
     checkShape(this, 'DashboardProps', props, 'props');
     const source = props.dashboard as Partial<IDashboardBuilder>;
     this.model = (typeof source.build === 'function' ? source.build() : source) as Record<string, unknown>;
@@ -100,7 +121,7 @@ export class Dashboard extends Construct {
     throwIfProblems(this, problems);
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
     // Fields equal to Grafana's schema defaults are left out of config_json (Grafana fills them in).
-    const json = JSON.stringify(slimDashboard(this.model));
+    const json = prepared ?? JSON.stringify(slimDashboard(this.model));
     this.resource = new DashboardResource(this, 'Resource', {
       provider: grafana.provider,
       // Dashboards are full of ${var} and ${__value.raw}: escape them for Terraform.

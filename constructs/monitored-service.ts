@@ -9,7 +9,8 @@ import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, metricNameProblem } from '../lib/core/names';
 import { SECRET_ENV_NAME, literalSecretProblem, urlSecretProblem } from '../lib/core/secrets';
-import { redDashboard, sanitizeDashboardUid } from '../lib/grafana/dashboards';
+import { RedDashboardOptions, redDashboard, redDashboardJson, sanitizeDashboardUid } from '../lib/grafana/dashboards';
+import { slimDashboard } from '../lib/grafana/slim';
 import { Observability } from '../lib/observability';
 import { RuleSets } from '../lib/prometheus/presets';
 import { AlertingRule, RuleGroup } from '../lib/prometheus/rules';
@@ -20,7 +21,7 @@ import { IDeployment, IRuntime } from '../lib/runtime/runtime';
 import { Sli } from '../lib/slo/sli';
 import { AlertRoute } from './alert-route';
 import { BlackboxExporter } from './blackbox-exporter';
-import { Dashboard, DashboardProps } from './dashboard';
+import { Dashboard, DashboardProps, withPreparedJson } from './dashboard';
 import { GrafanaFolder } from './grafana-folder';
 import { IGrafana } from './grafana-server';
 import { OtelCollector } from './otel-collector';
@@ -455,21 +456,21 @@ export class MonitoredService extends Construct {
       throw new ValidationError('dashboard is true but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana, or pass grafana.', this);
     }
     if ((props.dashboard ?? true) && grafana) {
-      // Props built here (the model by redDashboard, folder and grafana as checked above): not walked again.
-      const dashboardProps: DashboardProps = {
-        dashboard: redDashboard({
-          uid: sanitizeDashboardUid(`service-${props.service}`),
-          title: `${props.service} — RED`,
-          service: props.service,
-          requestsMetric: m.requestsMetric,
-          durationMetric: m.durationMetric,
-          statusLabel: m.statusLabel,
-          errorStatusRegex: m.errorStatusRegex,
-        }),
-        folder: props.folder,
-        grafana,
+      const red: RedDashboardOptions = {
+        uid: sanitizeDashboardUid(`service-${props.service}`),
+        title: `${props.service} — RED`,
+        service: props.service,
+        requestsMetric: m.requestsMetric,
+        durationMetric: m.durationMetric,
+        statusLabel: m.statusLabel,
+        errorStatusRegex: m.errorStatusRegex,
       };
-      this.dashboard = withVouchedShape('DashboardProps', dashboardProps, (p) => new Dashboard(this, 'Dashboard', p));
+      // Props built here (the model by redDashboard, folder and grafana as checked above): not
+      // walked again; the model's config_json comes from the text shared by the services' RED dashboards.
+      const dashboardProps: DashboardProps = { dashboard: redDashboard(red), folder: props.folder, grafana };
+      this.dashboard = withPreparedJson(dashboardProps.dashboard, redDashboardJson(red, slimDashboard), () =>
+        withVouchedShape('DashboardProps', dashboardProps, (p) => new Dashboard(this, 'Dashboard', p)),
+      );
     }
 
     // Checked with the props (ServiceSloOptions): not walked again.
