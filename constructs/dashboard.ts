@@ -2,6 +2,7 @@ import { Annotations, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
 import { checkShape } from '../lib/core/shape';
+import { firstByKey } from '../lib/core/first-by-key';
 import { throwIfProblems } from '../lib/core/errors';
 import { logqlProblem } from '../lib/core/logql';
 import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
@@ -26,20 +27,8 @@ function folderDependency(folder: GrafanaFolder): string {
   return dep;
 }
 
-/**
- * A registry's dashboards by uid (the first registered with each), indexed as the list grows
- * (it only grows): one lookup per new dashboard instead of a scan of all the others.
- */
-const byUid = new WeakMap<readonly Dashboard[], { indexed: number; first: Map<string, Dashboard> }>();
-function firstByUid(dashboards: readonly Dashboard[]): ReadonlyMap<string, Dashboard> {
-  let e = byUid.get(dashboards);
-  if (!e) byUid.set(dashboards, (e = { indexed: 0, first: new Map() }));
-  for (; e.indexed < dashboards.length; e.indexed++) {
-    const d = dashboards[e.indexed];
-    if (!e.first.has(d.uid)) e.first.set(d.uid, d);
-  }
-  return e.first;
-}
+/** A dashboard's key among a registry's (see firstByKey): its uid. */
+const uidOf = (d: Dashboard): string => d.uid;
 
 /** The uids of a registry's dashboards, made once per count (validation adds none: once for all of them). */
 const uidsOf = new WeakMap<readonly Dashboard[], { count: number; created: string[]; known: Set<string> }>();
@@ -115,7 +104,7 @@ export class Dashboard extends Construct {
       if (p) problems.push(`dashboard uid ${p}`);
     }
     if (!title) problems.push('the dashboard has no title. Give it one.');
-    const twin = firstByUid(Observability.of(this).registered<Dashboard>('dashboard')).get(this.uid);
+    const twin = firstByKey(Observability.of(this).registered<Dashboard>('dashboard'), uidOf).get(this.uid);
     if (twin) problems.push(`dashboard uid ${JSON.stringify(this.uid)} is already used by ${twin.node.path}. Give each dashboard its own uid.`);
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);

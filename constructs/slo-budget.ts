@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkShape, withVouchedShape } from '../lib/core/shape';
+import { firstByKey } from '../lib/core/first-by-key';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration, DurationLike, resolveDuration } from '../lib/core/duration';
@@ -112,7 +113,7 @@ export class SloBudget extends Construct {
       problems.push(...sp.errors);
       for (const w of sp.warnings) Annotations.of(this).addWarning(w);
     }
-    const twin = firstBySloKey(Observability.of(this).registered<SloBudget>('slo')).get(sloKey(props.service, props.name));
+    const twin = firstByKey(Observability.of(this).registered<SloBudget>('slo'), keyOfSlo).get(sloKey(props.service, props.name));
     if (twin) problems.push(`service ${JSON.stringify(props.service)} already has an SLO named ${JSON.stringify(props.name)} (${twin.node.path}). Give each SLO of a service its own name.`);
     throwIfProblems(this, problems);
 
@@ -186,21 +187,8 @@ function sloKey(service: unknown, name: unknown): string {
   return JSON.stringify([service, name]);
 }
 
-/**
- * A registry's SLOs by service and name (the first registered with each), indexed as the list
- * grows (it only grows): one lookup per new SLO instead of a scan of all the others.
- */
-const byKey = new WeakMap<readonly SloBudget[], { indexed: number; first: Map<string, SloBudget> }>();
-function firstBySloKey(slos: readonly SloBudget[]): ReadonlyMap<string, SloBudget> {
-  let e = byKey.get(slos);
-  if (!e) byKey.set(slos, (e = { indexed: 0, first: new Map() }));
-  for (; e.indexed < slos.length; e.indexed++) {
-    const o = slos[e.indexed];
-    const k = sloKey(o.spec.service, o.spec.name);
-    if (!e.first.has(k)) e.first.set(k, o);
-  }
-  return e.first;
-}
+/** An SLO's key among a registry's (see firstByKey). */
+const keyOfSlo = (o: SloBudget): string => sloKey(o.spec.service, o.spec.name);
 
 /** Recording rules stay in Prometheus (same group); each group's alerts go to a Grafana-managed `<group>_alerts`. */
 function splitForGrafana(groups: readonly RuleGroup[]): RuleGroup[] {

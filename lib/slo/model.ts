@@ -1,6 +1,6 @@
 import { Duration } from '../core/duration';
 import { toYaml, GENERATED_HEADER } from '../core/yaml';
-import { AlertingRule, RecordingRule, RuleGroup } from '../prometheus/rules';
+import { AlertingRule, RecordingRule, Rule, RuleGroup } from '../prometheus/rules';
 import { leSpellings } from './le';
 import { Sli } from './sli';
 
@@ -262,9 +262,15 @@ export function sloRuleGroupsDirect(spec: SloSpec): RuleGroup[] {
   // Every series an alert reads must exist while the SLI has traffic: a threshold bucket that
   // no series matches (a dead SLI) leaves only the total, and no burn alert could ever fire.
   const needed = [...new Set(tiers.flatMap((t) => [t.longWindow, t.shortWindow]).map((w) => w.toString()))].map((w) => `${SloMetrics.errorRatio(w)}${sel}`);
-  fast.push({
+  fast.push(noDataAlert(`absent(${SloMetrics.totalRate5m}${sel})\nor\n(\n  ${SloMetrics.totalRate5m}${sel} > 0\n  unless ${on}\n  (${needed.join(` and ${on} `)})\n)`, labels, figures));
+  return sloGroups(names, fast, slow);
+}
+
+/** The SLONoData alert of an SLO. */
+function noDataAlert(expr: string, labels: Record<string, string>, figures: Record<string, string>): AlertingRule {
+  return {
     alert: NO_DATA_ALERT,
-    expr: `absent(${SloMetrics.totalRate5m}${sel})\nor\n(\n  ${SloMetrics.totalRate5m}${sel} > 0\n  unless ${on}\n  (${needed.join(` and ${on} `)})\n)`,
+    expr,
     for: Duration.minutes(10),
     labels: { ...labels, severity: 'warning' },
     annotations: {
@@ -272,7 +278,11 @@ export function sloRuleGroupsDirect(spec: SloSpec): RuleGroup[] {
       description: NO_DATA_DESCRIPTION,
       ...figures,
     },
-  });
+  };
+}
+
+/** The fast group (30s) and the budget group (5m) of an SLO. */
+function sloGroups(names: { rules: string; budget: string }, fast: Rule[], slow: Rule[]): RuleGroup[] {
   return [
     { name: names.rules, interval: FAST_GROUP_INTERVAL.toString(), rules: fast },
     { name: names.budget, interval: BUDGET_GROUP_INTERVAL.toString(), rules: slow },
@@ -366,21 +376,8 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
   for (const a of plan.alerts) {
     fast.push({ alert: a.alert, expr: a.template.join(sel), fireImmediately: true, labels: { ...labels, severity: a.severity }, annotations: { ...a.annotations, ...figures } });
   }
-  fast.push({
-    alert: NO_DATA_ALERT,
-    expr: plan.noData.join(sel),
-    for: Duration.minutes(10),
-    labels: { ...labels, severity: 'warning' },
-    annotations: {
-      summary: '{{ $labels.service }}: no data for SLO {{ $labels.slo }}',
-      description: NO_DATA_DESCRIPTION,
-      ...figures,
-    },
-  });
-  return [
-    { name: names.rules, interval: FAST_GROUP_INTERVAL.toString(), rules: fast },
-    { name: names.budget, interval: BUDGET_GROUP_INTERVAL.toString(), rules: plan.slow.map(record) },
-  ];
+  fast.push(noDataAlert(plan.noData.join(sel), labels, figures));
+  return sloGroups(names, fast, plan.slow.map(record));
 }
 
 // ---------------------------------------------------------------------------------------------
