@@ -2,6 +2,7 @@ import { Annotations, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Dashboard as DashboardResource } from '../.gen/providers/grafana/dashboard';
 import { checkShape } from '../lib/core/shape';
+import { firstByKey } from '../lib/core/first-by-key';
 import { throwIfProblems } from '../lib/core/errors';
 import { logqlProblem } from '../lib/core/logql';
 import { promqlProblem, promqlSyntaxProblem } from '../lib/core/promql';
@@ -26,20 +27,8 @@ function folderDependency(folder: GrafanaFolder): string {
   return dep;
 }
 
-/**
- * A registry's dashboards by uid (the first registered with each), indexed as the list grows
- * (it only grows): one lookup per new dashboard instead of a scan of all the others.
- */
-const byUid = new WeakMap<readonly Dashboard[], { indexed: number; first: Map<string, Dashboard> }>();
-function firstByUid(dashboards: readonly Dashboard[]): ReadonlyMap<string, Dashboard> {
-  let e = byUid.get(dashboards);
-  if (!e) byUid.set(dashboards, (e = { indexed: 0, first: new Map() }));
-  for (; e.indexed < dashboards.length; e.indexed++) {
-    const d = dashboards[e.indexed];
-    if (!e.first.has(d.uid)) e.first.set(d.uid, d);
-  }
-  return e.first;
-}
+/** A dashboard's key among a registry's (see firstByKey): its uid. */
+const uidOf = (d: Dashboard): string => d.uid;
 
 /** The uids of a registry's dashboards, made once per count (validation adds none: once for all of them). */
 const uidsOf = new WeakMap<readonly Dashboard[], { count: number; created: string[]; known: Set<string> }>();
@@ -50,6 +39,25 @@ function createdUids(dashboards: readonly Dashboard[]): { created: string[]; kno
     uidsOf.set(dashboards, (u = { count: dashboards.length, created, known: new Set(created) }));
   }
   return u;
+}
+
+/** config_json texts (before Terraform escaping) the library made for models it built, each for the one Dashboard made of it during withPreparedJson. */
+const PREPARED_JSON = new WeakMap<object, string>();
+
+/**
+ * Calls `make()` with `json` as the text of `JSON.stringify(slimDashboard(model))`, made by the
+ * library for a model it built (see redDashboardJson): the Dashboard of that very model made
+ * during the call takes it instead of writing the model again. Withdrawn when the call returns
+ * or throws. No text (undefined): the Dashboard writes the model.
+ */
+export function withPreparedJson<R>(model: object, json: string | undefined, make: () => R): R {
+  if (json === undefined) return make();
+  PREPARED_JSON.set(model, json);
+  try {
+    return make();
+  } finally {
+    PREPARED_JSON.delete(model);
+  }
 }
 
 /** Anything with a `build()` that returns a dashboard model: a foundation-sdk DashboardBuilder. */
@@ -82,6 +90,8 @@ export class Dashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
+    const prepared = PREPARED_JSON.get(props.dashboard);
+    PREPARED_JSON.delete(props.dashboard);
     checkShape(this, 'DashboardProps', props, 'props');
     const source = props.dashboard as Partial<IDashboardBuilder>;
     this.model = (typeof source.build === 'function' ? source.build() : source) as Record<string, unknown>;
@@ -94,13 +104,13 @@ export class Dashboard extends Construct {
       if (p) problems.push(`dashboard uid ${p}`);
     }
     if (!title) problems.push('the dashboard has no title. Give it one.');
-    const twin = firstByUid(Observability.of(this).registered<Dashboard>('dashboard')).get(this.uid);
+    const twin = firstByKey(Observability.of(this).registered<Dashboard>('dashboard'), uidOf).get(this.uid);
     if (twin) problems.push(`dashboard uid ${JSON.stringify(this.uid)} is already used by ${twin.node.path}. Give each dashboard its own uid.`);
     problems.push(...validateDashboardQueries(this.model, (e, _ds, ctx) => (ctx?.substituted ? promqlSyntaxProblem(e) : promqlProblem(e)), { logql: logqlProblem }).map((p) => `dashboard ${JSON.stringify(title)}: ${p}`));
     throwIfProblems(this, problems);
     const grafana = props.grafana ?? Observability.of(this).single<IGrafana & Construct>('grafana', this, { noun: 'Grafana', prop: 'grafana', whenNone: 'to add the dashboard to. Create a GrafanaServer or an ExistingGrafana first.' });
     // Fields equal to Grafana's schema defaults are left out of config_json (Grafana fills them in).
-    const json = JSON.stringify(slimDashboard(this.model));
+    const json = prepared ?? JSON.stringify(slimDashboard(this.model));
     this.resource = new DashboardResource(this, 'Resource', {
       provider: grafana.provider,
       // Dashboards are full of ${var} and ${__value.raw}: escape them for Terraform.

@@ -1,14 +1,16 @@
 import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkShape } from '../lib/core/shape';
+import { checkShape, withVouchedShape } from '../lib/core/shape';
 import { ReceiverSpec } from '../lib/alertmanager/receivers';
 import { Matcher } from '../lib/alertmanager/matchers';
-import { RouteNode } from '../lib/alertmanager/route';
+import { RouteNode, RouteOptions } from '../lib/alertmanager/route';
+import { addLeadingTeamRoute, leadingTeamRoute } from '../lib/alertmanager/team-routes';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, metricNameProblem } from '../lib/core/names';
 import { SECRET_ENV_NAME, literalSecretProblem, urlSecretProblem } from '../lib/core/secrets';
-import { redDashboard, sanitizeDashboardUid } from '../lib/grafana/dashboards';
+import { RedDashboardOptions, redDashboard, redDashboardJson, sanitizeDashboardUid } from '../lib/grafana/dashboards';
+import { slimDashboard } from '../lib/grafana/slim';
 import { Observability } from '../lib/observability';
 import { RuleSets } from '../lib/prometheus/presets';
 import { AlertingRule, RuleGroup } from '../lib/prometheus/rules';
@@ -19,12 +21,12 @@ import { IDeployment, IRuntime } from '../lib/runtime/runtime';
 import { Sli } from '../lib/slo/sli';
 import { AlertRoute } from './alert-route';
 import { BlackboxExporter } from './blackbox-exporter';
-import { Dashboard } from './dashboard';
+import { Dashboard, DashboardProps, withPreparedJson } from './dashboard';
 import { GrafanaFolder } from './grafana-folder';
 import { IGrafana } from './grafana-server';
 import { OtelCollector } from './otel-collector';
 import { PrometheusServer } from './prometheus-server';
-import { SloBudget } from './slo-budget';
+import { SloBudget, SloBudgetProps } from './slo-budget';
 
 /** A container of yours that the stack runs and monitors. */
 export interface ServiceContainerOptions {
@@ -284,7 +286,7 @@ export class MonitoredService extends Construct {
       props.prometheus ??
       registry.single<PrometheusServer>('prometheus', this, { noun: 'PrometheusServer', prop: 'prometheus', whenNone: 'to scrape the service. Create a PrometheusServer (or an ObservabilityStack) first.' });
 
-    if (scrapeMode === 'job' && this.prometheus.jobNames.includes(props.service)) {
+    if (scrapeMode === 'job' && this.prometheus.hasJob(props.service)) {
       throw new ValidationError(`${this.prometheus.node.path} already has a job named ${JSON.stringify(props.service)}; a MonitoredService's job takes the service name. Rename the other job or the service.`, this);
     }
 
@@ -336,7 +338,7 @@ export class MonitoredService extends Construct {
         scheme: scheme === 'https' ? scheme : undefined,
         scrapeInterval: props.scrapeInterval,
       };
-      this.prometheus.addScrapeJob(job);
+      withVouchedShape('ScrapeJobOptions', job, (j) => this.prometheus.addScrapeJob(j));
       this.upSelector = `up{job=${JSON.stringify(props.service)}}`;
     } else {
       const dockerJobs = this.prometheus.configuredJobs.filter((j) => (j.dockerSdConfigs ?? []).length > 0);
@@ -357,20 +359,8 @@ export class MonitoredService extends Construct {
 
     // RED recording rules for this service, unless the server already records them for every
     // service from the same metrics (two rules writing one series would conflict).
-    const red = RuleSets.red({ service: props.service, ...m });
-    const everyService = RuleSets.red({ ...m });
-    const wanted = everyService.rules;
-    const wantedJson = JSON.stringify(wanted);
-    // A group whose rule count or first expression differs cannot be the same rules: skip it
-    // before serializing (a server with thousands of per-service groups, none covering).
-    const firstExpr = (rules: readonly unknown[]) => (rules[0] as { expr?: unknown } | undefined)?.expr;
-    const maybe = (rules: readonly unknown[]) => {
-      const a = firstExpr(rules);
-      const b = firstExpr(wanted);
-      return rules.length === wanted.length && !(typeof a === 'string' && typeof b === 'string' && a !== b);
-    };
-    const covered = this.prometheus.ruleGroups.some((g) => maybe(g.rules) && JSON.stringify(g.rules) === wantedJson);
-    if (!covered) this.addRules(red);
+    const covered = this.prometheus.hasRuleGroupWithRules(RuleSets.red({ ...m }).rules);
+    if (!covered) this.addOwnRules(RuleSets.red({ service: props.service, ...m }));
 
     // Blackbox probe of the health URL.
     let probeJob: string | undefined;
@@ -438,7 +428,7 @@ export class MonitoredService extends Construct {
         },
       });
     }
-    this.addRules({ name: `${props.service}_alerts`, rules: alerts });
+    this.addOwnRules({ name: `${props.service}_alerts`, rules: alerts });
 
     // The team's route.
     if (props.receiver !== undefined) {
@@ -453,20 +443,11 @@ export class MonitoredService extends Construct {
         }
       }
       // Reuse the team's route only where this construct puts it: among the leading routes
-      // that all continue, so every alert still reaches it and the routes after it.
-      // One pass without allocation: it runs once per service over all team routes.
-      let existing: RouteNode | undefined;
-      for (const n of route.root.children) {
-        const o = n.options;
-        if (o.continue !== true) break;
-        if (o.receiver !== receiverName || o.matchers?.length !== 1) continue;
-        const only = o.matchers[0];
-        if (only?.label === 'team' && only.operator === '=' && only.value === props.team) {
-          existing = n;
-          break;
-        }
-      }
-      this.teamRoute = existing ?? route.addRoute({ receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true }, 0);
+      // that all continue, so every alert still reaches it and the routes after it (from an
+      // index of those routes: every service asks).
+      const existing = leadingTeamRoute(route.root, receiverName, props.team);
+      const options: RouteOptions = { receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true };
+      this.teamRoute = existing ?? addLeadingTeamRoute(route.root, () => withVouchedShape('RouteOptions', options, (r) => route.addRoute(r, 0)));
     }
 
     // A RED dashboard for this service.
@@ -475,29 +456,33 @@ export class MonitoredService extends Construct {
       throw new ValidationError('dashboard is true but the stack has no Grafana. Create a GrafanaServer or an ExistingGrafana, or pass grafana.', this);
     }
     if ((props.dashboard ?? true) && grafana) {
-      this.dashboard = new Dashboard(this, 'Dashboard', {
-        dashboard: redDashboard({
-          uid: sanitizeDashboardUid(`service-${props.service}`),
-          title: `${props.service} — RED`,
-          service: props.service,
-          requestsMetric: m.requestsMetric,
-          durationMetric: m.durationMetric,
-          statusLabel: m.statusLabel,
-          errorStatusRegex: m.errorStatusRegex,
-        }),
-        folder: props.folder,
-        grafana,
-      });
+      const red: RedDashboardOptions = {
+        uid: sanitizeDashboardUid(`service-${props.service}`),
+        title: `${props.service} — RED`,
+        service: props.service,
+        requestsMetric: m.requestsMetric,
+        durationMetric: m.durationMetric,
+        statusLabel: m.statusLabel,
+        errorStatusRegex: m.errorStatusRegex,
+      };
+      // Props built here (the model by redDashboard, folder and grafana as checked above): not
+      // walked again; the model's config_json comes from the text shared by the services' RED dashboards.
+      const dashboardProps: DashboardProps = { dashboard: redDashboard(red), folder: props.folder, grafana };
+      this.dashboard = withPreparedJson(dashboardProps.dashboard, redDashboardJson(red, slimDashboard), () =>
+        withVouchedShape('DashboardProps', dashboardProps, (p) => new Dashboard(this, 'Dashboard', p)),
+      );
     }
 
-    for (const slo of props.slos ?? []) this.addSlo(slo);
+    // Checked with the props (ServiceSloOptions): not walked again.
+    for (const slo of props.slos ?? []) withVouchedShape('ServiceSloOptions', slo, (s) => this.addSlo(s));
     registry.register('service', this);
   }
 
   /** Adds an SLO (an `SloBudget` on the service's Prometheus, with its team label and runbook). */
   public addSlo(slo: ServiceSloOptions): SloBudget {
     checkShape(this, 'ServiceSloOptions', slo, 'addSlo(slo)');
-    const budget = new SloBudget(this, `Slo-${slo.name}`, {
+    // Props built from the checked slo and this service's checked values: not walked again.
+    const props: SloBudgetProps = {
       service: this.service,
       name: slo.name,
       objective: slo.objective,
@@ -507,7 +492,8 @@ export class MonitoredService extends Construct {
       dayTicket: slo.dayTicket,
       labels: { team: this.team },
       prometheus: this.prometheus,
-    });
+    };
+    const budget = withVouchedShape('SloBudgetProps', props, (p) => new SloBudget(this, `Slo-${slo.name}`, p));
     this.slos.push(budget);
     return budget;
   }
@@ -515,7 +501,12 @@ export class MonitoredService extends Construct {
   /** Adds a rule group for this service to its Prometheus. */
   public addRules(group: RuleGroup): void {
     checkShape(this, 'RuleGroup', group, 'addRules(group)');
-    this.prometheus.addRuleGroup(group);
+    this.addOwnRules(group);
+  }
+
+  /** Adds a group built here from the checked props (or just checked): its shape is not walked again. */
+  private addOwnRules(group: RuleGroup): void {
+    withVouchedShape('RuleGroup', group, (g) => this.prometheus.addRuleGroup(g));
     this.ruleGroups.push(group);
   }
 }

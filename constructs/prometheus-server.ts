@@ -8,7 +8,7 @@ import { Annotations } from 'cdktf';
 import { rawLiteralSecretsWarning } from '../lib/core/secrets';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { Observability } from '../lib/observability';
-import { costOutlierMessage, costOutliers, medianSamples, rememberSelectors, stackRuleCosts } from '../lib/prometheus/rule-cost';
+import { costOutlierMessage, rememberSelectors, stackCostOutliers } from '../lib/prometheus/rule-cost';
 import {
   GlobalConfig,
   prometheusGlobalProblems,
@@ -19,7 +19,7 @@ import {
   renderRuleFiles,
 } from '../lib/prometheus/config';
 import { Discovery, DockerDiscoveryOptions, KubernetesPodDiscoveryOptions } from '../lib/prometheus/discovery';
-import { isAlertingRule, RuleGroup } from '../lib/prometheus/rules';
+import { isAlertingRule, Rule, RuleGroup } from '../lib/prometheus/rules';
 import { nativeHistogramsVia, PrometheusVersion, prometheusVersionFor, promqlVersionProblem, ruleGroupVersionProblem } from '../lib/prometheus/version';
 import { grafanaEngineProblems } from '../lib/grafana/alert-rules';
 import { GrafanaAlertRules } from './grafana-alert-rules';
@@ -346,9 +346,8 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
 
   /** A rule far above the stack's others (samples per evaluation) is a warning with the estimate. */
   private costWarnings(): string[] {
-    const costs = stackRuleCosts(this);
-    const median = medianSamples(costs);
-    for (const c of costOutliers(costs).filter((x) => x.source === this.node.path)) {
+    const { outliers, median } = stackCostOutliers(this);
+    for (const c of outliers.filter((x) => x.source === this.node.path)) {
       const message = costOutlierMessage(c, median);
       if (!this.costWarned.has(message)) Annotations.of(this).addWarning(message);
       this.costWarned.add(message);
@@ -431,6 +430,27 @@ export class PrometheusServer extends Construct implements IScrapeTarget, IRemot
   /** The job names, in order. */
   public get jobNames(): string[] {
     return this.jobs.map((j) => j.jobName);
+  }
+
+  /** Whether a rule group holding exactly `rules` (the same JSON) was added (e.g. recording rules for every service). */
+  public hasRuleGroupWithRules(rules: readonly Rule[]): boolean {
+    const first = (rs: readonly Rule[]) => (rs[0] as { expr?: unknown } | undefined)?.expr;
+    const wantedFirst = first(rules);
+    let wantedJson: string | undefined;
+    for (const g of this.groups) {
+      // A group whose rule count or first expression differs cannot be the same rules: skipped
+      // before serializing (a server with thousands of per-service groups, none covering).
+      const a = first(g.rules);
+      if (g.rules.length !== rules.length || (typeof a === 'string' && typeof wantedFirst === 'string' && a !== wantedFirst)) continue;
+      wantedJson ??= JSON.stringify(rules);
+      if (JSON.stringify(g.rules) === wantedJson) return true;
+    }
+    return false;
+  }
+
+  /** Whether this server has a scrape job named `jobName` (without listing them all). */
+  public hasJob(jobName: string): boolean {
+    return this.jobNameSet.has(jobName);
   }
 
   /** The scrape jobs this server runs, in order. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkShape } from '../lib/core/shape';
+import { checkShape, withVouchedShape } from '../lib/core/shape';
+import { firstByKey } from '../lib/core/first-by-key';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration, DurationLike, resolveDuration } from '../lib/core/duration';
@@ -112,8 +113,7 @@ export class SloBudget extends Construct {
       problems.push(...sp.errors);
       for (const w of sp.warnings) Annotations.of(this).addWarning(w);
     }
-    const others = Observability.of(this).find<SloBudget>('slo');
-    const twin = others.find((o) => o.spec.service === props.service && o.spec.name === props.name);
+    const twin = firstByKey(Observability.of(this).registered<SloBudget>('slo'), keyOfSlo).get(sloKey(props.service, props.name));
     if (twin) problems.push(`service ${JSON.stringify(props.service)} already has an SLO named ${JSON.stringify(props.name)} (${twin.node.path}). Give each SLO of a service its own name.`);
     throwIfProblems(this, problems);
 
@@ -131,7 +131,8 @@ export class SloBudget extends Construct {
     this.figures = budgetFigures(objective, windowDays);
     this.ruleGroups = sloRuleGroups(this.spec);
     this.prometheus = props.prometheus ?? this.findPrometheus();
-    for (const g of props.alertEngine === 'grafana' ? splitForGrafana(this.ruleGroups) : this.ruleGroups) this.prometheus.addRuleGroup(g);
+    // The groups are built from the checked props and the library's own text: their shape is not walked again.
+    for (const g of props.alertEngine === 'grafana' ? splitForGrafana(this.ruleGroups) : this.ruleGroups) withVouchedShape('RuleGroup', g, (v) => this.prometheus.addRuleGroup(v));
     Observability.of(this).register('slo', this);
   }
 
@@ -180,6 +181,14 @@ export class SloBudget extends Construct {
     });
   }
 }
+
+/** The key of an SLO among a registry's: its service and name. */
+function sloKey(service: unknown, name: unknown): string {
+  return JSON.stringify([service, name]);
+}
+
+/** An SLO's key among a registry's (see firstByKey). */
+const keyOfSlo = (o: SloBudget): string => sloKey(o.spec.service, o.spec.name);
 
 /** Recording rules stay in Prometheus (same group); each group's alerts go to a Grafana-managed `<group>_alerts`. */
 function splitForGrafana(groups: readonly RuleGroup[]): RuleGroup[] {

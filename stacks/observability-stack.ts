@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkPrimitive, checkShape } from '../lib/core/shape';
+import { checkPrimitive, checkShape, withVouchedShape } from '../lib/core/shape';
 import { AlertRoute, AlertRouteProps } from '../constructs/alert-route';
 import { Alertmanager, AlertmanagerProps } from '../constructs/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, COURSE_BLACKBOX_MODULES } from '../constructs/blackbox-exporter';
@@ -345,7 +345,8 @@ export class ObservabilityStack extends TerraformStack {
     checkPrimitive(this, 'string', id, 'addService(id)');
     checkShape(this, 'MonitoredServiceProps', props, 'addService(props)');
     const container = props.container && this.hostIp !== undefined ? { hostIp: this.hostIp, ...props.container } : props.container;
-    const service = new MonitoredService(this, id, { folder: this.folder, ...props, container });
+    // The props as just checked, with the stack's folder and host address: not walked again.
+    const service = withVouchedShape('MonitoredServiceProps', { folder: this.folder, ...props, container }, (p) => new MonitoredService(this, id, p));
     this.services.push(service);
     return service;
   }

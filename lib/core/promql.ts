@@ -55,14 +55,17 @@ export function promqlFacts(expr: string): PromqlFacts {
   if (Token.isUnresolved(expr)) return { selectors: [], functions: [], threshold: false };
   const shape = queryShape(expr);
   let facts = shape === undefined ? undefined : fromShape(shape);
-  if (facts === undefined) {
-    facts = parsePromqlFacts(expr);
-    if (shape !== undefined && facts.problem === undefined) {
-      // The shape's own parse, so that its selectors name the placeholders.
-      const shaped = parsePromqlFacts(shape.key);
-      if (shaped.problem === undefined) remember(VALID_SHAPES, shape.key, new ValidShape(shaped));
+  if (facts === undefined && shape !== undefined) {
+    // A new shape: its own parse (its selectors name the placeholders). Valid, it is known,
+    // and the expression's facts are read from it as for every later one of that shape;
+    // else the expression is parsed itself (a problem is worded on it, never on a shape).
+    const shaped = parsePromqlFacts(shape.key);
+    if (shaped.problem === undefined) {
+      remember(VALID_SHAPES, shape.key, new ValidShape(shaped));
+      facts = fromShape(shape);
     }
   }
+  if (facts === undefined) facts = parsePromqlFacts(expr);
   remember(ANALYSED, expr, facts);
   return facts;
 }

@@ -42,8 +42,15 @@ const MAX_PROBLEMS = 10;
  * `addScrapeJob(job)`).
  */
 export function checkShape(scope: IConstruct | undefined, typeName: string, value: unknown, what: string): void {
+  if (value !== null && typeof value === 'object' && VOUCHED.get(value) === typeName) {
+    // Built by the library from inputs already checked: this one check is skipped (then the voucher is spent).
+    VOUCHED.delete(value);
+    return;
+  }
   const shape = SHAPES[typeName];
   if (!shape) throw new Error(`checkShape: no generated shape for ${typeName} (run npm run gen:shapes)`);
+  // The common case, a right shape, is found without wording a path per value; problems are worded by the full walk.
+  if (validAt(value, shape, new Set())) return;
   const problems = shapeProblems(value, shape, what);
   if (!problems.length) return;
   const shown = problems.slice(0, MAX_PROBLEMS);
@@ -51,8 +58,29 @@ export function checkShape(scope: IConstruct | undefined, typeName: string, valu
   throw new ValidationError(shown.length === 1 ? shown[0] : `${problems.length} problems:\n  - ${shown.join('\n  - ')}${more}`, scope);
 }
 
+/** Values the library built itself, each for one coming check against the type named. */
+const VOUCHED = new WeakMap<object, string>();
+
+/**
+ * Calls `use(value)` with `value` vouched for as of type `typeName`: it was built by the
+ * library from inputs whose shapes were already checked (a construct's props) and from its
+ * own literals, so the first `checkShape` of that very object as that type during the call
+ * passes without walking it. The voucher is spent by that check and withdrawn when the call
+ * returns or throws: any later check (the user passing the object on again, changed or not)
+ * walks it as usual.
+ */
+export function withVouchedShape<T extends object, R>(typeName: string, value: T, use: (value: T) => R): R {
+  VOUCHED.set(value, typeName);
+  try {
+    return use(value);
+  } finally {
+    VOUCHED.delete(value);
+  }
+}
+
 /** Checks a plain argument (a name, a string) of a method. */
 export function checkPrimitive(scope: IConstruct | undefined, t: 'string' | 'number' | 'boolean', value: unknown, what: string): void {
+  if (typeof value === t && !(t === 'number' && Number.isNaN(value))) return;
   const problems = shapeProblems(value, { t }, what);
   if (problems.length) throw new ValidationError(problems[0], scope);
 }
@@ -82,6 +110,82 @@ function problemsAt(value: unknown, shape: Shape, path: string, ancestors: Set<o
     return problemsHere(value, shape, path, ancestors);
   } finally {
     ancestors.delete(value as object);
+  }
+}
+
+/**
+ * Whether `shapeProblems(value, shape)` finds nothing: the same walk as problemsAt and
+ * problemsHere, without the paths and messages (compared with them in the tests).
+ */
+export function shapeValid(value: unknown, shape: Shape): boolean {
+  return validAt(value, shape, new Set());
+}
+
+function validAt(value: unknown, shape: Shape, ancestors: Set<object>): boolean {
+  if (isUnresolved(value)) return true;
+  const descend = (shape.t === 'array' || shape.t === 'record' || shape.t === 'object') && value !== null && typeof value === 'object';
+  if (!descend) return validHere(value, shape, ancestors);
+  if (ancestors.has(value as object)) return false;
+  ancestors.add(value as object);
+  try {
+    return validHere(value, shape, ancestors);
+  } finally {
+    ancestors.delete(value as object);
+  }
+}
+
+function validHere(value: unknown, shape: Shape, inner: Set<object>): boolean {
+  switch (shape.t) {
+    case 'any':
+      return true;
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'function':
+      return typeof value === shape.t && !(shape.t === 'number' && Number.isNaN(value));
+    case 'enum':
+      return typeof value === 'string';
+    case 'array':
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) if (!validAt(value[i], shape.of, inner)) return false;
+      return true;
+    case 'record':
+      if (!isPlainObject(value)) return false;
+      for (const k of Object.keys(value)) if (!validAt(value[k], shape.of, inner)) return false;
+      return true;
+    case 'union': {
+      const { members, objects } = unionMembers(shape);
+      if (isPlainObject(value) && objects.length) {
+        const member = objects.find((m) => discriminates(m, value)) ?? onlyOne(objects.filter((m) => hasRequired(m, value)));
+        return member ? validAt(value, member, inner) : true;
+      }
+      return members.some((m) => validAt(value, m, inner));
+    }
+    case 'ref':
+      return validAt(value, SHAPES[shape.name] ?? { t: 'any' }, inner);
+    case 'instance':
+      return isInstanceOf(value, shape.name);
+    case 'object': {
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || Array.isArray(value)) return false;
+      if (shape.methods) return shape.methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+      if (!shape.props) return true;
+      const obj = value as Record<string, unknown>;
+      for (const [key, p] of propEntries(shape)) {
+        const v = obj[key];
+        if (v === undefined) {
+          if (!p.optional) return false;
+          continue;
+        }
+        if (!validAt(v, p.shape, inner)) return false;
+      }
+      for (const key of Object.keys(obj)) {
+        if (key in shape.props || obj[key] === undefined) continue;
+        if (Object.keys(shape.props).some((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2)) return false;
+      }
+      return true;
+    }
+    default:
+      return true;
   }
 }
 

@@ -18,6 +18,7 @@ import { Duration, durationProblem } from '../core/duration';
 import { ValidationError } from '../core/errors';
 import { labelNameProblem, metricNameProblem, re2Problem } from '../core/names';
 import { grafanaUidProblem } from './uid';
+import { remember } from '../core/query-shape';
 import { budgetFigures, num, recordedWindows, SloMetrics } from '../slo/model';
 
 // The SDK publishes one entry per kind through package.json "exports"; tsconfig "paths" maps
@@ -212,6 +213,45 @@ export function redDashboard(options: RedDashboardOptions = {}): DashboardModel 
         .dataLinks([drillDown]),
     );
   return builder.build();
+}
+
+/** Stand-ins for the values that differ between the RED dashboards of a stack's services (a valid uid, title and service). */
+const RED_STAND_INS = { uid: 'x0redtemplateuidx0', title: 'x0redtemplatetitlex0', service: 'x0redtemplateservicex0' } as const;
+const RED_STAND_IN = /x0redtemplate(uid|title|service)x0/;
+/** Values written into JSON as they are (no escape, no surrogate, no stand-in). */
+const PLAIN_JSON_TEXT = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
+
+/** config_json texts with stand-ins, split at them, per set of the other options (`null`: not one of them fits). */
+const redJsonTemplates = new Map<string, { readonly parts: readonly string[]; readonly keys: ReadonlyArray<keyof typeof RED_STAND_INS> } | null>();
+
+/**
+ * The JSON text of `slim(redDashboard(options))`, made from a text built once per set of the
+ * options other than uid, title and service, with these put in (1,000 services differ only in
+ * them): undefined when they cannot be put in exactly (a value needing a JSON escape, or
+ * holding a stand-in; options other than strings, numbers and booleans), then the caller
+ * writes the model itself. Compared with the direct text in the tests.
+ */
+export function redDashboardJson(options: RedDashboardOptions, slim: (model: Record<string, unknown>) => unknown): string | undefined {
+  const uid = options.uid ?? 'service-overview';
+  const title = options.title ?? 'Service Overview';
+  const values = { uid, title, service: options.service };
+  const plain = (v: unknown) => typeof v === 'string' && PLAIN_JSON_TEXT.test(v) && !RED_STAND_IN.test(v);
+  if (!plain(uid) || !plain(title) || (options.service !== undefined && !plain(options.service))) return undefined;
+  const { uid: _u, title: _t, service, ...others } = options;
+  if (!Object.values(others).every((v) => v === undefined || typeof v === 'number' || typeof v === 'boolean' || plain(v))) return undefined;
+  const key = JSON.stringify([service === undefined, Object.entries(others).map(([k, v]) => [k, typeof v, Object.is(v, -0) ? '-0' : String(v)])]);
+  let template = redJsonTemplates.get(key);
+  if (template === undefined) {
+    const text = JSON.stringify(slim(redDashboard({ ...options, ...RED_STAND_INS, ...(service === undefined ? { service: undefined } : {}) }) as unknown as Record<string, unknown>));
+    const split = text.split(RED_STAND_IN);
+    template = { parts: split.filter((_, i) => i % 2 === 0), keys: split.filter((_, i) => i % 2 === 1) as Array<keyof typeof RED_STAND_INS> };
+    if (redJsonTemplates.size >= 64) redJsonTemplates.clear();
+    redJsonTemplates.set(key, template);
+  }
+  if (template === null) return undefined;
+  let out = template.parts[0];
+  for (let i = 0; i < template.keys.length; i++) out += (values[template.keys[i]] ?? '') + template.parts[i + 1];
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,6 +702,16 @@ const BRACKETED = /\[\[([A-Za-z0-9_.]+)(?::[^\]]*)?\]\]/y;
 export function substituteGrafanaVariables(expr: string): string {
   // Nothing to replace without `$` or `[[`.
   if (typeof expr === 'string' && !expr.includes('$') && !expr.includes('[[')) return expr;
+  if (typeof expr !== 'string') return substituteVariables(expr);
+  // Remembered by query: the dashboards of 1,000 services repeat the same few.
+  let out = SUBSTITUTED.get(expr);
+  if (out === undefined) remember(SUBSTITUTED, expr, (out = substituteVariables(expr)));
+  return out;
+}
+
+const SUBSTITUTED = new Map<string, string>();
+
+function substituteVariables(expr: string): string {
   let out = '';
   let quote: string | undefined;
   let brackets = 0;

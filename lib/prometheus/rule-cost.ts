@@ -111,22 +111,56 @@ function ms(text: string | undefined, fallback: number): number {
 
 /** The estimate of every rule of `groups` (run by `source`). */
 export function ruleCosts(source: string, groups: readonly RuleGroup[], ctx: RuleCostContext = {}): RuleCost[] {
+  return ruleEstimates(groups, ctx).map((e) => ruleCost(source, e));
+}
+
+/** One rule's samples and terms, before the wording of a RuleCost. */
+interface RuleEstimate {
+  readonly group: RuleGroup;
+  readonly rule: RuleGroup['rules'][number];
+  readonly samples: number;
+  readonly terms: readonly Term[];
+}
+
+function ruleEstimates(groups: readonly RuleGroup[], ctx: RuleCostContext): RuleEstimate[] {
   const recordedIntervalsMs: Record<string, number> = { ...(ctx.recordedIntervalsMs ?? {}) };
   for (const g of groups) {
     const interval = ms(g.interval === undefined ? undefined : resolveDuration(g.interval).text, ctx.evaluationIntervalMs ?? 15_000);
     for (const r of g.rules) if ('record' in r && r.record) recordedIntervalsMs[r.record] ??= interval;
   }
   const full = { ...ctx, recordedIntervalsMs };
-  return groups.flatMap((g) =>
-    g.rules.map((r, i) => {
-      const remembered = REMEMBERED.get(g);
-      const { samples, terms } = remembered && remembered.length === g.rules.length ? samplesOf(remembered[i], full) : estimateSamples(r.expr, full);
-      const top = [...terms].sort((a, b) => b.series * b.perSeries * b.times - a.series * a.perSeries * a.times)[0];
-      const largest = top ? `${top.text}: ${fmt(top.series)} series × ${fmt(Math.ceil(top.perSeries))} samples${top.times > 1 ? ` × ${fmt(Math.ceil(top.times))} subquery steps` : ''}` : 'no selector';
-      const isRecord = 'record' in r && r.record !== undefined;
-      return { source, group: g.name, rule: isRecord ? (r as { record: string }).record : (r as { alert: string }).alert, kind: isRecord ? 'record' : 'alert', samples, largest } as RuleCost;
-    }),
-  );
+  const out: RuleEstimate[] = [];
+  for (const g of groups) {
+    const remembered = REMEMBERED.get(g);
+    const known = remembered !== undefined && remembered.length === g.rules.length ? remembered : undefined;
+    g.rules.forEach((r, i) => {
+      const { samples, terms } = known ? samplesOf(known[i], full) : estimateSamples(r.expr, full);
+      out.push({ group: g, rule: r, samples, terms });
+    });
+  }
+  return out;
+}
+
+function ruleCost(source: string, e: RuleEstimate): RuleCost {
+  const { rule: r, samples } = e;
+  const top = largestTerm(e.terms);
+  const largest = top ? `${top.text}: ${fmt(top.series)} series × ${fmt(Math.ceil(top.perSeries))} samples${top.times > 1 ? ` × ${fmt(Math.ceil(top.times))} subquery steps` : ''}` : 'no selector';
+  const isRecord = 'record' in r && r.record !== undefined;
+  return { source, group: e.group.name, rule: isRecord ? (r as { record: string }).record : (r as { alert: string }).alert, kind: isRecord ? 'record' : 'alert', samples, largest } as RuleCost;
+}
+
+/** The term reading the most samples (the first of those that read as many), without sorting a copy. */
+function largestTerm(terms: readonly Term[]): Term | undefined {
+  let top: Term | undefined;
+  let most = 0;
+  for (const t of terms) {
+    const n = t.series * t.perSeries * t.times;
+    if (top === undefined || n > most) {
+      top = t;
+      most = n;
+    }
+  }
+  return top;
 }
 
 /** Rules far above the others: at least {@link OUTLIER_FACTOR} × the median and {@link OUTLIER_FLOOR} samples. */
@@ -170,18 +204,41 @@ interface CostedServer extends IConstruct {
  * most expensive first.
  */
 export function stackRuleCosts(scope: IConstruct): RuleCost[] {
+  return serverEstimates(scope)
+    .flatMap(({ source, estimates }) => estimates.map((e) => ruleCost(source, e)))
+    .sort((a, b) => b.samples - a.samples);
+}
+
+/** The estimates of the rules of every Prometheus server of the stack that holds `scope`, by server path. */
+function serverEstimates(scope: IConstruct): Array<{ source: string; estimates: RuleEstimate[] }> {
   return Observability.of(scope)
     .find<CostedServer>('prometheus')
     .filter((s) => Array.isArray(s.ruleGroups) && s.intervals !== undefined)
-    .flatMap((s) =>
-      ruleCosts(s.node.path, s.ruleGroups, {
+    .map((s) => ({
+      source: s.node.path,
+      estimates: ruleEstimates(s.ruleGroups, {
         scrapeIntervalMs: ms(s.intervals.scrape, 15_000),
         evaluationIntervalMs: ms(s.intervals.evaluation, 15_000),
         jobIntervalsMs: Object.fromEntries(s.configuredJobs.filter((j) => j.scrapeInterval !== undefined).map((j) => [j.jobName, ms(resolveDuration(j.scrapeInterval!).text, 15_000)])),
         seriesHints: s.seriesHints,
       }),
-    )
-    .sort((a, b) => b.samples - a.samples);
+    }));
+}
+
+/**
+ * `costOutliers(stackRuleCosts(scope))` and the median of the stack's rules, with only the
+ * outliers worded (a stack of thousands of rules has few or none): what the synth warning reads.
+ */
+export function stackCostOutliers(scope: IConstruct): { outliers: RuleCost[]; median: number } {
+  const all = serverEstimates(scope).flatMap(({ source, estimates }) => estimates.map((e) => ({ source, e })));
+  if (!all.length) return { outliers: [], median: 0 };
+  const sorted = all.map((x) => x.e.samples).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const outliers = all
+    .filter((x) => x.e.samples >= OUTLIER_FLOOR && x.e.samples >= OUTLIER_FACTOR * Math.max(1, median))
+    .sort((a, b) => b.e.samples - a.e.samples)
+    .map((x) => ruleCost(x.source, x.e));
+  return { outliers, median };
 }
 
 /** The `limit` most expensive rules of the stack as a text table (for `npm run synth`). */

@@ -114,7 +114,9 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
     out.push(`${where} has no rules. Add at least one recording or alerting rule, or drop the group.`);
     return out;
   }
-  const seenRecords = new Map<string, string>();
+  // Records by name, each with the JSON of its labels once a second record of that name asks (rarely).
+  const seenRecords = new Map<string, Array<{ readonly labels: unknown; json?: string }>>();
+  const labelsJson = (e: { readonly labels: unknown; json?: string }) => (e.json ??= JSON.stringify(e.labels ?? {}));
   const seenAlerts = new Set<string>();
   group.rules.forEach((rule, i) => {
     const r = rule as Partial<RecordingRule & AlertingRule>;
@@ -126,46 +128,51 @@ export function ruleGroupProblems(group: RuleGroup): string[] {
       out.push(`${where}: rules[${i}] has neither record nor alert. Set record for a recording rule or alert for an alerting rule.`);
       return;
     }
-    const label = r.record !== undefined ? `recording rule ${JSON.stringify(r.record)}` : `alert ${JSON.stringify(r.alert)}`;
-    const at = `${where}, ${label}`;
+    // Where, in the messages: worded only when there is a problem to tell.
+    let atText: string | undefined;
+    const at = () => (atText ??= `${where}, ${r.record !== undefined ? `recording rule ${JSON.stringify(r.record)}` : `alert ${JSON.stringify(r.alert)}`}`);
     const name = (r.record ?? r.alert) as string;
     if (!Token.isUnresolved(name)) {
       const p = metricNameProblem(name);
-      if (p) out.push(`${at}: name ${p}`);
+      if (p) out.push(`${at()}: name ${p}`);
     }
     // Verdict and type from one look-up (the expression's facts are shared with the version check and the rule cost).
     const { problem: ep, type } = promqlFacts(r.expr as string);
-    if (ep) out.push(`${at}: expr ${ep}`);
+    if (ep) out.push(`${at()}: expr ${ep}`);
     else if (type === 'range vector' || type === 'string') {
-      out.push(`${at}: expr yields a ${type} (got ${JSON.stringify(r.expr)}); a rule must yield an instant vector or a scalar, or it fails at every evaluation. Wrap a range in a function such as rate(...) or max_over_time(...).`);
+      out.push(`${at()}: expr yields a ${type} (got ${JSON.stringify(r.expr)}); a rule must yield an instant vector or a scalar, or it fails at every evaluation. Wrap a range in a function such as rate(...) or max_over_time(...).`);
     }
     for (const k of Object.keys(r.labels ?? {})) {
       const p = labelNameProblem(k);
-      if (p) out.push(`${at}: labels key ${p}`);
+      if (p) out.push(`${at()}: labels key ${p}`);
     }
     if (r.record !== undefined) {
       if ((r as { for?: unknown }).for !== undefined || r.annotations !== undefined || r.keepFiringFor !== undefined) {
-        out.push(`${at}: for, keep_firing_for and annotations only apply to alerting rules. Remove them or make it an alerting rule.`);
+        out.push(`${at()}: for, keep_firing_for and annotations only apply to alerting rules. Remove them or make it an alerting rule.`);
       }
-      if (r.labels && '__name__' in r.labels) out.push(`${at}: labels must not set __name__; the record name is the metric name.`);
-      const key = `${r.record}${JSON.stringify(r.labels ?? {})}`;
-      if (seenRecords.has(key)) {
-        out.push(`${at} is defined twice in the group with the same labels. Prometheus would write the same series twice; remove one or give them different labels.`);
+      if (r.labels && '__name__' in r.labels) out.push(`${at()}: labels must not set __name__; the record name is the metric name.`);
+      const entry = { labels: r.labels };
+      const same = seenRecords.get(r.record);
+      if (same === undefined) seenRecords.set(r.record, [entry]);
+      else {
+        if (same.some((e) => labelsJson(e) === labelsJson(entry))) {
+          out.push(`${at()} is defined twice in the group with the same labels. Prometheus would write the same series twice; remove one or give them different labels.`);
+        }
+        same.push(entry);
       }
-      seenRecords.set(key, name);
     } else {
       for (const [k, v] of [['for', r.for], ['keep_firing_for', r.keepFiringFor]] as const) {
         if (v !== undefined) {
           const p = resolveDuration(v).problem;
-          if (p) out.push(`${at}: ${k} ${p}`);
+          if (p) out.push(`${at()}: ${k} ${p}`);
         }
       }
       for (const k of Object.keys(r.annotations ?? {})) {
         const p = labelNameProblem(k);
-        if (p) out.push(`${at}: annotations key ${p}`);
+        if (p) out.push(`${at()}: annotations key ${p}`);
       }
       if (seenAlerts.has(name)) {
-        out.push(`${at} is defined twice in the group. Alert names must be unique per group; merge the two or rename one.`);
+        out.push(`${at()} is defined twice in the group. Alert names must be unique per group; merge the two or rename one.`);
       }
       seenAlerts.add(name);
     }

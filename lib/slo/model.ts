@@ -1,6 +1,6 @@
 import { Duration } from '../core/duration';
 import { toYaml, GENERATED_HEADER } from '../core/yaml';
-import { AlertingRule, RecordingRule, RuleGroup } from '../prometheus/rules';
+import { AlertingRule, RecordingRule, Rule, RuleGroup } from '../prometheus/rules';
 import { leSpellings } from './le';
 import { Sli } from './sli';
 
@@ -42,6 +42,8 @@ export const BURN_TIERS: Record<'fast' | 'medium' | 'day' | 'slow', BurnTier> = 
 };
 
 export const NO_DATA_ALERT = 'SLONoData';
+const NO_DATA_DESCRIPTION =
+  'For 10 minutes the SLI has had no data, or has traffic while a series the burn-rate alerts read is missing (e.g. no bucket matches the latency threshold, or an error series is absent): the burn-rate alerts cannot fire. Check the scrape, the metric names and the le value of the threshold bucket.';
 const BASE_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => Duration.parse(w));
 /**
  * Windows read straight from the raw series, without the recorded 5m rates' ramp: the 14.4×
@@ -176,8 +178,12 @@ function windowPlan(windowDays: number): ReadonlyArray<{ w: Duration; source: Re
   return plan;
 }
 
-/** The recording and alerting rule groups of an SLO: the fast group (30s) and the budget group (5m). */
-export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
+/**
+ * The rule groups of an SLO, written out for this SLO alone: the reference that
+ * {@link sloRuleGroups} (which reuses the text shared by SLOs of one objective and window) is
+ * compared with in the tests.
+ */
+export function sloRuleGroupsDirect(spec: SloSpec): RuleGroup[] {
   const labels = { ...(spec.labels ?? {}), slo: spec.name, service: spec.service };
   const sel = `{slo=${JSON.stringify(spec.name)}, service=${JSON.stringify(spec.service)}}`;
   const budget = budgetFigures(spec.objective, spec.windowDays);
@@ -256,22 +262,122 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
   // Every series an alert reads must exist while the SLI has traffic: a threshold bucket that
   // no series matches (a dead SLI) leaves only the total, and no burn alert could ever fire.
   const needed = [...new Set(tiers.flatMap((t) => [t.longWindow, t.shortWindow]).map((w) => w.toString()))].map((w) => `${SloMetrics.errorRatio(w)}${sel}`);
-  fast.push({
+  fast.push(noDataAlert(`absent(${SloMetrics.totalRate5m}${sel})\nor\n(\n  ${SloMetrics.totalRate5m}${sel} > 0\n  unless ${on}\n  (${needed.join(` and ${on} `)})\n)`, labels, figures));
+  return sloGroups(names, fast, slow);
+}
+
+/** The SLONoData alert of an SLO. */
+function noDataAlert(expr: string, labels: Record<string, string>, figures: Record<string, string>): AlertingRule {
+  return {
     alert: NO_DATA_ALERT,
-    expr: `absent(${SloMetrics.totalRate5m}${sel})\nor\n(\n  ${SloMetrics.totalRate5m}${sel} > 0\n  unless ${on}\n  (${needed.join(` and ${on} `)})\n)`,
+    expr,
     for: Duration.minutes(10),
     labels: { ...labels, severity: 'warning' },
     annotations: {
       summary: '{{ $labels.service }}: no data for SLO {{ $labels.slo }}',
-      description:
-        'For 10 minutes the SLI has had no data, or has traffic while a series the burn-rate alerts read is missing (e.g. no bucket matches the latency threshold, or an error series is absent): the burn-rate alerts cannot fire. Check the scrape, the metric names and the le value of the threshold bucket.',
+      description: NO_DATA_DESCRIPTION,
       ...figures,
     },
-  });
+  };
+}
+
+/** The fast group (30s) and the budget group (5m) of an SLO. */
+function sloGroups(names: { rules: string; budget: string }, fast: Rule[], slow: Rule[]): RuleGroup[] {
   return [
     { name: names.rules, interval: FAST_GROUP_INTERVAL.toString(), rules: fast },
     { name: names.budget, interval: BUDGET_GROUP_INTERVAL.toString(), rules: slow },
   ];
+}
+
+/** Stands for an SLO's selector (`{slo="...", service="..."}`) in the text shared by SLOs: never in the library's text, nor in a selector. */
+const SEL = '\u0000';
+
+/** Text with the selector left out, as its parts: `parts.join(sel)` is the text for a selector. */
+type SelTemplate = readonly string[];
+
+type PlannedRecord =
+  | { readonly record: string; readonly template: SelTemplate }
+  | { readonly record: string; readonly perSecond: 'bad' | 'total' }
+  | { readonly record: string; readonly raw: string };
+
+interface PlannedAlert {
+  readonly alert: string;
+  readonly template: SelTemplate;
+  readonly severity: string;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** What the rules of every SLO of one objective, window and tier set share (all but the selector, SLI, labels and URLs). */
+interface SloPlan {
+  readonly fast: readonly PlannedRecord[];
+  readonly slow: readonly PlannedRecord[];
+  readonly alerts: readonly PlannedAlert[];
+  readonly noData: SelTemplate;
+  readonly figures: Readonly<Record<string, string>>;
+}
+
+const sloPlans = new Map<string, SloPlan>();
+
+/** The shared text of SLOs like `spec`, made once (by sloRuleGroupsDirect itself, on a stand-in selector and SLI). */
+function sloPlan(spec: SloSpec): SloPlan {
+  const key = `${spec.objective}|${spec.windowDays}|${spec.dayTicket === false}`;
+  let plan = sloPlans.get(key);
+  if (plan) return plan;
+  const standIn = {
+    perSecond: (which: 'bad' | 'total') => `${SEL}perSecond:${which}${SEL}`,
+    errorRatio: (w: string) => `${SEL}raw:${w}${SEL}`,
+  } as unknown as Sli;
+  const [fastGroup, slowGroup] = sloRuleGroupsDirect({ ...spec, sli: standIn, service: '', name: '', labels: undefined, runbookUrl: '', dashboardUrl: undefined });
+  const sel = `{slo="", service=""}`;
+  const template = (expr: string): SelTemplate => expr.split(sel).join(SEL).split(SEL);
+  const planRecord = (r: RecordingRule): PlannedRecord => {
+    const m = /^\u0000(perSecond|raw):(.*)\u0000$/.exec(r.expr);
+    if (m) return m[1] === 'perSecond' ? { record: r.record, perSecond: m[2] as 'bad' | 'total' } : { record: r.record, raw: m[2] };
+    return { record: r.record, template: template(r.expr) };
+  };
+  const fastRules = fastGroup.rules;
+  const alerts = fastRules.filter((r): r is AlertingRule => (r as AlertingRule).alert !== undefined);
+  const shown = alerts[0].annotations!;
+  const figures = { error_budget: shown.error_budget, allowed_bad_minutes: shown.allowed_bad_minutes, allowed_bad_per_million: shown.allowed_bad_per_million };
+  plan = {
+    fast: fastRules.filter((r): r is RecordingRule => (r as RecordingRule).record !== undefined).map(planRecord),
+    slow: (slowGroup.rules as RecordingRule[]).map(planRecord),
+    alerts: alerts
+      .filter((a) => a.alert !== NO_DATA_ALERT)
+      .map((a) => {
+        const { error_budget: _e, allowed_bad_minutes: _m, allowed_bad_per_million: _p, runbook_url: _u, ...own } = a.annotations!;
+        return { alert: a.alert, template: template(a.expr), severity: a.labels!.severity, annotations: own };
+      }),
+    noData: template(alerts.find((a) => a.alert === NO_DATA_ALERT)!.expr),
+    figures,
+  };
+  if (sloPlans.size >= 256) sloPlans.clear();
+  sloPlans.set(key, plan);
+  return plan;
+}
+
+/**
+ * The recording and alerting rule groups of an SLO: the fast group (30s) and the budget group
+ * (5m). The same rules as {@link sloRuleGroupsDirect}, from the text shared by SLOs of the
+ * same objective and window (made once) with this SLO's selector, SLI, labels and URLs put in.
+ */
+export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
+  const plan = sloPlan(spec);
+  const labels = { ...(spec.labels ?? {}), slo: spec.name, service: spec.service };
+  const sel = `{slo=${JSON.stringify(spec.name)}, service=${JSON.stringify(spec.service)}}`;
+  const names = sloGroupNames(spec);
+  const record = (r: PlannedRecord): RecordingRule => ({
+    record: r.record,
+    expr: 'template' in r ? r.template.join(sel) : 'perSecond' in r ? spec.sli.perSecond(r.perSecond, '5m', 300) : spec.sli.errorRatio(r.raw),
+    labels,
+  });
+  const figures = { ...plan.figures, runbook_url: spec.runbookUrl, ...(spec.dashboardUrl ? { dashboard_url: spec.dashboardUrl } : {}) };
+  const fast: Array<RecordingRule | AlertingRule> = plan.fast.map(record);
+  for (const a of plan.alerts) {
+    fast.push({ alert: a.alert, expr: a.template.join(sel), fireImmediately: true, labels: { ...labels, severity: a.severity }, annotations: { ...a.annotations, ...figures } });
+  }
+  fast.push(noDataAlert(plan.noData.join(sel), labels, figures));
+  return sloGroups(names, fast, plan.slow.map(record));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { AnnotationMetadataEntryType, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PrometheusServer } from '../../../constructs/prometheus-server';
 import fc from 'fast-check';
-import { costOutliers, estimateSamples, fmt, ruleCostTable, ruleCosts, stackRuleCosts } from '../../../lib/prometheus/rule-cost';
+import { costOutliers, estimateSamples, fmt, medianSamples, ruleCostTable, ruleCosts, stackCostOutliers, stackRuleCosts } from '../../../lib/prometheus/rule-cost';
 import { CourseStack } from '../../../stacks/course-stack';
 import { testStack } from '../../helpers/synth';
 
@@ -89,5 +89,26 @@ describe('fmt', () => {
       { numRuns: 2000 },
     );
     expect(fmt(1234567.4)).toBe('1,234,567');
+  });
+});
+
+describe('stackCostOutliers (the synth warning) words only the outliers (issue 16)', () => {
+  test('property: the outliers and median of stackRuleCosts, in the same order', () => {
+    const expr = fc.constantFrom('up', 'sum(rate(x[5m]))', 'sum(rate(x[30d]))', 'rate(y[7d])', 'avg_over_time(a:b:rate5m[30d])', 'vector(1)', 'max_over_time(rate(x[5m])[1d:1m])', 'rate(z{job="a"}[1h])');
+    const group = fc.record({ interval: fc.option(fc.constantFrom('30s', '5m'), { nil: undefined }), exprs: fc.array(expr, { minLength: 1, maxLength: 6 }) });
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 1, maxLength: 4 }), fc.array(group, { maxLength: 3 }), (a, b) => {
+        const stack = testStack();
+        const servers = [new PrometheusServer(stack, 'P1', { alertPolicy: 'off' }), ...(b.length ? [new PrometheusServer(stack, 'P2', { alertPolicy: 'off', name: 'prometheus-2', publishPorts: false })] : [])];
+        [a, b].forEach((groups, s) =>
+          groups.forEach((g, i) => servers[s]?.addRuleGroup({ name: `g${i}`, interval: g.interval, rules: g.exprs.map((e, j) => ({ record: `job:r${i}_${j}:x`, expr: e })) })),
+        );
+        const all = stackRuleCosts(stack);
+        const { outliers, median } = stackCostOutliers(stack);
+        expect(outliers).toEqual(costOutliers(all));
+        expect(median).toBe(medianSamples(all));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

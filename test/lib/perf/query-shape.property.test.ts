@@ -121,7 +121,8 @@ describe('PromQL facts through a shape', () => {
         const first = fillSlots(s, a, strings);
         const second = fillSlots(s, b, strings);
         const direct = parsePromqlFacts(second);
-        promqlFacts(first);
+        // The first of its shape too (its facts read from the shape's parse when that is valid).
+        expect(plain(promqlFacts(first))).toEqual(plain(parsePromqlFacts(first)));
         const shapeA = queryShape(first);
         const shapeB = queryShape(second);
         const byShape = promqlFactsByShape(second);
