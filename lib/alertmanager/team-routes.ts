@@ -19,13 +19,25 @@ export function leadingTeamRoute(root: RouteNode, receiver: string, team: string
 
 /** Adds a route first among the root's children (`add` does, e.g. `route.addRoute(options, 0)`) and indexes it. */
 export function addLeadingTeamRoute(root: RouteNode, add: () => RouteNode): RouteNode {
+  return addIndexed(root, currentIndex(root), add);
+}
+
+/**
+ * {@link leadingTeamRoute}, else the route `add` adds first among the root's children (as
+ * {@link addLeadingTeamRoute}), with the index checked once for both: what MonitoredService asks.
+ */
+export function leadingTeamRouteOrAdd(root: RouteNode, receiver: string, team: string, add: () => RouteNode): RouteNode {
   const ix = currentIndex(root);
+  return ix.byKey.get(teamKey(receiver, team)) ?? addIndexed(root, ix, add);
+}
+
+function addIndexed(root: RouteNode, ix: TeamRouteIndex, add: () => RouteNode): RouteNode {
   const node = add();
   // Indexed here only when it is the one route added, first, and continues (else the next look-up re-indexes).
   if (root.children.length === ix.seen.length + 1 && root.children[0] === node && node.options.continue === true) {
     const key = indexKey(node);
     if (key !== undefined) ix.byKey.set(key, node); // first now: it wins over any other of its key
-    ix.seen.unshift(seen(node));
+    ix.seen.push(seen(node));
   }
   return node;
 }
@@ -53,7 +65,7 @@ interface SeenRoute {
 }
 
 interface TeamRouteIndex {
-  /** The root's children when indexed, in order. */
+  /** The root's children when indexed, last first (a route added first is pushed). */
   readonly seen: SeenRoute[];
   readonly byKey: Map<string, RouteNode>;
 }
@@ -65,9 +77,10 @@ function seen(node: RouteNode): SeenRoute {
 
 /** Whether the children are those `ix` was built from, with the same options (pointer compares only: every service asks). */
 function isCurrent(ix: TeamRouteIndex, children: readonly RouteNode[]): boolean {
+  const last = children.length - 1;
   if (ix.seen.length !== children.length) return false;
-  for (let i = 0; i < children.length; i++) {
-    const s = ix.seen[i];
+  for (let i = 0; i <= last; i++) {
+    const s = ix.seen[last - i];
     const n = children[i];
     if (s.node !== n) return false;
     const o = n.options;
@@ -87,7 +100,7 @@ function currentIndex(root: RouteNode): TeamRouteIndex {
       const key = indexKey(n);
       if (key !== undefined && !byKey.has(key)) byKey.set(key, n);
     }
-    indexes.set(root, (ix = { seen: root.children.map(seen), byKey }));
+    indexes.set(root, (ix = { seen: root.children.map(seen).reverse(), byKey }));
   }
   return ix;
 }
