@@ -1,0 +1,60 @@
+import { renderRuleFiles } from '../../../lib/prometheus/config';
+import { RuleGroup } from '../../../lib/prometheus/rules';
+import * as yaml from '../../../lib/core/yaml';
+
+// Counts the renderings (the module's toYaml, wrapped).
+jest.mock('../../../lib/core/yaml', () => {
+  const actual = jest.requireActual('../../../lib/core/yaml');
+  return { ...actual, toYaml: jest.fn(actual.toYaml) };
+});
+const toYaml = yaml.toYaml as jest.Mock;
+
+describe('renderRuleFiles remembers each group file between the two resolutions of a synth', () => {
+  const group = (): { name: string; interval?: string; rules: Array<Record<string, unknown>> } => ({
+    name: 'svc_alerts',
+    rules: [{ alert: 'ServiceDown', expr: 'up{job="svc"} == 0', for: '2m', labels: { severity: 'critical' } }],
+  });
+
+  beforeEach(() => toYaml.mockClear());
+
+  it('renders an unchanged group once', () => {
+    const g = group() as unknown as RuleGroup;
+    const [a] = renderRuleFiles([g]);
+    const [b] = renderRuleFiles([g]);
+    expect(b).toEqual(a);
+    expect(toYaml).toHaveBeenCalledTimes(1);
+    expect(a.content).toContain('alert: ServiceDown');
+  });
+
+  it('renders a group holding a token each time (a token becomes a fresh jsonencode token)', () => {
+    const g = { ...group(), rules: [{ alert: 'X', expr: 'up == 0', labels: { team: '${TfToken[TOKEN.1]}' } }] } as unknown as RuleGroup;
+    renderRuleFiles([g]);
+    renderRuleFiles([g]);
+    expect(toYaml).toHaveBeenCalledTimes(2);
+  });
+
+  it('renders a group changed in place anew', () => {
+    const g = group();
+    const [before] = renderRuleFiles([g as unknown as RuleGroup]);
+    g.interval = '1m';
+    (g.rules[0].labels as Record<string, string>).severity = 'warning';
+    g.rules.push({ record: 'job:up:sum', expr: 'sum by (job) (up)' });
+    const [after] = renderRuleFiles([g as unknown as RuleGroup]);
+    expect(after.content).not.toEqual(before.content);
+    expect(after.content).toContain('interval: 1m');
+    expect(after.content).toContain('severity: warning');
+    expect(after.content).toContain('record: job:up:sum');
+    // and equals what a fresh copy of the changed group renders
+    const [fresh] = renderRuleFiles([JSON.parse(JSON.stringify(g)) as RuleGroup]);
+    expect(after.content).toEqual(fresh.content);
+  });
+
+  it('renders a renamed group at its new path', () => {
+    const g = group();
+    renderRuleFiles([g as unknown as RuleGroup]);
+    g.name = 'other_alerts';
+    const [after] = renderRuleFiles([g as unknown as RuleGroup]);
+    expect(after.relativePath).toBe('rules/other_alerts.yml');
+    expect(after.content).toContain('name: other_alerts');
+  });
+});
