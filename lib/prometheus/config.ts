@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
 import { DurationLike, resolveDuration } from '../core/duration';
 import { labelNameProblem } from '../core/names';
+import { matchesSnapshot, snapshotOf } from '../core/produced-memo';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
 import { RuleGroup, renderRuleGroup, ruleGroupProblems } from './rules';
 import { deliverRawSecrets } from './raw-secrets';
@@ -133,38 +133,22 @@ export function rawSecrets(model: Pick<PrometheusConfigModel, 'rawConfig' | 'scr
  * Renders each rule group to its own file: `rules/<group>.yml` → content.
  *
  * cdktf resolves the upload that holds these files twice per synth (prepareStack, then
- * toTerraform), so each group's file is remembered with the group (by object, with a digest
- * of its exact JSON form, so a group changed in between renders anew) and the second pass
- * reuses the same text: 3,000 files at 1,000 services (issue 16). A group holding a token
- * is rendered each time (a token becomes a fresh `jsonencode` token per rendering).
+ * toTerraform), so each group's file is remembered with the group (by object, with a
+ * snapshot of its values, so a group changed in between renders anew) and the second pass
+ * reuses the same text: 3,000 files at 1,000 services (issue 16). A group holding a token is
+ * rendered each time (a token becomes a fresh `jsonencode` token per rendering).
  */
 export function renderRuleFiles(groups: readonly RuleGroup[]): Array<{ relativePath: string; content: string }> {
   return groups.map((g) => {
-    const digest = groupDigest(g);
-    const hit = digest === undefined ? undefined : RULE_FILES.get(g);
-    if (hit !== undefined && hit.digest === digest) return { relativePath: hit.relativePath, content: hit.content };
+    const hit = RULE_FILES.get(g);
+    if (hit !== undefined && matchesSnapshot(g, hit.snapshot)) return { relativePath: hit.relativePath, content: hit.content };
     const file = { relativePath: `${RULES_DIR}/${slug(g.name)}.yml`, content: toYaml({ groups: [renderRuleGroup(g)] }, GENERATED_HEADER) };
-    if (digest !== undefined) RULE_FILES.set(g, { digest, ...file });
+    const snapshot = snapshotOf(g);
+    if (snapshot !== undefined) RULE_FILES.set(g, { snapshot, ...file });
+    else RULE_FILES.delete(g);
     return file;
   });
 }
 
-/** A rule group's file as last rendered, with the digest of the group it was rendered from. */
-const RULE_FILES = new WeakMap<RuleGroup, { digest: string; relativePath: string; content: string }>();
-
-/**
- * A digest of the group's JSON form (every value the rendering reads: names, durations,
- * numbers, labels, annotations, expressions, in order; JSON does not tell NaN from null nor
- * -0 from 0, which no valid group holds), or undefined when the group holds a token or has no
- * JSON form (a cycle, a BigInt).
- */
-function groupDigest(g: RuleGroup): string | undefined {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(g);
-  } catch {
-    return undefined;
-  }
-  if (json === undefined || json.includes('TfToken[')) return undefined;
-  return createHash('sha1').update(json).digest('base64');
-}
+/** A rule group's file as last rendered, with the snapshot of the group it was rendered from. */
+const RULE_FILES = new WeakMap<RuleGroup, { snapshot: unknown[]; relativePath: string; content: string }>();

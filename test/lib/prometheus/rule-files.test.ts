@@ -1,6 +1,7 @@
 import { renderRuleFiles } from '../../../lib/prometheus/config';
 import { RuleGroup } from '../../../lib/prometheus/rules';
 import * as yaml from '../../../lib/core/yaml';
+import { Duration } from '../../../lib/core/duration';
 
 // Counts the renderings (the module's toYaml, wrapped).
 jest.mock('../../../lib/core/yaml', () => {
@@ -24,6 +25,18 @@ describe('renderRuleFiles remembers each group file between the two resolutions 
     expect(b).toEqual(a);
     expect(toYaml).toHaveBeenCalledTimes(1);
     expect(a.content).toContain('alert: ServiceDown');
+  });
+
+  it('renders a group holding Durations once, and anew when one is replaced', () => {
+    const g = { ...group(), rules: [{ alert: 'X', expr: 'up == 0', for: Duration.minutes(5) }] };
+    const [a] = renderRuleFiles([g as unknown as RuleGroup]);
+    renderRuleFiles([g as unknown as RuleGroup]);
+    expect(toYaml).toHaveBeenCalledTimes(1);
+    expect(a.content).toContain('for: 5m');
+    g.rules[0].for = Duration.minutes(10);
+    const [b] = renderRuleFiles([g as unknown as RuleGroup]);
+    expect(toYaml).toHaveBeenCalledTimes(2);
+    expect(b.content).toContain('for: 10m');
   });
 
   it('renders a group holding a token each time (a token becomes a fresh jsonencode token)', () => {
