@@ -231,14 +231,40 @@ class Emitter {
 
   /** A string as a key (implicit key) or a value at `indent`, or undefined when unsure. */
   private string(s: string, indent: string, isKey: boolean): string | undefined {
+    const short = s.length <= SHORT_MAX;
+    if (short) {
+      const hit = SHORT.get(s);
+      if (hit !== undefined) return hit ?? undefined;
+    }
     const kind = classify(s);
-    if (kind === UNSURE_TEXT) return undefined;
     if (kind === MULTI_LINE) return isKey ? undefined : blockLiteral(s, indent);
-    // containsDocumentMarker: the `yaml` package quotes such a top-level key.
-    if (s.startsWith('---') || s.startsWith('...')) return undefined;
-    if (PLAIN_BAD.test(s) || resolvesAsNonString(s)) return quoted(s);
-    return s;
+    // A single line (or an unsure text) is written the same as a key or a value, at any indent.
+    const text = kind === UNSURE_TEXT ? undefined : singleLine(s);
+    if (short) rememberShort(s, text);
+    return text;
   }
+}
+
+/** A single-line string without an unsure character, as written (undefined: decline). */
+function singleLine(s: string): string | undefined {
+  // containsDocumentMarker: the `yaml` package quotes such a top-level key.
+  if (s.startsWith('---') || s.startsWith('...')) return undefined;
+  if (PLAIN_BAD.test(s) || resolvesAsNonString(s)) return quoted(s);
+  return s;
+}
+
+/**
+ * Short single-line strings as written (null: declined), remembered: keys (`record`, `expr`,
+ * `labels`, label names) and label values recur across the files of a stack, and each was
+ * otherwise classified and matched against the quoting patterns every time. Bounded: cleared
+ * when full.
+ */
+const SHORT_MAX = 64;
+const SHORT_LIMIT = 20_000;
+const SHORT = new Map<string, string | null>();
+function rememberShort(s: string, text: string | undefined): void {
+  if (SHORT.size >= SHORT_LIMIT) SHORT.clear();
+  SHORT.set(s, text ?? null);
 }
 
 /**
