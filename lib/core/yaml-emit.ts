@@ -231,18 +231,28 @@ class Emitter {
 
   /** A string as a key (implicit key) or a value at `indent`, or undefined when unsure. */
   private string(s: string, indent: string, isKey: boolean): string | undefined {
-    const short = s.length <= SHORT_MAX;
-    if (short) {
-      const hit = SHORT.get(s);
-      if (hit !== undefined) return hit ?? undefined;
-    }
-    const kind = classify(s);
-    if (kind === MULTI_LINE) return isKey ? undefined : blockLiteral(s, indent);
-    // A single line (or an unsure text) is written the same as a key or a value, at any indent.
-    const text = kind === UNSURE_TEXT ? undefined : singleLine(s);
-    if (short) rememberShort(s, text);
-    return text;
+    return stringText(s, indent, isKey);
   }
+}
+
+/**
+ * A string as the emitter writes it as a key (implicit key) or as a value at `indent` (after
+ * `key: ` or `- `), or undefined when unsure (the caller then declines the document). For
+ * renderers of a fixed shape that write the same text as the emitter (a token marker, a string
+ * starting with `$`, is the caller's to handle).
+ */
+export function stringText(s: string, indent: string, isKey: boolean): string | undefined {
+  const short = s.length <= SHORT_MAX;
+  if (short) {
+    const hit = SHORT.get(s);
+    if (hit !== undefined) return hit ?? undefined;
+  }
+  const kind = classify(s);
+  if (kind === MULTI_LINE) return isKey ? undefined : blockLiteral(s, indent);
+  // A single line (or an unsure text) is written the same as a key or a value, at any indent.
+  const text = kind === UNSURE_TEXT ? undefined : singleLine(s);
+  if (short) rememberShort(s, text);
+  return text;
 }
 
 /** A single-line string without an unsure character, as written (undefined: decline). */
