@@ -4,7 +4,8 @@
  * has changed (issue 16).
  *
  * A snapshot is the flat list of a plain value's leaves and shape in walk order (keys, array
- * lengths, strings, numbers, booleans, null, undefined). Strings are kept as the same string
+ * lengths, strings, numbers, booleans, null, undefined; symbol keys, which no rendering reads,
+ * are not part of it). Strings are kept as the same string
  * objects, so a snapshot costs a pointer per leaf, and checking a value against it compares
  * pointers (`Object.is`: NaN equals NaN, -0 differs from 0) without building or hashing text.
  * A Duration (a value object) is a leaf: its milliseconds.
@@ -54,7 +55,6 @@ function walk(v: unknown, out: unknown[]): boolean {
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) return false;
-      if (Object.getOwnPropertySymbols(v).length) return false;
       const keys = Object.keys(v);
       out.push(OBJECT, keys.length);
       for (const k of keys) {
@@ -71,39 +71,50 @@ function walk(v: unknown, out: unknown[]): boolean {
 
 /** Whether `value` has exactly the leaves and shape `snapshot` recorded (see snapshotOf). */
 export function matchesSnapshot(value: unknown, snapshot: readonly unknown[]): boolean {
-  const at = { i: 0 };
-  return same(value, snapshot, at) && at.i === snapshot.length;
+  // Saved and restored: a getter read on the way could itself match a snapshot.
+  const outer = { expected, at };
+  expected = snapshot;
+  at = 0;
+  try {
+    return same(value) && at === snapshot.length;
+  } finally {
+    ({ expected, at } = outer);
+  }
 }
 
-function same(v: unknown, s: readonly unknown[], at: { i: number }): boolean {
-  if (at.i >= s.length) return false;
+const EMPTY: readonly unknown[] = [];
+/** The snapshot being matched and the position in it (module state: no object per call). */
+let expected: readonly unknown[] = EMPTY;
+let at = 0;
+
+function same(v: unknown): boolean {
+  if (at >= expected.length) return false;
   if (v !== null && typeof v === 'object') {
     if (Array.isArray(v)) {
-      if (s[at.i] !== ARRAY || s[at.i + 1] !== v.length || Object.getPrototypeOf(v) !== Array.prototype) return false;
-      at.i += 2;
-      for (let k = 0; k < v.length; k++) if (!same(v[k], s, at)) return false;
+      if (expected[at] !== ARRAY || expected[at + 1] !== v.length || Object.getPrototypeOf(v) !== Array.prototype) return false;
+      at += 2;
+      for (let k = 0; k < v.length; k++) if (!same(v[k])) return false;
       return true;
     }
     if (v instanceof Duration) {
-      if (s[at.i] !== DURATION || !Object.is(s[at.i + 1], v.milliseconds)) return false;
-      at.i += 2;
+      if (expected[at] !== DURATION || !Object.is(expected[at + 1], v.milliseconds)) return false;
+      at += 2;
       return true;
     }
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return false;
-    if (Object.getOwnPropertySymbols(v).length) return false;
     const keys = Object.keys(v);
-    if (s[at.i] !== OBJECT || s[at.i + 1] !== keys.length) return false;
-    at.i += 2;
-    for (const k of keys) {
-      if (s[at.i] !== k) return false;
-      at.i++;
-      if (!same((v as Record<string, unknown>)[k], s, at)) return false;
+    if (expected[at] !== OBJECT || expected[at + 1] !== keys.length) return false;
+    at += 2;
+    for (let k = 0; k < keys.length; k++) {
+      if (expected[at] !== keys[k]) return false;
+      at++;
+      if (!same((v as Record<string, unknown>)[keys[k]])) return false;
     }
     return true;
   }
   if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') return false;
-  if (!Object.is(v, s[at.i])) return false;
-  at.i++;
+  if (!Object.is(v, expected[at])) return false;
+  at++;
   return true;
 }

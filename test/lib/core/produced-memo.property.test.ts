@@ -64,8 +64,8 @@ describe('produced-memo snapshots', () => {
     expect(matchesSnapshot(v, snap)).toBe(false);
   });
 
-  it('has no snapshot for a value holding a token, a function, a class instance, a symbol key or a BigInt', () => {
-    for (const v of [{ a: '${TfToken[TOKEN.1]}' }, { ['x${TfToken[TOKEN.1]}']: 1 }, [() => 1], { d: new Date(0) }, { [Symbol('s')]: 1 }, [BigInt(1)], new Map()]) {
+  it('has no snapshot for a value holding a token, a function, a class instance or a BigInt', () => {
+    for (const v of [{ a: '${TfToken[TOKEN.1]}' }, { ['x${TfToken[TOKEN.1]}']: 1 }, [() => 1], { d: new Date(0) }, [BigInt(1)], new Map()]) {
       expect(snapshotOf(v)).toBeUndefined();
     }
   });
