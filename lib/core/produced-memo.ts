@@ -5,10 +5,10 @@
  *
  * A snapshot is the flat list of a plain value's leaves and shape in walk order (keys, array
  * lengths, strings, numbers, booleans, null, undefined; symbol keys, which no rendering reads,
- * are not part of it). Strings are kept as the same string
- * objects, so a snapshot costs a pointer per leaf, and checking a value against it compares
- * pointers (`Object.is`: NaN equals NaN, -0 differs from 0) without building or hashing text.
- * A Duration (a value object) is a leaf: its milliseconds.
+ * are not part of it). Strings are kept as the same string objects, so a snapshot costs a
+ * pointer per leaf, and checking a value against it compares pointers (`Object.is`: NaN equals
+ * NaN, -0 differs from 0) without building or hashing text. A Duration (a value object) is a
+ * leaf: its milliseconds.
  */
 import { Duration } from './duration';
 
@@ -19,8 +19,9 @@ const DURATION = Symbol('duration');
 
 /**
  * The snapshot of `value`, or undefined when it holds anything but plain objects, arrays,
- * strings, numbers, booleans, null, undefined and Durations, or a string holding a cdktf token (a
- * rendering turns a token into a fresh one each time, so what it produced is not reused).
+ * strings, numbers, booleans, null, undefined and Durations, or a string holding a cdktf
+ * token (a rendering turns a token into a fresh one each time, so what it produced is not
+ * reused).
  */
 export function snapshotOf(value: unknown): unknown[] | undefined {
   const out: unknown[] = [];
