@@ -166,11 +166,15 @@ export function ruleFileText(g: RuleGroup): string | undefined {
   const name = valueText(g.name, '      ');
   if (name === undefined) return undefined;
   out += name;
-  for (const [key, d] of [['interval', g.interval], ['query_offset', g.queryOffset]] as const) {
-    if (d === undefined) continue;
-    const text = valueText(resolveDuration(d).text, '      ');
+  if (g.interval !== undefined) {
+    const text = durationText(g.interval, '      ');
     if (text === undefined) return undefined;
-    out += `\n    ${key}:${text}`;
+    out += `\n    interval:${text}`;
+  }
+  if (g.queryOffset !== undefined) {
+    const text = durationText(g.queryOffset, '      ');
+    if (text === undefined) return undefined;
+    out += `\n    query_offset:${text}`;
   }
   if (g.limit !== undefined) {
     if (typeof g.limit !== 'number' || !Number.isFinite(g.limit) || Object.is(g.limit, -0)) return undefined;
@@ -190,13 +194,15 @@ export function ruleFileText(g: RuleGroup): string | undefined {
     const expr = valueText(rule.expr, '          ');
     if (head === undefined || expr === undefined) return undefined;
     out += `\n      - ${alerting ? 'alert' : 'record'}:${head}\n        expr:${expr}`;
-    if (alerting) {
-      for (const [key, d] of [['for', rule.for], ['keep_firing_for', rule.keepFiringFor]] as const) {
-        if (d === undefined) continue;
-        const text = valueText(resolveDuration(d).text, '          ');
-        if (text === undefined) return undefined;
-        out += `\n        ${key}:${text}`;
-      }
+    if (alerting && rule.for !== undefined) {
+      const text = durationText(rule.for, '          ');
+      if (text === undefined) return undefined;
+      out += `\n        for:${text}`;
+    }
+    if (alerting && rule.keepFiringFor !== undefined) {
+      const text = durationText(rule.keepFiringFor, '          ');
+      if (text === undefined) return undefined;
+      out += `\n        keep_firing_for:${text}`;
     }
     if (rule.labels && Object.keys(rule.labels).length) {
       const labels = mapText(rule.labels, '          ');
@@ -210,6 +216,11 @@ export function ruleFileText(g: RuleGroup): string | undefined {
     }
   }
   return out + '\n';
+}
+
+/** ` value` after `key:` for a duration, as renderRuleGroup writes it (its normalized text). */
+function durationText(d: DurationLike, indent: string): string | undefined {
+  return valueText(resolveDuration(d).text, indent);
 }
 
 /** ` value` after `key:`, a string written at `indent` (undefined: not a plain string the emitter writes as it is). */
