@@ -1,6 +1,5 @@
 import { createHash } from 'crypto';
 import { Fn } from 'cdktf';
-import { Document, visit } from 'yaml';
 import { ValidationError } from './errors';
 import { emitYaml } from './yaml-emit';
 import { isTokenOfThisApp } from './tf-escape';
@@ -137,6 +136,8 @@ function contentKey(doc: unknown, header: string | undefined): string | undefine
 
 /** The whole document through the `yaml` package (what toYaml writes; exported for the tests that compare). */
 export function renderYaml(doc: unknown, header?: string): string {
+  // Loaded here, not with this module: a synth of plain data never needs it (see toYaml).
+  const { Document, visit } = require('yaml') as typeof import('yaml');
   const wrapped = new Set<string>();
   const state = { hostile: false };
   const document = new Document(wrapTokens(doc, '$', wrapped, state), { aliasDuplicateObjects: false });
