@@ -1,0 +1,65 @@
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import { flat } from '../../../lib/core/flat-string';
+import { toYaml } from '../../../lib/core/yaml';
+
+// A full collection, to measure what stays alive (issue 16: memory of a synth).
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/** Heap bytes kept alive by what `make` returns (measured after full collections). */
+function retainedBytes(make: () => string[]): { bytes: number; chars: number } {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = make();
+  gc();
+  const bytes = process.memoryUsage().heapUsed - before;
+  return { bytes, chars: kept.reduce((n, s) => n + s.length, 0) };
+}
+
+/** A rule-file-like document: the shape of the files the platform case writes. */
+function ruleDoc(i: number): object {
+  return {
+    groups: [
+      {
+        name: `slo_svc-${i}`,
+        interval: '30s',
+        rules: Array.from({ length: 12 }, (_, k) => ({
+          record: `slo:sli_error:ratio_rate${k}m`,
+          expr: `sum(rate(http_requests_total{service="svc-${i}", status=~"5.."}[${k}m]))\n/\nsum(rate(http_requests_total{service="svc-${i}"}[${k}m]))`,
+          labels: { slo: 'availability', service: `svc-${i}` },
+        })),
+      },
+    ],
+  };
+}
+
+describe('flat strings (memory of rendered files)', () => {
+  test('flat returns the same string, the empty string included', () => {
+    const built = ['a', 'b', 'c'].reduce((s, x) => s + x.repeat(20), '');
+    expect(flat(built)).toBe(built);
+    expect(flat('')).toBe('');
+  });
+
+  test('strings built piece by piece and kept cost several times their characters unless flattened', () => {
+    // The control: without flat, V8 keeps each text as the tree of its pieces.
+    const pieces = retainedBytes(() => Array.from({ length: 2000 }, (_, i) => {
+      let s = '';
+      for (let k = 0; k < 200; k++) s += `line ${k} of ${i}\n`;
+      return s;
+    }));
+    const flattened = retainedBytes(() => Array.from({ length: 2000 }, (_, i) => {
+      let s = '';
+      for (let k = 0; k < 200; k++) s += `line ${k} of ${i}\n`;
+      return flat(s);
+    }));
+    expect(pieces.bytes).toBeGreaterThan(3 * pieces.chars);
+    expect(flattened.bytes).toBeLessThan(1.5 * flattened.chars);
+  });
+
+  test('toYaml returns flat text: 2,000 rendered rule files kept cost about their characters', () => {
+    const r = retainedBytes(() => Array.from({ length: 2000 }, (_, i) => toYaml(ruleDoc(i), 'Generated')));
+    expect(r.chars).toBeGreaterThan(2_000_000);
+    expect(r.bytes).toBeLessThan(1.5 * r.chars);
+  });
+});
