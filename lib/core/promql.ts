@@ -122,18 +122,20 @@ class ShapedFacts implements PromqlFacts {
 }
 
 /** Text read from a shape: itself when it names no placeholder, else its literal parts with the placeholder numbers between them. */
-type Template = string | ReadonlyArray<string | number>;
+export type Template = string | ReadonlyArray<string | number>;
 
-function template(text: string): Template {
+/** A shape's text as a template (exported for the memory test). */
+export function template(text: string): Template {
   if (!text.includes('#')) return text;
   return text.split(/#(\d+)/).map((part, i) => (i % 2 === 1 ? Number(part) : part));
 }
 
-function fill(t: Template, values: readonly string[]): string {
+/** A template filled with an expression's values (exported for the memory test). */
+export function fill(t: Template, values: readonly string[]): string {
   if (typeof t === 'string') return t;
-  let out = '';
-  for (const part of t) out += typeof part === 'number' ? values[part] : part;
-  return out;
+  // join, not +=: the text is kept (a rule's selector facts live until synth), and join makes
+  // one flat string where += makes a chain of its parts, several times the size (lib/core/flat-string.ts).
+  return t.map((part) => (typeof part === 'number' ? values[part] : part)).join('');
 }
 
 /** The facts of `expr` from a parse of it, with no cache (exported for the tests that compare). */
