@@ -92,11 +92,16 @@ class ValidShape {
       ...(fact.name !== undefined ? { name: template(fact.name) } : {}),
       ...(fact.job !== undefined ? { job: template(fact.job) } : {}),
     }));
-    return this.templates.map((t) => ({
-      ...t.fact,
-      text: fill(t.text, values),
-      ...(t.name !== undefined ? { name: fill(t.name, values) } : {}),
-      ...(t.job !== undefined ? { job: fill(t.job, values) } : {}),
+    // One literal with the keys of a parsed fact, in its order (selectorFacts): the facts of
+    // every rule are kept until synth, and a spread copy keeps its keys in a separate
+    // property array (44,000 facts at 1,000 services).
+    return this.templates.map(({ fact, text, name, job }) => ({
+      text: fill(text, values),
+      name: name !== undefined ? fill(name, values) : fact.name,
+      job: job !== undefined ? fill(job, values) : fact.job,
+      oneBucket: fact.oneBucket,
+      rangeMs: fact.rangeMs,
+      subqueries: fact.subqueries,
     }));
   }
 }

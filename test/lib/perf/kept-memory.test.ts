@@ -1,7 +1,7 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { flat } from '../../../lib/core/flat-string';
-import { fill, promqlSelectors, template } from '../../../lib/core/promql';
+import { fill, parsePromqlFacts, promqlFactsByShape, promqlSelectors, template } from '../../../lib/core/promql';
 import { toYaml } from '../../../lib/core/yaml';
 
 // A full collection, to measure what stays alive (issue 16: memory of a synth).
@@ -35,7 +35,7 @@ function ruleDoc(i: number): object {
   };
 }
 
-describe('flat strings (memory of rendered files)', () => {
+describe('what the library keeps costs about what it holds (issue 16: peak memory of a synth)', () => {
   test('flat returns the same string, the empty string included', () => {
     const built = ['a', 'b', 'c'].reduce((s, x) => s + x.repeat(20), '');
     expect(flat(built)).toBe(built);
@@ -73,5 +73,15 @@ describe('flat strings (memory of rendered files)', () => {
     // same text as a chain of its parts is several times that.
     expect(r.bytes).toBeLessThan(1.6 * r.chars);
     expect(promqlSelectors('sum(rate(http_requests_total{service="a", status=~"5.."}[5m]))').map((f) => f.text)).toEqual(['http_requests_total{service="a", status=~"5.."}[5m]']);
+  });
+
+  test('selector facts read through a query shape are the facts of a parse, same keys in the same order', () => {
+    promqlSelectors('sum(rate(http_requests_total{job="a", service="s", le="0.5"}[5m])) / sum(rate(up{service="s"}[1h:1m]))');
+    const e = 'sum(rate(http_requests_total{job="b", service="t", le="0.3"}[5m])) / sum(rate(up{service="t"}[1h:1m]))';
+    const viaShape = promqlFactsByShape(e);
+    expect(viaShape).toBeDefined();
+    const parsed = parsePromqlFacts(e).selectors;
+    expect(viaShape!.selectors).toStrictEqual(parsed);
+    expect(viaShape!.selectors.map((f) => Object.keys(f))).toEqual(parsed.map((f) => Object.keys(f)));
   });
 });
