@@ -2,11 +2,19 @@
  * Memory timeline of a synth (issue 16), preloaded into a bench child:
  *
  *   node -r ./dist/bench/mem-hook.js dist/bench/synth-bench.js --case platform --n 1000 --side library --synth app
- *   node --expose-gc -r ./dist/bench/mem-hook.js ...        # MEM_GC=1: collect before each reading (what is alive)
- *   MEM_SNAPSHOT=before-prepare MEM_OUT=/tmp/x node -r ...  # also a heap snapshot at that phase
  *
  * Wraps cdktf's `prepareStack` / `toTerraform` and the write of cdk.tf.json at run time and
- * prints, on stderr at exit, RSS, heap and the peak RSS so far after each phase.
+ * prints, on stderr at exit, after each phase: RSS, the heap (old, large-object and new
+ * spaces), and the peak RSS so far. Options (environment):
+ *
+ *   MEM_GC=1 (with node --expose-gc)   a full collection before each reading: what is alive
+ *   MEM_SNAPSHOT=<phase> MEM_OUT=<dir>  a heap snapshot at that phase (e.g. before-prepare)
+ *   MEM_ALLOC=<from>:<to> MEM_OUT=<dir> an allocation profile between two phases (a
+ *                                       .heapprofile); MEM_ALLOC_MINOR=0 leaves out what
+ *                                       scavenges freed, so it shows what reached the old space
+ *
+ * Phases: after-load-cdktf, before-prepare, after-prepare, before-toTerraform,
+ * after-toTerraform, after-stringify, after-write, exit.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -18,10 +26,7 @@ const gc = process.env.MEM_GC ? (globalThis as { gc?: () => void }).gc : undefin
 const snapshotAt = process.env.MEM_SNAPSHOT;
 const t0 = Date.now();
 
-// MEM_ALLOC=from:to samples allocations (collected ones included) between two phases and
-// writes the profile (a .heapprofile for DevTools) to MEM_OUT.
 const [allocFrom, allocTo] = (process.env.MEM_ALLOC ?? '').split(':');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const inspector = require('inspector') as typeof import('inspector');
 let session: import('inspector').Session | undefined;
 
@@ -44,7 +49,6 @@ function mark(phase: string): void {
   }
   if (phase === allocTo && session) {
     const { profile } = post('HeapProfiler.stopSampling') as { profile: unknown };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('fs').writeFileSync(path.join(process.env.MEM_OUT ?? os.tmpdir(), `${allocFrom}-${allocTo}.heapprofile`), JSON.stringify(profile));
     session.disconnect();
     session = undefined;
@@ -71,12 +75,10 @@ function wrap(proto: Proto, name: string, before: string, after: string): void {
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const cdktf = require('cdktf') as typeof import('cdktf');
 mark('after-load-cdktf');
 wrap(cdktf.TerraformStack.prototype as unknown as Proto, 'prepareStack', 'before-prepare', 'after-prepare');
 wrap(cdktf.TerraformStack.prototype as unknown as Proto, 'toTerraform', 'before-toTerraform', 'after-toTerraform');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const fsModule = require('fs') as Proto;
 const write = fsModule.writeFileSync;
 fsModule.writeFileSync = function (this: unknown, file: unknown, ...rest: unknown[]) {
