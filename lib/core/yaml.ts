@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Fn } from 'cdktf';
 import { ValidationError } from './errors';
+import { flat } from './flat-string';
 import { emitYaml } from './yaml-emit';
 import { isTokenOfThisApp } from './tf-escape';
 
@@ -34,7 +35,8 @@ export function toYaml(doc: unknown, header?: string): string {
   // about as cheap as the content digest below, so its texts are not remembered: cdktf's second
   // resolution of a Lazy just emits the file again.
   const fast = emitYaml(doc, wrapToken);
-  if (fast !== undefined) return header ? `# ${header}\n${fast}` : fast;
+  // Flat now: the emitter's pieces die young (lib/core/flat-string.ts).
+  if (fast !== undefined) return flat(header ? `# ${header}\n${fast}` : fast);
   // cdktf resolves every Lazy twice per synth (prepareStack, then toTerraform), so each file is
   // asked for twice with the same content: remember the `yaml` package's text by content (a
   // digest of an exact serialization), never by object, so a changed model renders anew.
@@ -43,7 +45,7 @@ export function toYaml(doc: unknown, header?: string): string {
     const hit = RENDERED.get(key);
     if (hit !== undefined) return hit;
   }
-  const text = renderYaml(doc, header);
+  const text = flat(renderYaml(doc, header));
   if (key !== undefined) RENDERED.set(key, text);
   return text;
 }
