@@ -6,6 +6,7 @@ import { stringText } from '../core/yaml-emit';
 import { isAlertingRule, RuleGroup, renderRuleGroup, ruleGroupProblems } from './rules';
 import { deliverRawSecrets } from './raw-secrets';
 import { rawFieldsDelivery, ScrapeJobOptions, SecretFile, renderScrapeJob, scrapeJobProblems, slug } from './scrape';
+import { flat } from '../core/flat-string';
 
 /** The `global` section. */
 export interface GlobalConfig {
@@ -215,7 +216,7 @@ export function ruleFileText(g: RuleGroup): string | undefined {
       out += `\n        annotations:${annotations}`;
     }
   }
-  return out + '\n';
+  return flat(out + '\n');
 }
 
 /** ` value` after `key:` for a duration, as renderRuleGroup writes it (its normalized text). */
