@@ -120,8 +120,8 @@ export { courseAlertRoute } from './stacks/course-alerting';
 export type { CourseAlertRouteOptions } from './stacks/course-alerting';
 
 // Importing an existing stack (the `cdktf-observability import` command)
-export { ImportError, importStack } from './lib/importer';
-export type { ImportNote, ImportOptions, ImportResult, NoteKind } from './lib/importer';
+export { ImportError, importStack } from './lib/importer/entry';
+export type { ImportNote, ImportOptions, ImportResult, NoteKind } from './lib/importer/entry';
 
 // Testing
 export { snapshotStack } from './lib/testing/snapshot';

@@ -1,10 +1,16 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@grafana/lezer-logql';
+import type { parser as LogqlParser } from '@grafana/lezer-logql';
 import { Token } from 'cdktf';
 import { RE2JS } from 're2js';
 import { hasComparisonWithNumber, lezerProblem } from './promql';
 import { compileAnchored, unquote } from './promql-types';
 import { queryShape, remember } from './query-shape';
+
+/** The LogQL grammar, loaded when the first LogQL query is checked (a stack without one never loads it). */
+let grammar: typeof LogqlParser | undefined;
+function logql(): typeof LogqlParser {
+  return (grammar ??= (require('@grafana/lezer-logql') as typeof import('@grafana/lezer-logql')).parser);
+}
 
 /**
  * Parses a LogQL query with Grafana's Lezer grammar; returns the first syntax error as a
@@ -23,7 +29,7 @@ import { queryShape, remember } from './query-shape';
  * also accepts `approx_count_distinct`, which Loki 3.7.6 does not have.
  */
 export function logqlProblem(expr: string): string | undefined {
-  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return lezerProblem(parser, expr, 'LogQL', LOGQL_EXAMPLE, LOGQL_HINT);
+  if (typeof expr !== 'string' || Token.isUnresolved(expr)) return lezerProblem(logql(), expr, 'LogQL', LOGQL_EXAMPLE, LOGQL_HINT);
   return logqlFacts(expr).problem;
 }
 
@@ -72,10 +78,10 @@ const VALID_SHAPES = new Map<string, LogqlFacts>();
 
 /** The facts of `expr` from a parse of it, with no cache (exported for the tests that compare). */
 export function parseLogqlFacts(expr: string): LogqlFacts {
-  const tree = parser.parse(expr);
+  const tree = logql().parse(expr);
   const threshold = hasComparisonWithNumber(tree, 'BinOpExpr', (c) => c.name === 'Expr' && !!c.getChild('MetricExpr')?.getChild('LiteralExpr'));
   const logQuery = tree.topNode.firstChild?.firstChild?.name === 'LogExpr';
-  const syntax = lezerProblem(parser, expr, 'LogQL', LOGQL_EXAMPLE, LOGQL_HINT, tree);
+  const syntax = lezerProblem(logql(), expr, 'LogQL', LOGQL_EXAMPLE, LOGQL_HINT, tree);
   if (syntax) {
     const outside = OUTSIDE_GRAMMAR.find((o) => o.pattern.test(expr));
     if (outside) {

@@ -95,11 +95,16 @@ class ValidShape {
       ...(fact.name !== undefined ? { name: template(fact.name) } : {}),
       ...(fact.job !== undefined ? { job: template(fact.job) } : {}),
     }));
-    return this.templates.map((t) => ({
-      ...t.fact,
-      text: fill(t.text, values),
-      ...(t.name !== undefined ? { name: fill(t.name, values) } : {}),
-      ...(t.job !== undefined ? { job: fill(t.job, values) } : {}),
+    // One literal with the keys of a parsed fact, in its order (selectorFacts): the facts of
+    // every rule are kept until synth, and a spread copy keeps its keys in a separate
+    // property array (44,000 facts at 1,000 services).
+    return this.templates.map(({ fact, text, name, job }) => ({
+      text: fill(text, values),
+      name: name !== undefined ? fill(name, values) : fact.name,
+      job: job !== undefined ? fill(job, values) : fact.job,
+      oneBucket: fact.oneBucket,
+      rangeMs: fact.rangeMs,
+      subqueries: fact.subqueries,
     }));
   }
 }
@@ -125,18 +130,20 @@ class ShapedFacts implements PromqlFacts {
 }
 
 /** Text read from a shape: itself when it names no placeholder, else its literal parts with the placeholder numbers between them. */
-type Template = string | ReadonlyArray<string | number>;
+export type Template = string | ReadonlyArray<string | number>;
 
-function template(text: string): Template {
+/** A shape's text as a template (exported for the memory test). */
+export function template(text: string): Template {
   if (!text.includes('#')) return text;
   return text.split(/#(\d+)/).map((part, i) => (i % 2 === 1 ? Number(part) : part));
 }
 
-function fill(t: Template, values: readonly string[]): string {
+/** A template filled with an expression's values (exported for the memory test). */
+export function fill(t: Template, values: readonly string[]): string {
   if (typeof t === 'string') return t;
-  let out = '';
-  for (const part of t) out += typeof part === 'number' ? values[part] : part;
-  return out;
+  // join, not +=: the text is kept (a rule's selector facts live until synth), and join makes
+  // one flat string where += makes a chain of its parts, several times the size (lib/core/flat-string.ts).
+  return t.map((part) => (typeof part === 'number' ? values[part] : part)).join('');
 }
 
 /** The facts of `expr` from a parse of it, with no cache (exported for the tests that compare). */

@@ -49,6 +49,16 @@ export function rawConfigProblems(raw: unknown, what = 'rawConfig'): string[] {
 }
 
 /**
+ * Sets `obj[key] = value` as an own data property, also for the key `__proto__`: a plain
+ * assignment of that key sets the object's prototype instead, so a raw section holding a
+ * `__proto__` key (YAML allows it) would lose it, or take another object's keys as inherited.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/**
  * Deep-merges `raw` over `rendered` (neither is modified). Returns the merged tree and the
  * dotted paths of keys the construct rendered that `raw` replaced or removed (a map merged
  * into a map is not an override; its keys are looked at one by one).
@@ -64,10 +74,10 @@ export function mergeRawConfig(rendered: RawConfig, raw: RawConfig | undefined):
         if (had) overridden.push(p);
         delete out[k];
       } else if (had && isMap(base[k]) && isMap(v)) {
-        out[k] = merge(base[k] as Record<string, unknown>, v, p);
+        setOwn(out, k, merge(base[k] as Record<string, unknown>, v, p));
       } else {
         if (had && !sameValue(base[k], v)) overridden.push(p);
-        out[k] = v;
+        setOwn(out, k, v);
       }
     }
     return out;

@@ -23,6 +23,8 @@ const TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
  * hides the marker from cdktf.
  */
 export function escapeTemplate(content: string): string {
+  // Nothing to escape and no token without a `${` or a `%{` (most files: one fast scan).
+  if (!content.includes('${') && !content.includes('%{')) return content;
   let out = '';
   let last = 0;
   for (const m of content.matchAll(TOKEN)) {

@@ -1,5 +1,3 @@
-import { Document } from 'yaml';
-
 /**
  * A direct YAML emitter for plain data that writes byte for byte what the `yaml` package
  * (2.x) writes for the same value with the options lib/core/yaml.ts uses
@@ -64,15 +62,23 @@ const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 const NEWLINES = /\n+/g;
 
 /**
- * The tags of the schema the `yaml` package resolves plain scalars with (YAML 1.2 core: null,
- * bool, int, hex, octal, float, .inf/.nan): a string one of them would read as something else
- * is quoted (plainString's `actualString` test).
+ * The tests of the schema the `yaml` package resolves plain scalars with (YAML 1.2 core: null,
+ * bool, octal, int, hex, .inf/.nan, exponent float, float), as the package's 2.x core schema
+ * writes them: a string one of them would read as something else is quoted (plainString's
+ * `actualString` test). Written here so a synth does not load the `yaml` package (it renders
+ * only what this emitter declines); test/lib/core/yaml-emit.property.test.ts checks them
+ * against the installed package's schema.
  */
-const RESOLVING_TESTS: readonly RegExp[] = (() => {
-  const schema = new Document(null, { aliasDuplicateObjects: false }).schema;
-  const tags = [...schema.tags, ...(schema.compat ?? [])];
-  return tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp).map((t) => t.test as RegExp);
-})();
+export const RESOLVING_TESTS: readonly RegExp[] = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
 
 /**
  * The first characters a string any RESOLVING_TESTS matches can start with (`~`, null, true,
@@ -225,14 +231,50 @@ class Emitter {
 
   /** A string as a key (implicit key) or a value at `indent`, or undefined when unsure. */
   private string(s: string, indent: string, isKey: boolean): string | undefined {
-    const kind = classify(s);
-    if (kind === UNSURE_TEXT) return undefined;
-    if (kind === MULTI_LINE) return isKey ? undefined : blockLiteral(s, indent);
-    // containsDocumentMarker: the `yaml` package quotes such a top-level key.
-    if (s.startsWith('---') || s.startsWith('...')) return undefined;
-    if (PLAIN_BAD.test(s) || resolvesAsNonString(s)) return quoted(s);
-    return s;
+    return stringText(s, indent, isKey);
   }
+}
+
+/**
+ * A string as the emitter writes it as a key (implicit key) or as a value at `indent` (after
+ * `key: ` or `- `), or undefined when unsure (the caller then declines the document). For
+ * renderers of a fixed shape that write the same text as the emitter (a token marker, a string
+ * starting with `$`, is the caller's to handle).
+ */
+export function stringText(s: string, indent: string, isKey: boolean): string | undefined {
+  const short = s.length <= SHORT_MAX;
+  if (short) {
+    const hit = SHORT.get(s);
+    if (hit !== undefined) return hit ?? undefined;
+  }
+  const kind = classify(s);
+  if (kind === MULTI_LINE) return isKey ? undefined : blockLiteral(s, indent);
+  // A single line (or an unsure text) is written the same as a key or a value, at any indent.
+  const text = kind === UNSURE_TEXT ? undefined : singleLine(s);
+  if (short) rememberShort(s, text);
+  return text;
+}
+
+/** A single-line string without an unsure character, as written (undefined: decline). */
+function singleLine(s: string): string | undefined {
+  // containsDocumentMarker: the `yaml` package quotes such a top-level key.
+  if (s.startsWith('---') || s.startsWith('...')) return undefined;
+  if (PLAIN_BAD.test(s) || resolvesAsNonString(s)) return quoted(s);
+  return s;
+}
+
+/**
+ * Short single-line strings as written (null: declined), remembered: keys (`record`, `expr`,
+ * `labels`, label names) and label values recur across the files of a stack, and each was
+ * otherwise classified and matched against the quoting patterns every time. Bounded: cleared
+ * when full.
+ */
+const SHORT_MAX = 64;
+const SHORT_LIMIT = 20_000;
+const SHORT = new Map<string, string | null>();
+function rememberShort(s: string, text: string | undefined): void {
+  if (SHORT.size >= SHORT_LIMIT) SHORT.clear();
+  SHORT.set(s, text ?? null);
 }
 
 /**

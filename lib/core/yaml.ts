@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Fn } from 'cdktf';
-import { Document, visit } from 'yaml';
 import { ValidationError } from './errors';
+import { flat } from './flat-string';
 import { emitYaml } from './yaml-emit';
 import { isTokenOfThisApp } from './tf-escape';
 
@@ -35,7 +35,8 @@ export function toYaml(doc: unknown, header?: string): string {
   // about as cheap as the content digest below, so its texts are not remembered: cdktf's second
   // resolution of a Lazy just emits the file again.
   const fast = emitYaml(doc, wrapToken);
-  if (fast !== undefined) return header ? `# ${header}\n${fast}` : fast;
+  // Flat now: the emitter's pieces die young (lib/core/flat-string.ts).
+  if (fast !== undefined) return flat(header ? `# ${header}\n${fast}` : fast);
   // cdktf resolves every Lazy twice per synth (prepareStack, then toTerraform), so each file is
   // asked for twice with the same content: remember the `yaml` package's text by content (a
   // digest of an exact serialization), never by object, so a changed model renders anew.
@@ -44,7 +45,7 @@ export function toYaml(doc: unknown, header?: string): string {
     const hit = RENDERED.get(key);
     if (hit !== undefined) return hit;
   }
-  const text = renderYaml(doc, header);
+  const text = flat(renderYaml(doc, header));
   if (key !== undefined) RENDERED.set(key, text);
   return text;
 }
@@ -137,6 +138,8 @@ function contentKey(doc: unknown, header: string | undefined): string | undefine
 
 /** The whole document through the `yaml` package (what toYaml writes; exported for the tests that compare). */
 export function renderYaml(doc: unknown, header?: string): string {
+  // Loaded here, not with this module: a synth of plain data never needs it (see toYaml).
+  const { Document, visit } = require('yaml') as typeof import('yaml');
   const wrapped = new Set<string>();
   const state = { hostile: false };
   const document = new Document(wrapTokens(doc, '$', wrapped, state), { aliasDuplicateObjects: false });

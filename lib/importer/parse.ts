@@ -1,17 +1,8 @@
 import * as fs from 'fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { ImportError } from './errors';
 
-/** An input the importer cannot read: names the file (and line when known). */
-export class ImportError extends Error {
-  constructor(
-    message: string,
-    public readonly file: string,
-    public readonly line?: number,
-  ) {
-    super(`${file}${line !== undefined ? `:${line}` : ''}: ${message}`);
-    this.name = 'ImportError';
-  }
-}
+export { ImportError } from './errors';
 
 export type InputKind = 'prometheus' | 'rules' | 'alertmanager' | 'blackbox' | 'compose' | 'loki' | 'tempo' | 'promtail' | 'otel' | 'datasources' | 'dashboard providers';
 

@@ -1,4 +1,5 @@
 import { rawChildParent, rawSecretReason } from '../core/secrets';
+import { setOwn } from '../core/raw-config';
 import { Notes } from './model';
 import { isObject } from './parse';
 
@@ -22,7 +23,7 @@ export function secretsInRaw(v: unknown, file: string, where: string, prefix: st
     if (!isObject(x)) return x;
     const out: Record<string, unknown> = {};
     for (const [k, e] of Object.entries(x)) {
-      out[k] = rawSecretReason(k, e, parent) ? notes.secret(file, `${p}.${k}`, name([...keys, k]), e) : walk(e, `${p}.${k}`, [...keys, k], rawChildParent(k, e, parent));
+      setOwn(out, k, rawSecretReason(k, e, parent) ? notes.secret(file, `${p}.${k}`, name([...keys, k]), e) : walk(e, `${p}.${k}`, [...keys, k], rawChildParent(k, e, parent)));
     }
     return out;
   };

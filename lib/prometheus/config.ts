@@ -1,9 +1,12 @@
 import { DurationLike, resolveDuration } from '../core/duration';
 import { labelNameProblem } from '../core/names';
+import { matchesSnapshot, snapshotOf } from '../core/produced-memo';
 import { GENERATED_HEADER, toYaml } from '../core/yaml';
-import { RuleGroup, renderRuleGroup, ruleGroupProblems } from './rules';
+import { stringText } from '../core/yaml-emit';
+import { isAlertingRule, RuleGroup, renderRuleGroup, ruleGroupProblems } from './rules';
 import { deliverRawSecrets } from './raw-secrets';
 import { rawFieldsDelivery, ScrapeJobOptions, SecretFile, renderScrapeJob, scrapeJobProblems, slug } from './scrape';
+import { flat } from '../core/flat-string';
 
 /** The `global` section. */
 export interface GlobalConfig {
@@ -128,10 +131,117 @@ export function rawSecrets(model: Pick<PrometheusConfigModel, 'rawConfig' | 'scr
   return { files: config.files, inlineInConfig: config.inline.length > 0 || jobs.some((j) => j.inline.length > 0) };
 }
 
-/** Renders each rule group to its own file: `rules/<group>.yml` → content. */
+/**
+ * Renders each rule group to its own file: `rules/<group>.yml` → content.
+ *
+ * cdktf resolves the upload that holds these files twice per synth (prepareStack, then
+ * toTerraform), so each group's file is remembered with the group (by object, with a
+ * snapshot of its values, so a group changed in between renders anew) and the second pass
+ * reuses the same text: 3,000 files at 1,000 services (issue 16). A group holding a token is
+ * rendered each time (a token becomes a fresh `jsonencode` token per rendering).
+ */
 export function renderRuleFiles(groups: readonly RuleGroup[]): Array<{ relativePath: string; content: string }> {
-  return groups.map((g) => ({
-    relativePath: `${RULES_DIR}/${slug(g.name)}.yml`,
-    content: toYaml({ groups: [renderRuleGroup(g)] }, GENERATED_HEADER),
-  }));
+  return groups.map((g) => {
+    const hit = RULE_FILES.get(g);
+    if (hit !== undefined && matchesSnapshot(g, hit.snapshot)) return { relativePath: hit.relativePath, content: hit.content };
+    const file = { relativePath: `${RULES_DIR}/${slug(g.name)}.yml`, content: ruleFileText(g) ?? toYaml({ groups: [renderRuleGroup(g)] }, GENERATED_HEADER) };
+    const snapshot = snapshotOf(g);
+    if (snapshot !== undefined) RULE_FILES.set(g, { snapshot, ...file });
+    else RULE_FILES.delete(g);
+    return file;
+  });
 }
+
+/**
+ * The rule file of `g` written directly: byte for byte what `toYaml({ groups:
+ * [renderRuleGroup(g)] }, GENERATED_HEADER)` writes (the emitter's layout, its string
+ * writer), without building the document and walking it (3,000 files at 1,000 services,
+ * issue 16). Undefined for anything but the usual shape (a value that is not a string, a
+ * string starting with `$` such as a token, a text the emitter is unsure of): the caller then
+ * renders the document. test/lib/prometheus/rule-files.property.test.ts compares both.
+ */
+export function ruleFileText(g: RuleGroup): string | undefined {
+  // `groups:` / `  - ` then the group's map at indent 4 (values at 6), its rules at 6, each
+  // rule's map at 8 (values at 10), their label maps at 10 (values at 12).
+  let out = `# ${GENERATED_HEADER}\ngroups:\n  - name:`;
+  const name = valueText(g.name, '      ');
+  if (name === undefined) return undefined;
+  out += name;
+  if (g.interval !== undefined) {
+    const text = durationText(g.interval, '      ');
+    if (text === undefined) return undefined;
+    out += `\n    interval:${text}`;
+  }
+  if (g.queryOffset !== undefined) {
+    const text = durationText(g.queryOffset, '      ');
+    if (text === undefined) return undefined;
+    out += `\n    query_offset:${text}`;
+  }
+  if (g.limit !== undefined) {
+    if (typeof g.limit !== 'number' || !Number.isFinite(g.limit) || Object.is(g.limit, -0)) return undefined;
+    out += `\n    limit: ${JSON.stringify(g.limit)}`;
+  }
+  if (g.labels && Object.keys(g.labels).length) {
+    const labels = mapText(g.labels, '      ');
+    if (labels === undefined) return undefined;
+    out += `\n    labels:${labels}`;
+  }
+  if (!Array.isArray(g.rules) || g.rules.length === 0) return undefined;
+  out += '\n    rules:';
+  for (const rule of g.rules) {
+    if (rule === null || typeof rule !== 'object') return undefined;
+    const alerting = isAlertingRule(rule);
+    const head = alerting ? valueText(rule.alert, '          ') : valueText(rule.record, '          ');
+    const expr = valueText(rule.expr, '          ');
+    if (head === undefined || expr === undefined) return undefined;
+    out += `\n      - ${alerting ? 'alert' : 'record'}:${head}\n        expr:${expr}`;
+    if (alerting && rule.for !== undefined) {
+      const text = durationText(rule.for, '          ');
+      if (text === undefined) return undefined;
+      out += `\n        for:${text}`;
+    }
+    if (alerting && rule.keepFiringFor !== undefined) {
+      const text = durationText(rule.keepFiringFor, '          ');
+      if (text === undefined) return undefined;
+      out += `\n        keep_firing_for:${text}`;
+    }
+    if (rule.labels && Object.keys(rule.labels).length) {
+      const labels = mapText(rule.labels, '          ');
+      if (labels === undefined) return undefined;
+      out += `\n        labels:${labels}`;
+    }
+    if (alerting && rule.annotations && Object.keys(rule.annotations).length) {
+      const annotations = mapText(rule.annotations, '          ');
+      if (annotations === undefined) return undefined;
+      out += `\n        annotations:${annotations}`;
+    }
+  }
+  return flat(out + '\n');
+}
+
+/** ` value` after `key:` for a duration, as renderRuleGroup writes it (its normalized text). */
+function durationText(d: DurationLike, indent: string): string | undefined {
+  return valueText(resolveDuration(d).text, indent);
+}
+
+/** ` value` after `key:`, a string written at `indent` (undefined: not a plain string the emitter writes as it is). */
+function valueText(v: unknown, indent: string): string | undefined {
+  if (typeof v !== 'string' || v.charCodeAt(0) === 36 /* $ */) return undefined;
+  const text = stringText(v, indent, false);
+  return text === undefined ? undefined : ` ${text}`;
+}
+
+/** A non-empty map of strings as the value of a key written at `indent` less two: each `key: value` on its own line at `indent`. */
+function mapText(m: Readonly<Record<string, unknown>>, indent: string): string | undefined {
+  let out = '';
+  for (const k of Object.keys(m)) {
+    const key = stringText(k, indent + '  ', true);
+    const value = valueText(m[k], indent + '  ');
+    if (key === undefined || key.length > 1024 || value === undefined) return undefined;
+    out += `\n${indent}${key}:${value}`;
+  }
+  return out;
+}
+
+/** A rule group's file as last rendered, with the snapshot of the group it was rendered from. */
+const RULE_FILES = new WeakMap<RuleGroup, { snapshot: unknown[]; relativePath: string; content: string }>();

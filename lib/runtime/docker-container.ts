@@ -14,7 +14,7 @@ import {
   ContainerUploadList,
   ContainerVolumesList,
 } from '@cdktf/provider-docker/lib/container';
-import { IResolvable, TerraformResource, Token } from 'cdktf';
+import { IResolvable, TerraformResource, Token, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 
 /**
@@ -117,13 +117,35 @@ export class DockerContainer extends TerraformResource {
     return view;
   }
 
+  /**
+   * The generated attributes without their unset (`undefined`) entries: the generated method
+   * writes every attribute of docker_container and of each block (about 70, mostly unset), and
+   * cdktf resolves each key of them twice per synth only to drop it (issue 16). What it
+   * resolves to is the same: an unset entry is left out of the JSON either way.
+   */
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    return (Container.prototype as unknown as { synthesizeAttributes(): { [name: string]: unknown } }).synthesizeAttributes.call(this.view());
+    return withoutUnset((Container.prototype as unknown as { synthesizeAttributes(): { [name: string]: unknown } }).synthesizeAttributes.call(this.view()));
   }
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     return (Container.prototype as unknown as { synthesizeHclAttributes(): { [name: string]: unknown } }).synthesizeHclAttributes.call(this.view());
   }
+}
+
+/**
+ * A copy of `value` without the `undefined` entries of its plain objects (nested in plain
+ * objects and arrays); tokens and other class instances are kept as they are. (A copy, not
+ * `delete`: V8 makes an object it deletes from a slower dictionary.)
+ */
+export function withoutUnset<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUnset) as T;
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype || Tokenization.isResolvable(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = withoutUnset(v);
+  }
+  return out as T;
 }
 
 // A Container to `instanceof` and to its accessors (`name`, `labels`, `putUpload`, ...),

@@ -1,4 +1,3 @@
-import { containerUploadToTerraform } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { checkShape } from '../core/shape';
 import { Network } from '@cdktf/provider-docker/lib/network';
@@ -180,7 +179,9 @@ export class DockerRuntime extends Construct implements IRuntime {
       // before it collects annotations, so the wiring warnings reach the synth output.)
       // The stack's wiring checks too (addresses of its containers, paths in arguments).
       throwIfProblems(scope, [...componentSpecProblems({ ...spec, files }), ...plainFileSecretProblems(files, scope), ...Observability.of(scope).wiringProblems(scope, record, files)]);
-      return files.map((f) => containerUploadToTerraform({ file: f.path, content: escapeTemplate(f.content) }));
+      // What containerUploadToTerraform writes for a file (content, then file), without the five
+      // unset attributes it adds: cdktf would resolve each of them only to drop it.
+      return files.map((f) => ({ content: escapeTemplate(f.content), file: f.path }));
     });
 
     const labels = (extra: Record<string, string>) =>

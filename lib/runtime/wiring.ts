@@ -6,6 +6,7 @@
  */
 import { ComponentSpec, ConfigFile, PortSpec } from './component';
 import { DynamicParts } from './runtime';
+import { matchesSnapshot, snapshotOf } from '../core/produced-memo';
 
 /** A component as a runtime deployed it, with the host names it is reached at. */
 export interface ComponentRecord {
@@ -139,6 +140,19 @@ export function argumentPathProblems(spec: ComponentSpec, files: readonly Config
 export function componentWiring(record: ComponentRecord, index: ListenerIndex, files: readonly ConfigFile[]): { errors: string[]; warnings: string[] } {
   const { spec, dynamic } = record;
   const args = [...(dynamic.args ? dynamic.args() : spec.args ?? []), ...(spec.extraArgs ?? [])];
+  // cdktf resolves the upload twice per synth, so the same component comes here twice with
+  // the same files: the second time, with nothing the checks read changed, the answer is the
+  // same (issue 16).
+  const inputs = [files.map((f) => [f.path, f.content, f.secret]), args, spec.entrypoint, spec.env, spec.volumes, spec.hostMounts, spec.devices];
+  const last = LAST_WIRING.get(record);
+  if (last !== undefined && last.index === index && matchesSnapshot(inputs, last.inputs)) return { errors: [...last.result.errors], warnings: [...last.result.warnings] };
   const errors = componentTexts(spec, files, args).flatMap((t) => addressProblems(t.text, t.where, index));
-  return { errors: [...new Set(errors)], warnings: argumentPathProblems(spec, files, args) };
+  const result = { errors: [...new Set(errors)], warnings: argumentPathProblems(spec, files, args) };
+  const snapshot = snapshotOf(inputs);
+  if (snapshot !== undefined) LAST_WIRING.set(record, { index, inputs: snapshot, result: { errors: [...result.errors], warnings: [...result.warnings] } });
+  else LAST_WIRING.delete(record);
+  return result;
 }
+
+/** Each component's last wiring answer, with the listener index and a snapshot of what it read. */
+const LAST_WIRING = new WeakMap<ComponentRecord, { index: ListenerIndex; inputs: unknown[]; result: { errors: string[]; warnings: string[] } }>();

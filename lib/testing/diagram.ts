@@ -1,6 +1,5 @@
 import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { parse } from 'yaml';
 import { unescapeTemplate } from '../core/tf-escape';
 import { Observability } from '../observability';
 
@@ -197,7 +196,8 @@ function publishedPorts(ports: unknown): string[] {
 function prometheusFlows(content: string, add: (to: string, flow: DiagramFlow, label?: string) => void): void {
   let config: Json;
   try {
-    config = (parse(content) ?? {}) as Json;
+    // Loaded here: a synth that draws no diagram does not load the `yaml` package.
+    config = ((require('yaml') as typeof import('yaml')).parse(content) ?? {}) as Json;
   } catch {
     return;
   }

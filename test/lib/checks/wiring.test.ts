@@ -11,7 +11,7 @@ import { NodeExporter } from '../../../constructs/node-exporter';
 import { PrometheusServer } from '../../../constructs/prometheus-server';
 import { Receiver } from '../../../lib/alertmanager/receivers';
 import { secretVariable } from '../../../lib/core/secrets';
-import { addressProblems, argumentPaths, listenerIndex } from '../../../lib/runtime/wiring';
+import { addressProblems, argumentPaths, componentWiring, listenerIndex } from '../../../lib/runtime/wiring';
 import { testStack } from '../../helpers/synth';
 
 function warnings(scope: IConstruct): string[] {
@@ -136,5 +136,44 @@ describe('wiring helpers', () => {
       { arg: '/etc/alloy/config.alloy', path: '/etc/alloy/config.alloy' },
       { arg: '--a=/x/y/', path: '/x/y' },
     ]);
+  });
+});
+
+describe('wiring: a component checked twice with the same files (cdktf resolves the upload twice)', () => {
+  /** A listener index that counts its look-ups (each address found in a text is looked up). */
+  function countingIndex() {
+    const node = { spec: { name: 'node-exporter', image: { repository: 'x', tag: '1' }, ports: [{ name: 'http', containerPort: 9100 }] }, dynamic: {}, hosts: ['node-exporter'] };
+    class Counting extends Map<string, typeof node> {
+      lookups = 0;
+      override get(k: string) {
+        this.lookups++;
+        return super.get(k);
+      }
+    }
+    const index = new Counting([['node-exporter', node]]);
+    return index;
+  }
+  const record = (env?: Record<string, string>) => ({ spec: { name: 'prometheus', image: { repository: 'p', tag: '1' }, env }, dynamic: {}, hosts: ['prometheus'] });
+  const files = (port: number) => [{ path: '/etc/p.yml', content: `targets:\n  - node-exporter:${port}\n  - other:1` }];
+
+  test('answers again without scanning when nothing it reads changed, and scans anew when something did', () => {
+    const index = countingIndex();
+    const r = record({ A: 'http://node-exporter:9100' });
+    const first = componentWiring(r as never, index, files(9200));
+    expect(first.errors).toEqual([expect.stringMatching(/addresses "node-exporter:9200", but node-exporter listens on 9100/)]);
+    const scans = index.lookups;
+    expect(scans).toBeGreaterThan(0);
+    expect(componentWiring(r as never, index, files(9200))).toEqual(first);
+    expect(index.lookups).toBe(scans);
+    // a changed file, a changed environment, another index: checked again
+    expect(componentWiring(r as never, index, files(9100)).errors).toEqual([]);
+    expect(index.lookups).toBeGreaterThan(scans);
+    const after = index.lookups;
+    (r.spec.env as Record<string, string>).A = 'http://node-exporter:9300';
+    expect(componentWiring(r as never, index, files(9100)).errors).toEqual([expect.stringMatching(/environment variable A addresses "http:\/\/node-exporter:9300"/)]);
+    expect(index.lookups).toBeGreaterThan(after);
+    const other = countingIndex();
+    expect(componentWiring(r as never, other, files(9100)).errors).toHaveLength(1);
+    expect(other.lookups).toBeGreaterThan(0);
   });
 });

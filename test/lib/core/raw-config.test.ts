@@ -15,6 +15,16 @@ function warnings(scope: IConstruct): string[] {
 }
 
 describe('mergeRawConfig', () => {
+  test('a __proto__ key in a raw section stays an own key (a plain assignment would set the prototype instead)', () => {
+    const raw = parse('__proto__:\n  polluted: 1\nlimits_config:\n  __proto__: ""\n') as Record<string, unknown>;
+    const { config } = mergeRawConfig({ limits_config: { retention_period: '24h' } }, raw);
+    expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+    expect(Object.keys(config)).toEqual(['limits_config', '__proto__']);
+    expect((config as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.keys(config.limits_config as object)).toEqual(['retention_period', '__proto__']);
+    expect(JSON.parse(JSON.stringify(config))).toEqual(JSON.parse('{"limits_config":{"retention_period":"24h","__proto__":""},"__proto__":{"polluted":1}}'));
+  });
+
   test('maps merge key by key, lists and scalars replace, null removes', () => {
     const rendered = { a: { b: 1, c: [1, 2], d: 'x' }, e: true, f: { g: 1 } };
     const { config, overridden } = mergeRawConfig(rendered, { a: { c: [3], h: 2 }, e: null, f: 'flat' });

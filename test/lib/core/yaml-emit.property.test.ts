@@ -12,7 +12,7 @@ import { addPlatformServices } from '../../../bench/platform-case';
 import { renderRuleGroup } from '../../../lib/prometheus/rules';
 import { unescapeTemplate } from '../../../lib/core/tf-escape';
 import { GENERATED_HEADER, renderYaml, toYaml } from '../../../lib/core/yaml';
-import { emitYaml, resolvesAsNonString, RESOLVING_FIRST } from '../../../lib/core/yaml-emit';
+import { emitYaml, resolvesAsNonString, RESOLVING_FIRST, RESOLVING_TESTS } from '../../../lib/core/yaml-emit';
 import { synthJson, testStack } from '../../helpers/synth';
 
 const noToken = (): undefined => undefined;
@@ -176,6 +176,23 @@ describe('emitYaml writes what the yaml package writes', () => {
     expect(wrong).toEqual([]);
     for (const s of ['', '~', 'null', 'true', 'False', '0x1F', '0o17', '-1', '+1.5', '.5', '1e3', '.inf', '-.Inf', '.nan']) expect(resolvesAsNonString(s)).toBe(true);
     for (const s of ['yes', 'no', 'on', 'off', '012a', '1_000', 'nul', 'truex', '0x', '1e', '.', '-', 'Infinity']) expect(resolvesAsNonString(s)).toBe(false);
+  });
+
+  test("the emitter's schema tests are the installed yaml package's core schema tests, in order (written out so a synth need not load the package)", () => {
+    const schema = new Document(null, { aliasDuplicateObjects: false }).schema;
+    const tests = [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp).map((t) => t.test as RegExp);
+    expect(RESOLVING_TESTS.map((re) => `${re.source}/${re.flags}`)).toEqual(tests.map((re) => `${re.source}/${re.flags}`));
+  });
+
+  test('loading the emitter and toYaml, and rendering plain data, does not load the yaml package', () => {
+    jest.isolateModules(() => {
+      const before = new Set(Object.keys(require.cache));
+      const fresh = require('../../../lib/core/yaml') as typeof import('../../../lib/core/yaml');
+      expect(fresh.toYaml({ groups: [{ name: 'a', rules: [{ record: 'x:y', expr: 'sum(up)\n/ 2' }] }] }, 'h')).toBe('# h\ngroups:\n  - name: a\n    rules:\n      - record: x:y\n        expr: |-\n          sum(up)\n          / 2\n');
+      const loaded = Object.keys(require.cache).filter((f) => !before.has(f));
+      expect(loaded.some((f) => f.includes('lib/core/yaml'))).toBe(true);
+      expect(loaded.filter((f) => /node_modules[\\/]yaml[\\/]/.test(f))).toEqual([]);
+    });
   });
 });
 

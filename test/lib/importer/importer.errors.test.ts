@@ -106,6 +106,14 @@ describe('unknown kinds are kept raw with a warning, never an exception', () => 
     );
   });
 
+  test('a __proto__ key in an unknown discovery section is kept as an own key, not taken for a prototype', () => {
+    const p = importPrometheus('p.yml', 'scrape_configs:\n  - job_name: j\n    a0a_sd_configs: [{"__proto__": ""}, {"__proto__": {"password": "x"}}]\n', new Notes());
+    const raw = (p.scrapeJobs[0].rawFields as { value: Record<string, Array<Record<string, unknown>>> }).value.a0a_sd_configs;
+    expect(Object.getOwnPropertyNames(raw[0])).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(raw[1])).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(raw[1], '__proto__')?.value).toEqual({ password: expect.any(SecretRef) });
+  });
+
   test('any unknown *_configs of a receiver goes to rawConfigs with a warning naming it (property)', () => {
     fc.assert(
       fc.property(word.filter((w) => !KNOWN_RECEIVERS.includes(w)), fc.dictionary(word, fc.oneof(fc.string(), fc.integer(), fc.boolean())), (kind, config) => {

@@ -191,6 +191,7 @@ describe('LogQL facts through a shape', () => {
       }),
       { numRuns: 500 },
     );
-    expect(viaShapes).toBeGreaterThan(50);
+    // About one run in ten goes through a shape (about 50 of 500; the bound of 50 failed now and then): the bound only proves the shape path is exercised.
+    expect(viaShapes).toBeGreaterThan(20);
   });
 });

@@ -1,7 +1,8 @@
 import { Container, ContainerConfig } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Lazy, TerraformOutput, TerraformResource, TerraformStack, Testing } from 'cdktf';
-import { DockerContainer, DockerContainerResource, produced } from '../../../lib/runtime/docker-container';
+import fc from 'fast-check';
+import { DefaultTokenResolver, Lazy, StringConcat, TerraformOutput, TerraformResource, TerraformStack, Testing, Tokenization } from 'cdktf';
+import { DockerContainer, DockerContainerResource, produced, withoutUnset } from '../../../lib/runtime/docker-container';
 import { testStack } from '../../helpers/synth';
 
 /** Every attribute of docker_container 3.6.2 set, blocks included, and the edge cases of single blocks. */
@@ -54,6 +55,38 @@ describe('DockerContainer: the generated Container without its eager reference o
   ])('%s: the same JSON and HCL as the generated class', (_name, extra) => {
     const { generated, lean } = both(extra);
     expect(lean).toEqual(generated);
+  });
+
+  test('escape-hatch overrides (set, delete, nested) land the same as on the generated class', () => {
+    const synth = (make: (stack: TerraformStack) => TerraformResource) => {
+      const stack = testStack('s');
+      const c = make(stack);
+      c.addOverride('restart', 'always');
+      c.addOverride('wait_timeout', undefined);
+      c.addOverride('healthcheck.retries', 9);
+      c.addOverride('log_driver', 'local');
+      c.addOverride('upload', [{ file: '/o', content: 'over' }]);
+      return Testing.synth(stack);
+    };
+    expect(synth((s) => new DockerContainer(s, 'Resource', fullConfig(s)))).toEqual(synth((s) => new Container(s, 'Resource', fullConfig(s))));
+  });
+
+  test('withoutUnset: cdktf resolves a value and its copy without unset entries to the same JSON', () => {
+    const stack = testStack();
+    const lazy = Lazy.anyValue({ produce: () => ({ a: 1, b: undefined }) });
+    const leaf = fc.constantFrom<unknown>(undefined, null, 0, 'x', '', true, [], {}, lazy, produced('here', () => [undefined, 'p']), Lazy.stringValue({ produce: () => 's' }));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'c_d', 'eF'), tie('v'), { maxKeys: 4 })),
+    })).v;
+    const resolve = (v: unknown) => JSON.stringify(Tokenization.resolve(v, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }));
+    fc.assert(
+      fc.property(value, (v) => {
+        const before = resolve(v);
+        expect(resolve(withoutUnset(v))).toBe(before);
+        expect(resolve(v)).toBe(before); // the value itself is left as it was
+      }),
+      { numRuns: 500, seed: 1602 },
+    );
   });
 
   test('is a Container with its accessors; a block holder is made only when read', () => {
