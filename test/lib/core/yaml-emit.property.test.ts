@@ -237,3 +237,12 @@ describe('the real files of the platform case', () => {
     expect(checked).toBeGreaterThanOrEqual(40);
   });
 });
+
+test('the yaml package installed is the exact version the package pins, the one these properties were proven against', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pinned = (require('../../../package.json') as { dependencies: Record<string, string> }).dependencies.yaml;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const installed = (require('yaml/package.json') as { version: string }).version;
+  expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(installed).toBe(pinned);
+});
