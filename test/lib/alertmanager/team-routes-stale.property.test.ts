@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { Matcher } from '../../../lib/alertmanager/matchers';
 import { RouteNode } from '../../../lib/alertmanager/route';
-import { addLeadingTeamRoute, leadingTeamRoute, scanTeamRoute } from '../../../lib/alertmanager/team-routes';
+import { addLeadingTeamRoute, leadingTeamRoute, leadingTeamRouteOrAdd, scanTeamRoute } from '../../../lib/alertmanager/team-routes';
 
 const team = (root: RouteNode, t: string, r = 'a'): RouteNode => root.addRoute({ receiver: r, matchers: [Matcher.eq('team', t)], continue: true });
 
@@ -33,6 +33,7 @@ test('a team route moved behind a route that does not continue is not found', ()
 
 const op = fc.oneof(
   fc.record({ kind: fc.constant('leading' as const), team: fc.constantFrom('x', 'y', 'z') }),
+  fc.record({ kind: fc.constant('orAdd' as const), team: fc.constantFrom('x', 'y', 'z') }),
   fc.record({ kind: fc.constant('stop' as const), index: fc.nat(5) }),
   fc.record({ kind: fc.constant('remove' as const), index: fc.nat(5) }),
   fc.record({ kind: fc.constant('swap' as const), i: fc.nat(5), j: fc.nat(5) }),
@@ -46,6 +47,11 @@ test('property: after removals and swaps in the children, the index answers as t
         const n = root.children.length;
         if (o.kind === 'leading') {
           if (!leadingTeamRoute(root, 'a', o.team)) addLeadingTeamRoute(root, () => root.addRoute({ receiver: 'a', matchers: [Matcher.eq('team', o.team)], continue: true }, 0));
+        } else if (o.kind === 'orAdd') {
+          const before = scanTeamRoute(root, 'a', o.team);
+          const got = leadingTeamRouteOrAdd(root, 'a', o.team, () => root.addRoute({ receiver: 'a', matchers: [Matcher.eq('team', o.team)], continue: true }, 0));
+          if (before) expect(got).toBe(before);
+          else expect(root.children[0]).toBe(got);
         } else if (o.kind === 'stop') root.addRoute({ receiver: 'a', matchers: [Matcher.eq('severity', 'page')] }, o.index);
         else if (o.kind === 'remove' && n) root.children.splice(o.index % n, 1);
         else if (o.kind === 'swap' && n) [root.children[o.i % n], root.children[o.j % n]] = [root.children[o.j % n], root.children[o.i % n]];
