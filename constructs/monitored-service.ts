@@ -4,7 +4,7 @@ import { checkShape, withVouchedShape } from '../lib/core/shape';
 import { ReceiverSpec } from '../lib/alertmanager/receivers';
 import { Matcher } from '../lib/alertmanager/matchers';
 import { RouteNode, RouteOptions } from '../lib/alertmanager/route';
-import { addLeadingTeamRoute, leadingTeamRoute } from '../lib/alertmanager/team-routes';
+import { leadingTeamRouteOrAdd } from '../lib/alertmanager/team-routes';
 import { DurationLike, resolveDuration } from '../lib/core/duration';
 import { ValidationError, throwIfProblems } from '../lib/core/errors';
 import { labelNameProblem, metricNameProblem } from '../lib/core/names';
@@ -445,9 +445,10 @@ export class MonitoredService extends Construct {
       // Reuse the team's route only where this construct puts it: among the leading routes
       // that all continue, so every alert still reaches it and the routes after it (from an
       // index of those routes: every service asks).
-      const existing = leadingTeamRoute(route.root, receiverName, props.team);
-      const options: RouteOptions = { receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true };
-      this.teamRoute = existing ?? addLeadingTeamRoute(route.root, () => withVouchedShape('RouteOptions', options, (r) => route.addRoute(r, 0)));
+      this.teamRoute = leadingTeamRouteOrAdd(route.root, receiverName, props.team, () => {
+        const options: RouteOptions = { receiver: receiverName, matchers: [Matcher.eq('team', props.team)], continue: true };
+        return withVouchedShape('RouteOptions', options, (r) => route.addRoute(r, 0));
+      });
     }
 
     // A RED dashboard for this service.

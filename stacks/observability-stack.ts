@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkPrimitive, checkShape, withVouchedShape } from '../lib/core/shape';
+import { checkPrimitive, checkShape, spreadCopiesAll, withVouchedShape } from '../lib/core/shape';
 import { AlertRoute, AlertRouteProps } from '../constructs/alert-route';
 import { Alertmanager, AlertmanagerProps } from '../constructs/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, COURSE_BLACKBOX_MODULES } from '../constructs/blackbox-exporter';
@@ -345,8 +345,12 @@ export class ObservabilityStack extends TerraformStack {
     checkPrimitive(this, 'string', id, 'addService(id)');
     checkShape(this, 'MonitoredServiceProps', props, 'addService(props)');
     const container = props.container && this.hostIp !== undefined ? { hostIp: this.hostIp, ...props.container } : props.container;
-    // The props as just checked, with the stack's folder and host address: not walked again.
-    const service = withVouchedShape('MonitoredServiceProps', { folder: this.folder, ...props, container }, (p) => new MonitoredService(this, id, p));
+    const copy: MonitoredServiceProps = { folder: this.folder, ...props, container };
+    const make = (p: MonitoredServiceProps) => new MonitoredService(this, id, p);
+    // The props as just checked, with the stack's folder and host address: not walked again,
+    // unless the copies left out something the check read (then walked, as they always were).
+    const whole = spreadCopiesAll(props) && (container === props.container || spreadCopiesAll(props.container));
+    const service = whole ? withVouchedShape('MonitoredServiceProps', copy, make) : make(copy);
     this.services.push(service);
     return service;
   }

@@ -7,9 +7,11 @@ import { RouteNode } from './route';
  * leading routes kept per root: 1,000 services each asking would otherwise scan all the
  * team routes the others added (quadratic).
  *
- * The index is rebuilt whenever the root's children are not as it left them (their number,
- * or the first of them, changed since: a route added through `addRoute` anywhere); a route
- * added with {@link addLeadingTeamRoute} is indexed as it is added.
+ * The index is rebuilt whenever the root's children are not as it left them: another number
+ * of them, another route at any place (one added through `addRoute`, or the public `children`
+ * array changed: a route removed, moved or replaced), or a route whose receiver, `continue` or
+ * matchers are not those it read; a route added with {@link addLeadingTeamRoute} is indexed as
+ * it is added.
  */
 export function leadingTeamRoute(root: RouteNode, receiver: string, team: string): RouteNode | undefined {
   return currentIndex(root).byKey.get(teamKey(receiver, team));
@@ -17,14 +19,25 @@ export function leadingTeamRoute(root: RouteNode, receiver: string, team: string
 
 /** Adds a route first among the root's children (`add` does, e.g. `route.addRoute(options, 0)`) and indexes it. */
 export function addLeadingTeamRoute(root: RouteNode, add: () => RouteNode): RouteNode {
+  return addIndexed(root, currentIndex(root), add);
+}
+
+/**
+ * {@link leadingTeamRoute}, else the route `add` adds first among the root's children (as
+ * {@link addLeadingTeamRoute}), with the index checked once for both: what MonitoredService asks.
+ */
+export function leadingTeamRouteOrAdd(root: RouteNode, receiver: string, team: string, add: () => RouteNode): RouteNode {
   const ix = currentIndex(root);
+  return ix.byKey.get(teamKey(receiver, team)) ?? addIndexed(root, ix, add);
+}
+
+function addIndexed(root: RouteNode, ix: TeamRouteIndex, add: () => RouteNode): RouteNode {
   const node = add();
   // Indexed here only when it is the one route added, first, and continues (else the next look-up re-indexes).
-  if (root.children.length === ix.length + 1 && root.children[0] === node && node.options.continue === true) {
+  if (root.children.length === ix.seen.length + 1 && root.children[0] === node && node.options.continue === true) {
     const key = indexKey(node);
     if (key !== undefined) ix.byKey.set(key, node); // first now: it wins over any other of its key
-    ix.length = root.children.length;
-    ix.first = node;
+    ix.seen.push(seen(node));
   }
   return node;
 }
@@ -41,24 +54,53 @@ export function scanTeamRoute(root: RouteNode, receiver: string, team: string): 
   return undefined;
 }
 
+/** A child as the index read it: the node and the options it read (compared by identity). */
+interface SeenRoute {
+  readonly node: RouteNode;
+  readonly receiver: unknown;
+  readonly continues: unknown;
+  readonly matchers: unknown;
+  readonly count: number | undefined;
+  readonly only: unknown;
+}
+
 interface TeamRouteIndex {
-  length: number;
-  first: RouteNode | undefined;
+  /** The root's children when indexed, last first (a route added first is pushed). */
+  readonly seen: SeenRoute[];
   readonly byKey: Map<string, RouteNode>;
+}
+
+function seen(node: RouteNode): SeenRoute {
+  const o = node.options;
+  return { node, receiver: o.receiver, continues: o.continue, matchers: o.matchers, count: o.matchers?.length, only: o.matchers?.[0] };
+}
+
+/** Whether the children are those `ix` was built from, with the same options (pointer compares only: every service asks). */
+function isCurrent(ix: TeamRouteIndex, children: readonly RouteNode[]): boolean {
+  const last = children.length - 1;
+  if (ix.seen.length !== children.length) return false;
+  for (let i = 0; i <= last; i++) {
+    const s = ix.seen[last - i];
+    const n = children[i];
+    if (s.node !== n) return false;
+    const o = n.options;
+    if (s.receiver !== o.receiver || s.continues !== o.continue || s.matchers !== o.matchers || s.count !== o.matchers?.length || s.only !== o.matchers?.[0]) return false;
+  }
+  return true;
 }
 
 const indexes = new WeakMap<RouteNode, TeamRouteIndex>();
 
 function currentIndex(root: RouteNode): TeamRouteIndex {
   let ix = indexes.get(root);
-  if (ix === undefined || ix.length !== root.children.length || ix.first !== root.children[0]) {
+  if (ix === undefined || !isCurrent(ix, root.children)) {
     const byKey = new Map<string, RouteNode>();
     for (const n of root.children) {
       if (n.options.continue !== true) break;
       const key = indexKey(n);
       if (key !== undefined && !byKey.has(key)) byKey.set(key, n);
     }
-    indexes.set(root, (ix = { length: root.children.length, first: root.children[0], byKey }));
+    indexes.set(root, (ix = { seen: root.children.map(seen).reverse(), byKey }));
   }
   return ix;
 }

@@ -4,8 +4,9 @@
  * has changed (issue 16).
  *
  * A snapshot is the flat list of a plain value's leaves and shape in walk order (keys, array
- * lengths, strings, numbers, booleans, null, undefined; symbol keys, which no rendering reads,
- * are not part of it). Strings are kept as the same string objects, so a snapshot costs a
+ * lengths, strings, numbers, booleans, null, undefined; an object's own properties, the
+ * non-enumerable ones too, which a rendering reads as well; symbol keys, which no rendering
+ * reads, are not part of it). Strings are kept as the same string objects, so a snapshot costs a
  * pointer per leaf, and checking a value against it compares pointers (`Object.is`: NaN equals
  * NaN, -0 differs from 0) without building or hashing text. A Duration (a value object) is a
  * leaf: its milliseconds.
@@ -56,7 +57,8 @@ function walk(v: unknown, out: unknown[]): boolean {
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) return false;
-      const keys = Object.keys(v);
+      // Every own property, enumerable or not (a rendering reads a non-enumerable one too).
+      const keys = Object.getOwnPropertyNames(v);
       out.push(OBJECT, keys.length);
       for (const k of keys) {
         if (k.includes('TfToken[')) return false;
@@ -104,7 +106,7 @@ function same(v: unknown): boolean {
     }
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return false;
-    const keys = Object.keys(v);
+    const keys = Object.getOwnPropertyNames(v);
     if (expected[at] !== OBJECT || expected[at + 1] !== keys.length) return false;
     at += 2;
     for (let k = 0; k < keys.length; k++) {

@@ -78,6 +78,20 @@ export function withVouchedShape<T extends object, R>(typeName: string, value: T
   }
 }
 
+/**
+ * Whether a spread copy (`{ ...value }`) holds every property a shape walk of `value` reads:
+ * a plain object whose own properties are all enumerable. A class instance (its getters),
+ * an object with inherited values or a non-enumerable property is not copied whole, so a copy
+ * of it must be walked itself, not vouched for as the value checked.
+ */
+export function spreadCopiesAll(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const names = Object.getOwnPropertyNames(value);
+  return names.length === Object.keys(value).length;
+}
+
 /** Checks a plain argument (a name, a string) of a method. */
 export function checkPrimitive(scope: IConstruct | undefined, t: 'string' | 'number' | 'boolean', value: unknown, what: string): void {
   if (typeof value === t && !(t === 'number' && Number.isNaN(value))) return;
