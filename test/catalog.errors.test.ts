@@ -655,7 +655,7 @@ group('MonitoredService', () => {
   bad('service receiver name taken with other settings', (s) => {
     route(s);
     return svc({ receiver: Receiver.webhook('hook', { url: 'http://other:8080/' }) })(s);
-  }, /receiver "hook" is already defined on test\/Routing with other settings/);
+  }, /receiver "hook" is already defined on test\/Routing with other settings/);  bad('service SLO given as a token string', svc({ slos: ['${TfToken[TOKEN.1]}' as never] }), /objective must be a number of percent \(got undefined\)/);
 });
 
 group('ObservabilityStack', () => {

@@ -70,6 +70,8 @@ const VOUCHED = new WeakMap<object, string>();
  * walks it as usual.
  */
 export function withVouchedShape<T extends object, R>(typeName: string, value: T, use: (value: T) => R): R {
+  // Not an object (a plain-JavaScript caller's string, a token): nothing to vouch for, checked as usual.
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return use(value);
   VOUCHED.set(value, typeName);
   try {
     return use(value);
