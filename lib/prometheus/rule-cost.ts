@@ -73,14 +73,14 @@ interface Term {
 }
 
 /** The selectors of each rule of a group, taken when the group was added (its expressions were just parsed). */
-const REMEMBERED = new WeakMap<RuleGroup, ReadonlyArray<readonly SelectorFact[]>>();
+const REMEMBERED = new WeakMap<RuleGroup, ReadonlyArray<{ readonly expr: string; readonly facts: readonly SelectorFact[] }>>();
 
 /**
  * Remembers the selectors of a group's rules, right after its validation parsed them: the
  * estimate at synth then parses nothing again (the parse cache is bounded).
  */
 export function rememberSelectors(group: RuleGroup): void {
-  REMEMBERED.set(group, group.rules.map((r) => promqlSelectors(r.expr)));
+  REMEMBERED.set(group, group.rules.map((r) => ({ expr: r.expr, facts: promqlSelectors(r.expr) })));
 }
 
 /** Samples one evaluation of `expr` reads (0 for an expression that does not parse or holds a token). */
@@ -132,9 +132,10 @@ function ruleEstimates(groups: readonly RuleGroup[], ctx: RuleCostContext): Rule
   const out: RuleEstimate[] = [];
   for (const g of groups) {
     const remembered = REMEMBERED.get(g);
-    const known = remembered !== undefined && remembered.length === g.rules.length ? remembered : undefined;
     g.rules.forEach((r, i) => {
-      const { samples, terms } = known ? samplesOf(known[i], full) : estimateSamples(r.expr, full);
+      // A rule changed after its group was added (same count, another expression) is read again.
+      const known = remembered?.[i];
+      const { samples, terms } = known !== undefined && known.expr === r.expr ? samplesOf(known.facts, full) : estimateSamples(r.expr, full);
       out.push({ group: g, rule: r, samples, terms });
     });
   }

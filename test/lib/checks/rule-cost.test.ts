@@ -52,6 +52,17 @@ describe('rule cost: a rule far above the others is a warning', () => {
     ]);
   });
 
+  test('a rule whose expression was changed after its group was added is estimated from the new expression', () => {
+    const stack = testStack();
+    const p = new PrometheusServer(stack, 'Prometheus');
+    const group = { name: 'rates', rules: [...typical, { record: 'job:requests:rate30d', expr: 'sum(rate(http_requests_total[5m]))' }] };
+    p.addRuleGroup(group);
+    // Same rule count, another expression: what was remembered when the group was added no longer holds.
+    group.rules[group.rules.length - 1] = { record: 'job:requests:rate30d', expr: 'sum(rate(http_requests_total[30d]))' };
+    const costs = stackRuleCosts(stack);
+    expect(costs.find((c) => c.rule === 'job:requests:rate30d')?.samples).toBe(100 * 172_800);
+  });
+
   test('a 30d range over a series recorded every 5m is not reported', () => {
     const stack = testStack();
     const p = new PrometheusServer(stack, 'Prometheus');
